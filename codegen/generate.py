@@ -1,0 +1,324 @@
+"""Write openrouter-kit's wire models from our JSON Schemas.
+
+    python codegen/generate.py            # (re)write src/openrouter_kit/_generated/
+    python codegen/generate.py --check    # exit 1 if regenerating would change a file
+    python codegen/generate.py --out DIR  # write somewhere else (used by the golden test)
+
+Input: every ``codegen/schemas/*.json`` document. Each keeps its objects under ``$defs``; a ``$ref``
+names a definition by its last path segment (``chat.json#/$defs/ToolCall`` -> ``ToolCall``), so names
+are unique across files. ``endpoints.json`` holds the endpoint table instead of ``$defs``.
+
+What each schema construct becomes:
+
+- an object definition -> an attrs ``@define(kw_only=True)`` class with an ``extra`` dict for the keys
+  we do not know (the converter fills and empties it); required properties have no default, the
+  others default to ``None`` (or to their ``default``, ``[]`` and ``{}`` becoming factories);
+- a string definition with ``enum`` -> an ``enum.StrEnum`` of known values. Fields that use it stay
+  typed ``str``, so a value the server adds tomorrow still parses (enums are open);
+- ``string``/``integer``/``number``/``boolean``/``null`` -> ``str``/``int``/``float``/``bool``/``None``;
+  arrays -> ``list[...]``; ``anyOf``/``oneOf``/type lists -> unions; an object without ``properties``
+  -> ``dict[str, ...]``; a schema with no type -> ``Any``.
+
+Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
+``x-local`` marks a property measured by the client and never sent or read on the wire;
+``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields);
+``x-spec`` names the schemas of the official OpenAPI document that an object corresponds to (used only
+by ``tests/test_codegen.py``). ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/
+``maxItems``/``minItems`` become field metadata that the client checks before sending.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import keyword
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+SCHEMAS = ROOT / "schemas"
+DEFAULT_OUT = ROOT.parent / "src" / "openrouter_kit" / "_generated"
+HEADER = '"""{doc}\n\nGenerated - do not edit. Run ``python codegen/generate.py`` to regenerate.\n"""\n'
+CHECKS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems")
+SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+
+
+def load_schemas(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Return every definition by name (in file and declaration order) and the endpoint table."""
+    defs: dict[str, dict[str, Any]] = {}
+    endpoints: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        endpoints.update(document.get("x-endpoints", {}))
+        for name, schema in document.get("$defs", {}).items():
+            if name in defs:
+                raise SystemExit(f"{path.name}: definition {name!r} is defined twice")
+            defs[name] = schema
+    return defs, endpoints
+
+
+def ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def is_enum(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and "enum" in schema
+
+
+class Generator:
+    def __init__(self, defs: dict[str, dict[str, Any]], endpoints: dict[str, Any]) -> None:
+        self.defs = defs
+        self.endpoints = endpoints
+
+    # -- types ---------------------------------------------------------------------------------
+    def type_of(self, schema: dict[str, Any]) -> str:
+        """The Python annotation for a property schema."""
+        if "$ref" in schema:
+            target = ref_name(schema["$ref"])
+            if target not in self.defs:
+                raise SystemExit(f"unresolved $ref {schema['$ref']!r}")
+            return "str" if is_enum(self.defs[target]) else target
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                return self.union([self.type_of(member) for member in schema[key]])
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return self.union([self.type_of({**schema, "type": one}) for one in kind])
+        if kind in SCALARS:
+            return SCALARS[kind]
+        if kind == "array":
+            return f"list[{self.type_of(schema.get('items', {}))}]"
+        if kind == "object":
+            if "properties" in schema:
+                raise SystemExit("inline objects with properties must be $defs: " + json.dumps(schema))
+            values = schema.get("additionalProperties", {})
+            inner = self.type_of(values) if isinstance(values, dict) else "Any"
+            return f"dict[str, {inner}]"
+        return "Any"
+
+    @staticmethod
+    def union(members: list[str]) -> str:
+        seen: list[str] = []
+        for member in members:
+            for part in member.split(" | "):
+                if part not in seen:
+                    seen.append(part)
+        if "Any" in seen:
+            return "Any"
+        if "None" in seen:  # keep None last, as people write it
+            seen.remove("None")
+            seen.append("None")
+        return " | ".join(seen)
+
+    def dependencies(self, schema: dict[str, Any]) -> set[str]:
+        found: set[str] = set()
+        if isinstance(schema, dict):
+            if "$ref" in schema and not is_enum(self.defs[ref_name(schema["$ref"])]):
+                found.add(ref_name(schema["$ref"]))
+            for value in schema.values():
+                found |= self.dependencies(value)
+        elif isinstance(schema, list):
+            for value in schema:
+                found |= self.dependencies(value)
+        return found
+
+    def ordered_classes(self) -> list[str]:
+        """Object definitions ordered so that every class is defined before it is used."""
+        objects = [name for name, schema in self.defs.items() if not is_enum(schema)]
+        done: list[str] = []
+        visiting: set[str] = set()
+
+        def visit(name: str) -> None:
+            if name in done:
+                return
+            if name in visiting:
+                raise SystemExit(f"reference cycle through {name}")
+            visiting.add(name)
+            for dep in sorted(self.dependencies(self.defs[name].get("properties", {}))):
+                visit(dep)
+            visiting.discard(name)
+            done.append(name)
+
+        for name in objects:
+            visit(name)
+        return done
+
+    # -- emitting --------------------------------------------------------------------------------
+    def enum_source(self, name: str, schema: dict[str, Any]) -> list[str]:
+        lines = [f"class {name}(StrEnum):", f'    """{self.doc(schema, name)}"""', ""]
+        for value in schema["enum"]:
+            member = "".join(c if c.isalnum() else "_" for c in str(value)).upper()
+            if member[0].isdigit():
+                member = "_" + member
+            lines.append(f"    {member} = {json.dumps(value)}")
+        return [*lines, "", ""]
+
+    @staticmethod
+    def doc(schema: dict[str, Any], name: str) -> str:
+        text = schema.get("description", name).strip().replace('"""', "'''")
+        return text if text.endswith(".") else text + "."
+
+    def field_source(self, wire: str, prop: dict[str, Any], required: bool) -> list[str]:
+        attr = prop.get("x-python-name", wire)
+        if not attr.isidentifier() or keyword.iskeyword(attr) or attr == "extra":
+            raise SystemExit(f"property {wire!r} needs an x-python-name")
+        annotation = self.type_of(prop)
+        args: list[str] = []
+        if not required:
+            default = prop.get("default")
+            if default == []:
+                args.append("factory=list")
+            elif default == {}:
+                args.append("factory=dict")
+            elif default is not None:
+                args.append("default=" + (json.dumps(default) if isinstance(default, str) else repr(default)))
+            else:
+                args.append("default=None")
+                if "None" not in annotation.split(" | ") and annotation != "Any":
+                    annotation += " | None"
+        metadata: dict[str, Any] = {}
+        if attr != wire:
+            metadata["wire"] = wire
+        if prop.get("x-local"):
+            metadata["local"] = True
+        for check in CHECKS:
+            if check in prop:
+                metadata[check] = prop[check]
+        if metadata:
+            args.append(f"metadata={metadata!r}")
+        lines = [f"    #: {line}" for line in self.wrap(prop.get("description", ""))]
+        if metadata or (args and not args[0].startswith("default=")):
+            value = f" = field({', '.join(args)})"
+        else:  # a plain default reads best without field()
+            value = f" = {args[0].removeprefix('default=')}" if args else ""
+        return [*lines, f"    {attr}: {annotation}{value}"]
+
+    @staticmethod
+    def wrap(text: str, width: int = 92) -> list[str]:
+        words, lines, line = text.split(), [], ""
+        for word in words:
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        return [*lines, line] if line else lines
+
+    def class_source(self, name: str, schema: dict[str, Any]) -> list[str]:
+        base = schema.get("x-mixin", "WireModel")
+        required = set(schema.get("required", []))
+        lines = ["@define(kw_only=True, repr=False)", f"class {name}({base}):"]
+        lines.append(f'    """{self.doc(schema, name)}"""')
+        lines.append("")
+        props: dict[str, Any] = schema.get("properties", {})
+        # Required fields first: reading order only, every field is keyword-only.
+        for wire in sorted(props, key=lambda w: w not in required):
+            lines.extend(self.field_source(wire, props[wire], wire in required))
+        lines.append("    #: Fields the server sent that this version does not know; sent back as they are.")
+        lines.append("    extra: dict[str, Any] = field(factory=dict)")
+        return [*lines, "", ""]
+
+    def models_module(self) -> str:
+        mixins = sorted({s.get("x-mixin", "WireModel") for s in self.defs.values() if not is_enum(s)})
+        out = [
+            HEADER.format(doc="Wire models of the OpenRouter API: attrs classes and open enums."),
+            "from enum import StrEnum",
+            "from typing import Any",
+            "",
+            "from attrs import define, field",
+            "",
+            f"from openrouter_kit._mixins import {', '.join(mixins)}",
+            "",
+            "",
+        ]
+        for name, schema in self.defs.items():
+            if is_enum(schema):
+                out.extend(self.enum_source(name, schema))
+        for name in self.ordered_classes():
+            out.extend(self.class_source(name, self.defs[name]))
+        names = sorted(self.defs)
+        out.append("__all__ = [")
+        out.extend(f'    "{name}",' for name in names)
+        out.append("]")
+        return "\n".join(out) + "\n"
+
+    def endpoints_module(self) -> str:
+        used = sorted({n for e in self.endpoints.values() for n in self.endpoint_types(e) if n})
+        out = [
+            HEADER.format(doc="The endpoint table: one row per OpenRouter operation."),
+            "from attrs import frozen",
+            "",
+            f"from openrouter_kit._generated.models import {', '.join(used)}",
+            "",
+            "",
+            "@frozen",
+            "class Endpoint:",
+            '    """One operation: how to call it and what its body parses into."""',
+            "",
+            "    name: str",
+            "    method: str",
+            "    #: Relative to the base URL; ``{name}`` segments are filled from path parameters.",
+            "    path: str",
+            "    #: The request body's model, or None for operations without a body.",
+            "    request: type | None",
+            "    #: The model of a successful response body.",
+            "    response: type",
+            "    #: The model of one server-sent event when the operation streams, else None.",
+            "    chunk: type | None",
+            "",
+            "",
+        ]
+        for name, row in self.endpoints.items():
+            request, response, chunk = self.endpoint_types(row)
+            out.append(
+                f"{name.upper()} = Endpoint(name={json.dumps(name)}, method={json.dumps(row['method'])}, "
+                f"path={json.dumps(row['path'])}, request={request}, response={response}, chunk={chunk})"
+            )
+        out.extend(["", "ENDPOINTS: dict[str, Endpoint] = {"])
+        out.extend(f"    {name.upper()}.name: {name.upper()}," for name in self.endpoints)
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    def endpoint_types(self, row: dict[str, Any]) -> tuple[str | None, str, str | None]:
+        for key in ("request", "response", "chunk"):
+            if row.get(key) and row[key] not in self.defs:
+                raise SystemExit(f"endpoint type {row[key]!r} is not defined")
+        return row.get("request"), row["response"], row.get("chunk")
+
+    def files(self) -> dict[str, str]:
+        init = HEADER.format(doc="Generated wire models and endpoint table of openrouter-kit.")
+        return {
+            "__init__.py": init,
+            "models.py": self.models_module(),
+            "endpoints.py": self.endpoints_module(),
+        }
+
+
+def render(schemas: Path = SCHEMAS) -> dict[str, str]:
+    """Every generated file's name and text."""
+    return Generator(*load_schemas(schemas)).files()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder to write into")
+    parser.add_argument("--check", action="store_true", help="fail if the files would change")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, text in render().items():
+        target = args.out / name
+        if args.check:
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target))
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    if stale:
+        print("out of date (run python codegen/generate.py):", *stale, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Hand-written behaviour that generated wire models inherit (methods only, never fields).
+
+Stdlib and attrs only: the generated module imports this one, so it must stay light.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from typing import Self
+
+__all__ = ["CompletionResponseMixin", "MessageMixin", "WireModel"]
+
+
+class WireModel:
+    """Base of every generated model: a repr that shows only the fields that are set."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = []
+        for a in attrs.fields(type(self)):  # type: ignore[misc]
+            value = getattr(self, a.name)
+            default = a.default
+            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                default = default.factory()  # type: ignore[attr-defined]
+            if a.default is attrs.NOTHING or value != default:
+                shown.append(f"{a.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class MessageMixin(WireModel):
+    """Constructors for each role: ``Message.user("Hi")`` reads better than a dict."""
+
+    __slots__ = ()
+
+    @classmethod
+    def system(cls, content: str, **fields: Any) -> Self:
+        """A system message: instructions for the model."""
+        return cls(role="system", content=content, **fields)
+
+    @classmethod
+    def user(cls, content: Any, **fields: Any) -> Self:
+        """A user message; ``content`` is a string or a list of content parts."""
+        return cls(role="user", content=content, **fields)
+
+    @classmethod
+    def assistant(cls, content: Any = None, **fields: Any) -> Self:
+        """An assistant message (an earlier answer, or a prefill when it comes last)."""
+        return cls(role="assistant", content=content, **fields)
+
+    @classmethod
+    def tool(cls, tool_call_id: str, content: Any, **fields: Any) -> Self:
+        """A tool result answering the tool call ``tool_call_id``."""
+        return cls(role="tool", tool_call_id=tool_call_id, content=content, **fields)
+
+
+class CompletionResponseMixin(WireModel):
+    """Shortcuts on a completion: ``response.text`` and ``response.cost``."""
+
+    __slots__ = ()
+
+    @property
+    def text(self) -> str:
+        """The first choice's text content ("" when there is none, e.g. only tool calls)."""
+        choices = getattr(self, "choices", None)
+        if not choices or choices[0].message is None:
+            return ""
+        content = choices[0].message.content
+        if isinstance(content, str):
+            return content
+        if isinstance(content, list):
+            return "".join(part.text or "" for part in content if part.type == "text")
+        return ""
+
+    @property
+    def cost(self) -> float | None:
+        """The USD cost the server reported in ``usage.cost``, or None when it sent none."""
+        usage = getattr(self, "usage", None)
+        return None if usage is None else usage.cost  # type: ignore[no-any-return]

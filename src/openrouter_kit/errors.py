@@ -1,0 +1,234 @@
+"""Every exception openrouter-kit raises, and the table that maps an HTTP status to one.
+
+::
+
+    OpenRouterError                      root: catch this to catch everything below
+    ├── ConfigurationError (ValueError)  bad client settings: missing key, bad URL, bad settings file
+    ├── ValidationError (ValueError)     invalid message or request, caught before sending
+    ├── APIError                         the server answered with an error
+    │   ├── BadRequestError              400, 413, 422 and other 4xx
+    │   │   └── ContextLengthError       400: prompt plus max_tokens exceed the context window
+    │   ├── AuthenticationError          401: invalid or disabled key
+    │   ├── InsufficientCreditsError     402: not enough credits
+    │   ├── PermissionDeniedError        403: key lacks permission, guardrail block
+    │   │   └── ContentPolicyError       403: moderation flagged the input (see ``reasons``)
+    │   ├── ModelNotFoundError           404, or a model id the server does not know
+    │   ├── RateLimitError               429 (see ``retry_after``)
+    │   ├── ServerError                  500 and other 5xx
+    │   │   └── ModelUnavailableError    502, 503, 529: the model or its providers are down
+    │   ├── StreamError                  an error event inside a 200 stream
+    │   └── InvalidResponseError         a 2xx body that is not what the API documents
+    ├── RequestTimeoutError (TimeoutError)       408, 524, or a client-side timeout
+    ├── APIConnectionError (ConnectionError)     the network failed before an answer arrived
+    ├── CircuitOpenError                 the circuit breaker is open: no request was sent
+    └── BudgetExceededError              the call could exceed the spending cap: no request was sent
+
+Every exception has ``status_code``, ``code``, ``message``, ``metadata`` and ``request_id`` (None
+where they do not apply). None of them ever contains the API key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "STATUS_TO_ERROR",
+    "APIConnectionError",
+    "APIError",
+    "AuthenticationError",
+    "BadRequestError",
+    "BudgetExceededError",
+    "CircuitOpenError",
+    "ConfigurationError",
+    "ContentPolicyError",
+    "ContextLengthError",
+    "InsufficientCreditsError",
+    "InvalidResponseError",
+    "ModelNotFoundError",
+    "ModelUnavailableError",
+    "OpenRouterError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "ServerError",
+    "StreamError",
+    "ValidationError",
+]
+
+
+class OpenRouterError(Exception):
+    """The root of every openrouter-kit exception.
+
+    Attributes:
+        message: What went wrong, in one line (never contains the API key).
+        status_code: The HTTP status, when the server answered.
+        code: ``error.code`` from the body (an int or a string), else the HTTP status.
+        metadata: ``error.metadata`` from the body (provider name, moderation reasons, ...).
+        request_id: The id of the request or generation, when the server sent one.
+        body: The parsed error body (or None), kept for inspection.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: int | str | None = None,
+        metadata: dict[str, Any] | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.code = code if code is not None else status_code
+        self.metadata: dict[str, Any] = metadata if metadata is not None else {}
+        self.request_id = request_id
+        self.body = body
+
+    def __str__(self) -> str:
+        prefix = f"HTTP {self.status_code}: " if self.status_code is not None else ""
+        suffix = f" (request id {self.request_id})" if self.request_id else ""
+        return f"{prefix}{self.message}{suffix}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status_code={self.status_code!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only attributes survive pickling (multiprocessing, task queues).
+        return (_rebuild, (type(self), self.message, self.__dict__))
+
+
+def _rebuild(cls: type[OpenRouterError], message: str, state: dict[str, Any]) -> OpenRouterError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
+
+class ConfigurationError(OpenRouterError, ValueError):
+    """The client cannot be built as configured (missing key, refused URL, bad settings file)."""
+
+
+class ValidationError(OpenRouterError, ValueError):
+    """A request or message is invalid; nothing was sent. ``path`` names the field (``$.messages[0].role``)."""
+
+    def __init__(self, message: str, *, path: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.path = path
+
+
+class APIError(OpenRouterError):
+    """The server answered with an error (an error status, or an error inside a 200 body)."""
+
+
+class BadRequestError(APIError):
+    """400 or 422: the server refused the request's parameters."""
+
+
+class ContextLengthError(BadRequestError):
+    """The prompt plus ``max_tokens`` do not fit the model's context window."""
+
+
+class AuthenticationError(APIError):
+    """401: the API key is missing, invalid or disabled."""
+
+
+class InsufficientCreditsError(APIError):
+    """402: the account or key has too few credits for this request."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the key may not do this (e.g. a management key is needed), or a guardrail blocked it."""
+
+
+class ContentPolicyError(PermissionDeniedError):
+    """403: moderation flagged the input.
+
+    Attributes:
+        reasons: Why the input was flagged, as the moderator said.
+        flagged_input: The flagged text (shortened by the server).
+        provider_name: The provider whose moderation flagged it.
+    """
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.reasons: list[str] = list(self.metadata.get("reasons") or [])
+        self.flagged_input: str | None = self.metadata.get("flagged_input")
+        self.provider_name: str | None = self.metadata.get("provider_name")
+
+
+class ModelNotFoundError(APIError):
+    """404, or a model id that the server (or the model registry) does not know."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests. ``retry_after`` holds the seconds the server asked to wait, or None."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """500 or another 5xx: OpenRouter failed."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ModelUnavailableError(ServerError):
+    """502, 503 or 529: the model is down or no provider can serve the request now."""
+
+
+class StreamError(APIError):
+    """An error event arrived inside a 200 stream, after the chunks before it were delivered."""
+
+
+class InvalidResponseError(APIError):
+    """A successful status with a body that is not what the API documents (e.g. not JSON)."""
+
+
+class RequestTimeoutError(OpenRouterError, TimeoutError):
+    """The request timed out: 408 or 524 from the server, or a client-side timeout.
+
+    ``timeout`` names the client-side timeout that fired (``connect``, ``read``, ``write``,
+    ``pool``), or is None when the server reported the timeout.
+    """
+
+    def __init__(self, message: str, *, timeout: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.timeout = timeout
+
+
+class APIConnectionError(OpenRouterError, ConnectionError):
+    """The network failed (refused, reset, DNS, TLS) before a complete answer arrived."""
+
+
+class CircuitOpenError(OpenRouterError):
+    """The circuit breaker for this endpoint and model is open; no request was sent."""
+
+
+class BudgetExceededError(OpenRouterError):
+    """The call could push spending past the budget; no request was sent."""
+
+
+#: The exception class for each HTTP status. Statuses not listed map to ``BadRequestError`` (4xx)
+#: or ``ServerError`` (5xx); some are refined by the body (context length, moderation, unknown model).
+STATUS_TO_ERROR: dict[int, type[OpenRouterError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    403: PermissionDeniedError,
+    404: ModelNotFoundError,
+    408: RequestTimeoutError,
+    413: BadRequestError,
+    422: BadRequestError,
+    429: RateLimitError,
+    500: ServerError,
+    502: ModelUnavailableError,
+    503: ModelUnavailableError,
+    524: RequestTimeoutError,
+    529: ModelUnavailableError,
+}
