@@ -4,27 +4,32 @@
     python codegen/generate.py --check    # exit 1 if regenerating would change a file
     python codegen/generate.py --out DIR  # write somewhere else (used by the golden test)
 
-Input: every ``codegen/schemas/*.json`` document. Each keeps its objects under ``$defs``; a ``$ref``
-names a definition by its last path segment (``chat.json#/$defs/ToolCall`` -> ``ToolCall``), so names
-are unique across files. ``endpoints.json`` holds the endpoint table instead of ``$defs``.
+Input: every ``codegen/schemas/*.json`` document. Each keeps its objects under ``$defs``; a
+``$ref`` names a definition by its last path segment (``chat.json#/$defs/ToolCall`` ->
+``ToolCall``), so names are unique across files. ``endpoints.json`` holds the endpoint table
+instead of ``$defs``.
 
 What each schema construct becomes:
 
-- an object definition -> an attrs ``@define(kw_only=True)`` class with an ``extra`` dict for the keys
-  we do not know (the converter fills and empties it); required properties have no default, the
+- an object definition -> an attrs ``@define(kw_only=True)`` class with an ``extra`` dict for the
+  keys we do not know (the converter fills and empties it); required properties have no default, the
   others default to ``None`` (or to their ``default``, ``[]`` and ``{}`` becoming factories);
 - a string definition with ``enum`` -> an ``enum.StrEnum`` of known values. Fields that use it stay
   typed ``str``, so a value the server adds tomorrow still parses (enums are open);
-- ``string``/``integer``/``number``/``boolean``/``null`` -> ``str``/``int``/``float``/``bool``/``None``;
-  arrays -> ``list[...]``; ``anyOf``/``oneOf``/type lists -> unions; an object without ``properties``
-  -> ``dict[str, ...]``; a schema with no type -> ``Any``.
+- ``string``/``integer``/``number``/``boolean``/``null`` ->
+  ``str``/``int``/``float``/``bool``/``None``; arrays -> ``list[...]``; ``anyOf``/``oneOf``/type
+  lists -> unions; an object without ``properties`` -> ``dict[str, ...]``; a schema with no type ->
+  ``Any``.
 
 Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
 ``x-local`` marks a property measured by the client and never sent or read on the wire;
 ``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields);
-``x-spec`` names the schemas of the official OpenAPI document that an object corresponds to (used only
-by ``tests/test_codegen.py``). ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/
-``maxItems``/``minItems`` become field metadata that the client checks before sending.
+``x-spec`` names the schemas of the official OpenAPI document that an object corresponds to (used
+only by ``tests/test_codegen.py``): a component schema (``ChatUsage``), an object nested in one,
+reached through its properties (``ChatUsage.prompt_tokens_details``), or an operation's 200 JSON
+body when the spec has no component for it (``GET /key``, ``GET /key.data``); ``[]`` means the spec
+has no counterpart. ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/
+``minItems`` become field metadata that the client checks before sending.
 """
 
 from __future__ import annotations
@@ -39,7 +44,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 SCHEMAS = ROOT / "schemas"
 DEFAULT_OUT = ROOT.parent / "src" / "openrouter_kit" / "_generated"
-HEADER = '"""{doc}\n\nGenerated - do not edit. Run ``python codegen/generate.py`` to regenerate.\n"""\n'
+HEADER = (
+    '"""{doc}\n\nGenerated - do not edit. Run ``python codegen/generate.py`` to regenerate.\n"""\n'
+)
+LINE_LENGTH = 100  # the project's ruff line length: generated imports must pass ruff's isort check
 CHECKS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems")
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
@@ -60,6 +68,26 @@ def load_schemas(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any
 
 def ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[-1]
+
+
+def import_line(module: str, names: list[str]) -> str:
+    """``from module import names``, wrapped one name a line (as isort does) when it is too long."""
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    return "\n".join([f"from {module} import (", *(f"    {name}," for name in names), ")"])
+
+
+def split_union(annotation: str) -> list[str]:
+    """The members of ``A | B``, leaving unions inside brackets (``list[A | B]``) whole."""
+    parts: list[str] = []
+    depth = start = 0
+    for i, char in enumerate(annotation):
+        depth += (char == "[") - (char == "]")
+        if depth == 0 and annotation.startswith(" | ", i):
+            parts.append(annotation[start:i])
+            start = i + 3
+    return [*parts, annotation[start:]]
 
 
 def is_enum(schema: dict[str, Any]) -> bool:
@@ -91,7 +119,8 @@ class Generator:
             return f"list[{self.type_of(schema.get('items', {}))}]"
         if kind == "object":
             if "properties" in schema:
-                raise SystemExit("inline objects with properties must be $defs: " + json.dumps(schema))
+                message = "inline objects with properties must be $defs: "
+                raise SystemExit(message + json.dumps(schema))
             values = schema.get("additionalProperties", {})
             inner = self.type_of(values) if isinstance(values, dict) else "Any"
             return f"dict[str, {inner}]"
@@ -101,7 +130,7 @@ class Generator:
     def union(members: list[str]) -> str:
         seen: list[str] = []
         for member in members:
-            for part in member.split(" | "):
+            for part in split_union(member):
                 if part not in seen:
                     seen.append(part)
         if "Any" in seen:
@@ -114,8 +143,12 @@ class Generator:
     def dependencies(self, schema: dict[str, Any]) -> set[str]:
         found: set[str] = set()
         if isinstance(schema, dict):
-            if "$ref" in schema and not is_enum(self.defs[ref_name(schema["$ref"])]):
-                found.add(ref_name(schema["$ref"]))
+            if "$ref" in schema:
+                target = ref_name(schema["$ref"])
+                if target not in self.defs:
+                    raise SystemExit(f"unresolved $ref {schema['$ref']!r}")
+                if not is_enum(self.defs[target]):
+                    found.add(target)
             for value in schema.values():
                 found |= self.dependencies(value)
         elif isinstance(schema, list):
@@ -172,10 +205,11 @@ class Generator:
             elif default == {}:
                 args.append("factory=dict")
             elif default is not None:
-                args.append("default=" + (json.dumps(default) if isinstance(default, str) else repr(default)))
+                shown = json.dumps(default) if isinstance(default, str) else repr(default)
+                args.append("default=" + shown)
             else:
                 args.append("default=None")
-                if "None" not in annotation.split(" | ") and annotation != "Any":
+                if "None" not in split_union(annotation) and annotation != "Any":
                     annotation += " | None"
         metadata: dict[str, Any] = {}
         if attr != wire:
@@ -215,12 +249,15 @@ class Generator:
         # Required fields first: reading order only, every field is keyword-only.
         for wire in sorted(props, key=lambda w: w not in required):
             lines.extend(self.field_source(wire, props[wire], wire in required))
-        lines.append("    #: Fields the server sent that this version does not know; sent back as they are.")
+        lines.append(
+            "    #: Fields the server sent that this version does not know; sent back as they are."
+        )
         lines.append("    extra: dict[str, Any] = field(factory=dict)")
         return [*lines, "", ""]
 
     def models_module(self) -> str:
-        mixins = sorted({s.get("x-mixin", "WireModel") for s in self.defs.values() if not is_enum(s)})
+        objects = [s for s in self.defs.values() if not is_enum(s)]
+        mixins = sorted({s.get("x-mixin", "WireModel") for s in objects})
         out = [
             HEADER.format(doc="Wire models of the OpenRouter API: attrs classes and open enums."),
             "from enum import StrEnum",
@@ -228,7 +265,7 @@ class Generator:
             "",
             "from attrs import define, field",
             "",
-            f"from openrouter_kit._mixins import {', '.join(mixins)}",
+            import_line("openrouter_kit._mixins", mixins),
             "",
             "",
         ]
@@ -249,7 +286,7 @@ class Generator:
             HEADER.format(doc="The endpoint table: one row per OpenRouter operation."),
             "from attrs import frozen",
             "",
-            f"from openrouter_kit._generated.models import {', '.join(used)}",
+            import_line("openrouter_kit._generated.models", used),
             "",
             "",
             "@frozen",
@@ -272,8 +309,9 @@ class Generator:
         for name, row in self.endpoints.items():
             request, response, chunk = self.endpoint_types(row)
             out.append(
-                f"{name.upper()} = Endpoint(name={json.dumps(name)}, method={json.dumps(row['method'])}, "
-                f"path={json.dumps(row['path'])}, request={request}, response={response}, chunk={chunk})"
+                f"{name.upper()} = Endpoint(name={json.dumps(name)}, "
+                f"method={json.dumps(row['method'])}, path={json.dumps(row['path'])}, "
+                f"request={request}, response={response}, chunk={chunk})"
             )
         out.extend(["", "ENDPOINTS: dict[str, Endpoint] = {"])
         out.extend(f"    {name.upper()}.name: {name.upper()}," for name in self.endpoints)

@@ -5,12 +5,14 @@ Stdlib and attrs only: the generated module imports this one, so it must stay li
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 if TYPE_CHECKING:
     from typing import Self
+
+M = TypeVar("M")
 
 __all__ = ["CompletionResponseMixin", "MessageMixin", "WireModel"]
 
@@ -22,14 +24,19 @@ class WireModel:
 
     def __repr__(self) -> str:
         shown = []
-        for a in attrs.fields(type(self)):  # type: ignore[misc]
+        for a in attrs.fields(cast(Any, type(self))):
             value = getattr(self, a.name)
-            default = a.default
-            if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                default = default.factory()  # type: ignore[attr-defined]
+            default: Any = a.default
+            if hasattr(default, "factory"):  # an attrs Factory: compare with what it makes
+                default = default.factory()
             if a.default is attrs.NOTHING or value != default:
                 shown.append(f"{a.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+def _build(cls: type[M], **fields: Any) -> M:
+    # The generated subclass defines the fields; this mixin only knows their names.
+    return cast(Any, cls)(**fields)  # type: ignore[no-any-return]
 
 
 class MessageMixin(WireModel):
@@ -40,22 +47,22 @@ class MessageMixin(WireModel):
     @classmethod
     def system(cls, content: str, **fields: Any) -> Self:
         """A system message: instructions for the model."""
-        return cls(role="system", content=content, **fields)
+        return _build(cls, role="system", content=content, **fields)
 
     @classmethod
     def user(cls, content: Any, **fields: Any) -> Self:
         """A user message; ``content`` is a string or a list of content parts."""
-        return cls(role="user", content=content, **fields)
+        return _build(cls, role="user", content=content, **fields)
 
     @classmethod
     def assistant(cls, content: Any = None, **fields: Any) -> Self:
         """An assistant message (an earlier answer, or a prefill when it comes last)."""
-        return cls(role="assistant", content=content, **fields)
+        return _build(cls, role="assistant", content=content, **fields)
 
     @classmethod
     def tool(cls, tool_call_id: str, content: Any, **fields: Any) -> Self:
         """A tool result answering the tool call ``tool_call_id``."""
-        return cls(role="tool", tool_call_id=tool_call_id, content=content, **fields)
+        return _build(cls, role="tool", tool_call_id=tool_call_id, content=content, **fields)
 
 
 class CompletionResponseMixin(WireModel):
@@ -80,4 +87,4 @@ class CompletionResponseMixin(WireModel):
     def cost(self) -> float | None:
         """The USD cost the server reported in ``usage.cost``, or None when it sent none."""
         usage = getattr(self, "usage", None)
-        return None if usage is None else usage.cost  # type: ignore[no-any-return]
+        return None if usage is None else cast("float | None", usage.cost)

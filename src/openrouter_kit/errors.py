@@ -3,7 +3,7 @@
 ::
 
     OpenRouterError                      root: catch this to catch everything below
-    ├── ConfigurationError (ValueError)  bad client settings: missing key, bad URL, bad settings file
+    ├── ConfigurationError (ValueError)  bad client settings: missing key, bad URL, bad YAML file
     ├── ValidationError (ValueError)     invalid message or request, caught before sending
     ├── APIError                         the server answered with an error
     │   ├── BadRequestError              400, 413, 422 and other 4xx
@@ -66,6 +66,7 @@ class OpenRouterError(Exception):
         metadata: ``error.metadata`` from the body (provider name, moderation reasons, ...).
         request_id: The id of the request or generation, when the server sent one.
         body: The parsed error body (or None), kept for inspection.
+        response: The partial response when a 200 answer carried the error, so no output is lost.
     """
 
     def __init__(
@@ -85,6 +86,7 @@ class OpenRouterError(Exception):
         self.metadata: dict[str, Any] = metadata if metadata is not None else {}
         self.request_id = request_id
         self.body = body
+        self.response: Any = None
 
     def __str__(self) -> str:
         prefix = f"HTTP {self.status_code}: " if self.status_code is not None else ""
@@ -111,7 +113,10 @@ class ConfigurationError(OpenRouterError, ValueError):
 
 
 class ValidationError(OpenRouterError, ValueError):
-    """A request or message is invalid; nothing was sent. ``path`` names the field (``$.messages[0].role``)."""
+    """A request or message is invalid; nothing was sent.
+
+    ``path`` names the field, e.g. ``$.messages[0].role``.
+    """
 
     def __init__(self, message: str, *, path: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -163,7 +168,7 @@ class ModelNotFoundError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: too many requests. ``retry_after`` holds the seconds the server asked to wait, or None."""
+    """429: too many requests. ``retry_after``: the seconds the server asked to wait, or None."""
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -215,7 +220,7 @@ class BudgetExceededError(OpenRouterError):
 
 
 #: The exception class for each HTTP status. Statuses not listed map to ``BadRequestError`` (4xx)
-#: or ``ServerError`` (5xx); some are refined by the body (context length, moderation, unknown model).
+#: or ``ServerError`` (5xx); the body refines some (context length, moderation, unknown model).
 STATUS_TO_ERROR: dict[int, type[OpenRouterError]] = {
     400: BadRequestError,
     401: AuthenticationError,

@@ -5,7 +5,16 @@ Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 
 from attrs import frozen
 
-from openrouter_kit._generated.models import CompletionRequest, CompletionResponse
+from openrouter_kit._generated.models import (
+    CompletionRequest,
+    CompletionResponse,
+    CreditsResponse,
+    GenerationResponse,
+    KeyResponse,
+    ModelEndpointsResponse,
+    ModelList,
+    StreamChunk,
+)
 
 
 @frozen
@@ -24,8 +33,18 @@ class Endpoint:
     chunk: type | None
 
 
-CHAT_COMPLETIONS = Endpoint(name="chat_completions", method="POST", path="/chat/completions", request=CompletionRequest, response=CompletionResponse, chunk=None)
+CHAT_COMPLETIONS = Endpoint(name="chat_completions", method="POST", path="/chat/completions", request=CompletionRequest, response=CompletionResponse, chunk=StreamChunk)
+LIST_MODELS = Endpoint(name="list_models", method="GET", path="/models", request=None, response=ModelList, chunk=None)
+MODEL_ENDPOINTS = Endpoint(name="model_endpoints", method="GET", path="/models/{author}/{slug}/endpoints", request=None, response=ModelEndpointsResponse, chunk=None)
+GENERATION = Endpoint(name="generation", method="GET", path="/generation", request=None, response=GenerationResponse, chunk=None)
+KEY = Endpoint(name="key", method="GET", path="/key", request=None, response=KeyResponse, chunk=None)
+CREDITS = Endpoint(name="credits", method="GET", path="/credits", request=None, response=CreditsResponse, chunk=None)
 
 ENDPOINTS: dict[str, Endpoint] = {
     CHAT_COMPLETIONS.name: CHAT_COMPLETIONS,
+    LIST_MODELS.name: LIST_MODELS,
+    MODEL_ENDPOINTS.name: MODEL_ENDPOINTS,
+    GENERATION.name: GENERATION,
+    KEY.name: KEY,
+    CREDITS.name: CREDITS,
 }

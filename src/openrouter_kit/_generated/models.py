@@ -31,6 +31,231 @@ class FinishReason(StrEnum):
     ERROR = "error"
 
 
+class ReasoningEffort(StrEnum):
+    """How hard a reasoning model thinks, from max down to none. Open: new levels parse as plain strings."""
+
+    MAX = "max"
+    XHIGH = "xhigh"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    MINIMAL = "minimal"
+    NONE = "none"
+
+
+class Quantization(StrEnum):
+    """The number format a provider serves a model's weights in. Open: new formats parse as plain strings."""
+
+    INT4 = "int4"
+    INT8 = "int8"
+    FP4 = "fp4"
+    MXFP4 = "mxfp4"
+    NVFP4 = "nvfp4"
+    FP6 = "fp6"
+    FP8 = "fp8"
+    MXFP8 = "mxfp8"
+    FP16 = "fp16"
+    BF16 = "bf16"
+    FP32 = "fp32"
+    UNKNOWN = "unknown"
+
+
+class ProviderSort(StrEnum):
+    """What to rank providers by when no explicit order is given. Open: new strategies parse as plain strings."""
+
+    PRICE = "price"
+    THROUGHPUT = "throughput"
+    LATENCY = "latency"
+    EXACTO = "exacto"
+
+
+class InputModality(StrEnum):
+    """A kind of input a model accepts. Open: new kinds parse as plain strings."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    FILE = "file"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+class OutputModality(StrEnum):
+    """A kind of output a model produces. Open: new kinds parse as plain strings."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    EMBEDDINGS = "embeddings"
+    AUDIO = "audio"
+    VIDEO = "video"
+    RERANK = "rerank"
+    SPEECH = "speech"
+    TRANSCRIPTION = "transcription"
+
+
+@define(kw_only=True, repr=False)
+class ProviderResponse(WireModel):
+    """One provider attempt of a generation, fallbacks included."""
+
+    provider_name: str | None = None
+    #: The HTTP status the provider answered with.
+    status: int | None = None
+    #: Milliseconds.
+    latency: float | None = None
+    id: str | None = None
+    endpoint_id: str | None = None
+    model_permaslug: str | None = None
+    is_byok: bool | None = None
+    routed_service_tier: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationStats(WireModel):
+    """What one generation cost, which provider served it, its native token counts and timings."""
+
+    #: The generation id (the id of the completion).
+    id: str | None = None
+    #: The provider's own id for the generation.
+    upstream_id: str | None = None
+    #: Groups the generations of one API request.
+    request_id: str | None = None
+    #: USD charged.
+    total_cost: float | None = None
+    #: Usage in USD.
+    usage: float | None = None
+    #: Discount from prompt caching.
+    cache_discount: float | None = None
+    #: What the provider charged (bring-your-own-key only).
+    upstream_inference_cost: float | None = None
+    #: ISO 8601 timestamp.
+    created_at: str | None = None
+    model: str | None = None
+    provider_name: str | None = None
+    #: The router used, such as openrouter/auto.
+    router: str | None = None
+    api_type: str | None = None
+    streamed: bool | None = None
+    cancelled: bool | None = None
+    #: Total latency in milliseconds.
+    latency: float | None = None
+    #: Generation time in milliseconds.
+    generation_time: float | None = None
+    #: Moderation time in milliseconds.
+    moderation_latency: float | None = None
+    #: Prompt tokens, normalised.
+    tokens_prompt: int | None = None
+    #: Completion tokens, normalised.
+    tokens_completion: int | None = None
+    #: Prompt tokens by the provider's count (the billing basis).
+    native_tokens_prompt: int | None = None
+    #: Completion tokens by the provider's count (the billing basis).
+    native_tokens_completion: int | None = None
+    native_tokens_reasoning: int | None = None
+    native_tokens_cached: int | None = None
+    native_tokens_completion_images: int | None = None
+    num_media_prompt: int | None = None
+    num_media_completion: int | None = None
+    num_input_audio_prompt: int | None = None
+    num_search_results: int | None = None
+    num_fetches: int | None = None
+    web_search_engine: str | None = None
+    finish_reason: str | None = None
+    native_finish_reason: str | None = None
+    is_byok: bool | None = None
+    #: Origin URL of the request.
+    origin: str | None = None
+    http_referer: str | None = None
+    user_agent: str | None = None
+    #: The request's user field.
+    external_user: str | None = None
+    app_id: int | None = None
+    preset_id: str | None = None
+    session_id: str | None = None
+    service_tier: str | None = None
+    data_region: str | None = None
+    workspace_id: str | None = None
+    #: The original generation, when this one was served from the response cache.
+    response_cache_source_id: str | None = None
+    #: Every provider attempt, fallbacks included.
+    provider_responses: list[ProviderResponse] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationResponse(WireModel):
+    """The response of GET /generation."""
+
+    data: GenerationStats | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class KeyInfo(WireModel):
+    """The API key in use: its spending limit, usage in USD and kind."""
+
+    #: The masked key, such as sk-or-v1-abc...123.
+    label: str | None = None
+    #: Spending limit in USD, or null for none.
+    limit: float | None = None
+    #: USD left under the limit.
+    limit_remaining: float | None = None
+    #: How often the limit resets, such as monthly.
+    limit_reset: str | None = None
+    include_byok_in_limit: bool | None = None
+    #: Total usage in USD.
+    usage: float | None = None
+    usage_daily: float | None = None
+    usage_weekly: float | None = None
+    usage_monthly: float | None = None
+    #: Total bring-your-own-key usage in USD.
+    byok_usage: float | None = None
+    byok_usage_daily: float | None = None
+    byok_usage_weekly: float | None = None
+    byok_usage_monthly: float | None = None
+    is_free_tier: bool | None = None
+    is_management_key: bool | None = None
+    #: Deprecated name of is_management_key.
+    is_provisioning_key: bool | None = None
+    creator_user_id: str | None = None
+    #: ISO 8601 expiry, or null.
+    expires_at: str | None = None
+    #: Deprecated; ignore.
+    rate_limit: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class KeyResponse(WireModel):
+    """The response of GET /key."""
+
+    data: KeyInfo | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class Credits(WireModel):
+    """Credits bought and used, in USD; the balance is the difference."""
+
+    total_credits: float | None = None
+    total_usage: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class CreditsResponse(WireModel):
+    """The response of GET /credits (needs a management key)."""
+
+    data: Credits | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
 @define(kw_only=True, repr=False)
 class ImageUrl(WireModel):
     """An image given by URL or data URL."""
@@ -44,6 +269,54 @@ class ImageUrl(WireModel):
 
 
 @define(kw_only=True, repr=False)
+class FileInput(WireModel):
+    """A file (for example a PDF) attached to a message, by URL, data URL or file id."""
+
+    #: The file's name, shown to the model and the file parser.
+    filename: str | None = None
+    #: The file as an https:// URL or a data: URL with base64 content.
+    file_data: str | None = None
+    #: The id of a file uploaded earlier, instead of file_data.
+    file_id: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class InputAudio(WireModel):
+    """Audio attached to a message as raw base64 data (URLs are not accepted)."""
+
+    #: The audio bytes, base64-encoded, without a data: prefix.
+    data: str
+    #: The audio format, such as wav, mp3, aiff, aac, ogg, flac, m4a, pcm16 or pcm24.
+    format: str
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class VideoUrl(WireModel):
+    """A video attached to a message by URL or data URL (URL support depends on the provider)."""
+
+    #: https:// URL or data:video/...;base64 URL.
+    url: str
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class CacheControl(WireModel):
+    """A prompt-cache breakpoint: on the request, a content part or a tool, it marks what to cache."""
+
+    #: Always ephemeral.
+    type: str = "ephemeral"
+    #: How long the cache entry lives: 5m (the default) or 1h.
+    ttl: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class ContentPart(WireModel):
     """One part of a message's content: text, image_url, file, input_audio or video_url (the type says which field is set)."""
 
@@ -52,6 +325,16 @@ class ContentPart(WireModel):
     #: The text of a text part.
     text: str | None = None
     image_url: ImageUrl | None = None
+    #: The file of a file part.
+    file: FileInput | None = None
+    #: The audio of an input_audio part.
+    input_audio: InputAudio | None = None
+    #: The video of a video_url part.
+    video_url: VideoUrl | None = None
+    #: Cache everything up to and including this part (text parts).
+    cache_control: CacheControl | None = None
+    #: Explicit cache breakpoint for providers with explicit caching, e.g. {"mode": "explicit"}.
+    prompt_cache_breakpoint: dict[str, Any] | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -90,6 +373,249 @@ class Message(MessageMixin):
     #: The call a tool message answers.
     tool_call_id: str | None = None
     tool_calls: list[ToolCall] | None = None
+    #: An assistant message's plain-text reasoning, sent back to continue a reasoning turn.
+    reasoning: str | None = None
+    #: An assistant message's reasoning blocks; send them back unmodified and in order.
+    reasoning_details: list[dict[str, Any]] | None = None
+    #: An assistant message's refusal text.
+    refusal: str | None = None
+    #: Images an assistant message produced ({image_url: {url}} objects).
+    images: list[dict[str, Any]] | None = None
+    #: Audio an assistant message produced ({id, data, transcript, expires_at}).
+    audio: dict[str, Any] | None = None
+    #: The model that wrote an assistant message.
+    model: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FunctionDefinition(WireModel):
+    """A function the model may call: its name, what it does and its JSON Schema parameters."""
+
+    #: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
+    name: str
+    #: What the function does; the model reads it to decide when to call.
+    description: str | None = None
+    #: A JSON Schema object describing the arguments.
+    parameters: dict[str, Any] | None = None
+    #: Ask for arguments that follow the schema exactly (where the provider supports it).
+    strict: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ToolDefinition(WireModel):
+    """A tool the model may use: a function tool, or an OpenRouter server tool such as openrouter:web_search (its settings go in extra)."""
+
+    #: function, or a server tool type such as openrouter:web_search.
+    type: str = "function"
+    #: The function of a function tool.
+    function: FunctionDefinition | None = None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ToolChoiceFunction(WireModel):
+    """Names the function a forced tool choice must call."""
+
+    name: str
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ToolChoice(WireModel):
+    """Forces a specific tool: a named function, or a server tool by its type."""
+
+    #: function, or a server tool type.
+    type: str = "function"
+    function: ToolChoiceFunction | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class JsonSchemaFormat(WireModel):
+    """The JSON Schema a structured (json_schema) response must follow."""
+
+    #: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
+    name: str
+    #: What the schema describes, for the model.
+    description: str | None = None
+    #: The JSON Schema object.
+    schema: dict[str, Any] | None = None
+    #: Enforce the schema exactly.
+    strict: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ResponseFormat(WireModel):
+    """The output format: text, json_object, json_schema (with a schema), grammar or python."""
+
+    type: str
+    #: The schema, for type json_schema.
+    json_schema: JsonSchemaFormat | None = None
+    #: The grammar, for type grammar.
+    grammar: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class StreamOptions(WireModel):
+    """Streaming options (deprecated: usage is now always sent in the last chunk)."""
+
+    #: Deprecated, no effect.
+    include_usage: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class Prediction(WireModel):
+    """Predicted output: text the answer is expected to contain, to speed up generation."""
+
+    #: The predicted text, or a list of text parts.
+    content: str | list[ContentPart]
+    type: str = "content"
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class PercentileCutoffs(WireModel):
+    """Per-percentile thresholds for a soft throughput or latency preference."""
+
+    p50: float | None = None
+    p75: float | None = None
+    p90: float | None = None
+    p99: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ProviderSortConfig(WireModel):
+    """A provider ranking with its scope: within each model, or across all fallback models."""
+
+    #: price, throughput, latency or exacto.
+    by: str | None = None
+    #: model (rank within each model) or none (rank across fallback models too).
+    partition: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class MaxPrice(WireModel):
+    """Hard price caps in USD: per million tokens for prompt and completion, per request, per image and for audio."""
+
+    #: USD per million prompt tokens.
+    prompt: float | str | None = None
+    #: USD per million completion tokens.
+    completion: float | str | None = None
+    #: USD per request.
+    request: float | str | None = None
+    #: USD per image.
+    image: float | str | None = None
+    #: USD for audio.
+    audio: float | str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ProviderPreferences(WireModel):
+    """Provider routing preferences: which providers may serve the request, in what order, and at what price."""
+
+    #: Provider slugs to try first, in this order (disables load balancing).
+    order: list[str] | None = None
+    #: Whether other providers may serve when the preferred ones fail (server default true).
+    allow_fallbacks: bool | None = None
+    #: Only use providers that support every parameter sent (server default false).
+    require_parameters: bool | None = None
+    #: deny: skip providers that store or train on data (server default allow).
+    data_collection: str | None = None
+    #: Only use zero-data-retention endpoints.
+    zdr: bool | None = None
+    #: Only use models whose authors allow distillation.
+    enforce_distillable_text: bool | None = None
+    #: Provider slugs allowed for this request.
+    only: list[str] | None = None
+    #: Provider slugs never to use for this request.
+    ignore: list[str] | None = None
+    #: Only use endpoints serving one of these quantizations.
+    quantizations: list[str] | None = None
+    #: Rank providers by price, throughput, latency or exacto (disables load balancing).
+    sort: str | ProviderSortConfig | None = None
+    #: Soft minimum throughput in tokens per second (p50, or per percentile).
+    preferred_min_throughput: float | PercentileCutoffs | None = None
+    #: Soft maximum latency in seconds (p50, or per percentile).
+    preferred_max_latency: float | PercentileCutoffs | None = None
+    #: Hard price caps; the request fails if no provider fits.
+    max_price: MaxPrice | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ReasoningConfig(WireModel):
+    """Reasoning settings: effort or token budget, and whether the reasoning is returned."""
+
+    #: max, xhigh, high, medium, low, minimal or none (send effort or max_tokens, not both).
+    effort: str | None = None
+    #: Reasoning token budget (docs only).
+    max_tokens: int | None = field(default=None, metadata={'minimum': 0})
+    #: Reason, but leave the reasoning out of the response (docs only).
+    exclude: bool | None = None
+    #: Turn reasoning on with default settings (docs only).
+    enabled: bool | None = None
+    #: Reasoning summary verbosity: auto, concise or detailed.
+    summary: str | None = None
+    #: Which turns' reasoning to keep, such as all_turns or current_turn (newest OpenAI models;
+    #: docs only).
+    context: str | None = None
+    #: Reasoning mode, such as standard or pro (newest OpenAI models; docs only).
+    mode: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class Plugin(WireModel):
+    """A plugin to run with the request, such as web or file-parser; plugin-specific settings go in extra."""
+
+    #: The plugin, e.g. web, web-fetch, file-parser, response-healing or context-compression.
+    id: str
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class UsageOptions(WireModel):
+    """Usage accounting switch (deprecated, no effect: usage and cost are always returned; not in the spec)."""
+
+    #: Deprecated, no effect.
+    include: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class DebugOptions(WireModel):
+    """Debugging switches for streaming requests; not for production."""
+
+    #: Echo the body sent to each provider in a debug chunk at the start of the stream.
+    echo_upstream_body: bool | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -98,11 +624,149 @@ class Message(MessageMixin):
 class CompletionRequest(WireModel):
     """A chat completion request: every documented OpenAI and OpenRouter parameter."""
 
-    messages: list[Message]
+    messages: list[Message] = field(metadata={'minItems': 1})
+    #: author/slug[:variant] or a ~author/family-latest alias; the account default when unset.
     model: str | None = None
+    #: Fallback models, tried in order when the previous one fails.
+    models: list[str] | None = None
+    #: Stream the answer as server-sent events (server default false).
     stream: bool | None = None
+    #: Maximum tokens to generate (deprecated in favour of max_completion_tokens).
     max_tokens: int | None = field(default=None, metadata={'minimum': 1})
+    #: Maximum tokens to generate, reasoning included.
+    max_completion_tokens: int | None = field(default=None, metadata={'minimum': 1})
     temperature: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 2})
+    #: Nucleus sampling: only tokens within this cumulative probability.
+    top_p: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    #: Only the k most likely tokens (not available on OpenAI models).
+    top_k: int | None = field(default=None, metadata={'minimum': 0})
+    #: Drop tokens less likely than min_p times the most likely one.
+    min_p: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    #: Drop tokens far less likely than the most likely one.
+    top_a: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    frequency_penalty: float | None = field(default=None, metadata={'minimum': -2, 'maximum': 2})
+    presence_penalty: float | None = field(default=None, metadata={'minimum': -2, 'maximum': 2})
+    #: 1.0 means no penalty; higher values repeat less.
+    repetition_penalty: float | None = field(default=None, metadata={'maximum': 2, 'exclusiveMinimum': 0})
+    #: Up to 4 sequences that end generation.
+    stop: str | list[str] | None = field(default=None, metadata={'maxItems': 4})
+    #: Seed for repeatable sampling (not every provider honours it).
+    seed: int | None = None
+    #: Token id (as a string key) to bias, from -100 to 100.
+    logit_bias: dict[str, float] | None = None
+    #: Return the log probability of each output token.
+    logprobs: bool | None = None
+    #: How many alternatives per token to return (needs logprobs).
+    top_logprobs: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 20})
+    response_format: ResponseFormat | None = None
+    #: Tools the model may call; send them on every turn.
+    tools: list[ToolDefinition] | None = None
+    #: none, auto, required, or a ToolChoice forcing one tool.
+    tool_choice: str | ToolChoice | None = None
+    #: false: at most one tool call per turn (server default true).
+    parallel_tool_calls: bool | None = None
+    #: A stable id of your end user, for abuse isolation.
+    user: str | None = None
+    #: Up to 16 string pairs stored with the request.
+    metadata: dict[str, str] | None = None
+    #: Output modalities: text, image, audio.
+    modalities: list[str] | None = None
+    prediction: Prediction | None = None
+    #: Processing tier; fast is an alias of priority.
+    service_tier: str | None = None
+    #: Cache key; also the sticky-routing key when there is no session_id.
+    prompt_cache_key: str | None = None
+    stream_options: StreamOptions | None = None
+    provider: ProviderPreferences | None = None
+    #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
+    route: str | None = None
+    plugins: list[Plugin] | None = None
+    #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
+    #: plugin).
+    transforms: list[str] | None = None
+    reasoning: ReasoningConfig | None = None
+    #: Shorthand for reasoning.effort.
+    reasoning_effort: str | None = None
+    #: Deprecated: true is reasoning {}, false is reasoning {exclude: true} (docs only).
+    include_reasoning: bool | None = None
+    #: Deprecated, no effect (docs only).
+    usage: UsageOptions | None = None
+    #: How long and detailed the answer should be, from low to max (docs only).
+    verbosity: str | None = None
+    #: Web search settings (docs only).
+    web_search_options: dict[str, Any] | None = None
+    #: Audio output settings {voice, format}; needs modalities with audio and stream (docs only).
+    audio: dict[str, Any] | None = None
+    #: Groups related requests; sticky routing and log grouping.
+    session_id: str | None = None
+    #: Observability passthrough: trace_id, trace_name, span_name, generation_name, parent_span_id,
+    #: ...
+    trace: dict[str, Any] | None = None
+    #: Automatic prompt-cache breakpoint for the whole request.
+    cache_control: CacheControl | None = None
+    #: Explicit prompt caching for newest OpenAI models: {mode: explicit, ttl}.
+    prompt_cache_options: dict[str, Any] | None = None
+    #: Provider-specific image generation options.
+    image_config: dict[str, Any] | None = None
+    debug: DebugOptions | None = None
+    #: Conditions that stop the server-tool loop.
+    stop_server_tools_when: list[dict[str, Any]] | None = None
+    #: Legacy plain prompt instead of messages (docs only).
+    prompt: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class PromptTokensDetails(WireModel):
+    """A breakdown of prompt tokens: cache reads and writes, audio and video."""
+
+    #: Prompt tokens read from the cache.
+    cached_tokens: int | None = None
+    #: Prompt tokens written to the cache (explicit-cache models).
+    cache_write_tokens: int | None = None
+    audio_tokens: int | None = None
+    video_tokens: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class CompletionTokensDetails(WireModel):
+    """A breakdown of completion tokens: reasoning, audio, images and predicted output."""
+
+    #: Tokens spent reasoning (billed as output).
+    reasoning_tokens: int | None = None
+    audio_tokens: int | None = None
+    #: Image output tokens (docs only).
+    image_tokens: int | None = None
+    accepted_prediction_tokens: int | None = None
+    rejected_prediction_tokens: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class CostDetails(WireModel):
+    """What the upstream provider charged, meaningful for bring-your-own-key requests."""
+
+    #: Upstream total in USD.
+    upstream_inference_cost: float | None = None
+    #: Upstream prompt cost in USD.
+    upstream_inference_prompt_cost: float | None = None
+    #: Upstream completion cost in USD.
+    upstream_inference_completions_cost: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ServerToolUseDetails(WireModel):
+    """How much server-side tool work (web searches, tool calls) the request used."""
+
+    web_search_requests: int | None = None
+    tool_calls_requested: int | None = None
+    tool_calls_executed: int | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -116,6 +780,12 @@ class TokenUsage(WireModel):
     total_tokens: int = 0
     #: Charged amount in credits (1 credit = 1 USD).
     cost: float | None = None
+    #: Whether the request used your own provider key.
+    is_byok: bool | None = None
+    prompt_tokens_details: PromptTokensDetails | None = None
+    completion_tokens_details: CompletionTokensDetails | None = None
+    cost_details: CostDetails | None = None
+    server_tool_use_details: ServerToolUseDetails | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -139,6 +809,18 @@ class ResponseMessage(WireModel):
     role: str = "assistant"
     content: str | list[ContentPart] | None = None
     tool_calls: list[ToolCall] | None = None
+    #: Why the model refused, when it did.
+    refusal: str | None = None
+    #: The model's plain-text reasoning.
+    reasoning: str | None = None
+    #: Typed reasoning blocks; send them back unmodified to continue a reasoning turn.
+    reasoning_details: list[dict[str, Any]] | None = None
+    #: Generated images as {image_url: {url}} objects (data URLs).
+    images: list[dict[str, Any]] | None = None
+    #: Generated audio: {id, data (base64), transcript, expires_at}.
+    audio: dict[str, Any] | None = None
+    #: Web citations (url_citation) and parsed files (file) (docs and wire, not in the spec).
+    annotations: list[dict[str, Any]] | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -152,6 +834,8 @@ class CompletionChoice(WireModel):
     finish_reason: str | None = None
     native_finish_reason: str | None = None
     error: ErrorInfo | None = None
+    #: Token log probabilities, when requested: {content, refusal}.
+    logprobs: dict[str, Any] | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -167,10 +851,81 @@ class CompletionResponse(CompletionResponseMixin):
     provider: str | None = None
     choices: list[CompletionChoice] = field(factory=list)
     usage: TokenUsage | None = None
+    #: The provider's backend configuration id, when it reports one.
+    system_fingerprint: str | None = None
+    #: The tier the provider ran the request on.
+    service_tier: str | None = None
+    #: Routing details, sent only with the X-OpenRouter-Metadata: enabled header.
+    openrouter_metadata: dict[str, Any] | None = None
     #: Seconds from sending the request to the parsed response (measured by the client).
     latency: float | None = field(default=None, metadata={'local': True})
     #: How many HTTP attempts the call took, retries included (measured by the client).
     attempts: int | None = field(default=None, metadata={'local': True})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class StreamDelta(WireModel):
+    """What one stream chunk adds to a choice: text, reasoning or tool-call fragments."""
+
+    role: str | None = None
+    #: A text fragment.
+    content: str | None = None
+    #: A reasoning text fragment.
+    reasoning: str | None = None
+    #: Reasoning blocks or fragments, in order.
+    reasoning_details: list[dict[str, Any]] | None = None
+    refusal: str | None = None
+    #: Tool-call fragments; concatenate function.arguments per index.
+    tool_calls: list[ToolCall] | None = None
+    #: An audio fragment: {data, transcript}.
+    audio: dict[str, Any] | None = None
+    #: Generated images (docs and wire, not in the spec).
+    images: list[dict[str, Any]] | None = None
+    #: Citations (docs and wire, not in the spec).
+    annotations: list[dict[str, Any]] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class StreamChoice(WireModel):
+    """One choice inside a stream chunk."""
+
+    index: int = 0
+    delta: StreamDelta | None = None
+    finish_reason: str | None = None
+    #: The provider's own finish reason (docs and wire, not in the spec).
+    native_finish_reason: str | None = None
+    logprobs: dict[str, Any] | None = None
+    #: Set with finish_reason error when the provider failed mid-answer (docs, not in the spec).
+    error: ErrorInfo | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class StreamChunk(WireModel):
+    """One server-sent event of a streamed completion; the last one carries usage, an error event carries error."""
+
+    id: str | None = None
+    object: str | None = None
+    created: int | None = None
+    model: str | None = None
+    #: The provider serving the stream (docs and wire, not in the spec).
+    provider: str | None = None
+    system_fingerprint: str | None = None
+    service_tier: str | None = None
+    choices: list[StreamChoice] = field(factory=list)
+    #: Token usage and cost, in the last chunk.
+    usage: TokenUsage | None = None
+    #: A mid-stream error; the stream ends after it.
+    error: ErrorInfo | None = None
+    #: Routing details, sent only with the X-OpenRouter-Metadata: enabled header.
+    openrouter_metadata: dict[str, Any] | None = None
+    #: Debug output such as echo_upstream_body (docs only, not in the spec).
+    debug: dict[str, Any] | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -181,23 +936,326 @@ class ErrorBody(WireModel):
 
     error: ErrorInfo | None = None
     user_id: str | None = None
+    #: Routing details, sent only with the X-OpenRouter-Metadata: enabled header.
+    openrouter_metadata: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelArchitecture(WireModel):
+    """What a model takes in and gives out, and which tokenizer it counts with."""
+
+    #: Summary such as text+image->text.
+    modality: str | None = None
+    #: text, image, file, audio, video.
+    input_modalities: list[str] = field(factory=list)
+    #: text, image, embeddings, audio, video, rerank, speech, transcription.
+    output_modalities: list[str] = field(factory=list)
+    #: Tokenizer family, such as GPT, Claude, Gemini, Llama3, Qwen3 or Router.
+    tokenizer: str | None = None
+    #: Prompt template family, such as chatml or llama3.
+    instruct_type: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelPricing(WireModel):
+    """Prices in USD as decimal strings: per token, or per request, image or search for those keys; "0" is free."""
+
+    #: USD per prompt token.
+    prompt: str | None = None
+    #: USD per completion token.
+    completion: str | None = None
+    #: USD per request.
+    request: str | None = None
+    #: USD per input image.
+    image: str | None = None
+    #: USD per image token.
+    image_token: str | None = None
+    #: USD per output image token.
+    image_output: str | None = None
+    #: USD per audio input token.
+    audio: str | None = None
+    #: USD per audio output token.
+    audio_output: str | None = None
+    #: USD per cached audio input token.
+    input_audio_cache: str | None = None
+    #: USD per web search.
+    web_search: str | None = None
+    #: USD per reasoning token.
+    internal_reasoning: str | None = None
+    #: USD per prompt token read from the cache.
+    input_cache_read: str | None = None
+    #: USD per prompt token written to the cache.
+    input_cache_write: str | None = None
+    #: USD per prompt token written to the one-hour cache.
+    input_cache_write_1h: str | None = None
+    #: Discount applied to these prices, as a number.
+    discount: float | None = None
+    #: Conditional prices (by prompt size or UTC time window).
+    overrides: list[dict[str, Any]] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class TopProvider(WireModel):
+    """Limits of the provider that serves a model best."""
+
+    context_length: int | None = None
+    max_completion_tokens: int | None = None
+    #: Whether requests go through moderation first.
+    is_moderated: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class PerRequestLimits(WireModel):
+    """Token limits that apply to each request to a model."""
+
+    prompt_tokens: float | None = None
+    completion_tokens: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class DefaultParameters(WireModel):
+    """Sampling parameters a model uses when a request does not set them."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    repetition_penalty: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelLinks(WireModel):
+    """Related API URLs of a model."""
+
+    #: Relative URL of the model's endpoints listing.
+    details: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelReasoningInfo(WireModel):
+    """A model's reasoning capabilities: which efforts it supports and whether reasoning can be turned off."""
+
+    supported_efforts: list[str] | None = None
+    default_effort: str | None = None
+    #: Whether the model reasons when the request does not say.
+    default_enabled: bool | None = None
+    #: Whether reasoning.max_tokens is honoured.
+    supports_max_tokens: bool | None = None
+    #: Reasoning cannot be turned off (effort none is rejected).
+    mandatory: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AliasTarget(WireModel):
+    """The concrete model a ~author/family-latest alias currently resolves to."""
+
+    slug: str | None = None
+    name: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelInfo(WireModel):
+    """A model available on OpenRouter: its id, limits, capabilities and prices."""
+
+    #: The id to put in a request, possibly with a variant suffix.
+    id: str
+    #: The permanent, often dated, slug.
+    canonical_slug: str | None = None
+    hugging_face_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    #: Unix seconds.
+    created: int | None = None
+    context_length: int | None = None
+    architecture: ModelArchitecture | None = None
+    pricing: ModelPricing | None = None
+    top_provider: TopProvider | None = None
+    per_request_limits: PerRequestLimits | None = None
+    #: Request parameters the model accepts, such as tools or reasoning.
+    supported_parameters: list[str] = field(factory=list)
+    default_parameters: DefaultParameters | None = None
+    #: Voices of a text-to-speech model.
+    supported_voices: list[str] | None = None
+    links: ModelLinks | None = None
+    #: Reasoning capabilities; absent for non-reasoning and router models.
+    reasoning: ModelReasoningInfo | None = None
+    #: YYYY-MM-DD.
+    knowledge_cutoff: str | None = None
+    #: YYYY-MM-DD after which the model may be removed.
+    expiration_date: str | None = None
+    #: Benchmark scores.
+    benchmarks: dict[str, Any] | None = None
+    #: Set on alias rows: the model the alias resolves to.
+    alias_target: AliasTarget | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelList(WireModel):
+    """The response of GET /models: the models, and paging details when paging was asked for."""
+
+    data: list[ModelInfo] = field(factory=list)
+    total_count: int | None = None
+    #: {next}: relative URL of the next page, or null.
+    links: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class PercentileStats(WireModel):
+    """Measured values at the 50th, 75th, 90th and 99th percentile."""
+
+    p50: float | None = None
+    p75: float | None = None
+    p90: float | None = None
+    p99: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ProviderEndpoint(WireModel):
+    """One provider's endpoint for a model: its limits, prices, quantization and recent uptime."""
+
+    name: str | None = None
+    #: The model's permanent slug.
+    model_id: str | None = None
+    model_name: str | None = None
+    provider_name: str | None = None
+    #: The endpoint's provider slug, usable in provider order, only and ignore.
+    tag: str | None = None
+    context_length: int | None = None
+    max_completion_tokens: int | None = None
+    max_prompt_tokens: int | None = None
+    pricing: ModelPricing | None = None
+    quantization: str | None = None
+    #: 0 is normal; negative values are undocumented degraded states.
+    status: int | None = None
+    supported_parameters: list[str] = field(factory=list)
+    supports_implicit_caching: bool | None = None
+    supports_voice_cloning: bool | None = None
+    #: Percent of successful requests, or null without enough data.
+    uptime_last_5m: float | None = None
+    uptime_last_30m: float | None = None
+    uptime_last_1d: float | None = None
+    #: Latency percentiles (null when unauthenticated).
+    latency_last_30m: PercentileStats | None = None
+    #: Throughput percentiles in tokens per second (null when unauthenticated).
+    throughput_last_30m: PercentileStats | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelEndpoints(WireModel):
+    """A model and every provider endpoint that serves it."""
+
+    id: str | None = None
+    name: str | None = None
+    created: int | None = None
+    description: str | None = None
+    architecture: ModelArchitecture | None = None
+    endpoints: list[ProviderEndpoint] = field(factory=list)
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelEndpointsResponse(WireModel):
+    """The response of GET /models/{author}/{slug}/endpoints."""
+
+    data: ModelEndpoints | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
 
 __all__ = [
+    "AliasTarget",
+    "CacheControl",
     "CompletionChoice",
     "CompletionRequest",
     "CompletionResponse",
+    "CompletionTokensDetails",
     "ContentPart",
+    "CostDetails",
+    "Credits",
+    "CreditsResponse",
+    "DebugOptions",
+    "DefaultParameters",
     "ErrorBody",
     "ErrorInfo",
+    "FileInput",
     "FinishReason",
     "FunctionCall",
+    "FunctionDefinition",
+    "GenerationResponse",
+    "GenerationStats",
     "ImageUrl",
+    "InputAudio",
+    "InputModality",
+    "JsonSchemaFormat",
+    "KeyInfo",
+    "KeyResponse",
+    "MaxPrice",
     "Message",
     "MessageRole",
+    "ModelArchitecture",
+    "ModelEndpoints",
+    "ModelEndpointsResponse",
+    "ModelInfo",
+    "ModelLinks",
+    "ModelList",
+    "ModelPricing",
+    "ModelReasoningInfo",
+    "OutputModality",
+    "PerRequestLimits",
+    "PercentileCutoffs",
+    "PercentileStats",
+    "Plugin",
+    "Prediction",
+    "PromptTokensDetails",
+    "ProviderEndpoint",
+    "ProviderPreferences",
+    "ProviderResponse",
+    "ProviderSort",
+    "ProviderSortConfig",
+    "Quantization",
+    "ReasoningConfig",
+    "ReasoningEffort",
+    "ResponseFormat",
     "ResponseMessage",
+    "ServerToolUseDetails",
+    "StreamChoice",
+    "StreamChunk",
+    "StreamDelta",
+    "StreamOptions",
     "TokenUsage",
     "ToolCall",
+    "ToolChoice",
+    "ToolChoiceFunction",
+    "ToolDefinition",
+    "TopProvider",
+    "UsageOptions",
+    "VideoUrl",
 ]

@@ -1,0 +1,77 @@
+"""openrouter-kit: a fast, correct and safe client for the OpenRouter API.
+
+::
+
+    from openrouter_kit import Client
+
+    with Client() as client:                          # key from OPENROUTER_API_KEY
+        reply = client.complete(model="openai/gpt-4o-mini",
+                                messages=[{"role": "user", "content": "Hello!"}])
+        print(reply.text)
+
+``AsyncClient`` is the same API with ``await``; errors live in ``openrouter_kit.errors``.
+"""
+
+from __future__ import annotations
+
+from openrouter_kit import errors
+from openrouter_kit._async_client import AsyncClient, AsyncModelRegistry, OpenRouterClient
+from openrouter_kit._client import Client, ModelRegistry
+from openrouter_kit._core.accounting import UsageSnapshot
+from openrouter_kit._generated.models import (
+    CompletionChoice,
+    CompletionRequest,
+    CompletionResponse,
+    ContentPart,
+    Credits,
+    FinishReason,
+    GenerationStats,
+    KeyInfo,
+    Message,
+    MessageRole,
+    ModelEndpoints,
+    ModelInfo,
+    StreamChunk,
+    TokenUsage,
+    ToolCall,
+    ToolDefinition,
+)
+from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
+from openrouter_kit._version import __version__
+
+__all__ = [
+    "AsyncClient",
+    "AsyncModelRegistry",
+    "Client",
+    "CompletionChoice",
+    "CompletionRequest",
+    "CompletionResponse",
+    "ContentPart",
+    "Credits",
+    "FinishReason",
+    "GenerationStats",
+    "KeyInfo",
+    "Message",
+    "MessageRole",
+    "ModelEndpoints",
+    "ModelInfo",
+    "ModelRegistry",
+    "OpenRouterClient",
+    "RouteVariant",
+    "StreamChunk",
+    "TokenUsage",
+    "ToolCall",
+    "ToolDefinition",
+    "UsageSnapshot",
+    "__version__",
+    "apply_variant",
+    "errors",
+    "split_variant",
+]
+
+# Show public classes as openrouter_kit.X in reprs and tracebacks.
+for _name in __all__:
+    _obj = globals()[_name]
+    if isinstance(_obj, type) and _obj.__module__.startswith("openrouter_kit."):
+        _obj.__module__ = __name__
+del _name, _obj

@@ -1,0 +1,128 @@
+"""Client configuration: one frozen value built from arguments and the environment.
+
+Owns: the fallback order (argument, then environment, then default), the HTTPS-or-loopback rule and
+the request defaults. Never knows: sockets, httpx, files (settings files are read by ``_settings``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from attrs import field, frozen
+
+from openrouter_kit.errors import ConfigurationError
+
+__all__ = ["DEFAULT_BASE_URL", "Config", "check_base_url"]
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+DEFAULT_TIMEOUT = 120.0
+DEFAULT_MAX_RETRIES = 3
+#: Request fields a client may default (set by ``default_model``/``default_params`` or settings).
+DEFAULTABLE = frozenset({"temperature", "max_tokens", "max_completion_tokens", "top_p", "provider"})
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> str:
+    """Return ``url`` without a trailing slash, or raise if it is not HTTPS (loopback excepted)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return url.rstrip("/")
+    if parts.scheme == "http" and _is_loopback(host):
+        return url.rstrip("/")
+    if parts.scheme == "http":
+        raise ConfigurationError(
+            f"refusing plain http:// base URL for {host!r}: the API key would travel unencrypted; "
+            "use https:// (http:// is allowed only for loopback hosts)"
+        )
+    raise ConfigurationError(f"base URL must be an https:// URL, got {url[:80]!r}")
+
+
+def _positive_or_none(name: str, value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ConfigurationError(
+            f"{name} must be a positive number of seconds or None, got {value!r}"
+        )
+    return float(value)
+
+
+@frozen
+class Config:
+    """Everything a client needs to build requests. Immutable, so copies share it safely.
+
+    Build it with :meth:`from_env`; ``api_key`` never appears in the repr.
+    """
+
+    api_key: str = field(repr=False)
+    base_url: str = DEFAULT_BASE_URL
+    app_name: str | None = "openrouter-kit"
+    app_url: str | None = None
+    timeout: float | None = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    default_model: str | None = None
+    #: Request parameters applied to every request that does not set them.
+    default_params: Mapping[str, Any] = field(factory=dict)
+    #: Extra headers sent with every request (never logged).
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    @classmethod
+    def from_env(
+        cls,
+        environ: Mapping[str, str],
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        app_name: str | None = "openrouter-kit",
+        app_url: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_model: str | None = None,
+        default_params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Config:
+        """Return the configuration, taking the key and base URL from ``environ`` when not given.
+
+        Raises:
+            ConfigurationError: no API key anywhere, a refused base URL, or a bad value.
+        """
+        key = api_key if api_key is not None else environ.get("OPENROUTER_API_KEY", "")
+        if not isinstance(key, str) or not key.strip():
+            raise ConfigurationError(
+                "no API key: pass api_key=... or set the OPENROUTER_API_KEY environment variable"
+            )
+        if any(c.isspace() for c in key.strip()) or not key.isprintable():
+            raise ConfigurationError("the API key contains whitespace or control characters")
+        url = base_url or environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        params = dict(default_params or {})
+        unknown = sorted(set(params) - DEFAULTABLE)
+        if unknown:
+            raise ConfigurationError(
+                f"default_params cannot set {', '.join(unknown)}; "
+                f"allowed: {', '.join(sorted(DEFAULTABLE))}"
+            )
+        return cls(
+            api_key=key.strip(),
+            base_url=check_base_url(url),
+            app_name=app_name,
+            app_url=app_url,
+            timeout=_positive_or_none("timeout", timeout),
+            max_retries=max_retries,
+            default_model=default_model,
+            default_params=params,
+            headers=tuple((headers or {}).items()),
+        )

@@ -1,0 +1,267 @@
+"""The cattrs converters: dicts in the OpenAI wire format <-> generated attrs models.
+
+Owns every structure/unstructure hook, registered once per converter by factories:
+
+- generated models keep unknown keys in ``extra`` (and send them back), never send ``None`` fields
+  or client-side (``local``) fields, and accept an instance of themselves as is, so messages may be
+  ``Message`` objects or plain dicts;
+- unions such as ``str | list[ContentPart] | None`` are resolved by the JSON kind of the value.
+
+Two converters share these hooks: the *strict* one checks user input (exact scalar types, error
+paths such as ``$.messages[2].role``); the *fast* one parses server responses on the hot path and
+is liberal. Both are built on first use, never at import. Never knows: HTTP, sockets, clocks.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from openrouter_kit._core.wire import redact
+from openrouter_kit._mixins import WireModel
+from openrouter_kit.errors import ValidationError
+
+__all__ = ["Converters", "check_limits", "converters", "dumps", "structure_input"]
+
+T = TypeVar("T")
+_NONE = type(None)
+
+
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, WireModel)
+
+
+def _wire_name(a: attrs.Attribute[Any]) -> str:
+    return str(a.metadata.get("wire", a.name))
+
+
+def _skipped(a: attrs.Attribute[Any]) -> bool:
+    return a.name == "extra" or bool(a.metadata.get("local"))
+
+
+def _structure_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
+    fields = attrs.fields(cast(Any, cls))
+    overrides: dict[str, Any] = {
+        a.name: override(omit=True) if _skipped(a) else override(rename=_wire_name(a))
+        for a in fields
+        if _skipped(a) or "wire" in a.metadata
+    }
+    base = make_dict_structure_fn(
+        cls, conv, _cattrs_detailed_validation=conv.detailed_validation, **overrides
+    )
+    known = frozenset(_wire_name(a) for a in fields if not _skipped(a))
+
+    def structure(data: Any, _: Any) -> T:
+        if isinstance(data, cls):
+            return data
+        if not isinstance(data, Mapping):
+            raise TypeError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
+        obj = base(data, cls)
+        if not known.issuperset(data):
+            obj.extra = {k: v for k, v in data.items() if k not in known}  # type: ignore[attr-defined]
+        return obj
+
+    return structure
+
+
+def _unstructure_model(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
+    overrides: dict[str, Any] = {}
+    for a in attrs.fields(cls):
+        if _skipped(a):
+            overrides[a.name] = override(omit=True)
+        else:
+            # Unset optional fields are not sent at all; required ones and real defaults always are.
+            overrides[a.name] = override(
+                rename=_wire_name(a) if "wire" in a.metadata else None,
+                omit_if_default=a.default is None,
+            )
+    base = make_dict_unstructure_fn(cls, conv, **overrides)
+
+    def unstructure(obj: Any) -> dict[str, Any]:
+        data: dict[str, Any] = base(obj)
+        for key, value in obj.extra.items():
+            data.setdefault(key, value)
+        return data
+
+    return unstructure
+
+
+def _kind_check(member: Any) -> tuple[type, ...]:
+    """The Python types of the JSON values that belong to a union member."""
+    origin = typing.get_origin(member) or member
+    if member is float:
+        return (int, float)
+    if origin in (list, tuple):
+        return (list, tuple)
+    if origin in (dict, Mapping) or _is_model(member):
+        return (Mapping, member) if _is_model(member) else (Mapping,)
+    return (origin,) if isinstance(origin, type) else (object,)
+
+
+def _is_multi_union(t: Any) -> bool:
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return False
+    return len([m for m in typing.get_args(t) if m is not _NONE]) > 1
+
+
+def _structure_union(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    args = typing.get_args(t)
+    optional = _NONE in args
+    table = [(_kind_check(m), m, conv.get_structure_hook(m)) for m in args if m is not _NONE]
+    names = " or ".join(getattr(m, "__name__", str(m)) for m in args if m is not _NONE)
+
+    def structure(value: Any, _: Any) -> Any:
+        if value is None and optional:
+            return None
+        is_bool = isinstance(value, bool)
+        for kinds, member, hook in table:
+            if isinstance(value, kinds) and (not is_bool or member is bool):
+                return hook(value, member)
+        raise TypeError(f"expected {names}, got {type(value).__name__}")
+
+    return structure
+
+
+class _InputError(TypeError):
+    """A user value of the wrong type; its message is shown as is."""
+
+
+def _shown(value: Any) -> str:
+    return f"{type(value).__name__} {redact(repr(value)[:40], None)}"
+
+
+def _exact(kind: type, name: str) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
+            return value
+        raise _InputError(f"expected {name}, got {_shown(value)}")
+
+    return structure
+
+
+def _to_float(value: Any, _: Any) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    raise _InputError(f"expected a finite number, got {_shown(value)}")
+
+
+def _format(exc: BaseException, type_: Any) -> str:
+    if isinstance(exc, _InputError):
+        return str(exc)
+    if isinstance(exc, TypeError) and str(exc).startswith("expected "):
+        return redact(str(exc), None)
+    return cattrs.v.format_exception(exc, type_)
+
+
+@attrs.frozen
+class Converters:
+    """The strict converter (user input) and the fast one (server responses)."""
+
+    strict: cattrs.Converter
+    fast: cattrs.Converter
+
+
+@functools.cache
+def converters() -> Converters:
+    """Return the process-wide converters, built on first use (hooks are generated lazily)."""
+    fast = cattrs.Converter(detailed_validation=False)
+    fast.register_structure_hook_factory(_is_multi_union, _structure_union)
+    fast.register_structure_hook_factory(_is_model, _structure_model)
+    fast.register_unstructure_hook_factory(_is_model, _unstructure_model)
+    strict = fast.copy(detailed_validation=True)
+    strict.register_structure_hook(str, _exact(str, "a string"))
+    strict.register_structure_hook(int, _exact(int, "an integer"))
+    strict.register_structure_hook(bool, _exact(bool, "true or false"))
+    strict.register_structure_hook(float, _to_float)
+    return Converters(strict=strict, fast=fast)
+
+
+def _messages_of(exc: cattrs.BaseValidationError) -> list[tuple[str, str]]:
+    """(path, message) pairs from a cattrs exception, in the order the fields were checked."""
+    found = []
+    for line in cattrs.transform_error(exc, path="$", format_exception=_format):
+        text, _, path = line.rpartition(" @ ")
+        found.append((path or "$", text or line))
+    return found
+
+
+def structure_input(data: Any, cls: type[T]) -> T:
+    """Return ``data`` (a dict or an instance) as a ``cls``; raise ValidationError naming the field.
+
+    Raises:
+        ValidationError: a field has the wrong type, a required field is missing, or a value is out
+            of its documented range (the message names the field as ``$.path``).
+    """
+    problems: list[tuple[str, str]] = []
+    try:
+        obj = converters().strict.structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        problems = _messages_of(exc)
+    except (TypeError, ValueError, KeyError) as exc:
+        problems = [("$", redact(str(exc), None))]
+    if problems:
+        # Raised outside the except block: the cattrs error (which holds the bad values) is not
+        # chained to ours, so nothing the user passed by mistake (a key, say) travels with it.
+        text = "; ".join(f"{path}: {message}" for path, message in problems[:5])
+        raise ValidationError(f"invalid {cls.__name__}: {text}", path=problems[0][0])
+    check_limits(obj)
+    return obj
+
+
+_LIMITS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
+    "minimum": (lambda v, lim: v >= lim, "at least"),
+    "maximum": (lambda v, lim: v <= lim, "at most"),
+    "exclusiveMinimum": (lambda v, lim: v > lim, "greater than"),
+    "exclusiveMaximum": (lambda v, lim: v < lim, "less than"),
+    "minItems": (lambda v, lim: len(v) >= lim, "at least"),
+    "maxItems": (lambda v, lim: len(v) <= lim, "at most"),
+}
+
+
+def check_limits(obj: Any, path: str = "$") -> None:
+    """Raise ValidationError for the first value outside its documented range, naming its path."""
+    for a in attrs.fields(type(obj)):
+        value = getattr(obj, a.name)
+        if value is None:
+            continue
+        here = f"{path}.{_wire_name(a)}"
+        for key, (ok, words) in _LIMITS.items():
+            if (
+                key in a.metadata
+                and isinstance(value, int | float | list)
+                and not ok(value, a.metadata[key])
+            ):
+                limit = a.metadata[key]
+                if isinstance(value, list):
+                    text = f"{here} must have {words} {limit} item(s), got {len(value)}"
+                else:
+                    text = f"{here} must be {words} {limit}, got {value}"
+                raise ValidationError(text, path=here)
+        if _is_model(type(value)):
+            check_limits(value, here)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if _is_model(type(item)):
+                    check_limits(item, f"{here}[{i}]")
+
+
+def dumps(obj: Any) -> bytes:
+    """Return the compact UTF-8 JSON body for a model (unset fields left out).
+
+    Raises:
+        ValidationError: a value cannot be sent as JSON (NaN, infinity, an arbitrary object).
+    """
+    try:
+        data = converters().fast.unstructure(obj)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"request cannot be sent as JSON: {exc}") from None

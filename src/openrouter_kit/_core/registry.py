@@ -1,0 +1,151 @@
+"""The model registry's cache and queries: TTL by an injected clock, lookup and filtering.
+
+Owns: freshness, capability derivation, price filters. Never knows: how the list is fetched
+(the shells fetch it), sockets, clocks (``now`` is passed in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+
+from openrouter_kit._generated.models import ModelInfo
+from openrouter_kit.errors import ModelNotFoundError, ValidationError
+
+__all__ = ["CAPABILITIES", "RegistryCache", "capabilities_of", "prompt_price"]
+
+
+def _params(model: ModelInfo) -> list[str]:
+    return model.supported_parameters or []
+
+
+def _inputs(model: ModelInfo) -> list[str]:
+    arch = model.architecture
+    return (arch.input_modalities if arch else None) or ["text"]
+
+
+def _outputs(model: ModelInfo) -> list[str]:
+    arch = model.architecture
+    return (arch.output_modalities if arch else None) or ["text"]
+
+
+def _price(value: str | float | None) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def prompt_price(model: ModelInfo) -> Decimal | None:
+    """USD per prompt token, or None when unknown or variable (the wire's ``-1``)."""
+    price = _price(model.pricing.prompt if model.pricing else None)
+    return None if price is None or price < 0 else price
+
+
+def _is_free(model: ModelInfo) -> bool:
+    pricing = model.pricing
+    if pricing is None:
+        return False
+    return prompt_price(model) == 0 and _price(pricing.completion) == 0
+
+
+#: How each capability is derived from the documented ``/models`` fields.
+CAPABILITIES: dict[str, Callable[[ModelInfo], bool]] = {
+    # text in and text out: usable as a chat model
+    "chat": lambda m: "text" in _inputs(m) and "text" in _outputs(m),
+    # text out, whatever goes in
+    "completion": lambda m: "text" in _outputs(m),
+    # a coding model by its name (the API has no code flag)
+    "code": lambda m: any(
+        w in f"{m.id} {m.name or ''}".lower() for w in ("code", "coder", "codestral")
+    ),
+    # accepts the ``tools`` parameter
+    "tools": lambda m: "tools" in _params(m),
+    # accepts images as input
+    "vision": lambda m: "image" in _inputs(m),
+    # accepts ``reasoning`` / ``include_reasoning``, or advertises reasoning settings
+    "reasoning": lambda m: "reasoning" in _params(m) or "include_reasoning" in _params(m),
+    # accepts ``structured_outputs`` or ``response_format``
+    "structured_outputs": lambda m: (
+        "structured_outputs" in _params(m) or "response_format" in _params(m)
+    ),
+    # takes or produces audio
+    "audio": lambda m: "audio" in _inputs(m) or "audio" in _outputs(m),
+    # produces images
+    "image_output": lambda m: "image" in _outputs(m),
+    # prompt and completion both cost 0
+    "free": _is_free,
+}
+
+
+def capabilities_of(model: ModelInfo) -> frozenset[str]:
+    """The capability names (keys of ``CAPABILITIES``) that ``model`` has."""
+    return frozenset(name for name, test in CAPABILITIES.items() if test(model))
+
+
+class RegistryCache:
+    """The last fetched model list, by id, and when it goes stale."""
+
+    __slots__ = ("_by_id", "_expires", "_models", "ttl")
+
+    def __init__(self, ttl: float = 3600.0) -> None:
+        if ttl < 0:
+            raise ValidationError(f"ttl must be >= 0 seconds, got {ttl!r}")
+        self.ttl = ttl
+        self._models: list[ModelInfo] = []
+        self._by_id: dict[str, ModelInfo] = {}
+        self._expires: float | None = None
+
+    def fresh(self, now: float) -> bool:
+        """True when a list is stored and its TTL has not run out."""
+        return self._expires is not None and now < self._expires
+
+    def store(self, models: Iterable[ModelInfo], now: float) -> None:
+        """Keep ``models`` until ``now + ttl``."""
+        self._models = list(models)
+        self._by_id = {m.id: m for m in self._models}
+        self._expires = now + self.ttl
+
+    def invalidate(self) -> None:
+        """Make the next query fetch again."""
+        self._expires = None
+
+    def get(self, model_id: str) -> ModelInfo:
+        """The model with this id (a routing variant suffix falls back to the base id).
+
+        Raises:
+            ModelNotFoundError: no such model; the message names the closest ids.
+        """
+        found = self._by_id.get(model_id) or self._by_id.get(model_id.rpartition(":")[0])
+        if found is not None:
+            return found
+        import difflib
+
+        close = difflib.get_close_matches(model_id, list(self._by_id), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ModelNotFoundError(f"unknown model {model_id[:100]!r}{hint}", code="model_not_found")
+
+    def select(
+        self, capability: str | None = None, max_price: float | str | None = None
+    ) -> list[ModelInfo]:
+        """Models having ``capability`` whose prompt price per token is at most ``max_price``."""
+        test = None
+        if capability is not None:
+            test = CAPABILITIES.get(capability)
+            if test is None:
+                raise ValidationError(
+                    f"unknown capability {capability!r}; known: {', '.join(CAPABILITIES)}"
+                )
+        limit = _price(max_price) if max_price is not None else None
+        if max_price is not None and limit is None:
+            raise ValidationError(f"max_price must be a number, got {max_price!r}")
+        result = []
+        for model in self._models:
+            if test is not None and not test(model):
+                continue
+            if limit is not None:
+                price = prompt_price(model)
+                if price is None or price > limit:
+                    continue
+            result.append(model)
+        return result

@@ -1,0 +1,57 @@
+"""When to retry a failed attempt and how long to wait: one policy for both clients.
+
+Owns: the retryable statuses and exceptions, and the cap on server-requested waits. The shells feed
+``backoff_hook`` to ``stamina.retry_context``; stamina supplies exponential backoff with jitter when
+the hook returns True, and waits exactly the returned seconds when it returns a number.
+Never knows: stamina itself, sockets, clocks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import frozen
+
+from openrouter_kit.errors import APIConnectionError, OpenRouterError, RequestTimeoutError
+
+__all__ = ["RETRYABLE_STATUS", "RetryPolicy"]
+
+#: HTTP statuses worth another attempt: the request was not processed, or failed transiently.
+RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@frozen
+class RetryPolicy:
+    """How many attempts a call may take and how long to wait between them."""
+
+    max_retries: int = 3
+    #: First backoff in seconds; it doubles per attempt (with jitter) up to ``wait_max``.
+    wait_initial: float = 0.5
+    wait_max: float = 8.0
+    wait_jitter: float = 1.0
+    #: A Retry-After longer than this is not waited for: the error is raised at once.
+    max_retry_after: float = 60.0
+    #: Seconds one call may take in all, retries and waits included (None: no bound).
+    deadline: float | None = None
+
+    def stamina_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``stamina.retry_context``."""
+        return {
+            "on": self.backoff_hook,
+            "attempts": self.max_retries + 1,
+            "timeout": self.deadline,
+            "wait_initial": self.wait_initial,
+            "wait_max": self.wait_max,
+            "wait_jitter": self.wait_jitter,
+        }
+
+    def backoff_hook(self, exc: Exception) -> bool | float:
+        """False: raise ``exc`` now. True: retry after the usual backoff. A number: wait so long."""
+        if isinstance(exc, APIConnectionError | RequestTimeoutError) and exc.status_code is None:
+            return True
+        if not isinstance(exc, OpenRouterError) or exc.status_code not in RETRYABLE_STATUS:
+            return False
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is None:
+            return True
+        return float(retry_after) if retry_after <= self.max_retry_after else False

@@ -1,0 +1,364 @@
+"""Requests to bytes, and bytes back to models or typed errors.
+
+Owns: the headers every request carries, URL building, JSON decoding of responses, and the mapping
+of every documented error body (and undocumented ones: HTML from a proxy, an empty body) to the
+exception hierarchy in :mod:`openrouter_kit.errors`. Never knows: sockets, httpx, clocks (a caller
+passes ``now`` where an HTTP date must be turned into seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import re
+from collections.abc import Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
+
+import attrs
+from attrs import field, frozen
+
+from openrouter_kit._core.config import Config
+from openrouter_kit._generated.endpoints import Endpoint
+from openrouter_kit._version import __version__
+from openrouter_kit.errors import (
+    STATUS_TO_ERROR,
+    BadRequestError,
+    ContentPolicyError,
+    ContextLengthError,
+    InvalidResponseError,
+    ModelNotFoundError,
+    OpenRouterError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+
+__all__ = [
+    "USER_AGENT",
+    "WireRequest",
+    "build_request",
+    "error_from_response",
+    "parse_response",
+    "parse_retry_after",
+    "redact",
+]
+
+T = TypeVar("T")
+USER_AGENT = f"openrouter-kit/{__version__} python/{platform.python_version()}"
+_SENSITIVE = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+_KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9_\-]{6,}")
+_CONTEXT_TYPES = frozenset(
+    {"context_length_exceeded", "max_tokens_exceeded", "token_limit_exceeded"}
+)
+_CONTEXT_WORDS = re.compile(r"context (length|window)|maximum context|too many tokens", re.I)
+_MODEL_WORDS = re.compile(
+    r"not a valid model|model .*(not found|does not exist)|no endpoints found", re.I
+)
+_MODEL_CODES = frozenset(
+    {"model_not_found", "no_endpoints", "model_deprecated", "free_variant_ended"}
+)
+_MODERATION_TYPES = frozenset({"content_policy_violation", "refusal"})
+_HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _mask(headers: tuple[tuple[str, str], ...]) -> str:
+    shown = [(k, "***" if k.lower() in _SENSITIVE else v) for k, v in headers]
+    return repr(shown)
+
+
+@frozen
+class WireRequest:
+    """One HTTP request, ready to send: method, absolute URL, headers and body bytes.
+
+    The repr masks the Authorization header, so a logged request never shows the key.
+    """
+
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...] = field(repr=_mask)
+    body: bytes | None = field(
+        default=None, repr=lambda b: "None" if b is None else f"<{len(b)} bytes>"
+    )
+    #: True when the response is a server-sent event stream.
+    stream: bool = False
+
+
+def _headers(config: Config, *, body: bool, stream: bool) -> tuple[tuple[str, str], ...]:
+    headers = [
+        ("Authorization", f"Bearer {config.api_key}"),
+        ("User-Agent", USER_AGENT),
+        ("Accept", "text/event-stream" if stream else "application/json"),
+    ]
+    if body:
+        headers.append(("Content-Type", "application/json"))
+    if config.app_url:
+        headers.append(("HTTP-Referer", config.app_url))
+    if config.app_name:
+        # The current attribution header and the older one, which OpenRouter still accepts.
+        headers.append(("X-OpenRouter-Title", config.app_name))
+        headers.append(("X-Title", config.app_name))
+    headers.extend(config.headers)
+    return tuple(headers)
+
+
+def build_request(
+    config: Config,
+    endpoint: Endpoint,
+    *,
+    body: bytes | None = None,
+    query: Mapping[str, str] | None = None,
+    path_params: Mapping[str, str] | None = None,
+    stream: bool = False,
+) -> WireRequest:
+    """Return the request for ``endpoint``: URL with path and query parameters, headers and body."""
+    path = endpoint.path
+    for name, value in (path_params or {}).items():
+        # Model ids contain "/" between author and slug; keep it, quote everything else.
+        path = path.replace("{" + name + "}", quote(value, safe="/:"))
+    url = config.base_url + path
+    if query:
+        url += "?" + urlencode(query)
+    return WireRequest(
+        method=endpoint.method,
+        url=url,
+        headers=_headers(config, body=body is not None, stream=stream),
+        body=body,
+        stream=stream,
+    )
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)
+    if value is None:
+        for key, item in headers.items():
+            if key.lower() == name:
+                return item
+    return value
+
+
+def redact(text: str, api_key: str | None) -> str:
+    """Return ``text`` with the API key (and anything shaped like an OpenRouter key) masked."""
+    if api_key and api_key in text:
+        text = text.replace(api_key, "***")
+    return _KEY_PATTERN.sub("sk-or-***", text)
+
+
+def _redact_all(value: Any, api_key: str | None) -> Any:
+    if isinstance(value, str):
+        return redact(value, api_key)
+    if isinstance(value, dict):
+        return {k: _redact_all(v, api_key) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_all(v, api_key) for v in value]
+    return value
+
+
+def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Return the seconds the server asked to wait (``retry-after-ms``, ``Retry-After`` seconds or
+    HTTP date), or None when it did not ask or the value is unreadable."""
+    millis = _header(headers, "retry-after-ms")
+    if millis:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = _header(headers, "retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return None if now is None else max(when.timestamp() - now, 0.0)
+
+
+def _retry_after_from_body(error: Mapping[str, Any], now: float | None) -> float | None:
+    availability = error.get("availability")
+    if isinstance(availability, Mapping) and isinstance(
+        availability.get("retry_after"), int | float
+    ):
+        return float(availability["retry_after"])
+    metadata = error.get("metadata")
+    headers = metadata.get("headers") if isinstance(metadata, Mapping) else None
+    if isinstance(headers, Mapping) and now is not None:
+        reset = _header(headers, "x-ratelimit-reset")
+        try:
+            return max(float(reset) / 1000.0 - now, 0.0) if reset else None
+        except ValueError:
+            return None
+    return None
+
+
+def _clean_text(status: int, body: bytes) -> str:
+    """A short, readable message for a body that is not a JSON error (an HTML proxy page, text)."""
+    title = _HTML_TITLE.search(body[:4096])
+    raw = title.group(1) if title else body[:400]
+    text = " ".join(_TAGS.sub(" ", raw.decode("utf-8", "replace")).split())
+    if not text:
+        return f"HTTP {status} with an empty body"
+    if len(text) > 160:
+        text = text[:157] + "..."
+    return f"{text} (non-JSON body)"
+
+
+def _classify(status: int, message: str, error: Mapping[str, Any]) -> type[OpenRouterError]:
+    metadata = error.get("metadata") if isinstance(error.get("metadata"), Mapping) else {}
+    assert isinstance(metadata, Mapping)  # for mypy; the line above guarantees it
+    error_type = metadata.get("error_type") or error.get("error_type")
+    availability = error.get("availability")
+    availability_code = availability.get("code") if isinstance(availability, Mapping) else None
+    if status in (400, 413, 422) and (
+        error_type in _CONTEXT_TYPES or _CONTEXT_WORDS.search(message)
+    ):
+        return ContextLengthError
+    if availability_code in _MODEL_CODES or (status == 400 and _MODEL_WORDS.search(message)):
+        return ModelNotFoundError
+    if status == 403 and (
+        error_type in _MODERATION_TYPES or "reasons" in metadata or "flagged_input" in metadata
+    ):
+        return ContentPolicyError
+    if status in STATUS_TO_ERROR:
+        return STATUS_TO_ERROR[status]
+    if status == 403:
+        return PermissionDeniedError
+    return ServerError if status >= 500 else BadRequestError
+
+
+def error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    api_key: str | None = None,
+    now: float | None = None,
+) -> OpenRouterError:
+    """Return the typed exception for an error response (JSON error body or anything else).
+
+    The message and metadata are scrubbed of the API key; ``request_id`` comes from the headers.
+    """
+    try:
+        payload = json.loads(body) if body else None
+    except ValueError:
+        payload = None
+    return error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
+
+
+def error_from_payload(
+    status: int,
+    headers: Mapping[str, str],
+    payload: Any,
+    body: bytes = b"",
+    *,
+    api_key: str | None = None,
+    now: float | None = None,
+) -> OpenRouterError:
+    """Return the typed exception for an already decoded error body (as ``error_from_response``)."""
+    error: Mapping[str, Any] = {}
+    if isinstance(payload, Mapping) and isinstance(payload.get("error"), Mapping):
+        error = payload["error"]
+    elif isinstance(payload, Mapping) and "message" in payload:
+        error = payload
+    code = error.get("code")
+    if isinstance(code, bool) or not isinstance(code, int | str):
+        code = None
+    # A 200 (or other 2xx) that carries an error is classified by the error's own code.
+    effective = status
+    if status < 400:
+        effective = code if isinstance(code, int) and 400 <= code <= 599 else 500
+    message = error.get("message")
+    if not isinstance(message, str) or not message.strip():
+        message = _clean_text(status, body) if not error else f"HTTP {effective} error"
+    message = redact(message.strip(), api_key)
+    raw_metadata = error.get("metadata")
+    metadata = raw_metadata if isinstance(raw_metadata, dict) else {}
+    if raw_metadata is not None and not isinstance(raw_metadata, dict):
+        metadata = {"raw": raw_metadata}
+    for key in ("availability", "error_type"):
+        if key in error and key not in metadata:
+            metadata = {**metadata, key: error[key]}
+    cls = _classify(effective, message, error)
+    kwargs: dict[str, Any] = {
+        "status_code": status,
+        "code": code if code is not None else effective,
+        "metadata": _redact_all(metadata, api_key),
+        "request_id": _header(headers, "x-request-id") or _header(headers, "x-generation-id"),
+        "body": _redact_all(payload, api_key) if payload is not None else None,
+    }
+    if issubclass(cls, RateLimitError | ServerError):
+        retry_after = parse_retry_after(headers, now)
+        kwargs["retry_after"] = (
+            retry_after if retry_after is not None else _retry_after_from_body(error, now)
+        )
+    return cls(message, **kwargs)
+
+
+def parse_response(
+    endpoint: Endpoint,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    structure: Any,
+    api_key: str | None = None,
+    now: float | None = None,
+) -> Any:
+    """Return the response model for a 2xx body, or raise the mapped error.
+
+    ``structure`` is the fast converter's ``structure`` function.
+
+    Raises:
+        OpenRouterError: the mapped subclass for an error status or an error inside a 200 body.
+        InvalidResponseError: a 2xx body that is not the documented JSON.
+    """
+    if not 200 <= status < 300:
+        raise error_from_response(status, headers, body, api_key=api_key, now=now)
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        preview = redact(body[:120].decode("utf-8", "replace"), api_key)
+        raise InvalidResponseError(
+            f"{endpoint.name}: the server answered {status} with a body that is not JSON: "
+            f"{preview!r}",
+            status_code=status,
+            request_id=_header(headers, "x-request-id"),
+        ) from None
+    # A 200 whose body is an error object (no choices) is that error.
+    if isinstance(payload, Mapping) and payload.get("error") and "choices" not in payload:
+        raise error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
+    try:
+        return structure(payload, endpoint.response)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise InvalidResponseError(
+            f"{endpoint.name}: unexpected response shape: {redact(str(exc)[:200], api_key)}",
+            status_code=status,
+            request_id=_header(headers, "x-request-id"),
+        ) from None
+
+
+def raise_for_choice_error(response: Any, api_key: str | None = None) -> None:
+    """Raise the mapped error when a 200 completion ended a choice with ``finish_reason: "error"``.
+
+    The partial response is kept on the exception as ``response``, so no output is lost.
+    """
+    for choice in getattr(response, "choices", None) or ():
+        if choice.finish_reason == "error" or choice.error is not None:
+            error = attrs.asdict(choice.error) if choice.error is not None else {}
+            error.update(error.pop("extra", {}) or {})
+            if choice.error is not None:  # the partial response travels with the exception
+                choice.error = attrs.evolve(
+                    choice.error,
+                    message=_redact_all(choice.error.message, api_key),
+                    metadata=_redact_all(choice.error.metadata, api_key),
+                    extra=_redact_all(choice.error.extra, api_key),
+                )
+            error.setdefault("message", "the provider failed while generating this choice")
+            exc = error_from_payload(200, {}, {"error": error}, api_key=api_key)
+            exc.response = response
+            raise exc

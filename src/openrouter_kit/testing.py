@@ -1,0 +1,2033 @@
+"""A loopback emulator of the OpenRouter API, for tests and demos.
+
+``Emulator`` runs a small HTTP/1.1 server on a local port (standard library only) that answers the
+routes the SDK uses the way the real API does: chat completions (plain and SSE streamed), the model
+list, model endpoints, generation lookup, key info and credits. Answers are deterministic, token
+counts come from a simple tokenizer, and costs come from the emulator's own model table, so tests
+can check the SDK's arithmetic exactly. Any answer can be overridden with :meth:`Emulator.script`
+or :meth:`Emulator.error` (status, headers, JSON or raw bodies such as an HTML 502 page).
+
+Example::
+
+    with Emulator() as emu:
+        client = Client(api_key=emu.api_key, base_url=emu.base_url)
+        emu.error(429, "Rate limit exceeded", headers={"Retry-After": "1"})
+        ...
+
+The emulator never logs or echoes the ``Authorization`` header value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import json
+import re
+import secrets
+import socket
+import string
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self, cast
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from openrouter_kit._version import __version__
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Emulator",
+    "Ledger",
+    "RecordedRequest",
+    "UsageTotals",
+    "default_models",
+    "serve",
+]
+
+#: The model used when a completion request names neither ``model`` nor ``models``.
+DEFAULT_MODEL = "openai/gpt-4o-mini"
+
+_API_PREFIX = "/api/v1"
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
+_ENDPOINTS_RE = re.compile(r"^/models/([^/]+)/([^/]+)/endpoints$")
+_VARIANTS = frozenset({"free", "nitro", "floor", "online", "thinking", "extended", "exacto"})
+_ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+_ALNUM = string.ascii_letters + string.digits
+_HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
+_PHRASES = {520: "Unknown Error", 524: "A Timeout Occurred", 529: "Site Overloaded"}
+_WRITE_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+
+# ---------------------------------------------------------------------------------------------
+# Model table
+# ---------------------------------------------------------------------------------------------
+
+_OPENAI_PARAMS = [
+    "frequency_penalty", "logit_bias", "logprobs", "max_tokens", "presence_penalty",
+    "response_format", "seed", "stop", "structured_outputs", "temperature", "tool_choice",
+    "tools", "top_logprobs", "top_p",
+]  # fmt: skip
+_ANTHROPIC_PARAMS = ["max_tokens", "stop", "temperature", "tool_choice", "tools", "top_k", "top_p"]
+_OPEN_PARAMS = [
+    "frequency_penalty", "logit_bias", "max_tokens", "min_p", "presence_penalty",
+    "repetition_penalty", "response_format", "seed", "stop", "temperature", "tool_choice",
+    "tools", "top_k", "top_p",
+]  # fmt: skip
+_NO_DEFAULTS: dict[str, Any] = {
+    "temperature": None,
+    "top_p": None,
+    "top_k": None,
+    "frequency_penalty": None,
+    "presence_penalty": None,
+    "repetition_penalty": None,
+}
+
+
+def _defaults(**values: float) -> dict[str, Any]:
+    return {**_NO_DEFAULTS, **values}
+
+
+def _price(
+    prompt: str,
+    completion: str,
+    *,
+    image: str = "0",
+    web_search: str = "0",
+    internal_reasoning: str = "0",
+    **extra: str,
+) -> dict[str, Any]:
+    return {
+        "prompt": prompt,
+        "completion": completion,
+        "request": "0",
+        "image": image,
+        "web_search": web_search,
+        "internal_reasoning": internal_reasoning,
+        **extra,
+    }
+
+
+_BUILTIN_MODELS: list[dict[str, Any]] = [
+    {
+        "id": "openai/gpt-4o-mini",
+        "canonical_slug": "openai/gpt-4o-mini-2024-07-18",
+        "name": "OpenAI: GPT-4o-mini",
+        "created": 1721260800,
+        "description": "GPT-4o mini is OpenAI's small, affordable multimodal model.",
+        "context_length": 128000,
+        "architecture": {
+            "input_modalities": ["text", "image", "file"],
+            "output_modalities": ["text"],
+            "tokenizer": "GPT",
+            "instruct_type": None,
+        },
+        "pricing": _price(
+            "0.00000015",
+            "0.0000006",
+            image="0.000217",
+            web_search="0.01",
+            input_cache_read="0.000000075",
+        ),
+        "top_provider": {
+            "context_length": 128000,
+            "max_completion_tokens": 16384,
+            "is_moderated": True,
+        },
+        "supported_parameters": [*_OPENAI_PARAMS, "web_search_options"],
+        "default_parameters": _defaults(),
+        "knowledge_cutoff": "2023-10-01",
+    },
+    {
+        "id": "openai/gpt-4o",
+        "canonical_slug": "openai/gpt-4o",
+        "name": "OpenAI: GPT-4o",
+        "created": 1715558400,
+        "description": "GPT-4o is OpenAI's flagship multimodal model with text and image input.",
+        "context_length": 128000,
+        "architecture": {
+            "input_modalities": ["text", "image", "file"],
+            "output_modalities": ["text"],
+            "tokenizer": "GPT",
+            "instruct_type": None,
+        },
+        "pricing": _price(
+            "0.0000025",
+            "0.00001",
+            image="0.003613",
+            web_search="0.01",
+            input_cache_read="0.00000125",
+        ),
+        "top_provider": {
+            "context_length": 128000,
+            "max_completion_tokens": 16384,
+            "is_moderated": True,
+        },
+        "supported_parameters": [*_OPENAI_PARAMS, "web_search_options"],
+        "default_parameters": _defaults(),
+        "knowledge_cutoff": "2023-10-01",
+    },
+    {
+        "id": "anthropic/claude-3.5-sonnet",
+        "canonical_slug": "anthropic/claude-3.5-sonnet-20241022",
+        "name": "Anthropic: Claude 3.5 Sonnet",
+        "created": 1729555200,
+        "description": "Claude 3.5 Sonnet: strong coding, data science and visual processing.",
+        "context_length": 200000,
+        "architecture": {
+            "input_modalities": ["text", "image", "file"],
+            "output_modalities": ["text"],
+            "tokenizer": "Claude",
+            "instruct_type": None,
+        },
+        "pricing": _price(
+            "0.000003",
+            "0.000015",
+            image="0.0048",
+            input_cache_read="0.0000003",
+            input_cache_write="0.00000375",
+        ),
+        "top_provider": {
+            "context_length": 200000,
+            "max_completion_tokens": 8192,
+            "is_moderated": True,
+        },
+        "supported_parameters": list(_ANTHROPIC_PARAMS),
+        "default_parameters": _defaults(),
+        "knowledge_cutoff": "2024-04-01",
+    },
+    {
+        "id": "anthropic/claude-sonnet-4",
+        "canonical_slug": "anthropic/claude-4-sonnet-20250522",
+        "name": "Anthropic: Claude Sonnet 4",
+        "created": 1747930371,
+        "description": "Claude Sonnet 4: hybrid reasoning model for coding and agentic work.",
+        "context_length": 200000,
+        "architecture": {
+            "input_modalities": ["text", "image", "file"],
+            "output_modalities": ["text"],
+            "tokenizer": "Claude",
+            "instruct_type": None,
+        },
+        "pricing": _price(
+            "0.000003",
+            "0.000015",
+            image="0.0048",
+            web_search="0.01",
+            input_cache_read="0.0000003",
+            input_cache_write="0.00000375",
+            input_cache_write_1h="0.000006",
+        ),
+        "top_provider": {
+            "context_length": 200000,
+            "max_completion_tokens": 64000,
+            "is_moderated": True,
+        },
+        "supported_parameters": [*_ANTHROPIC_PARAMS, "include_reasoning", "reasoning"],
+        "default_parameters": _defaults(),
+        "reasoning": {
+            "supported_efforts": ["high", "medium", "low", "minimal", "none"],
+            "default_effort": "medium",
+            "default_enabled": False,
+            "mandatory": False,
+            "supports_max_tokens": True,
+        },
+        "knowledge_cutoff": "2025-03-01",
+    },
+    {
+        "id": "google/gemini-2.5-flash",
+        "canonical_slug": "google/gemini-2.5-flash",
+        "hugging_face_id": "",
+        "name": "Google: Gemini 2.5 Flash",
+        "created": 1750172488,
+        "description": "Gemini 2.5 Flash: fast multimodal reasoning model (image/audio/file in).",
+        "context_length": 1048576,
+        "architecture": {
+            "input_modalities": ["text", "image", "file", "audio"],
+            "output_modalities": ["text"],
+            "tokenizer": "Gemini",
+            "instruct_type": None,
+        },
+        "pricing": _price(
+            "0.0000003",
+            "0.0000025",
+            image="0.001238",
+            audio="0.000001",
+            input_cache_read="0.00000003",
+            input_cache_write="0.0000003833",
+        ),
+        "top_provider": {
+            "context_length": 1048576,
+            "max_completion_tokens": 65535,
+            "is_moderated": False,
+        },
+        "supported_parameters": [
+            "include_reasoning",
+            "max_tokens",
+            "reasoning",
+            "response_format",
+            "seed",
+            "stop",
+            "structured_outputs",
+            "temperature",
+            "tool_choice",
+            "tools",
+            "top_p",
+        ],
+        "default_parameters": _defaults(),
+        "reasoning": {
+            "supported_efforts": ["high", "medium", "low", "minimal", "none"],
+            "default_effort": "medium",
+            "default_enabled": True,
+            "mandatory": False,
+            "supports_max_tokens": True,
+        },
+        "knowledge_cutoff": "2025-01-31",
+    },
+    {
+        "id": "meta-llama/llama-3.1-8b-instruct",
+        "canonical_slug": "meta-llama/llama-3.1-8b-instruct",
+        "hugging_face_id": "meta-llama/Meta-Llama-3.1-8B-Instruct",
+        "name": "Meta: Llama 3.1 8B Instruct",
+        "created": 1721692800,
+        "description": "Meta's fast, efficient 8B instruct model from the Llama 3.1 family.",
+        "context_length": 131072,
+        "architecture": {
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "Llama3",
+            "instruct_type": "llama3",
+        },
+        "pricing": _price("0.00000002", "0.00000003"),
+        "top_provider": {
+            "context_length": 131072,
+            "max_completion_tokens": 16384,
+            "is_moderated": False,
+        },
+        "supported_parameters": list(_OPEN_PARAMS),
+        "default_parameters": _defaults(),
+        "knowledge_cutoff": "2023-12-01",
+    },
+    {
+        "id": "meta-llama/llama-3.3-70b-instruct:free",
+        "canonical_slug": "meta-llama/llama-3.3-70b-instruct",
+        "hugging_face_id": "meta-llama/Llama-3.3-70B-Instruct",
+        "name": "Meta: Llama 3.3 70B Instruct (free)",
+        "created": 1733506137,
+        "description": "Llama 3.3 70B instruct, free variant (rate limited).",
+        "context_length": 65536,
+        "architecture": {
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "Llama3",
+            "instruct_type": "llama3",
+        },
+        "pricing": _price("0", "0"),
+        "top_provider": {
+            "context_length": 65536,
+            "max_completion_tokens": 8192,
+            "is_moderated": False,
+        },
+        "supported_parameters": list(_OPEN_PARAMS),
+        "default_parameters": _defaults(),
+        "knowledge_cutoff": "2023-12-01",
+    },
+    {
+        "id": "mistralai/mistral-small",
+        "canonical_slug": "mistralai/mistral-small",
+        "name": "Mistral Small",
+        "created": 1704844800,
+        "description": "Mistral's cost-efficient small model for translation and summarisation.",
+        "context_length": 32768,
+        "architecture": {
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "Mistral",
+            "instruct_type": "mistral",
+        },
+        "pricing": _price("0.0000002", "0.0000006"),
+        "top_provider": {
+            "context_length": 32768,
+            "max_completion_tokens": None,
+            "is_moderated": False,
+        },
+        "supported_parameters": [
+            "frequency_penalty",
+            "max_tokens",
+            "presence_penalty",
+            "response_format",
+            "seed",
+            "stop",
+            "structured_outputs",
+            "temperature",
+            "tool_choice",
+            "tools",
+            "top_p",
+        ],
+        "default_parameters": _defaults(temperature=0.3),
+        "knowledge_cutoff": None,
+    },
+    {
+        "id": "deepseek/deepseek-r1",
+        "canonical_slug": "deepseek/deepseek-r1",
+        "hugging_face_id": "deepseek-ai/DeepSeek-R1",
+        "name": "DeepSeek: R1",
+        "created": 1737381095,
+        "description": "DeepSeek R1: open reasoning model with fully open reasoning tokens.",
+        "context_length": 163840,
+        "architecture": {
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "DeepSeek",
+            "instruct_type": "deepseek-r1",
+        },
+        "pricing": _price("0.0000004", "0.000002", input_cache_read="0.0000002"),
+        "top_provider": {
+            "context_length": 163840,
+            "max_completion_tokens": 163840,
+            "is_moderated": False,
+        },
+        "supported_parameters": [
+            "frequency_penalty",
+            "include_reasoning",
+            "max_tokens",
+            "min_p",
+            "presence_penalty",
+            "reasoning",
+            "repetition_penalty",
+            "seed",
+            "stop",
+            "temperature",
+            "top_k",
+            "top_p",
+        ],
+        "default_parameters": _defaults(temperature=0.6, top_p=0.95),
+        "reasoning": {
+            "supported_efforts": None,
+            "default_effort": "medium",
+            "default_enabled": True,
+            "mandatory": True,
+        },
+        "knowledge_cutoff": "2024-07-01",
+    },
+    {
+        "id": "qwen/qwen-2.5-coder-32b-instruct",
+        "canonical_slug": "qwen/qwen-2.5-coder-32b-instruct",
+        "hugging_face_id": "Qwen/Qwen2.5-Coder-32B-Instruct",
+        "name": "Qwen2.5 Coder 32B Instruct",
+        "created": 1731368400,
+        "description": "Qwen2.5-Coder: code-specific Qwen model for generation and reasoning.",
+        "context_length": 32768,
+        "architecture": {
+            "input_modalities": ["text"],
+            "output_modalities": ["text"],
+            "tokenizer": "Qwen",
+            "instruct_type": "chatml",
+        },
+        "pricing": _price("0.00000004", "0.00000016"),
+        "top_provider": {
+            "context_length": 32768,
+            "max_completion_tokens": 8192,
+            "is_moderated": False,
+        },
+        "supported_parameters": list(_OPEN_PARAMS),
+        "default_parameters": _defaults(temperature=0.7, top_p=0.8),
+        "knowledge_cutoff": "2024-06-01",
+    },
+    {
+        "id": "openai/gpt-5-image-mini",
+        "canonical_slug": "openai/gpt-5-image-mini",
+        "name": "OpenAI: GPT-5 Image Mini",
+        "created": 1760624583,
+        "description": "GPT-5 Mini with GPT Image 1 Mini: text answers and image generation.",
+        "context_length": 400000,
+        "architecture": {
+            "input_modalities": ["file", "image", "text"],
+            "output_modalities": ["image", "text"],
+            "tokenizer": "GPT",
+            "instruct_type": None,
+        },
+        "pricing": _price(
+            "0.0000025",
+            "0.000002",
+            image="0.003",
+            web_search="0.01",
+            image_output="0.000008",
+            input_cache_read="0.00000025",
+        ),
+        "top_provider": {
+            "context_length": 400000,
+            "max_completion_tokens": 128000,
+            "is_moderated": True,
+        },
+        "supported_parameters": [
+            "include_reasoning",
+            "max_tokens",
+            "reasoning",
+            "response_format",
+            "seed",
+            "structured_outputs",
+            "tool_choice",
+            "tools",
+        ],
+        "default_parameters": _defaults(),
+        "reasoning": {
+            "supported_efforts": ["high", "medium", "low", "minimal"],
+            "default_effort": "medium",
+            "default_enabled": True,
+            "mandatory": False,
+        },
+        "knowledge_cutoff": "2024-09-30",
+    },
+    {
+        "id": "openrouter/auto",
+        "canonical_slug": "openrouter/auto",
+        "name": "Auto Router",
+        "created": 1699401600,
+        "description": "Routes each prompt to a suitable model; the response names the model used.",
+        "context_length": 2000000,
+        "architecture": {
+            "input_modalities": ["text", "image", "audio", "file", "video"],
+            "output_modalities": ["text", "image"],
+            "tokenizer": "Router",
+            "instruct_type": None,
+        },
+        "pricing": {"prompt": "-1", "completion": "-1"},
+        "top_provider": {
+            "context_length": None,
+            "max_completion_tokens": None,
+            "is_moderated": False,
+        },
+        "supported_parameters": [
+            "frequency_penalty",
+            "include_reasoning",
+            "logit_bias",
+            "logprobs",
+            "max_tokens",
+            "min_p",
+            "presence_penalty",
+            "reasoning",
+            "repetition_penalty",
+            "response_format",
+            "seed",
+            "stop",
+            "structured_outputs",
+            "temperature",
+            "tool_choice",
+            "tools",
+            "top_k",
+            "top_logprobs",
+            "top_p",
+            "web_search_options",
+        ],
+        "default_parameters": None,
+        "knowledge_cutoff": None,
+    },
+]
+
+# (provider display name, provider slug used as the endpoint tag, quantization)
+_PROVIDERS: dict[str, list[tuple[str, str, str | None]]] = {
+    "openai/gpt-4o-mini": [("OpenAI", "openai", None), ("Azure", "azure", None)],
+    "openai/gpt-4o": [("OpenAI", "openai", None), ("Azure", "azure", None)],
+    "anthropic/claude-3.5-sonnet": [
+        ("Anthropic", "anthropic", None),
+        ("Amazon Bedrock", "amazon-bedrock", None),
+    ],
+    "anthropic/claude-sonnet-4": [
+        ("Anthropic", "anthropic", None),
+        ("Google", "google-vertex", None),
+    ],
+    "google/gemini-2.5-flash": [
+        ("Google AI Studio", "google-ai-studio", None),
+        ("Google", "google-vertex", None),
+    ],
+    "meta-llama/llama-3.1-8b-instruct": [
+        ("DeepInfra", "deepinfra", "bf16"),
+        ("Groq", "groq", "unknown"),
+    ],
+    "meta-llama/llama-3.3-70b-instruct:free": [("Together", "together", "fp8")],
+    "mistralai/mistral-small": [("Mistral", "mistral", None)],
+    "deepseek/deepseek-r1": [("DeepSeek", "deepseek", "fp8"), ("Together", "together", "fp8")],
+    "qwen/qwen-2.5-coder-32b-instruct": [
+        ("DeepInfra", "deepinfra", "fp8"),
+        ("Hyperbolic", "hyperbolic", "bf16"),
+    ],
+    "openai/gpt-5-image-mini": [("OpenAI", "openai", None)],
+    "openrouter/auto": [("OpenRouter", "openrouter", None)],
+}
+_CACHING_PROVIDERS = frozenset({"openai", "azure", "deepseek", "google-ai-studio", "google-vertex"})
+
+
+def _decimal_string(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        raise ValueError(f"{where}: a price must be a decimal string or number")
+    if isinstance(value, int | float | Decimal):
+        return format(Decimal(str(value)), "f")
+    if isinstance(value, str):
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"{where}: {value!r} is not a decimal price") from None
+        return value
+    raise ValueError(f"{where}: a price must be a decimal string or number")
+
+
+def _normalize_model(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Fill every documented field of a (possibly partial) model entry with a default."""
+    data = copy.deepcopy(dict(entry))
+    model_id = data.get("id")
+    if not isinstance(model_id, str) or "/" not in model_id:
+        raise ValueError(f"model entries need an 'author/slug' id, got {model_id!r}")
+    data.setdefault("canonical_slug", model_id)
+    data.setdefault("hugging_face_id", None)
+    data.setdefault("name", model_id)
+    data.setdefault("created", 1700000000)
+    data.setdefault("description", "")
+    data.setdefault("context_length", 128000)
+    arch = {
+        "input_modalities": ["text"],
+        "output_modalities": ["text"],
+        "tokenizer": "Other",
+        "instruct_type": None,
+        **dict(data.get("architecture") or {}),
+    }
+    arch.setdefault(
+        "modality",
+        "+".join(arch["input_modalities"]) + "->" + "+".join(arch["output_modalities"]),
+    )
+    data["architecture"] = {
+        "modality": arch.pop("modality"),
+        "input_modalities": arch.pop("input_modalities"),
+        "output_modalities": arch.pop("output_modalities"),
+        "tokenizer": arch.pop("tokenizer"),
+        "instruct_type": arch.pop("instruct_type"),
+        **arch,
+    }
+    pricing = {"prompt": "0", "completion": "0", **dict(data.get("pricing") or {})}
+    for key, value in list(pricing.items()):
+        if key not in ("discount", "overrides"):
+            pricing[key] = _decimal_string(value, f"{model_id} pricing.{key}")
+    data["pricing"] = pricing
+    data["top_provider"] = {
+        "context_length": data["context_length"],
+        "max_completion_tokens": None,
+        "is_moderated": False,
+        **dict(data.get("top_provider") or {}),
+    }
+    data.setdefault("per_request_limits", None)
+    data.setdefault("supported_parameters", ["max_tokens", "seed", "stop", "temperature", "top_p"])
+    data.setdefault("default_parameters", None)
+    data.setdefault("supported_voices", None)
+    data.setdefault("links", {"details": f"{_API_PREFIX}/models/{model_id}/endpoints"})
+    data.setdefault("knowledge_cutoff", None)
+    data.setdefault("expiration_date", None)
+    return data
+
+
+def default_models() -> list[dict[str, Any]]:
+    """Return the emulator's built-in model table.
+
+    Returns:
+        A fresh deep copy of the 12 model objects that ``GET /models`` serves by default, in the
+        documented ``/models`` shape (prices are decimal strings, USD per token). Safe to modify.
+    """
+    return [_normalize_model(m) for m in _BUILTIN_MODELS]
+
+
+def _providers_for(model: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
+    found = _PROVIDERS.get(str(model["id"]))
+    if found is not None:
+        return found
+    author = str(model["id"]).split("/", 1)[0]
+    return [(author.replace("-", " ").title(), author, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens, text and money
+# ---------------------------------------------------------------------------------------------
+
+
+def _count_tokens(text: str) -> int:
+    return len(_TOKEN_RE.findall(text))
+
+
+def _pieces(text: str) -> list[str]:
+    """Split text into one piece per token, keeping whitespace, so ``"".join`` gives it back."""
+    pieces = _PIECE_RE.findall(text)
+    rest = text[sum(len(p) for p in pieces) :]
+    if rest:
+        if pieces:
+            pieces[-1] += rest
+        else:
+            pieces = [rest]
+    return pieces
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [
+            part["text"]
+            for part in content
+            if isinstance(part, dict) and isinstance(part.get("text"), str)
+        ]
+        return " ".join(texts)
+    return ""
+
+
+def _message_text(message: Mapping[str, Any]) -> str:
+    text = _content_text(message.get("content"))
+    calls = message.get("tool_calls")
+    if isinstance(calls, list):
+        for call in calls:
+            function = call.get("function") if isinstance(call, dict) else None
+            if isinstance(function, dict):
+                text += f" {function.get('name') or ''} {function.get('arguments') or ''}"
+    return text
+
+
+def _price_of(pricing: Mapping[str, Any], key: str) -> Decimal:
+    try:
+        return Decimal(str(pricing.get(key, "0")))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _random_id(prefix: str, length: int = 20) -> str:
+    return f"{prefix}-{int(time.time())}-{''.join(secrets.choice(_ALNUM) for _ in range(length))}"
+
+
+def _mask_key(token: str) -> str:
+    if len(token) < 20:
+        return "***"
+    return f"{token[:12]}...{token[-3:]}"
+
+
+def _scrub(value: Any, secret: str | None) -> Any:
+    if not secret or len(secret) < 8:
+        return value
+    if isinstance(value, str):
+        return value.replace(secret, "***")
+    if isinstance(value, list):
+        return [_scrub(v, secret) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k, secret): _scrub(v, secret) for k, v in value.items()}
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Public records
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the emulator received, with the credentials redacted.
+
+    Attributes:
+        method: The HTTP method, e.g. ``"POST"``.
+        path: The path relative to the base URL, e.g. ``"/chat/completions"`` (requests outside
+            ``/api/v1`` keep their full path).
+        query: The query parameters (last value wins for repeated names).
+        headers: The request headers with lower-cased names; the ``Authorization`` value is
+            replaced by ``"Bearer ***"`` and the bearer token is masked anywhere else.
+        json: The decoded JSON body, or ``None`` when the body was empty or not JSON.
+    """
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    json: Any
+
+
+@dataclass(frozen=True)
+class UsageTotals:
+    """A consistent snapshot of usage totals (for all models or for one model).
+
+    Attributes:
+        requests: Number of successful completions served.
+        prompt_tokens: Sum of ``usage.prompt_tokens``.
+        completion_tokens: Sum of ``usage.completion_tokens``.
+        total_tokens: Sum of ``usage.total_tokens``.
+        cost: Sum of ``usage.cost`` in USD (added up exactly, then converted to float).
+    """
+
+    requests: int
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    cost: float
+
+
+class Ledger:
+    """Thread-safe usage totals of every successful completion the emulator served.
+
+    A streamed completion is counted when its final usage chunk is sent; a stream the client
+    abandoned before that point is not counted. Scripted answers are never counted.
+    """
+
+    def __init__(self) -> None:
+        """Create an empty ledger."""
+        self._lock = threading.Lock()
+        self._totals: dict[str, list[Any]] = {}
+
+    def record(self, model: str, prompt_tokens: int, completion_tokens: int, cost: Decimal) -> None:
+        """Add one served completion.
+
+        Args:
+            model: The model id the response named.
+            prompt_tokens: The response's ``usage.prompt_tokens``.
+            completion_tokens: The response's ``usage.completion_tokens``.
+            cost: The exact cost of the request in USD.
+        """
+        with self._lock:
+            row = self._totals.setdefault(model, [0, 0, 0, Decimal(0)])
+            row[0] += 1
+            row[1] += prompt_tokens
+            row[2] += completion_tokens
+            row[3] += cost
+
+    def reset(self) -> None:
+        """Forget every recorded completion."""
+        with self._lock:
+            self._totals.clear()
+
+    def snapshot(self) -> UsageTotals:
+        """Return the totals over all models.
+
+        Returns:
+            A :class:`UsageTotals` read under the lock, so its fields agree with each other.
+        """
+        with self._lock:
+            rows = list(self._totals.values())
+        return self._totals_of(rows)
+
+    @property
+    def per_model(self) -> dict[str, UsageTotals]:
+        """The totals of each model that served at least one completion, keyed by model id."""
+        with self._lock:
+            items = [(model, list(row)) for model, row in self._totals.items()]
+        return {model: self._totals_of([row]) for model, row in items}
+
+    @property
+    def requests(self) -> int:
+        """The number of successful completions served."""
+        return self.snapshot().requests
+
+    @property
+    def prompt_tokens(self) -> int:
+        """The sum of ``usage.prompt_tokens`` over served completions."""
+        return self.snapshot().prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        """The sum of ``usage.completion_tokens`` over served completions."""
+        return self.snapshot().completion_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        """The sum of ``usage.total_tokens`` over served completions."""
+        return self.snapshot().total_tokens
+
+    @property
+    def cost(self) -> float:
+        """The sum of ``usage.cost`` (USD) over served completions, as a float."""
+        return float(self.cost_decimal)
+
+    @property
+    def cost_decimal(self) -> Decimal:
+        """The exact sum of the per-request costs (USD)."""
+        with self._lock:
+            return sum((row[3] for row in self._totals.values()), Decimal(0))
+
+    @staticmethod
+    def _totals_of(rows: list[list[Any]]) -> UsageTotals:
+        prompt = sum(int(r[1]) for r in rows)
+        completion = sum(int(r[2]) for r in rows)
+        return UsageTotals(
+            requests=sum(int(r[0]) for r in rows),
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            total_tokens=prompt + completion,
+            cost=float(sum((r[3] for r in rows), Decimal(0))),
+        )
+
+    def __repr__(self) -> str:
+        """Show the totals."""
+        t = self.snapshot()
+        return (
+            f"Ledger(requests={t.requests}, prompt_tokens={t.prompt_tokens}, "
+            f"completion_tokens={t.completion_tokens}, cost={t.cost!r})"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Internals: scripts, plans, errors
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Script:
+    status: int
+    body: bytes
+    content_type: str | None
+    headers: dict[str, str]
+    path: str | None
+    remaining: int
+    delay: float
+
+
+class _ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.metadata = metadata
+        self.headers = headers or {}
+
+
+@dataclass
+class _Plan:
+    gen_id: str
+    created: int
+    model: str
+    entry: dict[str, Any]
+    provider: str
+    router: str | None
+    content: str | None
+    pieces: list[str]
+    tool_call: dict[str, Any] | None
+    finish_reason: str
+    prompt_tokens: int
+    completion_tokens: int
+    cost: Decimal
+
+    def usage(self) -> dict[str, Any]:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.prompt_tokens + self.completion_tokens,
+            "cost": float(self.cost),
+            "is_byok": False,
+            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+            "cost_details": {
+                "upstream_inference_cost": None,
+                "upstream_inference_prompt_cost": 0,
+                "upstream_inference_completions_cost": 0,
+            },
+            "completion_tokens_details": {"reasoning_tokens": 0, "image_tokens": 0},
+        }
+
+    def head(self, obj: str) -> dict[str, Any]:
+        return {
+            "id": self.gen_id,
+            "provider": self.provider,
+            "model": self.model,
+            "object": obj,
+            "created": self.created,
+            "system_fingerprint": None,
+        }
+
+
+def _error_body(
+    status: int, message: str, metadata: dict[str, Any] | None = None, code: int | str | None = None
+) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": status if code is None else code, "message": message}
+    if metadata is not None:
+        error["metadata"] = metadata
+    return {"error": error}
+
+
+def _normalize_path(path: str) -> str:
+    path = path.split("?", 1)[0]
+    if path == _API_PREFIX or path.startswith(_API_PREFIX + "/"):
+        path = path[len(_API_PREFIX) :]
+    if not path.startswith("/"):
+        path = "/" + path
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP server
+# ---------------------------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    emulator: Emulator
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):
+            return  # the client went away or the server is stopping
+        traceback.print_exc()
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = f"openrouter-kit-emulator/{__version__}"
+    sys_version = ""
+    timeout = 300.0
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    @property
+    def _emu(self) -> Emulator:
+        return cast(_Server, self.server).emulator
+
+    def setup(self) -> None:
+        super().setup()
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self._emu._track(self.connection, add=True)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass
+        finally:
+            self._emu._track(self.connection, add=False)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the default per-request logging on stderr."""
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer protocol-level errors (bad request line, unknown method) with a JSON body."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self._send_json(code, _error_body(code, message or self._phrase(code)))
+
+    @staticmethod
+    def _phrase(status: int) -> str:
+        try:
+            return HTTPStatus(status).phrase
+        except ValueError:
+            return _PHRASES.get(status, "Error")
+
+    def _head_bytes(self, status: int, headers: list[tuple[str, str]]) -> bytes:
+        lines = [f"HTTP/1.1 {status} {self._phrase(status)}"]
+        lines.append(f"Server: {self.server_version}")
+        lines.append(f"Date: {self.date_time_string()}")
+        lines.extend(f"{name}: {value}" for name, value in headers)
+        lines.append("Connection: close" if self.close_connection else "Connection: keep-alive")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _base_headers(self, extra: Mapping[str, str] | None) -> list[tuple[str, str]]:
+        headers = [("x-request-id", _random_id("req"))]
+        for name, value in (extra or {}).items():
+            if name.lower() in _HOP_BY_HOP:
+                continue
+            headers = [(n, v) for n, v in headers if n.lower() != name.lower()]
+            headers.append((name, value))
+        return headers
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if self.request_version == "HTTP/1.0":
+            self.close_connection = True
+        merged: list[tuple[str, str]] = []
+        if content_type is not None:
+            merged.append(("Content-Type", content_type))
+        names = {n.lower() for n in (headers or {})}
+        merged = [(n, v) for n, v in merged if n.lower() not in names]
+        merged += self._base_headers(headers)
+        merged.append(("Content-Length", str(len(body))))
+        payload = self._head_bytes(status, merged)
+        if self.command != "HEAD":
+            payload += body
+        self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _send_json(self, status: int, obj: Any, headers: Mapping[str, str] | None = None) -> None:
+        body = json.dumps(obj, separators=(",", ":")).encode()
+        self._send(status, body, "application/json", headers)
+
+    def _send_api_error(self, err: _ApiError) -> None:
+        self._send_json(err.status, _error_body(err.status, err.message, err.metadata), err.headers)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            parts: list[bytes] = []
+            while True:
+                size_line = self.rfile.readline(65537)
+                size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                parts.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        return self.rfile.read(length) if length else b""
+
+    # -- dispatch -----------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        emu = self._emu
+        started = time.monotonic()
+        try:
+            raw = self._read_body()
+        except ValueError:
+            self.send_error(400, "Invalid request body framing")
+            return
+        split = urlsplit(self.path)
+        full_path = unquote(split.path)
+        in_api = full_path == _API_PREFIX or full_path.startswith(_API_PREFIX + "/")
+        rel = _normalize_path(full_path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        token = _bearer_token(headers.get("authorization"))
+        try:
+            body: Any = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        emu._record(self.command, rel, query, headers, body, token)
+
+        try:
+            script = emu._take_script(rel)
+            if script is not None:
+                if script.delay > 0:
+                    time.sleep(script.delay)
+                self._send(script.status, script.body, script.content_type, script.headers)
+                return
+            self._route(rel, in_api, query, headers, raw, body, token, started)
+        except _WRITE_ERRORS:
+            emu._count_disconnect()
+            self.close_connection = True
+        except OSError:
+            self.close_connection = True
+        except Exception:
+            traceback.print_exc()
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self._send_json(500, _error_body(500, "Internal Server Error"))
+
+    def _route(
+        self,
+        rel: str,
+        in_api: bool,
+        query: dict[str, str],
+        headers: dict[str, str],
+        raw: bytes,
+        body: Any,
+        token: str | None,
+        started: float,
+    ) -> None:
+        emu = self._emu
+        match = _ENDPOINTS_RE.match(rel)
+        allowed: tuple[str, ...]
+        if not in_api:
+            allowed = ()
+        elif rel == "/chat/completions":
+            allowed = ("POST",)
+        elif rel in ("/models", "/generation", "/key", "/auth/key", "/credits") or match:
+            allowed = ("GET",)
+        else:
+            allowed = ()
+        try:
+            if not allowed:
+                raise _ApiError(404, "Not Found")
+            if self.command not in allowed:
+                raise _ApiError(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
+            if token is None:
+                raise _ApiError(401, "No auth credentials found")
+            if rel == "/chat/completions":
+                if not raw.strip() or not isinstance(body, dict):
+                    raise _ApiError(400, "Invalid request: the body must be a JSON object")
+                self._chat(body, headers, started)
+            elif rel == "/models":
+                self._send_json(200, {"data": emu._list_models(query)})
+            elif match:
+                model_id = f"{match.group(1)}/{match.group(2)}"
+                self._send_json(200, {"data": emu._endpoints(model_id)})
+            elif rel == "/generation":
+                self._send_json(200, {"data": emu._generation(query.get("id"))})
+            elif rel in ("/key", "/auth/key"):
+                self._send_json(200, {"data": emu._key_info(token)})
+            else:
+                total = emu.ledger.cost_decimal
+                self._send_json(
+                    200, {"data": {"total_credits": 100.0, "total_usage": float(total)}}
+                )
+        except _ApiError as err:
+            self._send_api_error(err)
+
+    # -- chat completions ---------------------------------------------------------------------
+
+    def _chat(self, body: dict[str, Any], headers: dict[str, str], started: float) -> None:
+        emu = self._emu
+        plan = emu._plan(body)
+        stream = body.get("stream", False)
+        if emu._latency > 0 and not stream:
+            time.sleep(emu._latency)
+        if stream:
+            self._stream(plan, body, headers, started)
+            return
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": plan.content,
+            "refusal": None,
+            "reasoning": None,
+        }
+        if plan.tool_call is not None:
+            message["tool_calls"] = [plan.tool_call]
+        response = {
+            **plan.head("chat.completion"),
+            "choices": [
+                {
+                    "logprobs": None,
+                    "finish_reason": plan.finish_reason,
+                    "native_finish_reason": plan.finish_reason,
+                    "index": 0,
+                    "message": message,
+                }
+            ],
+            "usage": plan.usage(),
+        }
+        elapsed = time.monotonic() - started
+        emu._served(plan, body, headers, streamed=False, cancelled=False, elapsed=elapsed)
+        self._send_json(200, response, {"X-Generation-Id": plan.gen_id})
+
+    def _stream(
+        self, plan: _Plan, body: dict[str, Any], headers: dict[str, str], started: float
+    ) -> None:
+        emu = self._emu
+        chunked = self.request_version != "HTTP/1.0"
+        if not chunked:
+            self.close_connection = True
+        head = [
+            ("Content-Type", "text/event-stream"),
+            ("Cache-Control", "no-cache"),
+            *self._base_headers({"X-Generation-Id": plan.gen_id}),
+        ]
+        if chunked:
+            head.append(("Transfer-Encoding", "chunked"))
+        self.wfile.write(self._head_bytes(200, head))
+        self.wfile.flush()
+
+        def send(data: bytes) -> None:
+            frame = b"%x\r\n%s\r\n" % (len(data), data) if chunked else data
+            self.wfile.write(frame)
+            self.wfile.flush()
+
+        def event(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+            obj = {**plan.head("chat.completion.chunk"), "choices": choices, **extra}
+            return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
+
+        def choice(delta: dict[str, Any], finish: str | None = None) -> list[dict[str, Any]]:
+            return [
+                {
+                    "index": 0,
+                    "delta": delta,
+                    "finish_reason": finish,
+                    "native_finish_reason": finish,
+                    "logprobs": None,
+                }
+            ]
+
+        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+        if plan.tool_call is not None:
+            call = plan.tool_call
+            deltas.append(
+                {
+                    "tool_calls": [
+                        {
+                            "index": 0,
+                            "id": call["id"],
+                            "type": "function",
+                            "function": {"name": call["function"]["name"], "arguments": ""},
+                        }
+                    ]
+                }
+            )
+            for fragment in _pieces(call["function"]["arguments"]):
+                deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": fragment}}]})
+        else:
+            deltas.extend({"content": piece} for piece in plan.pieces)
+
+        delay = emu._chunk_delay
+        billed = False
+        try:
+            send(b": OPENROUTER PROCESSING\n\n")
+            if emu._latency > 0:
+                time.sleep(emu._latency)
+            for delta in deltas:
+                send(event(choice(delta)))
+                if delay > 0:
+                    time.sleep(delay)
+            final_delta: dict[str, Any] = {} if plan.tool_call is not None else {"content": ""}
+            send(event(choice(final_delta, plan.finish_reason)))
+            elapsed = time.monotonic() - started
+            emu._served(plan, body, headers, streamed=True, cancelled=False, elapsed=elapsed)
+            billed = True
+            send(event([], usage=plan.usage()))
+            send(b"data: [DONE]\n\n")
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+        except _WRITE_ERRORS:
+            emu._count_disconnect()
+            self.close_connection = True
+            if not billed:
+                elapsed = time.monotonic() - started
+                emu._served(plan, body, headers, streamed=True, cancelled=True, elapsed=elapsed)
+
+
+def _bearer_token(value: str | None) -> str | None:
+    if not value:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+# ---------------------------------------------------------------------------------------------
+# The emulator
+# ---------------------------------------------------------------------------------------------
+
+
+class Emulator:
+    """A loopback emulator of the OpenRouter API, run in a background thread.
+
+    Args:
+        host: Interface to bind; loopback by default.
+        port: TCP port; ``0`` picks a free one (read it back from :attr:`base_url`).
+        models: A model table replacing the built-in one (:func:`default_models`). Entries may be
+            partial: ``id`` is required, every other documented field gets a default.
+        latency: Seconds to wait before answering each chat completion (streams send the
+            ``: OPENROUTER PROCESSING`` comment first, then wait).
+        chunk_delay: Seconds to wait between SSE events of a streamed answer.
+
+    Every request needs an ``Authorization: Bearer <token>`` header; any non-empty token is
+    accepted (:attr:`api_key` is a convenient one). Use it as a context manager, or call
+    :meth:`start` and :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        models: list[dict[str, Any]] | None = None,
+        latency: float = 0.0,
+        chunk_delay: float = 0.0,
+    ) -> None:
+        """Create a stopped emulator; see the class docstring for the arguments."""
+        table = [_normalize_model(m) for m in (_BUILTIN_MODELS if models is None else models)]
+        self._models = table
+        self._by_id = {m["id"]: m for m in table}
+        self._host = host
+        self._port = port
+        self._latency = float(latency)
+        self._chunk_delay = float(chunk_delay)
+        self._api_key = "sk-or-emu-" + secrets.token_hex(16)
+        self._lock = threading.Lock()
+        self._scripts: list[_Script] = []
+        self._requests: list[RecordedRequest] = []
+        self._generations: dict[str, dict[str, Any]] = {}
+        self._disconnects = 0
+        self._call_ids = itertools.count(1)
+        self._ledger = Ledger()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._conns: set[socket.socket] = set()
+        self._idle = threading.Condition(self._lock)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Bind the port and start serving in a daemon thread.
+
+        Returns:
+            The emulator itself, so ``emu = Emulator().start()`` works.
+
+        Raises:
+            RuntimeError: If it is already running.
+        """
+        if self._server is not None:
+            raise RuntimeError("the emulator is already running")
+        server_class = _Server6 if ":" in self._host else _Server
+        server = server_class((self._host, self._port), _Handler)
+        server.emulator = self
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"openrouter-emulator-{server.server_address[1]}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close open connections and the listening socket, and join the thread.
+
+        Calling it on a stopped emulator does nothing.
+        """
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        if thread is not None:
+            thread.join(timeout=5)
+        with self._idle:
+            self._idle.wait_for(lambda: not self._conns, timeout=2)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Self:
+        """Start the emulator.
+
+        Returns:
+            The running emulator.
+        """
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Stop the emulator."""
+        self.stop()
+
+    def __repr__(self) -> str:
+        """Show the address and state, never the key."""
+        where = self.base_url if self._server is not None else "stopped"
+        return f"<Emulator {where}>"
+
+    # -- public state -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, e.g. ``"http://127.0.0.1:51234/api/v1"``.
+
+        Raises:
+            RuntimeError: If the emulator has not been started.
+        """
+        if self._server is None:
+            raise RuntimeError("start the emulator before asking for its base_url")
+        address = self._server.server_address
+        host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
+        port = address[1]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}{_API_PREFIX}"
+
+    @property
+    def api_key(self) -> str:
+        """A fake key the emulator accepts (``"sk-or-emu-"`` + 32 hex digits)."""
+        return self._api_key
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A copy of every request received so far, in arrival order, credentials redacted."""
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The usage totals of every successful completion served (thread-safe)."""
+        return self._ledger
+
+    @property
+    def disconnects(self) -> int:
+        """How many times a client went away while the emulator was still writing an answer."""
+        with self._lock:
+            return self._disconnects
+
+    @property
+    def models(self) -> list[dict[str, Any]]:
+        """A deep copy of the emulator's model table (what ``GET /models`` serves)."""
+        return copy.deepcopy(self._models)
+
+    def reset(self) -> None:
+        """Forget scripts, recorded requests, generations, the disconnect count and the ledger."""
+        with self._lock:
+            self._scripts.clear()
+            self._requests.clear()
+            self._generations.clear()
+            self._disconnects = 0
+        self._ledger.reset()
+
+    # -- scripting ----------------------------------------------------------------------------
+
+    def script(
+        self,
+        *,
+        status: int = 200,
+        body: dict[str, Any] | list[Any] | str | bytes | None = None,
+        headers: dict[str, str] | None = None,
+        path: str | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+    ) -> None:
+        """Queue a canned answer for the next ``times`` matching requests.
+
+        Scripted answers take precedence over everything else (auth, routing, validation) and
+        are consumed first-in, first-out among those matching a request's path.
+
+        Args:
+            status: HTTP status to send.
+            body: A dict or list is sent as JSON (``application/json``); str or bytes is sent as
+                is (``text/html`` when it starts with ``<``, else ``text/plain``); ``None`` sends
+                an empty body.
+            headers: Extra response headers; they override the defaults (set ``Content-Type``
+                here for e.g. a raw ``text/event-stream`` body). ``Content-Length``,
+                ``Transfer-Encoding`` and ``Connection`` are managed by the emulator.
+            path: Only match requests to this path, relative to the base URL
+                (``"/chat/completions"``; a leading ``/api/v1`` is accepted); ``None`` matches
+                any path.
+            times: How many requests this answer serves.
+            delay: Seconds to wait before sending it (to trigger client timeouts).
+
+        Raises:
+            ValueError: If ``times`` is less than 1 or ``status`` is not a valid HTTP status.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if not 100 <= status <= 999:
+            raise ValueError(f"invalid HTTP status {status}")
+        content_type: str | None
+        if body is None:
+            data, content_type = b"", None
+        elif isinstance(body, dict | list):
+            data, content_type = json.dumps(body).encode(), "application/json"
+        else:
+            data = body.encode() if isinstance(body, str) else bytes(body)
+            is_html = data.lstrip().startswith(b"<")
+            content_type = f"text/{'html' if is_html else 'plain'}; charset=utf-8"
+        extra = dict(headers or {})
+        for name in list(extra):
+            if name.lower() == "content-type":
+                content_type = extra.pop(name)
+        entry = _Script(
+            status=status,
+            body=data,
+            content_type=content_type,
+            headers=extra,
+            path=None if path is None else _normalize_path(path),
+            remaining=times,
+            delay=delay,
+        )
+        with self._lock:
+            self._scripts.append(entry)
+
+    def error(
+        self,
+        status: int,
+        message: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+        code: int | str | None = None,
+        path: str | None = None,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Queue a documented OpenRouter error answer.
+
+        The body is ``{"error": {"code": code or status, "message": message, "metadata": ...}}``
+        (``metadata`` only when given).
+
+        Args:
+            status: HTTP status to send.
+            message: The ``error.message`` text.
+            metadata: Optional ``error.metadata`` object (e.g. ``{"error_type": ...}``).
+            code: ``error.code`` when it should differ from the status (e.g. a string).
+            path: Only match requests to this path (see :meth:`script`).
+            headers: Extra response headers (e.g. ``{"Retry-After": "2"}``).
+            times: How many requests this answer serves.
+        """
+        self.script(
+            status=status,
+            body=_error_body(status, message, metadata, code),
+            headers=headers,
+            path=path,
+            times=times,
+        )
+
+    # -- called by the handler ----------------------------------------------------------------
+
+    def _track(self, conn: socket.socket, *, add: bool) -> None:
+        with self._idle:
+            if add:
+                self._conns.add(conn)
+            else:
+                self._conns.discard(conn)
+                self._idle.notify_all()
+
+    def _record(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        body: Any,
+        token: str | None,
+    ) -> None:
+        safe_headers = dict(headers)
+        if "authorization" in safe_headers:
+            value = safe_headers["authorization"]
+            is_bearer = value.strip().lower().startswith("bearer")
+            safe_headers["authorization"] = "Bearer ***" if is_bearer else "***"
+        recorded = RecordedRequest(
+            method=method,
+            path=path,
+            query=_scrub(query, token),
+            headers=_scrub(safe_headers, token),
+            json=_scrub(body, token),
+        )
+        with self._lock:
+            self._requests.append(recorded)
+
+    def _take_script(self, path: str) -> _Script | None:
+        with self._lock:
+            for index, entry in enumerate(self._scripts):
+                if entry.path is None or entry.path == path:
+                    entry.remaining -= 1
+                    if entry.remaining <= 0:
+                        del self._scripts[index]
+                    return entry
+        return None
+
+    def _count_disconnect(self) -> None:
+        with self._lock:
+            self._disconnects += 1
+
+    def _resolve(self, model_id: str) -> tuple[str, dict[str, Any], bool] | None:
+        entry = self._by_id.get(model_id)
+        if entry is not None:
+            return model_id, entry, False
+        base, sep, variant = model_id.rpartition(":")
+        if sep and variant in _VARIANTS and base in self._by_id:
+            return model_id, self._by_id[base], variant == "free"
+        return None
+
+    @staticmethod
+    def _is_router(entry: Mapping[str, Any]) -> bool:
+        pricing = entry.get("pricing") or {}
+        return (
+            _price_of(pricing, "prompt") < 0
+            or _price_of(pricing, "completion") < 0
+            or entry.get("architecture", {}).get("tokenizer") == "Router"
+        )
+
+    def _routed_target(self) -> tuple[str, dict[str, Any]]:
+        entry = self._by_id.get(DEFAULT_MODEL)
+        if entry is not None and not self._is_router(entry):
+            return DEFAULT_MODEL, entry
+        for candidate in self._models:
+            if not self._is_router(candidate):
+                return str(candidate["id"]), candidate
+        raise _ApiError(503, "No allowed providers are available for the selected model.")
+
+    def _plan(self, body: dict[str, Any]) -> _Plan:
+        messages = body.get("messages")
+        if not isinstance(messages, list) or not messages:
+            raise _ApiError(400, 'Input required: specify "prompt" or "messages"')
+        for index, message in enumerate(messages):
+            if not isinstance(message, dict) or message.get("role") not in _ROLES:
+                raise _ApiError(400, f"Invalid message at index {index}: unknown or missing role")
+        model = body.get("model")
+        fallbacks = body.get("models")
+        if model is not None and not isinstance(model, str):
+            raise _ApiError(400, "model must be a string")
+        if fallbacks is not None and (
+            not isinstance(fallbacks, list) or not all(isinstance(m, str) for m in fallbacks)
+        ):
+            raise _ApiError(400, "models must be an array of model IDs")
+        if "stream" in body and not isinstance(body["stream"], bool | None):
+            raise _ApiError(400, "stream must be a boolean")
+        limit = body.get("max_completion_tokens")
+        if limit is None:
+            limit = body.get("max_tokens")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise _ApiError(400, "max_tokens must be an integer")
+        if limit is not None and limit < 1:
+            raise _ApiError(400, "max_tokens must be at least 1")
+
+        candidates: list[str] = []
+        if model:
+            candidates.append(model)
+        candidates.extend(fallbacks or [])
+        if not candidates:
+            candidates.append(
+                DEFAULT_MODEL if DEFAULT_MODEL in self._by_id else self._models[0]["id"]
+            )
+
+        prompt_tokens = sum(4 + _count_tokens(_message_text(m)) for m in messages)
+        unknown: str | None = None
+        last_error: _ApiError | None = None
+        for candidate in candidates:
+            resolved = self._resolve(candidate)
+            if resolved is None:
+                unknown = unknown or candidate
+                continue
+            served_id, entry, free = resolved
+            router: str | None = None
+            if self._is_router(entry):
+                router = served_id
+                served_id, entry = self._routed_target()
+                free = False
+            context = entry.get("context_length")
+            wanted = prompt_tokens + (limit or 0)
+            if isinstance(context, int) and wanted > context:
+                last_error = _ApiError(
+                    400,
+                    f"This endpoint's maximum context length is {context} tokens. However, you "
+                    f"requested about {wanted} tokens ({prompt_tokens} of text input, "
+                    f"{limit or 0} in the output). Please reduce the length of either one, or use "
+                    'the "middle-out" transform to compress your prompt automatically.',
+                    metadata={"error_type": "context_length_exceeded"},
+                )
+                continue
+            return self._answer(
+                body, messages, served_id, entry, free, router, prompt_tokens, limit
+            )
+        if last_error is not None:
+            raise last_error
+        raise _ApiError(400, f"{unknown} is not a valid model ID")
+
+    def _answer(
+        self,
+        body: dict[str, Any],
+        messages: list[dict[str, Any]],
+        model_id: str,
+        entry: dict[str, Any],
+        free: bool,
+        router: str | None,
+        prompt_tokens: int,
+        limit: int | None,
+    ) -> _Plan:
+        tool_call: dict[str, Any] | None = None
+        tools = body.get("tools")
+        choice = body.get("tool_choice")
+        if isinstance(tools, list) and tools:
+            name: str | None = None
+            if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+                picked = choice["function"].get("name")
+                name = picked if isinstance(picked, str) and picked else None
+            elif choice == "required":
+                for tool in tools:
+                    function = tool.get("function") if isinstance(tool, dict) else None
+                    if isinstance(function, dict) and isinstance(function.get("name"), str):
+                        name = function["name"]
+                        break
+            if name is not None:
+                with self._lock:
+                    number = next(self._call_ids)
+                tool_call = {
+                    "id": f"call_{number}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": "{}"},
+                }
+
+        content: str | None
+        if tool_call is not None:
+            content, pieces = None, []
+            finish = "tool_calls"
+            function = tool_call["function"]
+            completion_tokens = _count_tokens(function["name"]) + _count_tokens(
+                function["arguments"]
+            )
+        else:
+            user_text = ""
+            for message in reversed(messages):
+                if message.get("role") == "user":
+                    user_text = _content_text(message.get("content")).strip()
+                    break
+            text = f"Hello from {model_id}!" + (f" You said: {user_text}" if user_text else "")
+            pieces = _pieces(text)
+            finish = "stop"
+            if limit is not None and len(pieces) > limit:
+                pieces = pieces[:limit]
+                finish = "length"
+            content = "".join(pieces)
+            completion_tokens = len(pieces)
+
+        pricing = entry.get("pricing") or {}
+        cost = Decimal(0)
+        if not free:
+            cost = (
+                _price_of(pricing, "prompt") * prompt_tokens
+                + _price_of(pricing, "completion") * completion_tokens
+            )
+            fee = _price_of(pricing, "request")
+            if fee > 0:
+                cost += fee
+        return _Plan(
+            gen_id=_random_id("gen"),
+            created=int(time.time()),
+            model=model_id,
+            entry=entry,
+            provider=_providers_for(entry)[0][0],
+            router=router,
+            content=content,
+            pieces=pieces,
+            tool_call=tool_call,
+            finish_reason=finish,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost=cost,
+        )
+
+    def _served(
+        self,
+        plan: _Plan,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        *,
+        streamed: bool,
+        cancelled: bool,
+        elapsed: float,
+    ) -> None:
+        if not cancelled:
+            self._ledger.record(plan.model, plan.prompt_tokens, plan.completion_tokens, plan.cost)
+        latency_ms = max(1, round(elapsed * 1000))
+        referer = headers.get("http-referer")
+        user = body.get("user")
+        session = body.get("session_id") or headers.get("x-session-id")
+        upstream_id = "chatcmpl-" + secrets.token_hex(12)
+        record: dict[str, Any] = {
+            "id": plan.gen_id,
+            "upstream_id": upstream_id,
+            "request_id": _random_id("req"),
+            "total_cost": float(plan.cost),
+            "usage": float(plan.cost),
+            "cache_discount": None,
+            "upstream_inference_cost": None,
+            "created_at": datetime.fromtimestamp(plan.created, UTC).isoformat(),
+            "model": plan.model,
+            "provider_name": plan.provider,
+            "router": plan.router,
+            "api_type": "completions",
+            "streamed": streamed,
+            "cancelled": cancelled,
+            "latency": latency_ms,
+            "generation_time": latency_ms,
+            "moderation_latency": None,
+            "tokens_prompt": plan.prompt_tokens,
+            "tokens_completion": plan.completion_tokens,
+            "native_tokens_prompt": plan.prompt_tokens,
+            "native_tokens_completion": plan.completion_tokens,
+            "native_tokens_reasoning": 0,
+            "native_tokens_cached": 0,
+            "native_tokens_completion_images": 0,
+            "num_media_prompt": None,
+            "num_media_completion": None,
+            "num_input_audio_prompt": None,
+            "num_search_results": None,
+            "num_fetches": None,
+            "web_search_engine": None,
+            "finish_reason": plan.finish_reason,
+            "native_finish_reason": plan.finish_reason,
+            "is_byok": False,
+            "origin": referer or "",
+            "http_referer": referer,
+            "user_agent": headers.get("user-agent"),
+            "external_user": user if isinstance(user, str) else None,
+            "app_id": None,
+            "preset_id": None,
+            "session_id": session if isinstance(session, str) else None,
+            "service_tier": None,
+            "data_region": "global",
+            "workspace_id": None,
+            "response_cache_source_id": None,
+            "provider_responses": [
+                {
+                    "provider_name": plan.provider,
+                    "status": 200,
+                    "latency": latency_ms,
+                    "id": upstream_id,
+                    "endpoint_id": None,
+                    "model_permaslug": plan.entry.get("canonical_slug"),
+                    "is_byok": False,
+                    "routed_service_tier": None,
+                }
+            ],
+        }
+        with self._lock:
+            self._generations[plan.gen_id] = record
+
+    def _list_models(self, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        models = copy.deepcopy(self._models)
+        wanted_out = query.get("output_modalities")
+        if wanted_out and wanted_out != "all":
+            outs = {m.strip() for m in wanted_out.split(",") if m.strip()}
+            models = [
+                m for m in models if outs & set(m["architecture"].get("output_modalities", []))
+            ]
+        wanted_params = query.get("supported_parameters")
+        if wanted_params:
+            params = {p.strip() for p in wanted_params.split(",") if p.strip()}
+            models = [m for m in models if params <= set(m.get("supported_parameters", []))]
+        return models
+
+    def _endpoints(self, model_id: str) -> dict[str, Any]:
+        resolved = self._resolve(model_id)
+        if resolved is None:
+            raise _ApiError(404, f"No endpoints found for {model_id}.")
+        entry = resolved[1]
+        endpoints = []
+        for position, (provider, tag, quantization) in enumerate(_providers_for(entry)):
+            top = entry.get("top_provider") or {}
+            endpoints.append(
+                {
+                    "name": f"{provider} | {entry['canonical_slug']}",
+                    "model_id": entry["canonical_slug"],
+                    "model_name": entry["name"],
+                    "context_length": entry.get("context_length") or 0,
+                    "pricing": copy.deepcopy(entry["pricing"]),
+                    "provider_name": provider,
+                    "tag": tag,
+                    "quantization": quantization,
+                    "max_completion_tokens": top.get("max_completion_tokens"),
+                    "max_prompt_tokens": None,
+                    "supported_parameters": list(entry.get("supported_parameters") or []),
+                    "status": 0,
+                    "uptime_last_5m": 100.0,
+                    "uptime_last_30m": 99.9 - position * 0.4,
+                    "uptime_last_1d": 99.8 - position * 0.5,
+                    "supports_implicit_caching": tag in _CACHING_PROVIDERS,
+                    "supports_voice_cloning": False,
+                    "latency_last_30m": {
+                        "p50": 0.42 + position * 0.1,
+                        "p75": 0.61 + position * 0.1,
+                        "p90": 0.88 + position * 0.1,
+                        "p99": 1.9 + position * 0.2,
+                    },
+                    "throughput_last_30m": {
+                        "p50": 85.0 - position * 10,
+                        "p75": 70.0 - position * 10,
+                        "p90": 55.0 - position * 10,
+                        "p99": 30.0 - position * 5,
+                    },
+                }
+            )
+        return {
+            "id": entry["id"],
+            "name": entry["name"],
+            "created": entry["created"],
+            "description": entry["description"],
+            "architecture": copy.deepcopy(entry["architecture"]),
+            "endpoints": endpoints,
+        }
+
+    def _generation(self, gen_id: str | None) -> dict[str, Any]:
+        if not gen_id:
+            raise _ApiError(400, "Missing required query parameter: id")
+        with self._lock:
+            record = self._generations.get(gen_id)
+        if record is None:
+            raise _ApiError(404, f"Generation {gen_id} not found")
+        return copy.deepcopy(record)
+
+    def _key_info(self, token: str) -> dict[str, Any]:
+        usage = float(self._ledger.cost_decimal)
+        return {
+            "label": _mask_key(token),
+            "limit": None,
+            "limit_remaining": None,
+            "limit_reset": None,
+            "include_byok_in_limit": False,
+            "usage": usage,
+            "usage_daily": usage,
+            "usage_weekly": usage,
+            "usage_monthly": usage,
+            "byok_usage": 0,
+            "byok_usage_daily": 0,
+            "byok_usage_weekly": 0,
+            "byok_usage_monthly": 0,
+            "is_free_tier": False,
+            "is_management_key": False,
+            "is_provisioning_key": False,
+            "creator_user_id": None,
+            "expires_at": None,
+            "rate_limit": {
+                "requests": -1,
+                "interval": "10s",
+                "note": "This field is deprecated and safe to ignore.",
+            },
+        }
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Run an emulator in the foreground until Ctrl-C (for the ``openrouter-kit`` CLI).
+
+    Prints the base URL to use; any non-empty Bearer token is accepted.
+
+    Args:
+        host: Interface to bind.
+        port: TCP port to listen on.
+    """
+    emulator = Emulator(host=host, port=port).start()
+    print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
+    print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()

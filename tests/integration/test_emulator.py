@@ -1,0 +1,683 @@
+"""Wire-level tests of the OpenRouter emulator (``openrouter_kit.testing``) over real sockets.
+
+These use raw ``httpx`` (not the SDK) so they pin down the shapes the SDK relies on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+
+from openrouter_kit.testing import DEFAULT_MODEL, Emulator, default_models
+
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+EXPECTED_IDS = {
+    "openai/gpt-4o-mini",
+    "openai/gpt-4o",
+    "anthropic/claude-3.5-sonnet",
+    "anthropic/claude-sonnet-4",
+    "google/gemini-2.5-flash",
+    "meta-llama/llama-3.1-8b-instruct",
+    "meta-llama/llama-3.3-70b-instruct:free",
+    "mistralai/mistral-small",
+    "deepseek/deepseek-r1",
+    "qwen/qwen-2.5-coder-32b-instruct",
+    "openai/gpt-5-image-mini",
+    "openrouter/auto",
+}
+
+
+# -- fixtures and helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator() as emu:
+        yield emu
+
+
+@pytest.fixture(autouse=True)
+def _clean(emulator: Emulator) -> None:
+    emulator.reset()
+
+
+@pytest.fixture
+def emu(emulator: Emulator) -> Emulator:
+    """The module's emulator, short name for the scripting tests."""
+    return emulator
+
+
+@pytest.fixture(scope="module")
+def client(emulator: Emulator) -> Iterator[httpx.Client]:
+    headers = {"Authorization": f"Bearer {emulator.api_key}"}
+    with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=5.0) as c:
+        yield c
+
+
+def tokens(text: str) -> int:
+    return len(TOKEN_RE.findall(text))
+
+
+def prompt_tokens(messages: list[dict[str, Any]]) -> int:
+    return sum(4 + tokens(m["content"]) for m in messages)
+
+
+def chat(client: httpx.Client, **body: Any) -> httpx.Response:
+    body.setdefault("messages", [{"role": "user", "content": "What is 2 + 2?"}])
+    return client.post("/chat/completions", json=body)
+
+
+def prices(client: httpx.Client, model_id: str) -> dict[str, str]:
+    models = {m["id"]: m for m in client.get("/models").json()["data"]}
+    return models[model_id]["pricing"]  # type: ignore[no-any-return]
+
+
+def stream_events(client: httpx.Client, **body: Any) -> tuple[httpx.Headers, list[str]]:
+    """Return the response headers and the raw SSE events (blank-line separated blocks)."""
+    body.setdefault("messages", [{"role": "user", "content": "Tell me a story, please."}])
+    with client.stream("POST", "/chat/completions", json={**body, "stream": True}) as response:
+        assert response.status_code == 200
+        text = response.read().decode()
+        headers = response.headers
+    assert text.endswith("\n\n")
+    return headers, [block for block in text.split("\n\n") if block]
+
+
+def data_chunks(events: list[str]) -> list[dict[str, Any]]:
+    return [json.loads(e[len("data: ") :]) for e in events if e.startswith("data: {")]
+
+
+# -- completions --------------------------------------------------------------------------------
+
+
+def test_completion_shape_usage_and_cost(client: httpx.Client) -> None:
+    messages = [
+        {"role": "system", "content": "You are terse."},
+        {"role": "user", "content": "Hello, emulator! How are you?"},
+    ]
+    response = chat(client, model="openai/gpt-4o", messages=messages)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert int(response.headers["content-length"]) == len(response.content)
+    assert response.headers["x-request-id"].startswith("req-")
+    body = response.json()
+    assert re.fullmatch(r"gen-\d+-[A-Za-z0-9]+", body["id"])
+    assert response.headers["x-generation-id"] == body["id"]
+    assert body["object"] == "chat.completion"
+    assert body["model"] == "openai/gpt-4o"
+    assert body["provider"] == "OpenAI"
+    assert body["system_fingerprint"] is None
+    assert isinstance(body["created"], int)
+    (choice,) = body["choices"]
+    assert choice["index"] == 0
+    assert choice["finish_reason"] == "stop"
+    assert choice["native_finish_reason"] == "stop"
+    assert choice["logprobs"] is None
+    content = "Hello from openai/gpt-4o! You said: Hello, emulator! How are you?"
+    assert choice["message"] == {
+        "role": "assistant",
+        "content": content,
+        "refusal": None,
+        "reasoning": None,
+    }
+
+    usage = body["usage"]
+    assert usage["prompt_tokens"] == prompt_tokens(messages)
+    assert usage["completion_tokens"] == tokens(content)
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    assert usage["is_byok"] is False
+    assert usage["prompt_tokens_details"]["cached_tokens"] == 0
+    assert usage["completion_tokens_details"]["reasoning_tokens"] == 0
+    assert usage["cost_details"]["upstream_inference_cost"] is None
+    pricing = prices(client, "openai/gpt-4o")
+    expected = (
+        Decimal(pricing["prompt"]) * usage["prompt_tokens"]
+        + Decimal(pricing["completion"]) * usage["completion_tokens"]
+    )
+    assert Decimal(str(usage["cost"])) == expected
+
+
+def test_same_request_same_content(client: httpx.Client) -> None:
+    first = chat(client, model="anthropic/claude-3.5-sonnet").json()
+    second = chat(client, model="anthropic/claude-3.5-sonnet").json()
+    assert first["id"] != second["id"]
+    assert first["choices"][0]["message"]["content"] == second["choices"][0]["message"]["content"]
+    assert first["usage"] == second["usage"]
+
+
+def test_default_model_and_text_parts(client: httpx.Client) -> None:
+    parts = [{"type": "text", "text": "first"}, {"type": "text", "text": "second"}]
+    body = chat(client, messages=[{"role": "user", "content": parts}]).json()
+    assert body["model"] == DEFAULT_MODEL
+    assert body["choices"][0]["message"]["content"].endswith("You said: first second")
+
+
+def test_max_tokens_cuts_with_finish_reason_length(client: httpx.Client) -> None:
+    full = chat(client).json()["choices"][0]["message"]["content"]
+    for field in ("max_tokens", "max_completion_tokens"):
+        body = chat(client, **{field: 3}).json()
+        (choice,) = body["choices"]
+        assert choice["finish_reason"] == "length"
+        assert body["usage"]["completion_tokens"] == 3
+        assert full.startswith(choice["message"]["content"])
+        assert tokens(choice["message"]["content"]) == 3
+    roomy = chat(client, max_tokens=1000).json()["choices"][0]
+    assert roomy["finish_reason"] == "stop"
+    assert roomy["message"]["content"] == full
+
+
+def test_unknown_model_is_400(client: httpx.Client) -> None:
+    response = chat(client, model="nope/not-a-model")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {
+        "error": {"code": 400, "message": "nope/not-a-model is not a valid model ID"}
+    }
+
+
+def test_models_fallback_list_skips_unknown_ids(client: httpx.Client) -> None:
+    only_list = chat(client, models=["nope/one", "openai/gpt-4o", "openai/gpt-4o-mini"]).json()
+    assert only_list["model"] == "openai/gpt-4o"
+    with_primary = chat(client, model="nope/one", models=["mistralai/mistral-small"]).json()
+    assert with_primary["model"] == "mistralai/mistral-small"
+    assert "mistralai/mistral-small" in with_primary["choices"][0]["message"]["content"]
+    assert chat(client, models=["nope/one", "nope/two"]).status_code == 400
+
+
+def test_variant_suffix_is_accepted(client: httpx.Client) -> None:
+    nitro = chat(client, model="openai/gpt-4o-mini:nitro")
+    assert nitro.status_code == 200
+    assert nitro.json()["usage"]["cost"] > 0
+    free = chat(client, model="openai/gpt-4o-mini:free").json()
+    assert free["usage"]["cost"] == 0
+    listed_free = chat(client, model="meta-llama/llama-3.3-70b-instruct:free").json()
+    assert listed_free["usage"]["cost"] == 0
+    assert chat(client, model="openai/gpt-4o-mini:bogus").status_code == 400
+
+
+def test_router_model_names_the_model_that_served(client: httpx.Client) -> None:
+    body = chat(client, model="openrouter/auto").json()
+    assert body["model"] == DEFAULT_MODEL
+    assert body["usage"]["cost"] > 0
+
+
+def test_context_length_exceeded(client: httpx.Client) -> None:
+    response = chat(client, model="mistralai/mistral-small", max_tokens=40000)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == 400
+    assert error["message"].startswith(
+        "This endpoint's maximum context length is 32768 tokens. However, you requested about "
+    )
+    assert error["metadata"] == {"error_type": "context_length_exceeded"}
+    # a fallback with a larger context answers instead
+    rescued = chat(
+        client, model="mistralai/mistral-small", models=["openai/gpt-4o"], max_tokens=40000
+    )
+    assert rescued.json()["model"] == "openai/gpt-4o"
+
+
+def test_request_validation(client: httpx.Client) -> None:
+    missing = client.post("/chat/completions", json={"model": DEFAULT_MODEL})
+    assert missing.status_code == 400
+    assert set(missing.json()["error"]) == {"code", "message"}
+    assert chat(client, messages=[]).status_code == 400
+    assert client.post("/chat/completions", json=[1, 2]).status_code == 400
+    not_json = client.post("/chat/completions", content=b"{nope", headers={"content-type": "x"})
+    assert not_json.status_code == 400
+    assert not_json.json()["error"]["code"] == 400
+
+
+def test_tool_call_when_required(client: httpx.Client) -> None:
+    tools = [
+        {"type": "function", "function": {"name": "get_weather", "parameters": {}}},
+        {"type": "function", "function": {"name": "get_time", "parameters": {}}},
+    ]
+    body = chat(client, tools=tools, tool_choice="required").json()
+    (choice,) = body["choices"]
+    assert choice["finish_reason"] == "tool_calls"
+    (call,) = choice["message"]["tool_calls"]
+    assert re.fullmatch(r"call_\d+", call["id"])
+    assert call["type"] == "function"
+    assert call["function"] == {"name": "get_weather", "arguments": "{}"}
+    assert choice["message"]["content"] is None
+
+    named = {"type": "function", "function": {"name": "get_time"}}
+    body = chat(client, tools=tools, tool_choice=named).json()
+    assert body["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "get_time"
+
+    auto = chat(client, tools=tools, tool_choice="auto").json()
+    assert auto["choices"][0]["finish_reason"] == "stop"
+
+
+# -- streaming ----------------------------------------------------------------------------------
+
+
+def test_stream_matches_the_plain_answer(client: httpx.Client) -> None:
+    messages = [{"role": "user", "content": "  Stream this,   please!\n"}]
+    plain = chat(client, model="google/gemini-2.5-flash", messages=messages).json()
+    headers, events = stream_events(client, model="google/gemini-2.5-flash", messages=messages)
+
+    assert headers["content-type"] == "text/event-stream"
+    assert headers["transfer-encoding"] == "chunked"
+    assert events[0] == ": OPENROUTER PROCESSING"
+    assert events[-1] == "data: [DONE]"
+    chunks = data_chunks(events)
+    assert len(chunks) == len(events) - 2
+    assert headers["x-generation-id"] == chunks[0]["id"]
+    assert {c["id"] for c in chunks} == {chunks[0]["id"]}
+    assert {c["object"] for c in chunks} == {"chat.completion.chunk"}
+    assert {c["model"] for c in chunks} == {"google/gemini-2.5-flash"}
+    assert {c["provider"] for c in chunks} == {plain["provider"]}
+
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    *body_chunks, usage_chunk = chunks
+    text = "".join(c["choices"][0]["delta"].get("content") or "" for c in body_chunks)
+    assert text == plain["choices"][0]["message"]["content"]
+    finishes = [c["choices"][0]["finish_reason"] for c in body_chunks]
+    assert finishes[-1] == "stop"
+    assert set(finishes[:-1]) == {None}
+    assert all("usage" not in c for c in body_chunks)
+    assert usage_chunk["choices"] == []
+    assert usage_chunk["usage"] == plain["usage"]
+    # one content chunk per completion token
+    content_chunks = [c for c in body_chunks[1:-1] if c["choices"][0]["delta"].get("content")]
+    assert len(content_chunks) == plain["usage"]["completion_tokens"]
+
+
+def test_stream_with_max_tokens_and_tool_call(client: httpx.Client) -> None:
+    _, events = stream_events(client, max_tokens=2)
+    *body_chunks, usage_chunk = data_chunks(events)
+    assert body_chunks[-1]["choices"][0]["finish_reason"] == "length"
+    assert usage_chunk["usage"]["completion_tokens"] == 2
+
+    tools = [{"type": "function", "function": {"name": "lookup", "parameters": {}}}]
+    _, events = stream_events(client, tools=tools, tool_choice="required")
+    *body_chunks, usage_chunk = data_chunks(events)
+    calls = [d for c in body_chunks for d in c["choices"][0]["delta"].get("tool_calls", [])]
+    assert calls[0]["id"].startswith("call_")
+    assert calls[0]["function"] == {"name": "lookup", "arguments": ""}
+    assert "".join(d["function"]["arguments"] for d in calls) == "{}"
+    assert all("id" not in d for d in calls[1:])
+    assert body_chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
+    assert usage_chunk["choices"] == []
+
+
+def test_stream_errors_before_first_token_are_plain_json(client: httpx.Client) -> None:
+    with client.stream(
+        "POST", "/chat/completions", json={"model": "nope/x", "stream": True, "messages": []}
+    ) as response:
+        response.read()
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+
+
+# -- account endpoints --------------------------------------------------------------------------
+
+
+def test_generation_lookup(client: httpx.Client) -> None:
+    served = chat(client, model="deepseek/deepseek-r1").json()
+    response = client.get("/generation", params={"id": served["id"]})
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["id"] == served["id"]
+    assert data["model"] == "deepseek/deepseek-r1"
+    assert data["provider_name"] == served["provider"]
+    assert data["total_cost"] == data["usage"] == served["usage"]["cost"]
+    assert data["tokens_prompt"] == served["usage"]["prompt_tokens"]
+    assert data["tokens_completion"] == served["usage"]["completion_tokens"]
+    assert data["native_tokens_prompt"] == served["usage"]["prompt_tokens"]
+    assert data["native_tokens_reasoning"] == 0
+    assert data["finish_reason"] == data["native_finish_reason"] == "stop"
+    assert data["streamed"] is False
+    assert data["cancelled"] is False
+    assert data["is_byok"] is False
+    assert data["app_id"] is None
+    assert data["created_at"].endswith("+00:00")
+    assert isinstance(data["latency"], int)
+
+    _, events = stream_events(client)
+    streamed_id = data_chunks(events)[0]["id"]
+    streamed = client.get("/generation", params={"id": streamed_id}).json()["data"]
+    assert streamed["streamed"] is True
+
+    missing = client.get("/generation")
+    assert missing.status_code == 400
+    assert missing.json()["error"]["code"] == 400
+    unknown = client.get("/generation", params={"id": "gen-0-unknown"})
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == 404
+
+
+def test_key_and_credits_reflect_the_ledger(client: httpx.Client, emulator: Emulator) -> None:
+    costs = [
+        chat(client, model=m).json()["usage"]["cost"] for m in ("openai/gpt-4o", DEFAULT_MODEL)
+    ]
+    total = sum(Decimal(str(c)) for c in costs)
+    assert emulator.ledger.requests == 2
+    assert Decimal(str(emulator.ledger.cost)) == total
+
+    key = client.get("/key").json()["data"]
+    assert Decimal(str(key["usage"])) == total
+    assert key["usage_daily"] == key["usage_weekly"] == key["usage_monthly"] == key["usage"]
+    assert key["limit"] is None
+    assert key["limit_remaining"] is None
+    assert key["is_free_tier"] is False
+    assert key["label"].startswith("sk-or-emu-")
+    assert "..." in key["label"]
+    assert emulator.api_key not in key["label"]
+
+    credits = client.get("/credits").json()["data"]
+    assert credits["total_credits"] == 100.0
+    assert Decimal(str(credits["total_usage"])) == total
+
+
+def test_models_listing_shape(client: httpx.Client) -> None:
+    response = client.get("/models")
+    assert response.status_code == 200
+    models = response.json()["data"]
+    assert {m["id"] for m in models} == EXPECTED_IDS
+    required = {
+        "id", "canonical_slug", "hugging_face_id", "name", "created", "description",
+        "context_length", "architecture", "pricing", "top_provider", "per_request_limits",
+        "supported_parameters", "default_parameters", "supported_voices", "links",
+        "knowledge_cutoff", "expiration_date",
+    }  # fmt: skip
+    for model in models:
+        assert required <= set(model), model["id"]
+        assert {"modality", "input_modalities", "output_modalities", "tokenizer",
+                "instruct_type"} <= set(model["architecture"])  # fmt: skip
+        assert {"context_length", "max_completion_tokens", "is_moderated"} <= set(
+            model["top_provider"]
+        )
+        for name, price in model["pricing"].items():
+            assert isinstance(price, str), (model["id"], name)
+            Decimal(price)
+        assert model["links"]["details"].endswith("/endpoints")
+    by_id = {m["id"]: m for m in models}
+    assert by_id["openai/gpt-4o-mini"]["pricing"]["prompt"] == "0.00000015"
+    assert by_id["openrouter/auto"]["pricing"]["prompt"] == "-1"
+    assert by_id["openrouter/auto"]["context_length"] == 2000000
+    assert by_id["openrouter/auto"]["architecture"]["tokenizer"] == "Router"
+    assert "reasoning" not in by_id["openrouter/auto"]
+    assert by_id["deepseek/deepseek-r1"]["reasoning"]["mandatory"] is True
+    assert by_id["meta-llama/llama-3.3-70b-instruct:free"]["pricing"]["completion"] == "0"
+    assert "image" in by_id["openai/gpt-5-image-mini"]["architecture"]["output_modalities"]
+    gemini_in = set(by_id["google/gemini-2.5-flash"]["architecture"]["input_modalities"])
+    assert {"image", "audio", "file"} <= gemini_in
+
+
+def test_model_endpoints(client: httpx.Client) -> None:
+    response = client.get("/models/anthropic/claude-sonnet-4/endpoints")
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert data["id"] == "anthropic/claude-sonnet-4"
+    assert {"name", "created", "description", "architecture", "endpoints"} <= set(data)
+    assert 1 <= len(data["endpoints"]) <= 2
+    for endpoint in data["endpoints"]:
+        assert {"name", "model_id", "model_name", "provider_name", "tag", "context_length",
+                "max_completion_tokens", "max_prompt_tokens", "pricing", "quantization",
+                "status", "supported_parameters", "uptime_last_30m"} <= set(endpoint)  # fmt: skip
+        assert endpoint["status"] == 0
+    free = client.get("/models/meta-llama/llama-3.3-70b-instruct:free/endpoints")
+    assert free.status_code == 200
+    unknown = client.get("/models/nope/nothing/endpoints")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == 404
+
+
+def test_unknown_path_and_wrong_method(client: httpx.Client) -> None:
+    missing = client.get("/no/such/route")
+    assert missing.status_code == 404
+    assert missing.json() == {"error": {"code": 404, "message": "Not Found"}}
+    wrong = client.get("/chat/completions")
+    assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "POST"
+    assert wrong.json()["error"]["code"] == 405
+    assert client.delete("/models").status_code == 405
+
+
+def test_custom_model_table_fills_defaults() -> None:
+    custom = [
+        {"id": "acme/tiny", "context_length": 64, "pricing": {"prompt": 0.001, "request": "0.5"}}
+    ]
+    with (
+        Emulator(models=custom) as emu,
+        httpx.Client(base_url=emu.base_url, headers={"Authorization": "Bearer anything"}) as c,
+    ):
+        (model,) = c.get("/models").json()["data"]
+        assert model["pricing"] == {"prompt": "0.001", "completion": "0", "request": "0.5"}
+        assert model["canonical_slug"] == "acme/tiny"
+        assert model["architecture"]["modality"] == "text->text"
+        assert model["top_provider"]["context_length"] == 64
+        assert model["per_request_limits"] is None
+        body = c.post("/chat/completions", json={"messages": [{"role": "user", "content": "hi"}]})
+        usage = body.json()["usage"]
+        assert body.json()["model"] == "acme/tiny"
+        assert Decimal(str(usage["cost"])) == Decimal("0.001") * usage["prompt_tokens"] + Decimal(
+            "0.5"
+        )
+        too_long = c.post(
+            "/chat/completions",
+            json={"messages": [{"role": "user", "content": "word " * 80}]},
+        )
+        assert too_long.status_code == 400
+        assert too_long.json()["error"]["metadata"]["error_type"] == "context_length_exceeded"
+        assert (
+            c.post(
+                "/chat/completions", json={"model": DEFAULT_MODEL, "messages": [{"role": "user"}]}
+            ).status_code
+            == 400
+        )
+    assert len(default_models()) == 12
+
+
+# -- scripting ----------------------------------------------------------------------------------
+
+
+def test_scripted_json_answers_are_fifo_with_times(client: httpx.Client, emu: Emulator) -> None:
+    emulator_error = {"error": {"code": 429, "message": "Rate limit exceeded"}}
+    emu.script(status=429, body=emulator_error, headers={"Retry-After": "2"}, times=2,
+               path="/chat/completions")  # fmt: skip
+    emu.error(503, "No instances available", metadata={"error_type": "provider_unavailable"},
+              path="/api/v1/chat/completions")  # fmt: skip
+    emu.script(status=418, body={"teapot": True}, path="/models")
+
+    first, second = chat(client), chat(client)
+    for response in (first, second):
+        assert response.status_code == 429
+        assert response.headers["retry-after"] == "2"
+        assert response.headers["content-type"] == "application/json"
+        assert response.json() == emulator_error
+    third = chat(client)
+    assert third.status_code == 503
+    assert third.json() == {
+        "error": {
+            "code": 503,
+            "message": "No instances available",
+            "metadata": {"error_type": "provider_unavailable"},
+        }
+    }
+    assert chat(client).status_code == 200  # scripts used up: normal behaviour again
+    assert client.get("/models").status_code == 418  # path-specific script waited its turn
+    assert client.get("/models").status_code == 200
+
+
+def test_scripted_raw_html_and_string_code(client: httpx.Client, emu: Emulator) -> None:
+    page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    emu.script(status=502, body=page)
+    emu.error(500, "Internal Server Error", code="server_error")
+    response = client.get("/key")
+    assert response.status_code == 502
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.text == page
+    second = chat(client)
+    assert second.status_code == 500
+    assert second.json() == {"error": {"code": "server_error", "message": "Internal Server Error"}}
+
+
+def test_scripted_raw_sse_body(client: httpx.Client, emu: Emulator) -> None:
+    sse = (
+        b": OPENROUTER PROCESSING\n\n"
+        b'data: {"error": {"code": "server_error", "message": "boom"},'
+        b' "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}]}\n\n'
+    )
+    emu.script(body=sse, headers={"Content-Type": "text/event-stream"})
+    with client.stream("POST", "/chat/completions", json={"stream": True}) as response:
+        assert response.headers["content-type"] == "text/event-stream"
+        assert response.read() == sse
+
+
+# -- auth and recording -------------------------------------------------------------------------
+
+
+def test_missing_or_malformed_auth_is_401(emulator: Emulator) -> None:
+    with httpx.Client(base_url=emulator.base_url) as anonymous:
+        for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}):
+            response = anonymous.post(
+                "/chat/completions",
+                json={"messages": [{"role": "user", "content": "hi"}]},
+                headers=headers,
+            )
+            assert response.status_code == 401
+            assert response.json() == {
+                "error": {"code": 401, "message": "No auth credentials found"}
+            }
+    assert emulator.ledger.requests == 0
+
+
+def test_requests_are_recorded_with_the_key_redacted(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    secret = emulator.api_key
+    chat(client, model="openai/gpt-4o")
+    client.get("/generation", params={"id": "gen-1"}, headers={"X-Debug": f"key={secret}"})
+    recorded = emulator.requests
+    assert [(r.method, r.path) for r in recorded] == [
+        ("POST", "/chat/completions"),
+        ("GET", "/generation"),
+    ]
+    assert recorded[0].json["model"] == "openai/gpt-4o"
+    assert recorded[0].headers["authorization"] == "Bearer ***"
+    assert recorded[1].query == {"id": "gen-1"}
+    assert recorded[1].json is None
+    assert secret not in repr(recorded)
+    assert secret not in repr(emulator)
+    with pytest.raises(AttributeError):
+        recorded[0].method = "GET"  # type: ignore[misc]
+
+
+# -- concurrency and disconnects ----------------------------------------------------------------
+
+
+def test_concurrent_requests_add_up_exactly(emulator: Emulator) -> None:
+    models = [
+        "openai/gpt-4o-mini",
+        "openai/gpt-4o",
+        "anthropic/claude-sonnet-4",
+        "deepseek/deepseek-r1",
+    ]
+    usages: list[dict[str, Any]] = []
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        headers = {"Authorization": f"Bearer {emulator.api_key}"}
+        try:
+            with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=5.0) as c:
+                for i in range(25):
+                    body = {
+                        "model": models[(n + i) % len(models)],
+                        "messages": [
+                            {"role": "user", "content": f"thread {n} request {i} " * (i % 3 + 1)}
+                        ],
+                        "stream": i % 5 == 0,
+                    }
+                    if body["stream"]:
+                        _, events = stream_events(c, **body)
+                        usage = data_chunks(events)[-1]["usage"]
+                    else:
+                        response = c.post("/chat/completions", json=body)
+                        assert response.status_code == 200
+                        usage = response.json()["usage"]
+                    with lock:
+                        usages.append(usage)
+        except BaseException as exc:  # reported by the main thread
+            with lock:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(usages) == 200
+
+    ledger = emulator.ledger.snapshot()
+    assert ledger.requests == 200
+    assert ledger.prompt_tokens == sum(u["prompt_tokens"] for u in usages)
+    assert ledger.completion_tokens == sum(u["completion_tokens"] for u in usages)
+    assert ledger.total_tokens == sum(u["total_tokens"] for u in usages)
+    assert emulator.ledger.cost_decimal == sum(Decimal(str(u["cost"])) for u in usages)
+    per_model = emulator.ledger.per_model
+    assert set(per_model) == set(models)
+    assert sum(t.requests for t in per_model.values()) == 200
+    assert len(emulator.requests) == 200
+
+
+def test_abandoned_stream_counts_a_disconnect_and_serving_continues() -> None:
+    with Emulator(chunk_delay=0.02) as emu:
+        headers = {"Authorization": f"Bearer {emu.api_key}"}
+        with httpx.Client(base_url=emu.base_url, headers=headers, timeout=5.0) as c:
+            body = {"stream": True, "messages": [{"role": "user", "content": "go " * 40}]}
+            with c.stream("POST", "/chat/completions", json=body) as response:
+                for line in response.iter_lines():
+                    if line.startswith("data: {"):
+                        break  # leave after the first chunk; closing drops the connection
+            deadline = time.monotonic() + 3
+            while emu.disconnects == 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert emu.disconnects == 1
+            assert emu.ledger.requests == 0  # the abandoned stream was never billed
+            after = c.post(
+                "/chat/completions",
+                json={"messages": [{"role": "user", "content": "still there?"}]},
+            )
+            assert after.status_code == 200
+            assert emu.ledger.requests == 1
+
+
+# -- lifecycle ----------------------------------------------------------------------------------
+
+
+def test_lifecycle() -> None:
+    emu = Emulator()
+    with pytest.raises(RuntimeError):
+        _ = emu.base_url
+    assert emu.start() is emu
+    try:
+        url = emu.base_url
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/v1", url)
+        with pytest.raises(RuntimeError):
+            emu.start()
+        # an idle keep-alive connection must not keep stop() from finishing
+        idle = httpx.Client(headers={"Authorization": "Bearer x"})
+        assert idle.get(f"{url}/credits").status_code == 200
+    finally:
+        started = time.monotonic()
+        emu.stop()
+        assert time.monotonic() - started < 1
+        idle.close()
+    emu.stop()  # idempotent
+    with pytest.raises(httpx.ConnectError), httpx.Client() as c:
+        c.get(f"{url}/models")

@@ -1,0 +1,393 @@
+"""complete() and the other calls, through pytest-httpx, for both shells."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+from openrouter_kit import CompletionRequest, Message, errors
+from tests.conftest import CANARY_KEY
+from tests.shells.conftest import BASE, call
+
+pytestmark = pytest.mark.anyio
+
+COMPLETION = {
+    "id": "gen-123-abc",
+    "object": "chat.completion",
+    "created": 1_700_000_000,
+    "model": "openai/gpt-4o-mini",
+    "provider": "OpenAI",
+    "system_fingerprint": None,
+    "choices": [
+        {
+            "index": 0,
+            "finish_reason": "stop",
+            "native_finish_reason": "stop",
+            "logprobs": None,
+            "message": {
+                "role": "assistant",
+                "content": "Hello there!",
+                "refusal": None,
+                "reasoning": None,
+            },
+        }
+    ],
+    "usage": {
+        "prompt_tokens": 10,
+        "completion_tokens": 3,
+        "total_tokens": 13,
+        "cost": 0.0000045,
+        "is_byok": False,
+    },
+}
+USER = [{"role": "user", "content": "Hi"}]
+
+
+def sent_json(httpx_mock: HTTPXMock, index: int = -1) -> Any:
+    return json.loads(httpx_mock.get_requests()[index].content)
+
+
+async def test_complete_with_keywords(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(url=f"{BASE}/chat/completions", method="POST", json=COMPLETION)
+    reply = await call(client.complete(model="openai/gpt-4o-mini", messages=USER, temperature=0.2))
+    assert reply.text == "Hello there!"
+    assert reply.model == "openai/gpt-4o-mini"
+    assert reply.provider == "OpenAI"
+    assert reply.choices[0].finish_reason == "stop"
+    assert reply.usage.total_tokens == 13
+    assert reply.cost == 0.0000045
+    assert reply.attempts == 1
+    assert reply.latency > 0
+    # Only what was set is sent.
+    assert sent_json(httpx_mock) == {
+        "model": "openai/gpt-4o-mini",
+        "messages": USER,
+        "temperature": 0.2,
+    }
+    request = httpx_mock.get_requests()[0]
+    assert request.headers["authorization"] == f"Bearer {CANARY_KEY}"
+    assert request.headers["x-openrouter-title"] == "openrouter-kit"
+    assert request.headers["user-agent"].startswith("openrouter-kit/")
+
+
+async def test_complete_with_request_object_messages_and_overrides(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    request = CompletionRequest(
+        model="openai/gpt-4o-mini",
+        messages=[Message.system("Be brief."), Message.user("Hi")],
+        max_tokens=50,
+    )
+    await call(client.complete(request))
+    assert sent_json(httpx_mock) == {
+        "model": "openai/gpt-4o-mini",
+        "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
+        "max_tokens": 50,
+    }
+    # Keywords override the object's fields; unknown keywords pass through; the object is untouched.
+    await call(client.complete(request, max_tokens=10, safe_prompt=True))
+    assert sent_json(httpx_mock)["max_tokens"] == 10
+    assert sent_json(httpx_mock)["safe_prompt"] is True
+    assert request.max_tokens == 50
+
+
+async def test_openrouter_parameters_are_sent_as_given(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=COMPLETION)
+    params = {
+        "models": ["openai/gpt-4o", "anthropic/claude-3.5-sonnet"],
+        "provider": {
+            "order": ["openai", "azure"],
+            "allow_fallbacks": False,
+            "sort": "price",
+            "max_price": {"prompt": 1},
+        },
+        "transforms": ["middle-out"],
+        "reasoning": {"effort": "high", "exclude": False},
+        "plugins": [{"id": "web", "max_results": 3}],
+        "response_format": {
+            "type": "json_schema",
+            "json_schema": {"name": "x", "schema": {"type": "object"}, "strict": True},
+        },
+        "top_k": 40,
+        "logit_bias": {"50256": -100},
+        "stop": ["\n\n"],
+        "seed": 7,
+    }
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, **params))
+    sent = sent_json(httpx_mock)
+    for key, value in params.items():
+        assert sent[key] == value, key
+
+
+async def test_client_defaults_fill_only_unset_fields(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    client = make_client(
+        default_model="anthropic/claude-3.5-sonnet",
+        default_params={"temperature": 0.7, "max_tokens": 99},
+    )
+    await call(client.complete(messages=USER))
+    assert sent_json(httpx_mock) == {
+        "model": "anthropic/claude-3.5-sonnet",
+        "messages": USER,
+        "temperature": 0.7,
+        "max_tokens": 99,
+    }
+    await call(client.complete(model="openai/gpt-4o", messages=USER, temperature=0.0))
+    sent = sent_json(httpx_mock)
+    assert (sent["model"], sent["temperature"], sent["max_tokens"]) == ("openai/gpt-4o", 0.0, 99)
+    # A fallback list without a model is not overridden by the default model.
+    await call(client.complete(models=["a/b", "c/d"], messages=USER))
+    assert "model" not in sent_json(httpx_mock)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "path", "words"),
+    [
+        ({"messages": []}, "$.messages", "at least 1 item"),
+        ({"messages": [{"content": "no role"}]}, "$.messages[0].role", "required"),
+        ({"messages": USER, "temperature": "hot"}, "$.temperature", "number"),
+        ({"messages": USER, "temperature": 3}, "$.temperature", "at most 2"),
+        ({"messages": USER, "max_tokens": 0}, "$.max_tokens", "at least 1"),
+        ({"messages": USER, "max_tokens": True}, "$.max_tokens", "integer"),
+        ({"messages": "hello"}, "$.messages", "expected"),
+        ({"messages": USER, "temperature": float("nan")}, "$.temperature", "finite"),
+    ],
+)
+async def test_invalid_requests_fail_before_sending(
+    client: Any, kwargs: dict[str, Any], path: str, words: str
+) -> None:
+    with pytest.raises(errors.ValidationError, match=words) as info:
+        await call(client.complete(model="openai/gpt-4o-mini", **kwargs))
+    assert info.value.path is None or info.value.path.startswith(path)
+    assert CANARY_KEY not in str(info.value)
+    # pytest-httpx fails the test if any request was sent without a registered response.
+
+
+async def test_stream_flag_is_refused_by_complete(client: Any) -> None:
+    with pytest.raises(errors.ValidationError, match="stream"):
+        await call(client.complete(model="m/x", messages=USER, stream=True))
+
+
+async def test_request_must_be_a_request_or_dict(client: Any) -> None:
+    with pytest.raises(errors.ValidationError, match="CompletionRequest or a dict"):
+        await call(client.complete(["not", "a", "request"]))
+
+
+async def test_unknown_response_fields_and_enums_are_kept(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    payload = json.loads(json.dumps(COMPLETION))
+    payload["brand_new"] = {"x": 1}
+    payload["choices"][0]["finish_reason"] = "stopped_by_moon"
+    payload["choices"][0]["message"]["role"] = "oracle"
+    payload["choices"][0]["message"]["mood"] = "happy"
+    payload["usage"]["carbon_grams"] = 0.1
+    httpx_mock.add_response(json=payload)
+    reply = await call(client.complete(model="m/x", messages=USER))
+    assert reply.extra == {"brand_new": {"x": 1}}
+    assert reply.choices[0].finish_reason == "stopped_by_moon"
+    assert reply.choices[0].message.role == "oracle"
+    assert reply.choices[0].message.extra == {"mood": "happy"}
+    assert reply.usage.extra == {"carbon_grams": 0.1}
+
+
+async def test_usage_totals_accumulate(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    for _ in range(3):
+        await call(client.complete(model="m/x", messages=USER))
+    usage = client.usage
+    assert (usage.requests, usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (
+        3,
+        30,
+        9,
+        39,
+    )
+    assert usage.cost == pytest.approx(0.0000135, abs=1e-15)
+
+
+async def test_error_inside_a_choice_raises_with_the_partial_response(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    payload = json.loads(json.dumps(COMPLETION))
+    payload["choices"][0]["finish_reason"] = "error"
+    payload["choices"][0]["error"] = {"code": 502, "message": "Provider disconnected"}
+    httpx_mock.add_response(json=payload)
+    with pytest.raises(errors.ModelUnavailableError, match="Provider disconnected") as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert info.value.response.text == "Hello there!"
+    assert client.usage.requests == 1  # billed tokens are still counted
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, errors.BadRequestError),
+        (401, errors.AuthenticationError),
+        (402, errors.InsufficientCreditsError),
+        (403, errors.PermissionDeniedError),
+        (404, errors.ModelNotFoundError),
+        (422, errors.BadRequestError),
+    ],
+)
+async def test_client_errors_map_and_are_not_retried(
+    client: Any, httpx_mock: HTTPXMock, status: int, expected: type
+) -> None:
+    httpx_mock.add_response(
+        status_code=status,
+        json={"error": {"code": status, "message": "nope"}},
+        headers={"x-request-id": "r1"},
+    )
+    with pytest.raises(expected) as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert info.value.status_code == status
+    assert info.value.request_id == "r1"
+    assert len(httpx_mock.get_requests()) == 1
+
+
+async def test_transient_errors_are_retried_then_succeed(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(max_retries=3)
+    httpx_mock.add_response(status_code=503, json={"error": {"code": 503, "message": "busy"}})
+    httpx_mock.add_response(
+        status_code=429,
+        json={"error": {"code": 429, "message": "slow"}},
+        headers={"Retry-After": "1"},
+    )
+    httpx_mock.add_response(json=COMPLETION)
+    reply = await call(client.complete(model="m/x", messages=USER))
+    assert reply.attempts == 3
+    assert client.usage.requests == 1
+
+
+async def test_retries_are_bounded_and_can_be_disabled(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(
+        status_code=500, json={"error": {"code": 500, "message": "boom"}}, is_reusable=True
+    )
+    client = make_client(max_retries=2)
+    with pytest.raises(errors.ServerError):
+        await call(client.complete(model="m/x", messages=USER))
+    assert len(httpx_mock.get_requests()) == 3
+    client = make_client(max_retries=0)
+    with pytest.raises(errors.ServerError):
+        await call(client.complete(model="m/x", messages=USER))
+    assert len(httpx_mock.get_requests()) == 4
+
+
+async def test_retry_after_beyond_the_cap_is_not_waited_for(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(
+        status_code=429,
+        json={"error": {"code": 429, "message": "later"}},
+        headers={"Retry-After": "3600"},
+    )
+    with pytest.raises(errors.RateLimitError) as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert info.value.retry_after == 3600
+    assert len(httpx_mock.get_requests()) == 1
+
+
+async def test_connection_failures_and_timeouts(make_client: Any, httpx_mock: HTTPXMock) -> None:
+    client = make_client(max_retries=1)
+    httpx_mock.add_exception(httpx.ConnectError("connection refused"), is_reusable=True)
+    with pytest.raises(errors.APIConnectionError, match="connection refused") as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert isinstance(info.value, ConnectionError)
+    assert isinstance(info.value.__cause__, httpx.ConnectError)
+    assert len(httpx_mock.get_requests()) == 2
+
+
+async def test_timeouts_name_the_timeout_that_fired(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(max_retries=0, timeout=5)
+    httpx_mock.add_exception(httpx.ReadTimeout("timed out"))
+    with pytest.raises(errors.RequestTimeoutError) as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert info.value.timeout == "read"
+    assert isinstance(info.value, TimeoutError)
+    assert httpx_mock.get_requests()[0].extensions["timeout"]["read"] == 5
+
+
+async def test_html_502_from_a_proxy(make_client: Any, httpx_mock: HTTPXMock) -> None:
+    client = make_client(max_retries=0)
+    httpx_mock.add_response(
+        status_code=502, text="<html><title>502 Bad Gateway</title><body>cloudflare</body></html>"
+    )
+    with pytest.raises(errors.ModelUnavailableError, match="502 Bad Gateway"):
+        await call(client.complete(model="m/x", messages=USER))
+
+
+async def test_list_models_and_account_calls(client: Any, httpx_mock: HTTPXMock) -> None:
+    model = {
+        "id": "openai/gpt-4o-mini",
+        "name": "GPT-4o mini",
+        "context_length": 128000,
+        "pricing": {"prompt": "0.00000015", "completion": "0.0000006"},
+        "architecture": {
+            "input_modalities": ["text", "image"],
+            "output_modalities": ["text"],
+            "tokenizer": "GPT",
+        },
+        "supported_parameters": ["tools", "temperature"],
+        "future_field": 1,
+    }
+    httpx_mock.add_response(url=f"{BASE}/models", json={"data": [model]})
+    httpx_mock.add_response(
+        url=f"{BASE}/generation?id=gen-1",
+        json={"data": {"id": "gen-1", "total_cost": 0.5, "model": "m"}},
+    )
+    httpx_mock.add_response(
+        url=f"{BASE}/key",
+        json={"data": {"label": "sk-or-v1-abc...123", "usage": 1.5, "limit": None}},
+    )
+    httpx_mock.add_response(
+        url=f"{BASE}/credits", json={"data": {"total_credits": 10, "total_usage": 2.5}}
+    )
+    httpx_mock.add_response(
+        url=f"{BASE}/models/openai/gpt-4o-mini/endpoints",
+        json={
+            "data": {
+                "id": "openai/gpt-4o-mini",
+                "endpoints": [
+                    {"provider_name": "OpenAI", "tag": "openai", "context_length": 128000}
+                ],
+            }
+        },
+    )
+    models = await call(client.list_models())
+    assert [m.id for m in models] == ["openai/gpt-4o-mini"]
+    assert models[0].pricing.prompt == "0.00000015"
+    assert models[0].extra == {"future_field": 1}
+    stats = await call(client.generation("gen-1"))
+    assert (stats.id, stats.total_cost) == ("gen-1", 0.5)
+    key = await call(client.key_info())
+    assert key.usage == 1.5
+    credits = await call(client.credits())
+    assert (credits.total_credits, credits.total_usage) == (10, 2.5)
+    endpoints = await call(client.model_endpoints("openai/gpt-4o-mini"))
+    assert endpoints.endpoints[0].tag == "openai"
+
+
+async def test_bad_ids_fail_before_sending(client: Any) -> None:
+    with pytest.raises(errors.ValidationError):
+        await call(client.generation("  "))
+    with pytest.raises(errors.ValidationError, match="author/slug"):
+        await call(client.model_endpoints("gpt-4o"))
+
+
+async def test_closed_client_refuses_calls(client: Any) -> None:
+    await call(client.close())
+    await call(client.close())  # twice is fine
+    with pytest.raises(RuntimeError, match="closed"):
+        await call(client.complete(model="m/x", messages=USER))

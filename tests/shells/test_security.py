@@ -1,0 +1,206 @@
+"""The API key never shows: not in reprs, logs, exceptions or their chains; HTTPS only."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import traceback
+from typing import Any
+
+import httpx
+import pytest
+from pytest_httpx import HTTPXMock
+
+from openrouter_kit import AsyncClient, Client, errors
+from tests.conftest import CANARY_KEY
+from tests.shells.conftest import call
+
+pytestmark = pytest.mark.anyio
+USER = [{"role": "user", "content": "Hi"}]
+
+
+def assert_no_key(*texts: str) -> None:
+    for text in texts:
+        assert CANARY_KEY not in text
+        assert CANARY_KEY[10:40] not in text  # not even a long piece of it
+
+
+def every_view(exc: BaseException) -> list[str]:
+    views = [str(exc), repr(exc), "".join(traceback.format_exception(exc))]
+    seen = exc
+    while seen.__cause__ or seen.__context__:
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+        views += [str(seen), repr(seen)]
+    views += [repr(getattr(exc, attr, None)) for attr in ("metadata", "body", "message")]
+    return views
+
+
+ERROR_PATHS: list[tuple[str, dict[str, Any]]] = [
+    (
+        "401 echoing the key",
+        {
+            "status_code": 401,
+            "json": {
+                "error": {
+                    "code": 401,
+                    "message": f"Invalid key {CANARY_KEY}",
+                    "metadata": {"key": CANARY_KEY},
+                }
+            },
+        },
+    ),
+    (
+        "402",
+        {"status_code": 402, "json": {"error": {"code": 402, "message": "Insufficient credits"}}},
+    ),
+    (
+        "403 moderation",
+        {
+            "status_code": 403,
+            "json": {
+                "error": {
+                    "code": 403,
+                    "message": "flagged",
+                    "metadata": {"reasons": ["x"], "flagged_input": CANARY_KEY},
+                }
+            },
+        },
+    ),
+    (
+        "429",
+        {
+            "status_code": 429,
+            "json": {"error": {"code": 429, "message": "slow"}},
+            "headers": {"Retry-After": "9999"},
+        },
+    ),
+    ("500 html", {"status_code": 500, "text": f"<html><title>Error</title>{CANARY_KEY}</html>"}),
+    ("502 text echo", {"status_code": 502, "text": f"bad gateway for Bearer {CANARY_KEY}"}),
+    ("200 not json", {"status_code": 200, "text": f"oops {CANARY_KEY}"}),
+    (
+        "200 choice error",
+        {
+            "status_code": 200,
+            "json": {
+                "choices": [
+                    {"finish_reason": "error", "error": {"code": 500, "message": CANARY_KEY}}
+                ]
+            },
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "response"), ERROR_PATHS, ids=[n for n, _ in ERROR_PATHS])
+async def test_key_absent_from_every_error_path(
+    make_client: Any,
+    httpx_mock: HTTPXMock,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+    response: dict[str, Any],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = make_client(max_retries=0)
+    httpx_mock.add_response(**response)
+    with pytest.raises(errors.OpenRouterError) as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert_no_key(*every_view(info.value), caplog.text, repr(client))
+    assert_no_key(repr(pickle.loads(pickle.dumps(info.value)).__dict__))  # noqa: S301 (our own bytes)
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ConnectError("refused"),
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("peer closed"),
+    ],
+)
+async def test_key_absent_from_transport_errors(
+    make_client: Any, httpx_mock: HTTPXMock, caplog: pytest.LogCaptureFixture, exc: Exception
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = make_client(max_retries=1)
+    httpx_mock.add_exception(exc, is_reusable=True)
+    with pytest.raises(errors.OpenRouterError) as info:
+        await call(client.complete(model="m/x", messages=USER))
+    assert_no_key(*every_view(info.value), caplog.text)
+
+
+async def test_key_absent_from_validation_and_success_logs(
+    client: Any, httpx_mock: HTTPXMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(errors.ValidationError) as info:
+        await call(client.complete(model="m/x", messages=[{"role": 5}], temperature=CANARY_KEY))
+    assert_no_key(*every_view(info.value))
+    httpx_mock.add_response(json={"id": "gen-1", "choices": []}, headers={"x-request-id": "req-1"})
+    await call(client.complete(model="m/x", messages=USER))
+    assert "req-1" in caplog.text  # request lines are logged at DEBUG ...
+    assert_no_key(caplog.text, repr(client), str(client))  # ... without the key
+
+
+def test_key_absent_from_config_errors_and_reprs() -> None:
+    with pytest.raises(errors.ConfigurationError) as info:
+        Client(api_key=CANARY_KEY + " \x00")
+    assert_no_key(*every_view(info.value))
+    with pytest.raises(errors.ConfigurationError) as info:
+        Client(api_key=CANARY_KEY, base_url="http://example.com/api/v1")
+    assert_no_key(*every_view(info.value))
+    client = Client(api_key=CANARY_KEY)
+    assert_no_key(repr(client), repr(client._config), str(vars(client)))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/api/v1",
+        "http://localhost:1234",
+        "http://[::1]:8080/v1",
+        "http://127.9.9.9/x",
+        "https://example.com/v1",
+    ],
+)
+def test_https_or_loopback_is_accepted(url: str) -> None:
+    assert Client(api_key=CANARY_KEY, base_url=url).base_url == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/api/v1",
+        "http://10.0.0.1/v1",
+        "ftp://openrouter.ai",
+        "openrouter.ai/api/v1",
+        "http://localhost.evil.com",
+    ],
+)
+def test_plain_http_and_other_schemes_are_refused(url: str) -> None:
+    with pytest.raises(errors.ConfigurationError):
+        AsyncClient(api_key=CANARY_KEY, base_url=url)
+
+
+def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(errors.ConfigurationError, match="OPENROUTER_API_KEY"):
+        Client()
+    monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
+    monkeypatch.setenv("OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1/")
+    client = Client()
+    assert client.base_url == "http://127.0.0.1:9/api/v1"
+    assert Client(base_url="https://eu.example/api/v1").base_url == "https://eu.example/api/v1"
+    monkeypatch.delenv("OPENROUTER_BASE_URL")
+    assert AsyncClient().base_url == "https://openrouter.ai/api/v1"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": True}, "max_retries"),
+        ({"timeout": 0}, "timeout"),
+        ({"default_params": {"messages": []}}, "default_params"),
+    ],
+)
+def test_bad_client_settings_are_refused(kwargs: dict[str, Any], words: str) -> None:
+    with pytest.raises(errors.ConfigurationError, match=words):
+        Client(api_key=CANARY_KEY, **kwargs)

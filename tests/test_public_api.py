@@ -1,0 +1,125 @@
+"""The public surface: exported names, shell parity, the core's import rule, a light import."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import openrouter_kit
+from openrouter_kit import AsyncClient, AsyncModelRegistry, Client, ModelRegistry
+
+SRC = Path(openrouter_kit.__file__).parent
+
+
+def test_all_is_sorted_and_every_name_exists() -> None:
+    names = openrouter_kit.__all__
+    assert names == sorted(names)
+    for name in names:
+        assert hasattr(openrouter_kit, name), name
+
+
+def test_the_design_contract_names_exist() -> None:
+    from openrouter_kit import (  # noqa: F401
+        AsyncClient,
+        Client,
+        CompletionChoice,
+        CompletionRequest,
+        CompletionResponse,
+        Message,
+        MessageRole,
+        ModelInfo,
+        ModelRegistry,
+        OpenRouterClient,
+        RouteVariant,
+        StreamChunk,
+        TokenUsage,
+        ToolDefinition,
+        apply_variant,
+        errors,
+    )
+
+    assert OpenRouterClient is AsyncClient
+    for name in ("id", "model", "choices", "usage", "created", "provider"):
+        assert name in CompletionResponse.__attrs_attrs__.__dir__() or hasattr(
+            CompletionResponse.__attrs_attrs__, name
+        )
+    assert {"DEFAULT", "NITRO", "FLOOR", "ONLINE", "THINKING"} <= set(RouteVariant.__members__)
+    assert MessageRole.USER == "user"
+    assert openrouter_kit.Client.__module__ == "openrouter_kit"
+
+
+def _public(cls: type) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in inspect.getmembers(cls)
+        if not name.startswith("_") and callable(member)
+    } | {name: None for name, member in inspect.getmembers(cls) if isinstance(member, property)}  # type: ignore[dict-item]
+
+
+def test_client_and_async_client_have_the_same_api() -> None:
+    sync, async_ = _public(Client), _public(AsyncClient)
+    assert set(sync) - {"close"} == set(async_) - {"aclose", "close"}
+    for name, signature in sync.items():
+        if signature is None or name in {"close"}:
+            continue
+        other = async_[name]
+        assert list(signature.parameters) == list(other.parameters), name
+        assert inspect.iscoroutinefunction(getattr(AsyncClient, name)) or name == "from_settings", (
+            name
+        )
+
+
+def test_registries_have_the_same_api() -> None:
+    assert set(_public(ModelRegistry)) == set(_public(AsyncModelRegistry))
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_core_does_no_io() -> None:
+    forbidden = {"httpx", "anyio", "stamina", "yaml", "asyncio", "socket", "trio", "httpcore"}
+    for path in [
+        *(SRC / "_core").glob("*.py"),
+        *(SRC / "_generated").glob("*.py"),
+        SRC / "errors.py",
+        SRC / "_mixins.py",
+    ]:
+        assert not (_imports(path) & forbidden), path.name
+        text = path.read_text()
+        for clock in ("time.time(", "time.sleep(", "monotonic("):
+            assert clock not in text, path.name
+
+
+def test_no_asyncio_anywhere_in_the_package() -> None:
+    for path in SRC.rglob("*.py"):
+        assert "asyncio" not in _imports(path), path.name
+
+
+def test_import_is_light() -> None:
+    code = (
+        "import sys, openrouter_kit\n"
+        "from openrouter_kit._core.convert import converters\n"
+        "names = ('yaml', 'httpcore', 'openrouter_kit.testing', 'openrouter_kit._cli')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
+        "print(heavy, converters.cache_info().currsize)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[] 0"
+
+
+def test_building_a_client_opens_no_connection_pool() -> None:
+    client = Client(api_key="sk-test")
+    assert client._http is None
+    client.close()
