@@ -208,6 +208,7 @@ class Spec:
 
     def named(self, name: str) -> Schema:
         """The spec schema an ``x-spec`` entry names (forms: see codegen/generate.py)."""
+        node: Schema
         match = OPERATION.fullmatch(name)
         if match:
             method, path, dotted = match.groups()
@@ -223,7 +224,9 @@ class Spec:
             node = self.schemas[head]
             dotted = "." + dotted if dotted else ""
         for prop in filter(None, dotted.split(".")):
-            found = [v["properties"][prop] for v in self.variants(node) if prop in v["properties"]]
+            found: list[Schema] = [
+                v["properties"][prop] for v in self.variants(node) if prop in v["properties"]
+            ]
             if not found:
                 raise LookupError(f"{name}: no property {prop!r}")
             node = found[0] if len(found) == 1 else {"anyOf": found}
