@@ -1,0 +1,67 @@
+"""The public API as users write it: type-checked by mypy --strict in CI, never run."""
+
+from __future__ import annotations
+
+from openrouter_kit import (
+    AsyncClient,
+    Client,
+    CompletionRequest,
+    CompletionResponse,
+    FinishReason,
+    Message,
+    MessageRole,
+    ModelInfo,
+    OpenRouterClient,
+    RouteVariant,
+    TokenUsage,
+    UsageSnapshot,
+    apply_variant,
+    errors,
+)
+
+
+def blocking() -> None:
+    with Client(api_key="sk-or-v1-x", timeout=30.0, max_retries=2) as client:
+        reply: CompletionResponse = client.complete(
+            model=apply_variant("openai/gpt-4o-mini", RouteVariant.NITRO),
+            messages=[Message.system("Be brief."), {"role": "user", "content": "Hi"}],
+            temperature=0.2,
+            provider={"order": ["openai"], "allow_fallbacks": False},
+        )
+        text: str = reply.text
+        cost: float | None = reply.cost
+        usage: TokenUsage | None = reply.usage
+        if reply.choices and reply.choices[0].finish_reason == FinishReason.STOP:
+            print(text, cost, usage)
+        request = CompletionRequest(messages=[Message(role=MessageRole.USER, content="Hi")])
+        client.complete(request, max_tokens=10)
+        models: list[ModelInfo] = client.list_models()
+        vision: list[ModelInfo] = client.models.list_models(capability="vision", max_price=1e-6)
+        totals: UsageSnapshot = client.usage
+        print(models, vision, totals.cost, client.generation(reply.id or "").total_cost)
+    try:
+        Client.from_settings("settings.yaml")
+    except errors.ConfigurationError as exc:
+        print(exc.message)
+
+
+async def concurrent() -> None:
+    async with AsyncClient(base_url="http://127.0.0.1:8765/api/v1") as client:
+        reply = await client.complete(
+            model="openai/gpt-4o", messages=[{"role": "user", "content": "Hi"}]
+        )
+        info: ModelInfo = await client.models.get_model(reply.model or "openai/gpt-4o")
+        print(
+            info.context_length,
+            (await client.key_info()).usage,
+            (await client.credits()).total_credits,
+        )
+    client2: AsyncClient = OpenRouterClient(api_key="k")
+    try:
+        await client2.complete(messages=[Message.user("Hi")])
+    except errors.RateLimitError as exc:
+        print(exc.retry_after)
+    except errors.OpenRouterError as exc:
+        print(exc.status_code, exc.code, exc.request_id, exc.metadata)
+    finally:
+        await client2.aclose()
