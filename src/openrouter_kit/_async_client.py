@@ -11,7 +11,6 @@ import httpx
 import stamina
 
 from openrouter_kit._base import BaseClient
-from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._transport import http_timeout, map_transport_error
@@ -45,56 +44,13 @@ class AsyncClient(BaseClient):
             print(reply.text, reply.usage.total_tokens, reply.cost)
 
     One client is safe to share between many concurrent tasks of one event loop; create it once
-    and reuse it. Takes the same arguments as ``Client``.
-
-    Args:
-        api_key: Your OpenRouter key; defaults to ``OPENROUTER_API_KEY``. Never shown in reprs,
-            logs or errors.
-        base_url: The API root; defaults to ``OPENROUTER_BASE_URL``, then
-            ``https://openrouter.ai/api/v1``. Plain ``http://`` is refused except on loopback.
-        app_name: Sent as ``X-OpenRouter-Title`` (and ``X-Title``) for app attribution.
-        app_url: Sent as ``HTTP-Referer`` for app attribution.
-        timeout: Seconds each HTTP attempt may take (None: no limit).
-        max_retries: Retries after a failed attempt (connection errors, 408, 429, 5xx); 0 disables.
-        default_model: The model for requests that name none.
-        default_params: Parameters (``temperature``, ``max_tokens``, ...) for requests that do not
-            set them.
-        headers: Extra headers sent with every request.
-        http_client: An ``httpx.AsyncClient`` to use instead of the client's own (you close it).
-
-    Raises:
-        ConfigurationError: no API key, a refused base URL, or an invalid setting.
+    and reuse it. Takes the same arguments as ``Client`` (``http_client``: an
+    ``httpx.AsyncClient``).
     """
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        app_name: str | None = "openrouter-kit",
-        app_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        *,
-        default_model: str | None = None,
-        default_params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            app_name=app_name,
-            app_url=app_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_model=default_model,
-            default_params=default_params,
-            headers=headers,
-        )
-        self._http = http_client
-        self._owns_http = http_client is None
-        self._closed = False
-        self._models: AsyncModelRegistry | None = None
+    _http_type = httpx.AsyncClient
+    _http: httpx.AsyncClient | None
+    _models: AsyncModelRegistry | None
 
     @property
     def models(self) -> AsyncModelRegistry:

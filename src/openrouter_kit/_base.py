@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
@@ -27,10 +28,12 @@ from openrouter_kit._generated.endpoints import (
     Endpoint,
 )
 from openrouter_kit._generated.models import CompletionRequest, CompletionResponse
-from openrouter_kit.errors import ValidationError
+from openrouter_kit.errors import ConfigurationError, ValidationError
 
 if TYPE_CHECKING:
     from typing import Self
+
+    import httpx
 
 __all__ = ["BaseClient"]
 
@@ -39,17 +42,26 @@ logger = logging.getLogger("openrouter_kit")
 
 
 class BaseClient:
-    """Configuration and request/response handling shared by ``Client`` and ``AsyncClient``."""
+    """Configuration and request/response handling shared by ``Client`` and ``AsyncClient``.
+
+    The constructor is the one both clients share; ``Client`` documents its arguments.
+    """
+
+    #: The httpx client class the shell drives; an injected ``http_client`` must be one.
+    _http_type: ClassVar[type]
+    _http: Any
+    _models: Any
 
     def __init__(
         self,
-        *,
         api_key: str | None = None,
         base_url: str | None = None,
         app_name: str | None = "openrouter-kit",
         app_url: str | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | httpx.AsyncClient | None = None,
+        *,
         default_model: str | None = None,
         default_params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
@@ -66,6 +78,16 @@ class BaseClient:
             default_params=default_params,
             headers=headers,
         )
+        if http_client is not None and not isinstance(http_client, self._http_type):
+            raise ConfigurationError(
+                f"{type(self).__name__} needs an httpx.{self._http_type.__name__} as http_client, "
+                f"got {type(http_client).__name__}"
+            )
+        self._http = http_client
+        self._owns_http = http_client is None
+        self._closed = False
+        self._lock = threading.Lock()
+        self._models = None
         self._retry = RetryPolicy(max_retries=self._config.max_retries)
         self._usage = UsageTotals()
 

@@ -11,7 +11,6 @@ import httpx
 import stamina
 
 from openrouter_kit._base import BaseClient
-from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._transport import http_timeout, map_transport_error
@@ -65,36 +64,9 @@ class Client(BaseClient):
         ConfigurationError: no API key, a refused base URL, or an invalid setting.
     """
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        app_name: str | None = "openrouter-kit",
-        app_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        *,
-        default_model: str | None = None,
-        default_params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            app_name=app_name,
-            app_url=app_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_model=default_model,
-            default_params=default_params,
-            headers=headers,
-        )
-        self._http = http_client
-        self._owns_http = http_client is None
-        self._lock = threading.Lock()
-        self._closed = False
-        self._models: ModelRegistry | None = None
+    _http_type = httpx.Client
+    _http: httpx.Client | None
+    _models: ModelRegistry | None
 
     @property
     def models(self) -> ModelRegistry:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from openrouter_kit import CompletionRequest, Message, errors
+from openrouter_kit import Client, CompletionRequest, Message, errors
 from tests.conftest import CANARY_KEY
 from tests.shells.conftest import BASE, call
 
@@ -391,3 +391,24 @@ async def test_closed_client_refuses_calls(client: Any) -> None:
     await call(client.close())  # twice is fine
     with pytest.raises(RuntimeError, match="closed"):
         await call(client.complete(model="m/x", messages=USER))
+
+
+async def test_an_injected_http_client_is_used_and_left_open(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    probe = make_client()
+    http = httpx.Client() if isinstance(probe, Client) else httpx.AsyncClient()
+    client = make_client(http_client=http)
+    httpx_mock.add_response(json=COMPLETION)
+    assert (await call(client.complete(model="m/x", messages=USER))).text == "Hello there!"
+    await call(client.close())
+    assert not http.is_closed  # the caller owns it
+    await call(http.aclose() if isinstance(http, httpx.AsyncClient) else http.close())
+
+
+async def test_a_wrong_http_client_type_is_refused(make_client: Any) -> None:
+    probe = make_client()
+    wrong = httpx.AsyncClient() if isinstance(probe, Client) else httpx.Client()
+    with pytest.raises(errors.ConfigurationError, match="http_client"):
+        make_client(http_client=wrong)
+    await call(wrong.aclose() if isinstance(wrong, httpx.AsyncClient) else wrong.close())
