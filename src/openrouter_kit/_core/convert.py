@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from openrouter_kit._core.wire import redact
@@ -139,6 +140,24 @@ def _shown(value: Any) -> str:
     return f"{type(value).__name__} {redact(repr(value)[:40], None)}"
 
 
+def _is_list(t: Any) -> bool:
+    return typing.get_origin(t) is list
+
+
+def _structure_list(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    base = list_structure_factory(t, conv)
+    strict = conv.detailed_validation
+
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return base(value, t)
+        if strict:  # a string would otherwise be split into characters
+            raise _InputError(f"expected a list, got {_shown(value)}")
+        return base([value], t)  # a server sending one item where it documents a list
+
+    return structure
+
+
 def _exact(kind: type, name: str) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
         if isinstance(value, kind) and not (isinstance(value, bool) and kind is not bool):
@@ -174,6 +193,7 @@ class Converters:
 def converters() -> Converters:
     """Return the process-wide converters, built on first use (hooks are generated lazily)."""
     fast = cattrs.Converter(detailed_validation=False)
+    fast.register_structure_hook_factory(_is_list, _structure_list)
     fast.register_structure_hook_factory(_is_multi_union, _structure_union)
     fast.register_structure_hook_factory(_is_model, _structure_model)
     fast.register_unstructure_hook_factory(_is_model, _unstructure_model)

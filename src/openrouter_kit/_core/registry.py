@@ -31,9 +31,10 @@ def _outputs(model: ModelInfo) -> list[str]:
 
 def _price(value: str | float | None) -> Decimal | None:
     try:
-        return None if value is None else Decimal(str(value))
+        price = None if value is None else Decimal(str(value))
     except InvalidOperation:
         return None
+    return price if price is not None and price.is_finite() else None
 
 
 def prompt_price(model: ModelInfo) -> Decimal | None:
@@ -89,7 +90,7 @@ class RegistryCache:
     __slots__ = ("_by_id", "_expires", "_models", "ttl")
 
     def __init__(self, ttl: float = 3600.0) -> None:
-        if ttl < 0:
+        if not ttl >= 0:  # also refuses NaN, which would turn the cache off
             raise ValidationError(f"ttl must be >= 0 seconds, got {ttl!r}")
         self.ttl = ttl
         self._models: list[ModelInfo] = []
