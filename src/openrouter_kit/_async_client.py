@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -12,13 +12,15 @@ import stamina
 
 from openrouter_kit._base import BaseClient
 from openrouter_kit._core.registry import RegistryCache
+from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import http_timeout, map_transport_error
+from openrouter_kit._transport import http_timeout, map_transport_error, stream_broken
 
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
+    from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.wire import WireRequest
     from openrouter_kit._generated.models import (
         CompletionRequest,
@@ -28,9 +30,10 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
+        StreamChunk,
     )
 
-__all__ = ["AsyncClient", "AsyncModelRegistry", "OpenRouterClient"]
+__all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
 
 
 class AsyncClient(BaseClient):
@@ -75,24 +78,30 @@ class AsyncClient(BaseClient):
             with attempt:
                 started = time.perf_counter()
                 try:
-                    response = await http.request(
-                        request.method,
-                        request.url,
-                        headers=request.headers,
-                        content=request.body,
-                        timeout=http_timeout(self._config.timeout),
+                    response = await http.send(
+                        http.build_request(
+                            request.method,
+                            request.url,
+                            headers=request.headers,
+                            content=request.body,
+                            timeout=http_timeout(self._config.timeout),
+                        ),
+                        stream=True,
                     )
+                    if request.stream and is_event_stream(response.status_code, response.headers):
+                        return response, attempt.num
+                    try:
+                        body = await response.aread()
+                    finally:
+                        await _shielded_close(response)
                 except httpx.HTTPError as exc:
                     raise map_transport_error(exc, self._config.api_key) from exc
                 elapsed = time.perf_counter() - started
                 parsed = self._parse(
-                    endpoint,
-                    request,
-                    response.status_code,
-                    response.headers,
-                    response.content,
-                    elapsed,
+                    endpoint, request, response.status_code, response.headers, body, elapsed
                 )
+                if request.stream:
+                    raise self._not_a_stream(response.status_code)
                 return parsed, attempt.num
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
@@ -105,6 +114,17 @@ class AsyncClient(BaseClient):
         started = time.perf_counter()
         response, attempts = await self._send(ep.CHAT_COMPLETIONS, wire_request)
         return self._finish_completion(response, time.perf_counter() - started, attempts)
+
+    def stream(
+        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+    ) -> AsyncStream:
+        """Same as ``Client.stream``, but an async iterator and async context manager.
+
+        ``async for chunk in client.stream(...)`` works without ``await``: the request is sent
+        when the iteration or the ``async with`` block starts.
+        """
+        wire_request, assembler = self._prepare_stream(request, params)
+        return AsyncStream(self, wire_request, assembler)
 
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
@@ -155,6 +175,184 @@ class AsyncClient(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+#: Seconds a cancelled or abandoned stream may take to close its response.
+_CLOSE_TIMEOUT = 5.0
+
+
+async def _shielded_close(response: httpx.Response) -> None:
+    # Closing must finish even in a cancelled task (trio cancels every later await otherwise).
+    with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
+        await response.aclose()
+
+
+async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
+    # Our own generator around the body: when an abandoned stream is collected, the event loop
+    # finalizes it, and the finally below closes the response.
+    try:
+        async for raw in response.aiter_bytes():
+            yield raw
+    finally:
+        await _shielded_close(response)
+
+
+class AsyncStream:
+    """Same as ``Stream``, as an async iterator and async context manager.
+
+    ::
+
+        async with client.stream(model="openai/gpt-4o-mini", messages=messages) as stream:
+            async for text in stream.text_stream:
+                print(text, end="", flush=True)
+        reply = await stream.final_response()
+
+    Leaving the block, breaking out of the loop inside it, ``await aclose()``, or cancelling the
+    task closes the HTTP response at once; a stream that is simply dropped is closed when the
+    event loop finalizes it. Use it from one task at a time.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_assembler",
+        "_client",
+        "_closed",
+        "_pending",
+        "_position",
+        "_raw",
+        "_request",
+        "_response",
+        "_started_at",
+        "attempts",
+        "latency",
+        "time_to_first_token",
+    )
+
+    def __init__(
+        self, client: AsyncClient, request: WireRequest, assembler: StreamAssembler
+    ) -> None:
+        self._client = client
+        self._request = request
+        self._assembler = assembler
+        self._response: httpx.Response | None = None
+        self._raw: AsyncGenerator[bytes, None] | None = None
+        self._pending: list[StreamChunk] = []
+        self._position = 0
+        self._closed = False
+        self._started_at = 0.0
+        self.attempts = 0
+        self.latency: float | None = None
+        self.time_to_first_token: float | None = None
+
+    @property
+    def chunk_count(self) -> int:
+        """Same as ``Stream.chunk_count``."""
+        return self._assembler.chunk_count
+
+    @property
+    def comment_count(self) -> int:
+        """Same as ``Stream.comment_count``."""
+        return self._assembler.comment_count
+
+    @property
+    async def text_stream(self) -> AsyncIterator[str]:
+        """Same as ``Stream.text_stream``, as an async iterator."""
+        async for chunk in self:
+            text = chunk.text
+            if text:
+                yield text
+
+    async def _open(self) -> None:
+        if self._closed:
+            raise RuntimeError("this stream is closed")
+        self._started_at = time.perf_counter()
+        response, self.attempts = await self._client._send(ep.CHAT_COMPLETIONS, self._request)
+        self._response = response
+        self._raw = _body(response)
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> StreamChunk:
+        if self._position < len(self._pending):
+            self._position += 1
+            return self._pending[self._position - 1]
+        return await self._next_batch()
+
+    async def _next_batch(self) -> StreamChunk:
+        if self._response is None and not self._closed:
+            await self._open()
+        assembler = self._assembler
+        while not self._closed and self._raw is not None:
+            try:
+                raw = await anext(self._raw, None)
+                if raw is None:
+                    assembler.finish()
+                    break
+                chunks = assembler.feed_bytes(raw)
+            except httpx.HTTPError as exc:
+                await self.aclose()
+                raise stream_broken(exc, assembler, self._client._config.api_key) from exc
+            except BaseException:
+                await self.aclose()
+                raise
+            if chunks:
+                if self.time_to_first_token is None and assembler.started:
+                    self.time_to_first_token = time.perf_counter() - self._started_at
+                self._pending, self._position = chunks, 1
+                return chunks[0]
+            if assembler.done:
+                break
+        await self.aclose()
+        raise StopAsyncIteration
+
+    async def final_response(self) -> CompletionResponse:
+        """Same as ``Stream.final_response``, but awaitable."""
+        async for _ in self:
+            pass
+        return self._client._finish_stream(
+            self._assembler, self.latency, self.time_to_first_token, self.attempts
+        )
+
+    async def aclose(self) -> None:
+        """Same as ``Stream.close``, but awaitable; completes even in a cancelled task."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._response is not None:
+            if self._raw is not None:
+                with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
+                    await self._raw.aclose()
+            await _shielded_close(self._response)
+            self.latency = time.perf_counter() - self._started_at
+            self._client._finish_stream(
+                self._assembler, self.latency, self.time_to_first_token, self.attempts
+            )
+
+    async def close(self) -> None:
+        """Same as ``aclose()``."""
+        await self.aclose()
+
+    async def __aenter__(self) -> Self:
+        if self._response is None:
+            await self._open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __del__(self) -> None:
+        # The response is closed by the event loop finalizing ``_body``; record usage now.
+        if not self._closed and self._response is not None:
+            self._closed = True
+            self._client._finish_stream(
+                self._assembler, None, self.time_to_first_token, self.attempts
+            )
 
 
 class AsyncModelRegistry:

@@ -19,6 +19,7 @@ import attrs
 
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import UsageSnapshot, UsageTotals
+from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
@@ -27,8 +28,8 @@ from openrouter_kit._generated.endpoints import (
     MODEL_ENDPOINTS,
     Endpoint,
 )
-from openrouter_kit._generated.models import CompletionRequest, CompletionResponse
-from openrouter_kit.errors import ConfigurationError, ValidationError
+from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
+from openrouter_kit.errors import ConfigurationError, InvalidResponseError, ValidationError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -171,6 +172,24 @@ class BaseClient:
                 changes[name] = value
         return attrs.evolve(req, **changes) if changes else req
 
+    def _prepare_stream(
+        self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
+    ) -> tuple[wire.WireRequest, StreamAssembler]:
+        req = self._completion_request(request, params)
+        if req.stream is False:
+            raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
+        body = convert.dumps(attrs.evolve(req, stream=True))
+        wire_request = wire.build_request(self._config, CHAT_COMPLETIONS, body=body, stream=True)
+        structure = convert.converters().fast.get_structure_hook(StreamChunk)
+        return wire_request, StreamAssembler(structure, self._config.api_key)
+
+    @staticmethod
+    def _not_a_stream(status: int) -> InvalidResponseError:
+        return InvalidResponseError(
+            "a streamed request was answered with a whole JSON body, not an event stream",
+            status_code=status,
+        )
+
     def _prepare_get(
         self,
         endpoint: Endpoint,
@@ -222,6 +241,23 @@ class BaseClient:
             api_key=self._config.api_key,
             now=time.time() if status >= 400 else None,
         )
+
+    def _finish_stream(
+        self,
+        assembler: StreamAssembler,
+        latency: float | None,
+        time_to_first_token: float | None,
+        attempts: int,
+    ) -> CompletionResponse:
+        """The stream's answer so far, with its metrics; its usage is recorded once."""
+        response = assembler.final_response()
+        response.latency = latency
+        response.time_to_first_token = time_to_first_token
+        response.attempts = attempts
+        if not assembler.recorded:
+            assembler.recorded = True
+            self._usage.record(assembler.usage)
+        return response
 
     def _finish_completion(
         self, response: CompletionResponse, latency: float, attempts: int

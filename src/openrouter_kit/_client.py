@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -12,13 +12,15 @@ import stamina
 
 from openrouter_kit._base import BaseClient
 from openrouter_kit._core.registry import RegistryCache
+from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import http_timeout, map_transport_error
+from openrouter_kit._transport import http_timeout, map_transport_error, stream_broken
 
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
+    from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.wire import WireRequest
     from openrouter_kit._generated.models import (
         CompletionRequest,
@@ -28,9 +30,10 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
+        StreamChunk,
     )
 
-__all__ = ["Client", "ModelRegistry"]
+__all__ = ["Client", "ModelRegistry", "Stream"]
 
 
 class Client(BaseClient):
@@ -90,7 +93,8 @@ class Client(BaseClient):
         return http
 
     def _send(self, endpoint: ep.Endpoint, request: WireRequest) -> tuple[Any, int]:
-        """The parsed response and the number of attempts it took (the one blocking retry loop)."""
+        """The parsed response (for a stream: the open ``httpx.Response``) and the number of
+        attempts it took. The one blocking retry loop; a stream is never retried once open."""
         if self._closed:
             raise RuntimeError("this Client is closed")
         http = self._client()
@@ -98,24 +102,30 @@ class Client(BaseClient):
             with attempt:
                 started = time.perf_counter()
                 try:
-                    response = http.request(
-                        request.method,
-                        request.url,
-                        headers=request.headers,
-                        content=request.body,
-                        timeout=http_timeout(self._config.timeout),
+                    response = http.send(
+                        http.build_request(
+                            request.method,
+                            request.url,
+                            headers=request.headers,
+                            content=request.body,
+                            timeout=http_timeout(self._config.timeout),
+                        ),
+                        stream=True,
                     )
+                    if request.stream and is_event_stream(response.status_code, response.headers):
+                        return response, attempt.num
+                    try:
+                        body = response.read()
+                    finally:
+                        response.close()
                 except httpx.HTTPError as exc:
                     raise map_transport_error(exc, self._config.api_key) from exc
                 elapsed = time.perf_counter() - started
                 parsed = self._parse(
-                    endpoint,
-                    request,
-                    response.status_code,
-                    response.headers,
-                    response.content,
-                    elapsed,
+                    endpoint, request, response.status_code, response.headers, body, elapsed
                 )
+                if request.stream:
+                    raise self._not_a_stream(response.status_code)
                 return parsed, attempt.num
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
@@ -138,6 +148,20 @@ class Client(BaseClient):
         started = time.perf_counter()
         response, attempts = self._send(ep.CHAT_COMPLETIONS, wire_request)
         return self._finish_completion(response, time.perf_counter() - started, attempts)
+
+    def stream(
+        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+    ) -> Stream:
+        """Return a streamed completion: iterate it for ``StreamChunk``s as they arrive.
+
+        Takes the same arguments as ``complete()``. The request is validated now and sent when
+        the ``with`` block or the iteration starts; ``final_response()`` gives the whole answer.
+
+        Raises:
+            ValidationError: the request is invalid (nothing was sent).
+        """
+        wire_request, assembler = self._prepare_stream(request, params)
+        return Stream(self, wire_request, assembler)
 
     def list_models(self) -> list[ModelInfo]:
         """Return every model OpenRouter offers, with pricing, context length and capabilities."""
@@ -238,3 +262,158 @@ class ModelRegistry:
         price filter.
         """
         return self._fresh().select(capability, max_price)
+
+
+class Stream:
+    """A streamed completion: an iterator of ``StreamChunk``s and a context manager.
+
+    ::
+
+        with client.stream(model="openai/gpt-4o-mini", messages=messages) as stream:
+            for text in stream.text_stream:
+                print(text, end="", flush=True)
+        reply = stream.final_response()          # text, tool calls, usage, cost
+
+    The request is sent when the ``with`` block or the first iteration starts. Leaving the block,
+    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once.
+    Session usage is recorded once per stream: the final chunk's tokens and cost when it arrived;
+    a stream closed before that counts as a request with no tokens (the server sends usage last).
+    Iterate a stream from one thread at a time.
+
+    Attributes:
+        time_to_first_token: Seconds from sending to the first text, reasoning or tool-call delta.
+        latency: Seconds from sending to the end of the stream (set once it ended or closed).
+        attempts: HTTP attempts it took to open the stream (retries happen only before it opens).
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_assembler",
+        "_client",
+        "_closed",
+        "_pending",
+        "_position",
+        "_raw",
+        "_request",
+        "_response",
+        "_started_at",
+        "attempts",
+        "latency",
+        "time_to_first_token",
+    )
+
+    def __init__(self, client: Client, request: WireRequest, assembler: StreamAssembler) -> None:
+        self._client = client
+        self._request = request
+        self._assembler = assembler
+        self._response: httpx.Response | None = None
+        self._raw: Iterator[bytes] = iter(())
+        self._pending: list[StreamChunk] = []
+        self._position = 0
+        self._closed = False
+        self._started_at = 0.0
+        self.attempts = 0
+        self.latency: float | None = None
+        self.time_to_first_token: float | None = None
+
+    @property
+    def chunk_count(self) -> int:
+        """How many chunks arrived so far."""
+        return self._assembler.chunk_count
+
+    @property
+    def comment_count(self) -> int:
+        """How many keep-alive comments arrived so far."""
+        return self._assembler.comment_count
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The first choice's text as it arrives, skipping chunks that carry none."""
+        for chunk in self:
+            text = chunk.text
+            if text:
+                yield text
+
+    def _open(self) -> None:
+        if self._closed:
+            raise RuntimeError("this stream is closed")
+        self._started_at = time.perf_counter()
+        response, self.attempts = self._client._send(ep.CHAT_COMPLETIONS, self._request)
+        self._response = response
+        self._raw = response.iter_bytes()
+
+    def __iter__(self) -> Self:
+        return self
+
+    def __next__(self) -> StreamChunk:
+        if self._position < len(self._pending):
+            self._position += 1
+            return self._pending[self._position - 1]
+        return self._next_batch()
+
+    def _next_batch(self) -> StreamChunk:
+        if self._response is None and not self._closed:
+            self._open()
+        assembler = self._assembler
+        while not self._closed:
+            try:
+                raw = next(self._raw, None)
+                if raw is None:
+                    assembler.finish()
+                    break
+                chunks = assembler.feed_bytes(raw)
+            except httpx.HTTPError as exc:
+                self.close()
+                raise stream_broken(exc, assembler, self._client._config.api_key) from exc
+            except BaseException:
+                self.close()
+                raise
+            if chunks:
+                if self.time_to_first_token is None and assembler.started:
+                    self.time_to_first_token = time.perf_counter() - self._started_at
+                self._pending, self._position = chunks, 1
+                return chunks[0]
+            if assembler.done:
+                break
+        self.close()
+        raise StopIteration
+
+    def final_response(self) -> CompletionResponse:
+        """Return the whole answer, reading the rest of the stream first if needed.
+
+        After an early ``close()`` it is the answer so far.
+        """
+        for _ in self:
+            pass
+        return self._client._finish_stream(
+            self._assembler, self.latency, self.time_to_first_token, self.attempts
+        )
+
+    def close(self) -> None:
+        """Close the HTTP response (the server stops generating) and record usage. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._response is not None:
+            self._response.close()
+            self.latency = time.perf_counter() - self._started_at
+            self._client._finish_stream(
+                self._assembler, self.latency, self.time_to_first_token, self.attempts
+            )
+
+    def __enter__(self) -> Self:
+        if self._response is None:
+            self._open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if not self._closed and self._response is not None:
+            self.close()

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 M = TypeVar("M")
 
-__all__ = ["CompletionResponseMixin", "MessageMixin", "WireModel"]
+__all__ = ["CompletionResponseMixin", "MessageMixin", "StreamChunkMixin", "WireModel"]
 
 
 class WireModel:
@@ -88,3 +88,28 @@ class CompletionResponseMixin(WireModel):
         """The USD cost the server reported in ``usage.cost``, or None when it sent none."""
         usage = getattr(self, "usage", None)
         return None if usage is None else cast("float | None", usage.cost)
+
+
+class StreamChunkMixin(WireModel):
+    """Shortcuts on a stream chunk for the first choice: ``delta``, ``text``, ``finish_reason``."""
+
+    __slots__ = ()
+
+    @property
+    def delta(self) -> Any:
+        """The first choice's delta (a ``StreamDelta``), or None (e.g. the final usage chunk)."""
+        choices = getattr(self, "choices", None)
+        return choices[0].delta if choices else None
+
+    @property
+    def text(self) -> str:
+        """The text this chunk adds to the first choice ("" when it adds none)."""
+        choices = getattr(self, "choices", None)
+        delta = choices[0].delta if choices else None
+        return (delta.content or "") if delta is not None else ""
+
+    @property
+    def finish_reason(self) -> str | None:
+        """Why the first choice stopped, on the chunk that says so; otherwise None."""
+        choices = getattr(self, "choices", None)
+        return cast("str | None", choices[0].finish_reason) if choices else None

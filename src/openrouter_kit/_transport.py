@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import httpx
 
+from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.wire import redact
 from openrouter_kit.errors import APIConnectionError, OpenRouterError, RequestTimeoutError
 
-__all__ = ["TIMEOUT_NAMES", "http_timeout", "map_transport_error"]
+__all__ = ["TIMEOUT_NAMES", "http_timeout", "map_transport_error", "stream_broken"]
 
 #: Which client-side timeout an httpx exception means.
 TIMEOUT_NAMES: dict[type[httpx.TimeoutException], str] = {
@@ -30,3 +31,14 @@ def map_transport_error(exc: httpx.HTTPError, api_key: str | None) -> OpenRouter
         name = TIMEOUT_NAMES.get(type(exc), "read")
         return RequestTimeoutError(f"{name} timeout: {detail}", timeout=name)
     return APIConnectionError(f"connection failed ({type(exc).__name__}): {detail}")
+
+
+def stream_broken(
+    exc: httpx.HTTPError, assembler: StreamAssembler, api_key: str | None
+) -> OpenRouterError:
+    """The error for a stream whose connection failed midway (partial answer on ``.response``)."""
+    error = map_transport_error(exc, api_key)
+    error.message = f"the stream broke after {assembler.chunk_count} chunk(s): {error.message}"
+    error.args = (error.message,)
+    error.response = assembler.final_response()
+    return error

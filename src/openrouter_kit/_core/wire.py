@@ -40,9 +40,11 @@ __all__ = [
     "WireRequest",
     "build_request",
     "error_from_response",
+    "is_event_stream",
     "parse_response",
     "parse_retry_after",
     "redact",
+    "redact_all",
 ]
 
 T = TypeVar("T")
@@ -146,13 +148,14 @@ def redact(text: str, api_key: str | None) -> str:
     return _KEY_PATTERN.sub("sk-or-***", text)
 
 
-def _redact_all(value: Any, api_key: str | None) -> Any:
+def redact_all(value: Any, api_key: str | None) -> Any:
+    """``redact`` applied to every string inside ``value`` (dicts and lists are copied)."""
     if isinstance(value, str):
         return redact(value, api_key)
     if isinstance(value, dict):
-        return {k: _redact_all(v, api_key) for k, v in value.items()}
+        return {k: redact_all(v, api_key) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_all(v, api_key) for v in value]
+        return [redact_all(v, api_key) for v in value]
     return value
 
 
@@ -287,9 +290,9 @@ def error_from_payload(
     kwargs: dict[str, Any] = {
         "status_code": status,
         "code": code if code is not None else effective,
-        "metadata": _redact_all(metadata, api_key),
+        "metadata": redact_all(metadata, api_key),
         "request_id": _header(headers, "x-request-id") or _header(headers, "x-generation-id"),
-        "body": _redact_all(payload, api_key) if payload is not None else None,
+        "body": redact_all(payload, api_key) if payload is not None else None,
     }
     if issubclass(cls, RateLimitError | ServerError):
         retry_after = parse_retry_after(headers, now)
@@ -297,6 +300,13 @@ def error_from_payload(
             retry_after if retry_after is not None else _retry_after_from_body(error, now)
         )
     return cls(message, **kwargs)
+
+
+def is_event_stream(status: int, headers: Mapping[str, str]) -> bool:
+    """True when a response to a streamed request is the event stream itself; False when its
+    body must be read whole (an error status, or a JSON error body sent with 200)."""
+    content_type = _header(headers, "content-type") or ""
+    return status == 200 and "json" not in content_type
 
 
 def parse_response(
@@ -354,9 +364,9 @@ def raise_for_choice_error(response: Any, api_key: str | None = None) -> None:
             if choice.error is not None:  # the partial response travels with the exception
                 choice.error = attrs.evolve(
                     choice.error,
-                    message=_redact_all(choice.error.message, api_key),
-                    metadata=_redact_all(choice.error.metadata, api_key),
-                    extra=_redact_all(choice.error.extra, api_key),
+                    message=redact_all(choice.error.message, api_key),
+                    metadata=redact_all(choice.error.metadata, api_key),
+                    extra=redact_all(choice.error.extra, api_key),
                 )
             error.setdefault("message", "the provider failed while generating this choice")
             exc = error_from_payload(200, {}, {"error": error}, api_key=api_key)

@@ -8,7 +8,12 @@ from typing import Any
 
 from attrs import define, field
 
-from openrouter_kit._mixins import CompletionResponseMixin, MessageMixin, WireModel
+from openrouter_kit._mixins import (
+    CompletionResponseMixin,
+    MessageMixin,
+    StreamChunkMixin,
+    WireModel,
+)
 
 
 class MessageRole(StrEnum):
@@ -861,6 +866,9 @@ class CompletionResponse(CompletionResponseMixin):
     latency: float | None = field(default=None, metadata={'local': True})
     #: How many HTTP attempts the call took, retries included (measured by the client).
     attempts: int | None = field(default=None, metadata={'local': True})
+    #: Seconds from sending a streamed request to its first content, reasoning or tool-call delta
+    #: (streams only; measured by the client).
+    time_to_first_token: float | None = field(default=None, metadata={'local': True})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -906,7 +914,7 @@ class StreamChoice(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class StreamChunk(WireModel):
+class StreamChunk(StreamChunkMixin):
     """One server-sent event of a streamed completion; the last one carries usage, an error event carries error."""
 
     id: str | None = None
