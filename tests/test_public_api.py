@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 import openrouter_kit
-from openrouter_kit import AsyncClient, AsyncModelRegistry, Client, ModelRegistry
+from openrouter_kit import (
+    AsyncClient,
+    AsyncModelRegistry,
+    AsyncStream,
+    Client,
+    ModelRegistry,
+    Stream,
+)
 
 SRC = Path(openrouter_kit.__file__).parent
 
@@ -67,13 +74,23 @@ def test_client_and_async_client_have_the_same_api() -> None:
             continue
         other = async_[name]
         assert list(signature.parameters) == list(other.parameters), name
-        assert inspect.iscoroutinefunction(getattr(AsyncClient, name)) or name == "from_settings", (
-            name
-        )
+        sync_only = name in {"from_settings", "stream"}  # stream() returns an async iterator
+        assert inspect.iscoroutinefunction(getattr(AsyncClient, name)) != sync_only, name
 
 
 def test_registries_have_the_same_api() -> None:
     assert set(_public(ModelRegistry)) == set(_public(AsyncModelRegistry))
+
+
+def test_streams_have_the_same_api() -> None:
+    sync, async_ = _public(Stream), _public(AsyncStream)
+    assert set(sync) | {"aclose"} == set(async_)
+    for name in ("final_response", "close"):
+        assert inspect.iscoroutinefunction(getattr(AsyncStream, name)), name
+    assert hasattr(Stream, "__iter__")
+    assert hasattr(Stream, "__enter__")
+    assert hasattr(AsyncStream, "__aiter__")
+    assert hasattr(AsyncStream, "__aenter__")
 
 
 def _imports(path: Path) -> set[str]:

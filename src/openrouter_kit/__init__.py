@@ -15,8 +15,13 @@
 from __future__ import annotations
 
 from openrouter_kit import errors
-from openrouter_kit._async_client import AsyncClient, AsyncModelRegistry, OpenRouterClient
-from openrouter_kit._client import Client, ModelRegistry
+from openrouter_kit._async_client import (
+    AsyncClient,
+    AsyncModelRegistry,
+    AsyncStream,
+    OpenRouterClient,
+)
+from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import UsageSnapshot
 from openrouter_kit._generated.models import (
     CompletionChoice,
@@ -42,6 +47,7 @@ from openrouter_kit._version import __version__
 __all__ = [
     "AsyncClient",
     "AsyncModelRegistry",
+    "AsyncStream",
     "Client",
     "CompletionChoice",
     "CompletionRequest",
@@ -58,6 +64,7 @@ __all__ = [
     "ModelRegistry",
     "OpenRouterClient",
     "RouteVariant",
+    "Stream",
     "StreamChunk",
     "TokenUsage",
     "ToolCall",
