@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import itertools
+import dataclasses
+import hashlib
 import json
 import re
 import secrets
@@ -38,7 +39,7 @@ from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Literal, Self, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from openrouter_kit._version import __version__
@@ -66,6 +67,13 @@ _ALNUM = string.ascii_letters + string.digits
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
 _PHRASES = {520: "Unknown Error", 524: "A Timeout Occurred", 529: "Site Overloaded"}
 _WRITE_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+_KEEPALIVE = b": OPENROUTER PROCESSING\n\n"
+_MALFORMED = b'data: {"id": "gen-x", "choices": [\n\n'
+_DEFAULT_STREAM_ERROR: dict[str, Any] = {
+    "code": 502,
+    "message": "Provider disconnected",
+    "metadata": {"error_type": "provider_unavailable"},
+}
 
 # ---------------------------------------------------------------------------------------------
 # Model table
@@ -695,6 +703,42 @@ def _message_text(message: Mapping[str, Any]) -> str:
     return text
 
 
+def _last_user_text(messages: list[dict[str, Any]]) -> str:
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            return _content_text(message.get("content")).strip()
+    return ""
+
+
+def _wants_reasoning(body: Mapping[str, Any]) -> bool:
+    """Whether the request asks for returned reasoning (``reasoning`` or ``include_reasoning``)."""
+    config = body.get("reasoning")
+    if isinstance(config, dict):
+        return not (
+            config.get("exclude") is True
+            or config.get("enabled") is False
+            or config.get("effort") == "none"
+        )
+    return body.get("include_reasoning") is True
+
+
+def _reasoning_details(text: str) -> list[dict[str, Any]]:
+    return [{"type": "reasoning.text", "text": text, "format": "unknown", "index": 0}]
+
+
+def _groups(pieces: list[str], count: int) -> list[list[str]]:
+    """Split ``pieces`` into ``count`` (or fewer, if too few pieces) contiguous non-empty groups."""
+    count = max(1, min(count, len(pieces)))
+    size, extra = divmod(len(pieces), count)
+    groups: list[list[str]] = []
+    start = 0
+    for number in range(count):
+        end = start + size + (1 if number < extra else 0)
+        groups.append(pieces[start:end])
+        start = end
+    return groups
+
+
 def _price_of(pricing: Mapping[str, Any], key: str) -> Decimal:
     try:
         return Decimal(str(pricing.get(key, "0")))
@@ -773,7 +817,9 @@ class Ledger:
     """Thread-safe usage totals of every successful completion the emulator served.
 
     A streamed completion is counted when its final usage chunk is sent; a stream the client
-    abandoned before that point is not counted. Scripted answers are never counted.
+    abandoned before that point is not counted. A stream that :meth:`Emulator.script_stream` ends
+    with a mid-stream error or a cut connection is counted when the break happens, with only the
+    completion tokens delivered before it. Scripted answers are never counted.
     """
 
     def __init__(self) -> None:
@@ -904,6 +950,29 @@ class _ApiError(Exception):
 
 
 @dataclass
+class _StreamScript:
+    chunks: int | None
+    delay: float
+    keepalive_every: int | None
+    error_after: int | None
+    error: dict[str, Any]
+    cut_after: int | None
+    malformed_after: int | None
+    usage_style: str
+    done: bool
+    remaining: int
+
+
+@dataclass
+class _Step:
+    """One delta of a streamed answer and the completion tokens it delivers."""
+
+    delta: dict[str, Any]
+    kind: Literal["open", "reasoning", "answer"]
+    tokens: int = 0
+
+
+@dataclass
 class _Plan:
     gen_id: str
     created: int
@@ -913,11 +982,74 @@ class _Plan:
     router: str | None
     content: str | None
     pieces: list[str]
-    tool_call: dict[str, Any] | None
-    finish_reason: str
+    reasoning: str | None
+    reasoning_pieces: list[str]
+    tool_calls: list[dict[str, Any]]
+    finish_reason: str | None
     prompt_tokens: int
     completion_tokens: int
-    cost: Decimal
+    reasoning_tokens: int
+    free: bool
+    prompt_price: Decimal
+    completion_price: Decimal
+    request_fee: Decimal
+
+    @property
+    def cost(self) -> Decimal:
+        """The exact price of the prompt plus the completion tokens (reasoning included)."""
+        if self.free:
+            return Decimal(0)
+        cost = (
+            self.prompt_price * self.prompt_tokens + self.completion_price * self.completion_tokens
+        )
+        if self.request_fee > 0:
+            cost += self.request_fee
+        return cost
+
+    def message(self) -> dict[str, Any]:
+        """The non-streamed ``choices[0].message``."""
+        message: dict[str, Any] = {
+            "role": "assistant",
+            "content": self.content,
+            "refusal": None,
+            "reasoning": self.reasoning,
+        }
+        if self.reasoning is not None:
+            message["reasoning_details"] = _reasoning_details(self.reasoning)
+        if self.tool_calls:
+            message["tool_calls"] = copy.deepcopy(self.tool_calls)
+        return message
+
+    def steps(self) -> list[_Step]:
+        """The streamed deltas; concatenated, they give exactly :meth:`message`."""
+        opener: dict[str, Any] = {"role": "assistant", "content": None if self.tool_calls else ""}
+        steps = [_Step(opener, "open")]
+        for piece in self.reasoning_pieces:
+            delta = {"reasoning": piece, "reasoning_details": _reasoning_details(piece)}
+            steps.append(_Step(delta, "reasoning", 1))
+        if not self.tool_calls:
+            steps.extend(_Step({"content": piece}, "answer", 1) for piece in self.pieces)
+            return steps
+        # every call's header first, then the argument fragments of the calls interleaved
+        fragments: list[list[list[str]]] = []
+        for index, call in enumerate(self.tool_calls):
+            function = call["function"]
+            header = {
+                "index": index,
+                "id": call["id"],
+                "type": "function",
+                "function": {"name": function["name"], "arguments": ""},
+            }
+            tokens = _count_tokens(function["name"])
+            steps.append(_Step({"tool_calls": [header]}, "answer", tokens))
+            fragments.append(_groups(_pieces(function["arguments"]), 3))
+        for round_ in range(max(len(groups) for groups in fragments)):
+            for index, groups in enumerate(fragments):
+                if round_ < len(groups):
+                    arguments = {"arguments": "".join(groups[round_])}
+                    delta = {"tool_calls": [{"index": index, "function": arguments}]}
+                    steps.append(_Step(delta, "answer", len(groups[round_])))
+        return steps
 
     def usage(self) -> dict[str, Any]:
         return {
@@ -932,7 +1064,10 @@ class _Plan:
                 "upstream_inference_prompt_cost": 0,
                 "upstream_inference_completions_cost": 0,
             },
-            "completion_tokens_details": {"reasoning_tokens": 0, "image_tokens": 0},
+            "completion_tokens_details": {
+                "reasoning_tokens": self.reasoning_tokens,
+                "image_tokens": 0,
+            },
         }
 
     def head(self, obj: str) -> dict[str, Any]:
@@ -1212,19 +1347,14 @@ class _Handler(BaseHTTPRequestHandler):
         emu = self._emu
         plan = emu._plan(body)
         stream = body.get("stream", False)
-        if emu._latency > 0 and not stream:
-            time.sleep(emu._latency)
         if stream:
-            self._stream(plan, body, headers, started)
+            options = emu._take_stream_script()
+            if options is not None and options.chunks is not None:
+                plan = emu._plan(body, chunks=options.chunks)
+            self._stream(plan, body, headers, started, options)
             return
-        message: dict[str, Any] = {
-            "role": "assistant",
-            "content": plan.content,
-            "refusal": None,
-            "reasoning": None,
-        }
-        if plan.tool_call is not None:
-            message["tool_calls"] = [plan.tool_call]
+        if emu._latency > 0:
+            time.sleep(emu._latency)
         response = {
             **plan.head("chat.completion"),
             "choices": [
@@ -1233,7 +1363,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "finish_reason": plan.finish_reason,
                     "native_finish_reason": plan.finish_reason,
                     "index": 0,
-                    "message": message,
+                    "message": plan.message(),
                 }
             ],
             "usage": plan.usage(),
@@ -1243,7 +1373,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_json(200, response, {"X-Generation-Id": plan.gen_id})
 
     def _stream(
-        self, plan: _Plan, body: dict[str, Any], headers: dict[str, str], started: float
+        self,
+        plan: _Plan,
+        body: dict[str, Any],
+        headers: dict[str, str],
+        started: float,
+        options: _StreamScript | None,
     ) -> None:
         emu = self._emu
         chunked = self.request_version != "HTTP/1.0"
@@ -1264,8 +1399,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(frame)
             self.wfile.flush()
 
+        def end_body() -> None:
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+
         def event(choices: list[dict[str, Any]], **extra: Any) -> bytes:
-            obj = {**plan.head("chat.completion.chunk"), "choices": choices, **extra}
+            obj = {**plan.head("chat.completion.chunk"), **extra, "choices": choices}
             return b"data: " + json.dumps(obj, separators=(",", ":")).encode() + b"\n\n"
 
         def choice(delta: dict[str, Any], finish: str | None = None) -> list[dict[str, Any]]:
@@ -1279,46 +1419,99 @@ class _Handler(BaseHTTPRequestHandler):
                 }
             ]
 
-        deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-        if plan.tool_call is not None:
-            call = plan.tool_call
-            deltas.append(
-                {
-                    "tool_calls": [
-                        {
-                            "index": 0,
-                            "id": call["id"],
-                            "type": "function",
-                            "function": {"name": call["function"]["name"], "arguments": ""},
-                        }
-                    ]
-                }
-            )
-            for fragment in _pieces(call["function"]["arguments"]):
-                deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": fragment}}]})
-        else:
-            deltas.extend({"content": piece} for piece in plan.pieces)
+        steps = plan.steps()
+        answers = sum(1 for step in steps if step.kind == "answer")
 
-        delay = emu._chunk_delay
+        def position(after: int | None) -> int | None:
+            return None if after is None else min(after, answers)
+
+        opts = options
+        delay = emu._chunk_delay if opts is None else opts.delay
+        keepalive = None if opts is None else opts.keepalive_every
+        error_at = None if opts is None else position(opts.error_after)
+        cut_at = None if opts is None else position(opts.cut_after)
+        malformed_at = None if opts is None else position(opts.malformed_after)
+        sent = 0
+        delivered = 0
+        delivered_reasoning = 0
         billed = False
+
+        def data(payload: bytes) -> None:
+            nonlocal sent
+            if sent and delay > 0:
+                time.sleep(delay)
+            sent += 1
+            if keepalive is not None and sent % keepalive == 0:
+                send(_KEEPALIVE)
+            send(payload)
+
+        def bill(finish: str | None, *, cancelled: bool) -> None:
+            nonlocal billed
+            partial = dataclasses.replace(
+                plan,
+                completion_tokens=delivered,
+                reasoning_tokens=delivered_reasoning,
+                finish_reason=finish,
+            )
+            elapsed = time.monotonic() - started
+            emu._served(
+                partial,
+                body,
+                headers,
+                streamed=True,
+                cancelled=cancelled,
+                elapsed=elapsed,
+                charge=True,
+            )
+            billed = True
+
+        def interrupt(answered: int) -> bool:
+            """Send what the script puts after ``answered`` answer deltas; True ends the stream."""
+            if malformed_at == answered:
+                data(_MALFORMED)
+            if error_at == answered and opts is not None:
+                bill("error", cancelled=False)
+                error_choices = [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}]
+                data(event(error_choices, error=copy.deepcopy(opts.error)))
+                end_body()
+                return True
+            if cut_at == answered:
+                bill(None, cancelled=True)
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                self.connection.close()
+                return True
+            return False
+
         try:
-            send(b": OPENROUTER PROCESSING\n\n")
+            send(_KEEPALIVE)
             if emu._latency > 0:
                 time.sleep(emu._latency)
-            for delta in deltas:
-                send(event(choice(delta)))
-                if delay > 0:
-                    time.sleep(delay)
-            final_delta: dict[str, Any] = {} if plan.tool_call is not None else {"content": ""}
-            send(event(choice(final_delta, plan.finish_reason)))
+            answered = 0
+            for step in steps:
+                if step.kind == "answer":
+                    if interrupt(answered):
+                        return
+                    answered += 1
+                data(event(choice(step.delta)))
+                delivered += step.tokens
+                if step.kind == "reasoning":
+                    delivered_reasoning += step.tokens
+            if interrupt(answered):
+                return
+            final_delta: dict[str, Any] = {} if plan.tool_calls else {"content": ""}
+            data(event(choice(final_delta, plan.finish_reason)))
             elapsed = time.monotonic() - started
             emu._served(plan, body, headers, streamed=True, cancelled=False, elapsed=elapsed)
             billed = True
-            send(event([], usage=plan.usage()))
-            send(b"data: [DONE]\n\n")
-            if chunked:
-                self.wfile.write(b"0\r\n\r\n")
-                self.wfile.flush()
+            usage_choices: list[dict[str, Any]] = []
+            if opts is not None and opts.usage_style == "empty_delta":
+                usage_choices = [{"index": 0, "delta": {}, "finish_reason": None}]
+            data(event(usage_choices, usage=plan.usage()))
+            if opts is None or opts.done:
+                data(b"data: [DONE]\n\n")
+            end_body()
         except _WRITE_ERRORS:
             emu._count_disconnect()
             self.close_connection = True
@@ -1382,7 +1575,7 @@ class Emulator:
         self._requests: list[RecordedRequest] = []
         self._generations: dict[str, dict[str, Any]] = {}
         self._disconnects = 0
-        self._call_ids = itertools.count(1)
+        self._stream_scripts: list[_StreamScript] = []
         self._ledger = Ledger()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -1507,6 +1700,7 @@ class Emulator:
         """Forget scripts, recorded requests, generations, the disconnect count and the ledger."""
         with self._lock:
             self._scripts.clear()
+            self._stream_scripts.clear()
             self._requests.clear()
             self._generations.clear()
             self._disconnects = 0
@@ -1608,6 +1802,113 @@ class Emulator:
             times=times,
         )
 
+    def script_stream(
+        self,
+        *,
+        chunks: int | None = None,
+        delay: float = 0.0,
+        keepalive_every: int | None = None,
+        error_after: int | None = None,
+        error: dict[str, Any] | None = None,
+        cut_after: int | None = None,
+        malformed_after: int | None = None,
+        usage_style: Literal["empty_choices", "empty_delta"] = "empty_choices",
+        done: bool = True,
+        times: int = 1,
+    ) -> None:
+        """Shape the next ``times`` streamed chat completions (SSE), first-in, first-out.
+
+        Only a request with ``"stream": true`` that the emulator answers with a stream uses up
+        these options; plain requests, requests that fail validation (answered with an HTTP
+        error) and requests answered by :meth:`script` or :meth:`error` leave them queued.
+
+        A stream is: the ``: OPENROUTER PROCESSING`` comment; an opening chunk with
+        ``delta: {"role": "assistant", "content": ""}`` (``"content": null`` for tool calls);
+        the reasoning deltas, if the request asked for reasoning; the *answer deltas* (one
+        ``delta.content`` piece each, or the tool-call deltas of a tool-call answer); a chunk with
+        the ``finish_reason``; the usage chunk; ``data: [DONE]``. The ``*_after`` positions below
+        count answer deltas only; a position past the last answer delta means "after the last
+        one". Several breaks at one position come in the order malformed line, then error or cut.
+
+        Args:
+            chunks: Make the text answer exactly this many content deltas (one token each): the
+                first ``chunks`` pieces of the usual answer (``"Hello from <model>! You said:
+                <last user text>"``), or, when it has only ``L < chunks`` pieces, all of them
+                followed by ``" w0"``, ``" w1"``, ... ``" w<chunks - L - 1>"``. ``usage`` (tokens
+                and cost) follows that content, and ``finish_reason`` stays ``"stop"``
+                (``max_tokens`` still cuts it, with ``"length"``). Ignored for tool-call answers.
+            delay: Seconds to sleep between consecutive ``data:`` events of the stream; replaces
+                the constructor's ``chunk_delay`` for these streams (``0`` means no pause).
+            keepalive_every: Also send a ``: OPENROUTER PROCESSING`` comment right before every
+                K-th ``data:`` event (counting every ``data:`` event, ``[DONE]``, error and
+                malformed ones included), besides the one that opens the stream.
+            error_after: After this many answer deltas, send the documented mid-stream error
+                event (HTTP status stays 200): a ``data:`` chunk with the usual ``id``, ``object``,
+                ``created``, ``model`` and ``provider``, a top-level ``error`` object and
+                ``choices: [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}]``;
+                then end the body cleanly with no usage chunk and no ``[DONE]``. The ledger counts
+                the request with the completion tokens delivered before the error (reasoning
+                included) and their cost; ``GET /generation`` shows those tokens and cost,
+                ``finish_reason: "error"`` and ``cancelled: false``.
+            error: The ``error`` object of that event; defaults to ``{"code": 502, "message":
+                "Provider disconnected", "metadata": {"error_type": "provider_unavailable"}}``.
+            cut_after: After this many answer deltas, shut the TCP connection down and close it
+                in the middle of the chunked body (no terminating chunk, no usage, no
+                ``[DONE]``), so the client sees a protocol error or an unexpected end of body.
+                Billed like ``error_after`` (the tokens delivered before the cut), but the
+                generation shows ``finish_reason: null`` and ``cancelled: true``. The cut is not
+                counted in :attr:`disconnects` (the client did not go away).
+            malformed_after: After this many answer deltas, send the invalid-JSON event
+                ``data: {"id": "gen-x", "choices": [`` (plus the blank line), then carry on
+                normally up to ``[DONE]``.
+            usage_style: ``"empty_choices"`` sends the usage chunk with ``choices: []`` (the
+                documented shape); ``"empty_delta"`` sends ``choices: [{"index": 0, "delta": {},
+                "finish_reason": null}]`` instead (also seen on the wire).
+            done: ``False`` leaves out the final ``data: [DONE]`` (the finish and usage chunks
+                are still sent and the body still ends cleanly).
+            times: How many streamed completions these options shape.
+
+        Raises:
+            ValueError: If a count is negative (``keepalive_every`` and ``times`` must be at
+                least 1), ``delay`` is negative, ``usage_style`` is unknown, ``error`` is not a
+                dict, or both ``error_after`` and ``cut_after`` are given.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if keepalive_every is not None and keepalive_every < 1:
+            raise ValueError("keepalive_every must be at least 1")
+        counts = {
+            "chunks": chunks,
+            "error_after": error_after,
+            "cut_after": cut_after,
+            "malformed_after": malformed_after,
+        }
+        for name, value in counts.items():
+            if value is not None and value < 0:
+                raise ValueError(f"{name} must not be negative")
+        if delay < 0:
+            raise ValueError("delay must not be negative")
+        if usage_style not in ("empty_choices", "empty_delta"):
+            raise ValueError(f"unknown usage_style {usage_style!r}")
+        if error is not None and not isinstance(error, dict):
+            raise ValueError("error must be a dict (the event's error object)")
+        if error_after is not None and cut_after is not None:
+            raise ValueError("give error_after or cut_after, not both")
+        entry = _StreamScript(
+            chunks=chunks,
+            delay=float(delay),
+            keepalive_every=keepalive_every,
+            error_after=error_after,
+            error=copy.deepcopy(_DEFAULT_STREAM_ERROR if error is None else error),
+            cut_after=cut_after,
+            malformed_after=malformed_after,
+            usage_style=usage_style,
+            done=done,
+            remaining=times,
+        )
+        with self._lock:
+            self._stream_scripts.append(entry)
+
     # -- called by the handler ----------------------------------------------------------------
 
     def _track(self, conn: socket.socket, *, add: bool) -> None:
@@ -1652,6 +1953,16 @@ class Emulator:
                     return entry
         return None
 
+    def _take_stream_script(self) -> _StreamScript | None:
+        with self._lock:
+            if not self._stream_scripts:
+                return None
+            entry = self._stream_scripts[0]
+            entry.remaining -= 1
+            if entry.remaining <= 0:
+                del self._stream_scripts[0]
+            return entry
+
     def _count_disconnect(self) -> None:
         with self._lock:
             self._disconnects += 1
@@ -1683,7 +1994,7 @@ class Emulator:
                 return str(candidate["id"]), candidate
         raise _ApiError(503, "No allowed providers are available for the selected model.")
 
-    def _plan(self, body: dict[str, Any]) -> _Plan:
+    def _plan(self, body: dict[str, Any], *, chunks: int | None = None) -> _Plan:
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             raise _ApiError(400, 'Input required: specify "prompt" or "messages"')
@@ -1744,7 +2055,7 @@ class Emulator:
                 )
                 continue
             return self._answer(
-                body, messages, served_id, entry, free, router, prompt_tokens, limit
+                body, messages, served_id, entry, free, router, prompt_tokens, limit, chunks
             )
         if last_error is not None:
             raise last_error
@@ -1760,63 +2071,47 @@ class Emulator:
         router: str | None,
         prompt_tokens: int,
         limit: int | None,
+        chunks: int | None,
     ) -> _Plan:
-        tool_call: dict[str, Any] | None = None
-        tools = body.get("tools")
-        choice = body.get("tool_choice")
-        if isinstance(tools, list) and tools:
-            name: str | None = None
-            if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
-                picked = choice["function"].get("name")
-                name = picked if isinstance(picked, str) and picked else None
-            elif choice == "required":
-                for tool in tools:
-                    function = tool.get("function") if isinstance(tool, dict) else None
-                    if isinstance(function, dict) and isinstance(function.get("name"), str):
-                        name = function["name"]
-                        break
-            if name is not None:
-                with self._lock:
-                    number = next(self._call_ids)
-                tool_call = {
-                    "id": f"call_{number}",
-                    "type": "function",
-                    "function": {"name": name, "arguments": "{}"},
-                }
+        user_text = _last_user_text(messages)
+        finish = "stop"
 
+        reasoning_pieces: list[str] = []
+        if _wants_reasoning(body) and "reasoning" in (entry.get("supported_parameters") or []):
+            thought = (
+                f"Let me think about: {user_text}." if user_text else "Let me think about this."
+            )
+            reasoning_pieces = _pieces(thought)
+            if limit is not None and len(reasoning_pieces) > limit:
+                reasoning_pieces = reasoning_pieces[:limit]
+                finish = "length"
+        reasoning = "".join(reasoning_pieces) if reasoning_pieces else None
+        reasoning_tokens = len(reasoning_pieces)
+
+        tool_calls = self._tool_calls(body, user_text)
         content: str | None
-        if tool_call is not None:
-            content, pieces = None, []
+        pieces: list[str] = []
+        if tool_calls:
+            content = None
             finish = "tool_calls"
-            function = tool_call["function"]
-            completion_tokens = _count_tokens(function["name"]) + _count_tokens(
-                function["arguments"]
+            answer_tokens = sum(
+                _count_tokens(call["function"]["name"])
+                + _count_tokens(call["function"]["arguments"])
+                for call in tool_calls
             )
         else:
-            user_text = ""
-            for message in reversed(messages):
-                if message.get("role") == "user":
-                    user_text = _content_text(message.get("content")).strip()
-                    break
             text = f"Hello from {model_id}!" + (f" You said: {user_text}" if user_text else "")
             pieces = _pieces(text)
-            finish = "stop"
-            if limit is not None and len(pieces) > limit:
-                pieces = pieces[:limit]
+            if chunks is not None:
+                extra = [f" w{n}" for n in range(max(0, chunks - len(pieces)))]
+                pieces = (pieces + extra)[:chunks]
+            if limit is not None and len(pieces) > limit - reasoning_tokens:
+                pieces = pieces[: max(0, limit - reasoning_tokens)]
                 finish = "length"
             content = "".join(pieces)
-            completion_tokens = len(pieces)
+            answer_tokens = len(pieces)
 
         pricing = entry.get("pricing") or {}
-        cost = Decimal(0)
-        if not free:
-            cost = (
-                _price_of(pricing, "prompt") * prompt_tokens
-                + _price_of(pricing, "completion") * completion_tokens
-            )
-            fee = _price_of(pricing, "request")
-            if fee > 0:
-                cost += fee
         return _Plan(
             gen_id=_random_id("gen"),
             created=int(time.time()),
@@ -1826,12 +2121,71 @@ class Emulator:
             router=router,
             content=content,
             pieces=pieces,
-            tool_call=tool_call,
+            reasoning=reasoning,
+            reasoning_pieces=reasoning_pieces,
+            tool_calls=tool_calls,
             finish_reason=finish,
             prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            cost=cost,
+            completion_tokens=reasoning_tokens + answer_tokens,
+            reasoning_tokens=reasoning_tokens,
+            free=free,
+            prompt_price=_price_of(pricing, "prompt"),
+            completion_price=_price_of(pricing, "completion"),
+            request_fee=_price_of(pricing, "request"),
         )
+
+    @staticmethod
+    def _tool_calls(body: dict[str, Any], user_text: str) -> list[dict[str, Any]]:
+        """The calls a request forces: one per function tool with ``tool_choice: "required"``."""
+        tools = body.get("tools")
+        choice = body.get("tool_choice")
+        if not isinstance(tools, list) or not tools:
+            return []
+        functions: list[dict[str, Any]] = []
+        for tool in tools:
+            function = tool.get("function") if isinstance(tool, dict) else None
+            if (
+                isinstance(function, dict)
+                and isinstance(function.get("name"), str)
+                and function["name"]
+                and tool.get("type", "function") == "function"
+            ):
+                functions.append(function)
+        chosen: list[dict[str, Any]]
+        if isinstance(choice, dict) and isinstance(choice.get("function"), dict):
+            picked = choice["function"].get("name")
+            if not isinstance(picked, str) or not picked:
+                return []
+            named = [f for f in functions if f["name"] == picked]
+            chosen = named[:1] or [{"name": picked}]
+        elif choice == "required":
+            chosen = functions[:1] if body.get("parallel_tool_calls") is False else functions
+        else:
+            return []
+        # ids depend only on the request (not on ``stream``): the same request gets the same ids
+        # in both modes, and each turn of a conversation gets new ones
+        canonical = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
+        digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode())
+        seed = int(digest.hexdigest()[:8], 16) * 100
+        calls = []
+        for number, function in enumerate(chosen, start=1):
+            key = "query"
+            parameters = function.get("parameters")
+            properties = parameters.get("properties") if isinstance(parameters, dict) else None
+            if isinstance(properties, dict) and properties:
+                first = next(iter(properties))
+                key = first if isinstance(first, str) and first else key
+            calls.append(
+                {
+                    "id": f"call_{seed + number}",
+                    "type": "function",
+                    "function": {
+                        "name": function["name"],
+                        "arguments": json.dumps({key: user_text}),
+                    },
+                }
+            )
+        return calls
 
     def _served(
         self,
@@ -1842,8 +2196,10 @@ class Emulator:
         streamed: bool,
         cancelled: bool,
         elapsed: float,
+        charge: bool | None = None,
     ) -> None:
-        if not cancelled:
+        """Store the generation record; bill the ledger when ``charge`` (default: not cancelled)."""
+        if (not cancelled) if charge is None else charge:
             self._ledger.record(plan.model, plan.prompt_tokens, plan.completion_tokens, plan.cost)
         latency_ms = max(1, round(elapsed * 1000))
         referer = headers.get("http-referer")
@@ -1872,7 +2228,7 @@ class Emulator:
             "tokens_completion": plan.completion_tokens,
             "native_tokens_prompt": plan.prompt_tokens,
             "native_tokens_completion": plan.completion_tokens,
-            "native_tokens_reasoning": 0,
+            "native_tokens_reasoning": plan.reasoning_tokens,
             "native_tokens_cached": 0,
             "native_tokens_completion_images": 0,
             "num_media_prompt": None,

@@ -245,15 +245,24 @@ def test_tool_call_when_required(client: httpx.Client) -> None:
     body = chat(client, tools=tools, tool_choice="required").json()
     (choice,) = body["choices"]
     assert choice["finish_reason"] == "tool_calls"
-    (call,) = choice["message"]["tool_calls"]
-    assert re.fullmatch(r"call_\d+", call["id"])
-    assert call["type"] == "function"
-    assert call["function"] == {"name": "get_weather", "arguments": "{}"}
+    weather, clock = choice["message"]["tool_calls"]  # one call per tool
+    for call in (weather, clock):
+        assert re.fullmatch(r"call_\d+", call["id"])
+        assert call["type"] == "function"
+        assert json.loads(call["function"]["arguments"]) == {"query": "What is 2 + 2?"}
+    assert weather["id"] != clock["id"]
+    assert [weather["function"]["name"], clock["function"]["name"]] == ["get_weather", "get_time"]
     assert choice["message"]["content"] is None
+    again = chat(client, tools=tools, tool_choice="required").json()
+    assert again["choices"][0]["message"]["tool_calls"] == choice["message"]["tool_calls"]
 
     named = {"type": "function", "function": {"name": "get_time"}}
     body = chat(client, tools=tools, tool_choice=named).json()
-    assert body["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "get_time"
+    (call,) = body["choices"][0]["message"]["tool_calls"]
+    assert call["function"]["name"] == "get_time"
+    single = chat(client, tools=tools, tool_choice="required", parallel_tool_calls=False).json()
+    (call,) = single["choices"][0]["message"]["tool_calls"]
+    assert call["function"]["name"] == "get_weather"
 
     auto = chat(client, tools=tools, tool_choice="auto").json()
     assert auto["choices"][0]["finish_reason"] == "stop"
@@ -306,7 +315,8 @@ def test_stream_with_max_tokens_and_tool_call(client: httpx.Client) -> None:
     calls = [d for c in body_chunks for d in c["choices"][0]["delta"].get("tool_calls", [])]
     assert calls[0]["id"].startswith("call_")
     assert calls[0]["function"] == {"name": "lookup", "arguments": ""}
-    assert "".join(d["function"]["arguments"] for d in calls) == "{}"
+    arguments = "".join(d["function"]["arguments"] for d in calls)
+    assert arguments == json.dumps({"query": "Tell me a story, please."})
     assert all("id" not in d for d in calls[1:])
     assert body_chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
     assert usage_chunk["choices"] == []
@@ -681,3 +691,393 @@ def test_lifecycle() -> None:
     emu.stop()  # idempotent
     with pytest.raises(httpx.ConnectError), httpx.Client() as c:
         c.get(f"{url}/models")
+
+
+# -- scripted streams -----------------------------------------------------------------------------
+
+
+def content_deltas(chunks: list[dict[str, Any]]) -> list[str]:
+    """The non-empty ``delta.content`` pieces, in order."""
+    return [
+        c["choices"][0]["delta"]["content"]
+        for c in chunks
+        if c["choices"] and c["choices"][0]["delta"].get("content")
+    ]
+
+
+def assemble(chunks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rebuild the non-streamed message, finish reason and usage from stream chunks."""
+    content: str | None = None
+    reasoning: str | None = None
+    details: list[dict[str, Any]] = []
+    calls: dict[int, dict[str, Any]] = {}
+    finish = usage = None
+    for chunk in chunks:
+        usage = chunk.get("usage", usage)
+        for choice in chunk["choices"]:
+            delta = choice["delta"]
+            if isinstance(delta.get("content"), str):
+                content = (content or "") + delta["content"]
+            if delta.get("reasoning") is not None:
+                reasoning = (reasoning or "") + delta["reasoning"]
+            details.extend(delta.get("reasoning_details") or [])
+            for part in delta.get("tool_calls") or []:
+                call = calls.setdefault(part["index"], {"function": {"arguments": ""}})
+                for key in ("id", "type"):
+                    if key in part:
+                        call[key] = part[key]
+                if "name" in part["function"]:
+                    call["function"]["name"] = part["function"]["name"]
+                call["function"]["arguments"] += part["function"]["arguments"]
+            finish = choice["finish_reason"] or finish
+    if calls:
+        content = content or None
+    text = "".join(d["text"] for d in details)
+    merged_details = (
+        [{"type": "reasoning.text", "text": text, "format": "unknown", "index": 0}]
+        if details
+        else None
+    )
+    return {
+        "content": content,
+        "reasoning": reasoning,
+        "reasoning_details": merged_details,
+        "tool_calls": [calls[i] for i in sorted(calls)] or None,
+        "finish_reason": finish,
+        "usage": usage,
+        "model": chunks[0]["model"],
+        "provider": chunks[0]["provider"],
+    }
+
+
+def both_modes(client: httpx.Client, **body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The non-streamed answer and the streamed one, rebuilt into the same shape."""
+    body.setdefault("messages", [{"role": "user", "content": "Tell me a story, please."}])
+    plain = chat(client, **body).json()
+    (choice,) = plain["choices"]
+    message = choice["message"]
+    flat = {
+        "content": message["content"],
+        "reasoning": message["reasoning"],
+        "reasoning_details": message.get("reasoning_details"),
+        "tool_calls": message.get("tool_calls"),
+        "finish_reason": choice["finish_reason"],
+        "usage": plain["usage"],
+        "model": plain["model"],
+        "provider": plain["provider"],
+    }
+    _, events = stream_events(client, **body)
+    return flat, assemble(data_chunks(events))
+
+
+def test_script_stream_chunks_sets_the_content_deltas(client: httpx.Client, emu: Emulator) -> None:
+    story = [{"role": "user", "content": "Tell me a story, please."}]
+    plain = chat(client, model="openai/gpt-4o", messages=story).json()
+    full = plain["choices"][0]["message"]["content"]
+    natural = plain["usage"]["completion_tokens"]
+    pricing = prices(client, "openai/gpt-4o")
+    for n, expected in ((3, None), (natural + 2, full + " w0 w1")):
+        emu.script_stream(chunks=n)
+        _, events = stream_events(client, model="openai/gpt-4o")
+        chunks = data_chunks(events)
+        pieces = content_deltas(chunks)
+        assert len(pieces) == n
+        text = "".join(pieces)
+        if expected is None:
+            assert full.startswith(text)
+            assert tokens(text) == n
+        else:
+            assert text == expected
+        usage = chunks[-1]["usage"]
+        assert usage["completion_tokens"] == n
+        assert usage["prompt_tokens"] == plain["usage"]["prompt_tokens"]
+        cost = (
+            Decimal(pricing["prompt"]) * usage["prompt_tokens"] + Decimal(pricing["completion"]) * n
+        )
+        assert Decimal(str(usage["cost"])) == cost
+        assert chunks[-2]["choices"][0]["finish_reason"] == "stop"
+        assert events[-1] == "data: [DONE]"
+
+
+def test_script_stream_delay_between_events(client: httpx.Client, emu: Emulator) -> None:
+    emu.script_stream(chunks=2, delay=0.05)
+    started = time.monotonic()
+    _, events = stream_events(client)
+    elapsed = time.monotonic() - started
+    assert len(content_deltas(data_chunks(events))) == 2
+    assert elapsed >= 2 * 0.05
+    started = time.monotonic()
+    stream_events(client)  # options used up: no pauses
+    assert time.monotonic() - started < 0.1
+
+
+def test_script_stream_keepalive_comments(client: httpx.Client, emu: Emulator) -> None:
+    emu.script_stream(chunks=4, keepalive_every=2)
+    _, events = stream_events(client)
+    assert events[0] == ": OPENROUTER PROCESSING"
+    data_seen = 0
+    for position, event in enumerate(events[1:], start=1):
+        if event.startswith("data: "):
+            data_seen += 1
+            before = events[position - 1] == ": OPENROUTER PROCESSING"
+            assert before == (data_seen == 1 or data_seen % 2 == 0), (data_seen, events)
+    # opener + 4 content + finish + usage + [DONE] = 8 data events -> 4 extra comments
+    assert data_seen == 8
+    assert events.count(": OPENROUTER PROCESSING") == 1 + 4
+
+
+def test_script_stream_error_after(client: httpx.Client, emu: Emulator) -> None:
+    model = "anthropic/claude-3.5-sonnet"
+    emu.script_stream(chunks=5, error_after=2)
+    headers, events = stream_events(client, model=model)
+    assert "data: [DONE]" not in events
+    *chunks, last = data_chunks(events)
+    assert len(chunks) == 3  # the opener and 2 content deltas
+    assert len(content_deltas(chunks)) == 2
+    assert set(last) >= {"id", "object", "created", "model", "provider", "error", "choices"}
+    assert last["id"] == headers["x-generation-id"] == chunks[0]["id"]
+    assert last["object"] == "chat.completion.chunk"
+    assert last["model"] == model
+    assert last["provider"] == "Anthropic"
+    assert last["error"] == {
+        "code": 502,
+        "message": "Provider disconnected",
+        "metadata": {"error_type": "provider_unavailable"},
+    }
+    assert last["choices"] == [{"index": 0, "delta": {"content": ""}, "finish_reason": "error"}]
+    assert "usage" not in last
+    assert events[-1] == "data: " + json.dumps(last, separators=(",", ":"))
+
+    # billed: the prompt and the 2 delivered tokens
+    ledger = emu.ledger.snapshot()
+    assert ledger.requests == 1
+    assert ledger.completion_tokens == 2
+    pricing = prices(client, model)
+    cost = Decimal(pricing["prompt"]) * ledger.prompt_tokens + Decimal(pricing["completion"]) * 2
+    assert emu.ledger.cost_decimal == cost
+    record = client.get("/generation", params={"id": last["id"]}).json()["data"]
+    assert record["finish_reason"] == "error"
+    assert record["tokens_completion"] == 2
+    assert record["cancelled"] is False
+
+    custom = {"code": "server_error", "message": "Upstream failed", "metadata": {
+        "error_type": "rate_limit_exceeded", "provider_code": "429"}}  # fmt: skip
+    emu.script_stream(error_after=0, error=custom)
+    _, events = stream_events(client)
+    chunks = data_chunks(events)
+    assert content_deltas(chunks) == []
+    assert chunks[-1]["error"] == custom
+
+
+def test_script_stream_cut_after(client: httpx.Client, emu: Emulator) -> None:
+    emu.script_stream(chunks=6, cut_after=2)
+    lines: list[str] = []
+    body = {"stream": True, "messages": [{"role": "user", "content": "cut me"}]}
+    with client.stream("POST", "/chat/completions", json=body) as response:
+        assert response.status_code == 200
+        with pytest.raises(httpx.TransportError) as info:
+            lines.extend(response.iter_lines())
+    assert isinstance(info.value, httpx.RemoteProtocolError | httpx.ReadError)
+    chunks = [json.loads(line[len("data: ") :]) for line in lines if line.startswith("data: {")]
+    assert len(content_deltas(chunks)) == 2
+    assert "data: [DONE]" not in lines
+    assert all(c["choices"][0]["finish_reason"] is None for c in chunks)
+    # billed with what was delivered; not a client disconnect
+    assert emu.ledger.completion_tokens == 2
+    assert emu.disconnects == 0
+    record = client.get("/generation", params={"id": chunks[0]["id"]}).json()["data"]
+    assert record["cancelled"] is True
+    assert record["tokens_completion"] == 2
+    assert chat(client).status_code == 200  # serving continues on a new connection
+
+
+def test_script_stream_malformed_after(client: httpx.Client, emu: Emulator) -> None:
+    emu.script_stream(chunks=3, malformed_after=1)
+    with client.stream("POST", "/chat/completions", json={"stream": True, "messages": [
+            {"role": "user", "content": "hi"}]}) as response:  # fmt: skip
+        raw = response.read().decode()
+    bad = 'data: {"id": "gen-x", "choices": [\n\n'
+    assert raw.count(bad) == 1
+    events = [block for block in raw.split("\n\n") if block]
+    bad_at = events.index(bad.strip())
+    good = [json.loads(e[6:]) for e in events if e.startswith("data: {") and e != bad.strip()]
+    assert len(content_deltas(good)) == 3
+    before = [e for e in events[:bad_at] if e.startswith("data: {")]
+    assert len(content_deltas([json.loads(e[6:]) for e in before])) == 1
+    assert events[-1] == "data: [DONE]"
+    assert good[-1]["usage"]["completion_tokens"] == 3
+
+
+def test_script_stream_usage_style_and_done(client: httpx.Client, emu: Emulator) -> None:
+    plain = chat(client, messages=[{"role": "user", "content": "Tell me a story, please."}])
+    emu.script_stream(usage_style="empty_delta")
+    _, events = stream_events(client)
+    *body_chunks, usage_chunk = data_chunks(events)
+    assert usage_chunk["choices"] == [{"index": 0, "delta": {}, "finish_reason": None}]
+    assert usage_chunk["usage"] == plain.json()["usage"]
+    assert body_chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert events[-1] == "data: [DONE]"
+
+    emu.script_stream(done=False)
+    with client.stream("POST", "/chat/completions", json={"stream": True, "messages": [
+            {"role": "user", "content": "Tell me a story, please."}]}) as response:  # fmt: skip
+        raw = response.read().decode()  # a complete body: no transport error
+    events = [block for block in raw.split("\n\n") if block]
+    assert "[DONE]" not in raw
+    *body_chunks, usage_chunk = data_chunks(events)
+    assert events[-1].startswith("data: {")
+    assert usage_chunk["choices"] == []
+    assert usage_chunk["usage"] == plain.json()["usage"]
+    assert body_chunks[-1]["choices"][0]["finish_reason"] == "stop"
+    assert emu.ledger.requests == 3
+
+
+def test_script_stream_times_fifo_only_for_streams(client: httpx.Client, emu: Emulator) -> None:
+    emu.script_stream(chunks=1, times=2)
+    emu.script_stream(chunks=2)
+
+    def streamed() -> int:
+        _, events = stream_events(client)
+        return len(content_deltas(data_chunks(events)))
+
+    natural = chat(client).json()["usage"]["completion_tokens"]
+    assert natural > 2
+    rejected = {"stream": True, "model": "nope/x", "messages": [{"role": "user", "content": "x"}]}
+    bad = client.post("/chat/completions", json=rejected)
+    assert bad.status_code == 400  # a rejected request uses nothing up
+    assert streamed() == 1
+    assert chat(client).json()["usage"]["completion_tokens"] == natural
+    assert streamed() == 1
+    assert streamed() == 2
+    assert streamed() == len(content_deltas(data_chunks(stream_events(client)[1])))
+    assert streamed() > 2
+    with pytest.raises(ValueError, match="times"):
+        emu.script_stream(times=0)
+    with pytest.raises(ValueError, match="not both"):
+        emu.script_stream(error_after=1, cut_after=1)
+
+
+@pytest.mark.parametrize(
+    ("model", "request_fields"),
+    [
+        ("deepseek/deepseek-r1", {"reasoning": {"effort": "high"}}),
+        ("anthropic/claude-sonnet-4", {"reasoning": {"max_tokens": 2000}}),
+        ("google/gemini-2.5-flash", {"include_reasoning": True}),
+    ],
+)
+def test_reasoning_agrees_between_modes(
+    client: httpx.Client, model: str, request_fields: dict[str, Any]
+) -> None:
+    plain, streamed = both_modes(client, model=model, **request_fields)
+    assert plain == streamed
+    thought = "Let me think about: Tell me a story, please.."
+    assert plain["reasoning"] == thought
+    assert plain["reasoning_details"] == [
+        {"type": "reasoning.text", "text": thought, "format": "unknown", "index": 0}
+    ]
+    usage = plain["usage"]
+    assert usage["completion_tokens_details"]["reasoning_tokens"] == tokens(thought)
+    assert usage["completion_tokens"] == tokens(thought) + tokens(plain["content"])
+    pricing = prices(client, model)
+    cost = (
+        Decimal(pricing["prompt"]) * usage["prompt_tokens"]
+        + Decimal(pricing["completion"]) * usage["completion_tokens"]
+    )
+    assert Decimal(str(usage["cost"])) == cost
+
+    # the reasoning deltas come first, one piece each, without content
+    _, events = stream_events(client, model=model, **request_fields)
+    deltas = [c["choices"][0]["delta"] for c in data_chunks(events) if c["choices"]]
+    kinds = ["r" if "reasoning" in d else "c" if d.get("content") else "-" for d in deltas]
+    assert "".join(kinds).strip("-") == "r" * tokens(thought) + "c" * tokens(plain["content"])
+    for delta in deltas:
+        if "reasoning" in delta:
+            assert delta.get("content") is None
+            assert delta["reasoning_details"] == [
+                {"type": "reasoning.text", "text": delta["reasoning"], "format": "unknown",
+                 "index": 0}
+            ]  # fmt: skip
+
+
+def test_no_reasoning_when_excluded_or_unsupported(client: httpx.Client) -> None:
+    for model, fields in (
+        ("deepseek/deepseek-r1", {"reasoning": {"effort": "high", "exclude": True}}),
+        ("openai/gpt-4o", {"reasoning": {"effort": "high"}}),
+        ("deepseek/deepseek-r1", {}),
+    ):
+        plain, streamed = both_modes(client, model=model, **fields)
+        assert plain == streamed
+        assert plain["reasoning"] is None
+        assert plain["reasoning_details"] is None
+        assert plain["usage"]["completion_tokens_details"]["reasoning_tokens"] == 0
+
+
+def test_parallel_tool_calls_agree_and_interleave(client: httpx.Client) -> None:
+    tools = [
+        {"type": "function", "function": {"name": "search", "parameters": {}}},
+        {"type": "function", "function": {"name": "weather", "parameters": {
+            "type": "object", "properties": {"city": {"type": "string"}}}}},
+        {"type": "function", "function": {"name": "clock"}},
+    ]  # fmt: skip
+    messages = [{"role": "user", "content": 'Find "Paris" weather\nnow, please'}]
+    body: dict[str, Any] = {"tools": tools, "tool_choice": "required", "messages": messages}
+    plain, streamed = both_modes(client, **body)
+    assert plain == streamed
+    calls = plain["tool_calls"]
+    assert [c["function"]["name"] for c in calls] == ["search", "weather", "clock"]
+    assert len({c["id"] for c in calls}) == 3
+    assert all(re.fullmatch(r"call_\d+", c["id"]) and c["type"] == "function" for c in calls)
+    text = 'Find "Paris" weather\nnow, please'
+    assert [json.loads(c["function"]["arguments"]) for c in calls] == [
+        {"query": text}, {"city": text}, {"query": text}]  # fmt: skip
+    assert plain["content"] is None
+    assert plain["finish_reason"] == "tool_calls"
+    expected_tokens = sum(
+        tokens(c["function"]["name"]) + tokens(c["function"]["arguments"]) for c in calls
+    )
+    assert plain["usage"]["completion_tokens"] == expected_tokens
+
+    _, events = stream_events(client, **body)
+    chunks = data_chunks(events)
+    assert not any(c["choices"] and c["choices"][0]["delta"].get("content") for c in chunks)
+    parts = [
+        p for c in chunks if c["choices"] for p in c["choices"][0]["delta"].get("tool_calls", [])
+    ]
+    headers, fragments = parts[:3], parts[3:]
+    for index, header in enumerate(headers):
+        name = calls[index]["function"]["name"]
+        assert header == {"index": index, "id": calls[index]["id"], "type": "function",
+                          "function": {"name": name, "arguments": ""}}  # fmt: skip
+    assert all(set(p) == {"index", "function"} and set(p["function"]) == {"arguments"}
+               for p in fragments)  # fmt: skip
+    order = [p["index"] for p in fragments]
+    assert order[:3] == [0, 1, 2]  # interleaved, not call after call
+    for index in range(3):
+        assert 2 <= order.count(index) <= 4
+    assert len(
+        [c for c in chunks if c["choices"] and "tool_calls" in c["choices"][0]["delta"]]
+    ) == len(parts)
+
+    single, single_streamed = both_modes(client, **body, parallel_tool_calls=False)
+    assert single == single_streamed
+    assert [c["function"]["name"] for c in single["tool_calls"]] == ["search"]
+    named = {"type": "function", "function": {"name": "clock"}}
+    one, one_streamed = both_modes(client, tools=tools, tool_choice=named, messages=messages)
+    assert one == one_streamed
+    assert [c["function"]["name"] for c in one["tool_calls"]] == ["clock"]
+
+
+def test_reasoning_with_tool_calls_agree(client: httpx.Client) -> None:
+    tools = [{"type": "function", "function": {"name": "lookup"}},
+             {"type": "function", "function": {"name": "fetch"}}]  # fmt: skip
+    plain, streamed = both_modes(
+        client,
+        model="anthropic/claude-sonnet-4",
+        reasoning={"effort": "low"},
+        tools=tools,
+        tool_choice="required",
+    )
+    assert plain == streamed
+    assert plain["reasoning"] == "Let me think about: Tell me a story, please.."
+    assert len(plain["tool_calls"]) == 2
+    assert plain["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0
