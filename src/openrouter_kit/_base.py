@@ -28,7 +28,7 @@ from openrouter_kit._generated.endpoints import (
     MODEL_ENDPOINTS,
     Endpoint,
 )
-from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
+from openrouter_kit._generated.models import CompletionRequest, CompletionResponse
 from openrouter_kit.errors import ConfigurationError, InvalidResponseError, ValidationError
 
 if TYPE_CHECKING:
@@ -180,7 +180,7 @@ class BaseClient:
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
         body = convert.dumps(attrs.evolve(req, stream=True))
         wire_request = wire.build_request(self._config, CHAT_COMPLETIONS, body=body, stream=True)
-        structure = convert.converters().fast.get_structure_hook(StreamChunk)
+        structure = convert.converters().fast.structure
         return wire_request, StreamAssembler(structure, self._config.api_key)
 
     @staticmethod

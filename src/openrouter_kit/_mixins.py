@@ -91,9 +91,45 @@ class CompletionResponseMixin(WireModel):
 
 
 class StreamChunkMixin(WireModel):
-    """Shortcuts on a stream chunk for the first choice: ``delta``, ``text``, ``finish_reason``."""
+    """Shortcuts on a stream chunk for the first choice: ``delta``, ``text``, ``finish_reason``.
 
-    __slots__ = ()
+    Chunks from a stream are built lazily: the decoded JSON is kept, and the typed fields are
+    filled in on first access of any of them. ``text`` and ``finish_reason`` read the JSON
+    directly, so a loop that only wants the text never pays for the typed objects.
+    """
+
+    __slots__ = ("_payload",)
+    _payload: dict[str, Any]
+
+    if not TYPE_CHECKING:  # keep mypy strict about attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for a slot that is not set yet: the fields of a lazy chunk.
+            if name == "_payload" or name.startswith("__"):
+                raise AttributeError(name)
+            try:
+                payload = self._payload
+            except AttributeError:
+                raise AttributeError(name) from None
+            from openrouter_kit._core.convert import converters
+
+            full = converters().fast.structure(payload, type(self))
+            for a in attrs.fields(type(self)):
+                try:
+                    object.__getattribute__(self, a.name)
+                except AttributeError:  # not set by the caller since: take the parsed value
+                    object.__setattr__(self, a.name, getattr(full, a.name))
+            del self._payload
+            return object.__getattribute__(self, name)
+
+    def _first_choice(self) -> Any:
+        try:
+            payload = self._payload
+        except AttributeError:
+            choices = getattr(self, "choices", None)
+            return choices[0] if choices else None
+        choices = payload.get("choices")
+        return choices[0] if choices and isinstance(choices[0], dict) else None
 
     @property
     def delta(self) -> Any:
@@ -104,12 +140,19 @@ class StreamChunkMixin(WireModel):
     @property
     def text(self) -> str:
         """The text this chunk adds to the first choice ("" when it adds none)."""
-        choices = getattr(self, "choices", None)
-        delta = choices[0].delta if choices else None
+        choice = self._first_choice()
+        if isinstance(choice, dict):
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            return content if isinstance(content, str) else ""
+        delta = choice.delta if choice is not None else None
         return (delta.content or "") if delta is not None else ""
 
     @property
     def finish_reason(self) -> str | None:
         """Why the first choice stopped, on the chunk that says so; otherwise None."""
-        choices = getattr(self, "choices", None)
-        return cast("str | None", choices[0].finish_reason) if choices else None
+        choice = self._first_choice()
+        if isinstance(choice, dict):
+            reason = choice.get("finish_reason")
+            return reason if isinstance(reason, str) else None
+        return cast("str | None", choice.finish_reason) if choice is not None else None

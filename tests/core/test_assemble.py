@@ -35,7 +35,7 @@ def delta(index: int = 0, finish: str | None = None, **fields: Any) -> dict[str,
 
 
 def assembler() -> StreamAssembler:
-    return StreamAssembler(converters().fast.get_structure_hook(StreamChunk), CANARY_KEY)
+    return StreamAssembler(converters().fast.structure, CANARY_KEY)
 
 
 def run(body: bytes) -> tuple[StreamAssembler, list[StreamChunk]]:
@@ -241,3 +241,28 @@ def test_started_turns_true_only_with_output() -> None:
     assert not asm.started
     asm.feed_bytes(sse(delta(tool_calls=[{"index": 0, "id": "c"}]), done=False))
     assert asm.started
+
+
+def test_lazy_chunks_behave_like_parsed_ones() -> None:
+    import pickle
+
+    payload = {
+        **HEAD,
+        "choices": [{"index": 0, "delta": {"content": "Hi", "new": 1}, "finish_reason": None}],
+    }
+    _, chunks = run(sse(payload, delta(finish="stop")))
+    lazy = chunks[0]
+    eager = converters().fast.structure(json.loads(json.dumps(payload)), StreamChunk)
+    assert lazy.text == "Hi"  # read from the JSON, nothing parsed yet
+    assert lazy.finish_reason is None
+    assert lazy == eager
+    assert repr(lazy) == repr(eager)
+    assert lazy.choices[0].delta.extra == {"new": 1}
+    assert pickle.loads(pickle.dumps(lazy)) == eager  # noqa: S301 (our own bytes)
+    assert chunks[1].finish_reason == "stop"
+    other = run(sse(payload))[1][0]
+    other.model = "changed/before-parsing"
+    assert other.model == "changed/before-parsing"
+    assert other.id == "gen-9"  # parsing the rest keeps what the caller set
+    assert other.model == "changed/before-parsing"
+    assert not hasattr(other, "no_such_field")

@@ -73,14 +73,29 @@ class SSEDecoder:
             self._buffer = b""
         if not data:
             return []
-        lines = data.splitlines(keepends=True)
-        if not lines[-1].endswith(_LINE_ENDS):
-            self._buffer = lines.pop()
-        elif lines[-1].endswith(b"\r"):
+        lines = data.splitlines()
+        last = data[-1]
+        if last == 13:  # b"\r": its LF may open the next read
             self._pending_cr = True
+        elif last != 10:  # no line break at the end: keep the unfinished line
+            self._buffer = lines.pop()
         events: list[ServerSentEvent] = []
+        pending = self._data
         for line in lines:
-            self._line(line.rstrip(b"\r\n"), events)
+            # Hot path first: OpenRouter sends one "data: " line and a blank line per event.
+            if line[:6] == b"data: ":
+                pending.append(line[6:])
+            elif line:
+                self._field(line)
+            elif len(pending) == 1 and self._event is None:
+                if pending[0]:
+                    text = pending[0].decode("utf-8", "replace")
+                    events.append(ServerSentEvent(text, "message", self._id, self._retry))
+                pending.clear()
+            elif pending:
+                self._dispatch(events)
+            else:
+                self._event = None
         return events
 
     def flush(self) -> list[ServerSentEvent]:
@@ -94,16 +109,24 @@ class SSEDecoder:
         return events
 
     def _line(self, line: bytes, events: list[ServerSentEvent]) -> None:
-        if not line:
-            raw = b"\n".join(self._data)
-            if raw:  # an event with no data (or one empty data line) is not dispatched
-                event = "message" if self._event is None else self._event.decode("utf-8", "replace")
-                events.append(
-                    ServerSentEvent(raw.decode("utf-8", "replace"), event, self._id, self._retry)
-                )
-            self._data = []
+        if line:
+            self._field(line)
+        elif self._data:
+            self._dispatch(events)
+        else:
             self._event = None
-            return
+
+    def _dispatch(self, events: list[ServerSentEvent]) -> None:
+        raw = b"\n".join(self._data) if len(self._data) > 1 else self._data[0]
+        if raw:  # an event with no data (or one empty data line) is not dispatched
+            event = "message" if self._event is None else self._event.decode("utf-8", "replace")
+            events.append(
+                ServerSentEvent(raw.decode("utf-8", "replace"), event, self._id, self._retry)
+            )
+        self._data.clear()
+        self._event = None
+
+    def _field(self, line: bytes) -> None:
         if line[0] == 58:  # b":" starts a comment
             self.comments += 1
             return

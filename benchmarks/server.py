@@ -1,0 +1,285 @@
+"""A fast loopback server that speaks OpenRouter's wire, for benchmarks.
+
+A raw ``asyncio.Protocol`` HTTP/1.1 server (keep-alive, Content-Length request bodies) that
+answers from precomputed bytes, so it is never the bottleneck:
+
+- ``POST /api/v1/chat/completions`` with ``"stream": true``: ``text/event-stream``, chunked, body
+  as OpenRouter sends it: a ``: OPENROUTER PROCESSING`` comment, N content chunks, a finish chunk,
+  a usage chunk (``choices: []``), ``data: [DONE]``. N comes from ``?chunks=N``, the
+  ``x-bench-chunks`` header, or ``--chunks`` (default 20,000); each N's body is built once.
+- the same without ``stream``: one ``chat.completion`` JSON.
+- ``GET /api/v1/models``: ~300 realistic model objects.
+- ``GET /_bench/cpu``: ``{"cpu": <this process's CPU seconds>}``, so a runner can check the
+  server's own cost.
+
+Run ``python benchmarks/server.py --port 0``: the first line printed is the port.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import time
+from functools import cache
+from urllib.parse import parse_qs, urlsplit
+
+MODEL = "openai/gpt-4o-mini"
+PIECE = 64 * 1024  # bytes per chunked-encoding piece
+MAX_CHUNKS = 5_000_000
+SUPPORTED_PARAMETERS = [
+    "max_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "frequency_penalty",
+    "presence_penalty",
+    "seed",
+    "tools",
+    "tool_choice",
+    "response_format",
+    "structured_outputs",
+    "logit_bias",
+    "logprobs",
+    "top_logprobs",
+]
+
+
+def _head(kind: str) -> dict[str, object]:
+    """The fields every chunk and completion starts with, in OpenRouter's order."""
+    return {
+        "id": "gen-bench",
+        "object": kind,
+        "created": 1_700_000_000,
+        "model": MODEL,
+        "provider": "OpenAI",
+    }
+
+
+def _dumps(obj: object) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def _usage(completion_tokens: int) -> dict[str, object]:
+    prompt = 12
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt + completion_tokens,
+        "cost": round(prompt * 0.15e-6 + completion_tokens * 0.6e-6, 9),
+        "is_byok": False,
+        "prompt_tokens_details": {"cached_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0},
+    }
+
+
+def _chunk(delta: dict[str, str], finish: str | None) -> dict[str, object]:
+    choice = {
+        "index": 0,
+        "delta": delta,
+        "finish_reason": finish,
+        "native_finish_reason": finish,
+        "logprobs": None,
+    }
+    return {**_head("chat.completion.chunk"), "choices": [choice]}
+
+
+def sse_body(n: int) -> bytes:
+    """The SSE body of a stream of ``n`` content chunks, exactly as OpenRouter frames it."""
+    events = [": OPENROUTER PROCESSING\n\n"]
+    for i in range(n):
+        delta = {"role": "assistant", "content": f"tok{i} "} if i == 0 else {"content": f"tok{i} "}
+        events.append(f"data: {_dumps(_chunk(delta, None))}\n\n")
+    events.append(f"data: {_dumps(_chunk({'content': ''}, 'stop'))}\n\n")
+    usage_chunk = {**_head("chat.completion.chunk"), "choices": [], "usage": _usage(n)}
+    events.append(f"data: {_dumps(usage_chunk)}\n\n")
+    events.append("data: [DONE]\n\n")
+    return "".join(events).encode()
+
+
+@cache
+def stream_response(n: int) -> bytes:
+    """Status line, headers and the chunk-encoded SSE body, all in one byte string."""
+    body = sse_body(n)
+    framed = bytearray(
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+        b"transfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n"
+    )
+    for start in range(0, len(body), PIECE):
+        piece = body[start : start + PIECE]
+        framed += b"%x\r\n%b\r\n" % (len(piece), piece)
+    framed += b"0\r\n\r\n"
+    return bytes(framed)
+
+
+@cache
+def completion_json(n: int) -> bytes:
+    """A non-streamed chat completion whose text has ``n`` tokens."""
+    message = {
+        "role": "assistant",
+        "content": "".join(f"tok{i} " for i in range(n)),
+        "refusal": None,
+        "reasoning": None,
+    }
+    choice = {
+        "index": 0,
+        "finish_reason": "stop",
+        "native_finish_reason": "stop",
+        "logprobs": None,
+        "message": message,
+    }
+    return _dumps(
+        {
+            **_head("chat.completion"),
+            "system_fingerprint": "fp_bench",
+            "choices": [choice],
+            "usage": _usage(n),
+        }
+    ).encode()
+
+
+@cache
+def models_json(count: int = 300) -> bytes:
+    """A ``GET /models`` answer with ``count`` realistic model objects."""
+    authors = ["openai", "anthropic", "google", "meta-llama", "mistralai", "qwen", "deepseek"]
+    data = []
+    for i in range(count):
+        author = authors[i % len(authors)]
+        slug = f"{author}/bench-model-{i}"
+        data.append(
+            {
+                "id": slug,
+                "canonical_slug": f"{slug}-20250101",
+                "hugging_face_id": "" if author in ("openai", "anthropic") else f"{author}/m{i}",
+                "name": f"{author.title()}: Bench Model {i}",
+                "created": 1_700_000_000 + i * 3600,
+                "description": f"Synthetic model {i} for benchmarks. " * 8,
+                "context_length": 8192 * (1 + i % 16),
+                "architecture": {
+                    "modality": "text+image->text",
+                    "input_modalities": ["text", "image"],
+                    "output_modalities": ["text"],
+                    "tokenizer": "GPT",
+                    "instruct_type": None,
+                },
+                "pricing": {
+                    "prompt": f"{0.00000015 * (1 + i % 9):.8f}",
+                    "completion": f"{0.0000006 * (1 + i % 9):.8f}",
+                    "request": "0",
+                    "image": "0.000217",
+                    "web_search": "0",
+                    "internal_reasoning": "0",
+                    "input_cache_read": "0.000000075",
+                },
+                "top_provider": {
+                    "context_length": 8192 * (1 + i % 16),
+                    "max_completion_tokens": 16384,
+                    "is_moderated": author == "openai",
+                },
+                "per_request_limits": None,
+                "supported_parameters": SUPPORTED_PARAMETERS,
+                "default_parameters": {"temperature": None, "top_p": None},
+                "expiration_date": None,
+            }
+        )
+    return _dumps({"data": data}).encode()
+
+
+def _plain(status: str, body: bytes, content_type: str = "application/json") -> bytes:
+    head = (
+        f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n"
+        "connection: keep-alive\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class BenchProtocol(asyncio.Protocol):
+    """One connection: parse requests as they arrive, answer each from precomputed bytes."""
+
+    default_chunks = 20_000
+
+    def __init__(self) -> None:
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while self.transport is not None:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end].decode("latin-1").split("\r\n")
+            headers = {}
+            for line in head[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            size = int(headers.get("content-length", "0"))
+            if len(self.buffer) < end + 4 + size:
+                return
+            body = self.buffer[end + 4 : end + 4 + size]
+            self.buffer = self.buffer[end + 4 + size :]
+            method, target, _ = head[0].split(" ", 2)
+            self.transport.write(self.answer(method, target, headers, body))
+            if headers.get("connection", "").lower() == "close":
+                self.transport.close()
+                self.transport = None
+
+    def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
+        url = urlsplit(target)
+        if method == "POST" and url.path == "/api/v1/chat/completions":
+            query = parse_qs(url.query)
+            wanted = query.get("chunks", [headers.get("x-bench-chunks", "")])[0]
+            n = min(int(wanted), MAX_CHUNKS) if wanted.isdigit() else self.default_chunks
+            try:
+                stream = json.loads(body).get("stream") is True
+            except (ValueError, AttributeError):
+                return _plain("400 Bad Request", b'{"error":{"code":400,"message":"bad JSON"}}')
+            return stream_response(n) if stream else _plain("200 OK", completion_json(n))
+        if method == "GET" and url.path == "/api/v1/models":
+            return _plain("200 OK", models_json())
+        if method == "GET" and url.path == "/_bench/cpu":
+            return _plain("200 OK", _dumps({"cpu": time.process_time()}).encode())
+        return _plain("404 Not Found", b'{"error":{"code":404,"message":"Not Found"}}')
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
+
+
+async def serve(host: str, port: int, chunks: int, exit_on_eof: bool) -> None:
+    BenchProtocol.default_chunks = chunks
+    stream_response(chunks)  # build the default body before the first request
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(BenchProtocol, host, port, backlog=128)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    stop = loop.create_future()
+    if exit_on_eof:  # the runner holds our stdin: when it goes away, so do we
+
+        def on_stdin() -> None:
+            if not os.read(sys.stdin.fileno(), 4096) and not stop.done():
+                stop.set_result(None)
+
+        loop.add_reader(sys.stdin.fileno(), on_stdin)
+    async with server:
+        await stop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
+    parser.add_argument("--chunks", type=int, default=20_000, help="N when a request names none")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true", help="for runners")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(args.host, args.port, args.chunks, args.exit_on_stdin_eof))
+
+
+if __name__ == "__main__":
+    main()
