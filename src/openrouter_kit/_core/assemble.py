@@ -22,7 +22,6 @@ import attrs
 
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
 from openrouter_kit._core.wire import redact, redact_all
-from openrouter_kit._mixins import StreamChunkMixin
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionResponse,
@@ -34,6 +33,7 @@ from openrouter_kit._generated.models import (
     TokenUsage,
     ToolCall,
 )
+from openrouter_kit._mixins import StreamChunkMixin
 from openrouter_kit.errors import APIConnectionError, InvalidResponseError, StreamError
 
 __all__ = ["StreamAssembler"]
