@@ -209,7 +209,8 @@ class AsyncStream:
 
     Leaving the block, breaking out of the loop inside it, ``await aclose()``, or cancelling the
     task closes the HTTP response at once; a stream that is simply dropped is closed when the
-    event loop finalizes it. Use it from one task at a time.
+    event loop finalizes it (trio then warns that ``async with`` was not used). Use it from one
+    task at a time.
     """
 
     __slots__ = (
