@@ -342,8 +342,19 @@ class Stream:
         self._response = response
         self._raw = response.iter_bytes()
 
-    def __iter__(self) -> Self:
-        return self
+    def __iter__(self) -> Iterator[StreamChunk]:
+        # A generator over the same state as __next__: resuming it costs less than a call to
+        # __next__ per chunk, and next(stream) still works between loops.
+        while True:
+            pending = self._pending
+            while self._position < len(pending):
+                self._position += 1
+                yield pending[self._position - 1]
+            try:
+                chunk = self._next_batch()
+            except StopIteration:
+                return
+            yield chunk
 
     def __next__(self) -> StreamChunk:
         if self._position < len(self._pending):
