@@ -254,3 +254,21 @@ async def test_async_mid_stream_error_and_dropped_stream(emu: Emulator) -> None:
             while emu.disconnects < 1:
                 await anyio.sleep(0.01)
         assert client.usage.requests == 2
+
+
+@pytest.mark.anyio
+async def test_no_connection_leaks_with_a_small_async_pool(emu: Emulator) -> None:
+    http = httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=2), timeout=httpx.Timeout(10, pool=2)
+    )
+    async with AsyncClient(
+        api_key=emu.api_key, base_url=emu.base_url, http_client=http, max_retries=0
+    ) as client:
+        emu.script_stream(chunks=50, delay=0.002, times=50)
+        for _ in range(50):
+            async with client.stream(model=MODEL, messages=USER) as stream:
+                async for _chunk in stream:
+                    break
+        assert (await client.complete(model=MODEL, messages=USER)).text
+        assert client.usage.requests == 51
+    await http.aclose()
