@@ -111,6 +111,9 @@ def test_cli_chat_and_models_use_the_environment(
         assert "AuthenticationError" in capsys.readouterr().err
 
 
-def test_cli_without_a_key_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_without_a_key_exits_2_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENROUTER_API_KEY")
     assert main(["chat", "Hi"], out=io.StringIO()) == 2
     assert "OPENROUTER_API_KEY" in capsys.readouterr().err

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
+    from openrouter_kit._base import _Call
     from openrouter_kit._core.assemble import StreamAssembler
-    from openrouter_kit._core.wire import WireRequest
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -69,40 +69,50 @@ class AsyncClient(BaseClient):
             self._http = httpx.AsyncClient(timeout=http_timeout(self._config.timeout))
         return self._http
 
-    async def _send(self, endpoint: ep.Endpoint, request: WireRequest) -> tuple[Any, int]:
+    async def _send(self, call: _Call) -> tuple[Any, int]:
         """Same as ``Client._send``, but awaitable (the one async retry loop)."""
         if self._closed:
             raise RuntimeError("this AsyncClient is closed")
         http = self._client()
         async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
             with attempt:
-                started = time.perf_counter()
-                try:
-                    response = await http.send(
-                        http.build_request(
-                            request.method,
-                            request.url,
-                            headers=request.headers,
-                            content=request.body,
-                            timeout=http_timeout(self._config.timeout),
-                        ),
-                        stream=True,
-                    )
+                step = self._begin(call, attempt.num)
+                request, key = step.request, self._config.api_key
+                with step.settled():
+                    started = time.perf_counter()
+                    try:
+                        response = await http.send(
+                            http.build_request(
+                                request.method,
+                                request.url,
+                                headers=request.headers,
+                                content=request.body,
+                                timeout=http_timeout(step.timeouts),
+                            ),
+                            stream=True,
+                        )
+                    except httpx.HTTPError as exc:
+                        raise map_transport_error(exc, key) from exc
                     if request.stream and is_event_stream(response.status_code, response.headers):
                         return response, attempt.num
                     try:
                         body = await response.aread()
+                    except httpx.HTTPError as exc:
+                        raise map_transport_error(exc, key, response_started=True) from exc
                     finally:
                         await _shielded_close(response)
-                except httpx.HTTPError as exc:
-                    raise map_transport_error(exc, self._config.api_key) from exc
-                elapsed = time.perf_counter() - started
-                parsed = self._parse(
-                    endpoint, request, response.status_code, response.headers, body, elapsed
-                )
-                if request.stream:
-                    raise self._not_a_stream(response.status_code)
-                return parsed, attempt.num
+                    elapsed = time.perf_counter() - started
+                    parsed = self._parse(
+                        call.endpoint,
+                        request,
+                        response.status_code,
+                        response.headers,
+                        body,
+                        elapsed,
+                    )
+                    if request.stream:
+                        raise self._not_a_stream(response.status_code)
+                    return parsed, attempt.num
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
     # -- API -------------------------------------------------------------------------------------
@@ -110,9 +120,9 @@ class AsyncClient(BaseClient):
         self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
     ) -> CompletionResponse:
         """Same as ``Client.complete``, but awaitable."""
-        wire_request = self._prepare_completion(request, params)
+        call = self._prepare_completion(request, params)
         started = time.perf_counter()
-        response, attempts = await self._send(ep.CHAT_COMPLETIONS, wire_request)
+        response, attempts = await self._send(call)
         return self._finish_completion(response, time.perf_counter() - started, attempts)
 
     def stream(
@@ -123,34 +133,32 @@ class AsyncClient(BaseClient):
         ``async for chunk in client.stream(...)`` works without ``await``: the request is sent
         when the iteration or the ``async with`` block starts.
         """
-        wire_request, assembler = self._prepare_stream(request, params)
-        return AsyncStream(self, wire_request, assembler)
+        call, assembler = self._prepare_stream(request, params)
+        return AsyncStream(self, call, assembler)
 
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
-        models, _ = await self._send(ep.LIST_MODELS, self._prepare_get(ep.LIST_MODELS))
+        models, _ = await self._send(self._prepare_get(ep.LIST_MODELS))
         return models.data  # type: ignore[no-any-return]
 
     async def model_endpoints(self, model: str) -> ModelEndpoints:
         """Same as ``Client.model_endpoints``, but awaitable."""
-        request = self._prepare_model_endpoints(model)
-        result, _ = await self._send(ep.MODEL_ENDPOINTS, request)
+        result, _ = await self._send(self._prepare_model_endpoints(model))
         return result.data  # type: ignore[no-any-return]
 
     async def generation(self, generation_id: str) -> GenerationStats:
         """Same as ``Client.generation``, but awaitable."""
-        request = self._prepare_generation(generation_id)
-        result, _ = await self._send(ep.GENERATION, request)
+        result, _ = await self._send(self._prepare_generation(generation_id))
         return result.data  # type: ignore[no-any-return]
 
     async def key_info(self) -> KeyInfo:
         """Same as ``Client.key_info``, but awaitable."""
-        result, _ = await self._send(ep.KEY, self._prepare_get(ep.KEY))
+        result, _ = await self._send(self._prepare_get(ep.KEY))
         return result.data  # type: ignore[no-any-return]
 
     async def credits(self) -> Credits:
         """Same as ``Client.credits``, but awaitable."""
-        result, _ = await self._send(ep.CREDITS, self._prepare_get(ep.CREDITS))
+        result, _ = await self._send(self._prepare_get(ep.CREDITS))
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------
@@ -216,12 +224,12 @@ class AsyncStream:
     __slots__ = (
         "__weakref__",
         "_assembler",
+        "_call",
         "_client",
         "_closed",
         "_pending",
         "_position",
         "_raw",
-        "_request",
         "_response",
         "_started_at",
         "attempts",
@@ -229,11 +237,9 @@ class AsyncStream:
         "time_to_first_token",
     )
 
-    def __init__(
-        self, client: AsyncClient, request: WireRequest, assembler: StreamAssembler
-    ) -> None:
+    def __init__(self, client: AsyncClient, call: _Call, assembler: StreamAssembler) -> None:
         self._client = client
-        self._request = request
+        self._call = call
         self._assembler = assembler
         self._response: httpx.Response | None = None
         self._raw: AsyncGenerator[bytes, None] | None = None
@@ -267,7 +273,7 @@ class AsyncStream:
         if self._closed:
             raise RuntimeError("this stream is closed")
         self._started_at = time.perf_counter()
-        response, self.attempts = await self._client._send(ep.CHAT_COMPLETIONS, self._request)
+        response, self.attempts = await self._client._send(self._call)
         self._response = response
         self._raw = _body(response)
 

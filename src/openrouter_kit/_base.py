@@ -7,11 +7,14 @@ shells in ``_client`` and ``_async_client`` only send, wait and close.
 
 from __future__ import annotations
 
+import copy
+import enum
 import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
@@ -20,7 +23,8 @@ import attrs
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import UsageSnapshot, UsageTotals
 from openrouter_kit._core.assemble import StreamAssembler
-from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config
+from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
+from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config, Timeouts
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
     CHAT_COMPLETIONS,
@@ -29,17 +33,73 @@ from openrouter_kit._generated.endpoints import (
     Endpoint,
 )
 from openrouter_kit._generated.models import CompletionRequest, CompletionResponse
-from openrouter_kit.errors import ConfigurationError, InvalidResponseError, ValidationError
+from openrouter_kit.errors import (
+    ConfigurationError,
+    InvalidResponseError,
+    OpenRouterError,
+    RequestTimeoutError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from typing import Self
 
     import httpx
 
-__all__ = ["BaseClient"]
+__all__ = ["UNSET", "BaseClient"]
 
 T = TypeVar("T")
 logger = logging.getLogger("openrouter_kit")
+
+
+class _Unset(enum.Enum):
+    """The type of ``UNSET``."""
+
+    UNSET = "UNSET"
+
+
+#: "Keep the client's setting" in ``with_options`` (where None already means "no limit").
+UNSET = _Unset.UNSET
+
+
+@attrs.define
+class _Call:
+    """One API call across its attempts: what to send and where it may be routed."""
+
+    endpoint: Endpoint
+    request: wire.WireRequest
+    #: The completion request, when the call may be re-routed to fallback models.
+    req: CompletionRequest | None
+    #: Models in fallback order ("" for calls not tied to a model).
+    candidates: tuple[str, ...]
+    #: ``time.monotonic()`` when the call began, for the deadline.
+    started: float
+
+
+@attrs.define
+class _Attempt:
+    """One attempt: its request, breaker key and timeouts; ``settled()`` guards the breaker."""
+
+    request: wire.WireRequest
+    key: BreakerKey
+    timeouts: Timeouts
+    breaker: CircuitBreaker
+
+    @contextmanager
+    def settled(self) -> Iterator[None]:
+        """Record the attempt's outcome in the circuit breaker, whatever happens inside."""
+        try:
+            yield
+        except OpenRouterError as exc:
+            if counts_against(exc):
+                self.breaker.record_failure(self.key, time.monotonic())
+            else:
+                self.breaker.record_success(self.key)
+            raise
+        except BaseException:
+            self.breaker.release(self.key)  # cancelled: no verdict on the service
+            raise
+        self.breaker.record_success(self.key)
 
 
 class BaseClient:
@@ -59,13 +119,19 @@ class BaseClient:
         base_url: str | None = None,
         app_name: str | None = "openrouter-kit",
         app_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: float | Timeouts | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
         *,
         default_model: str | None = None,
         default_params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        deadline: float | None = None,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 8.0,
+        max_retry_after: float = 60.0,
+        breaker_threshold: int | None = 5,
+        breaker_recovery: float = 30.0,
     ) -> None:
         self._config = Config.from_env(
             os.environ,
@@ -89,8 +155,53 @@ class BaseClient:
         self._closed = False
         self._lock = threading.Lock()
         self._models = None
-        self._retry = RetryPolicy(max_retries=self._config.max_retries)
+        self._retry = RetryPolicy.checked(
+            max_retries=self._config.max_retries,
+            deadline=deadline,
+            wait_initial=backoff_initial,
+            wait_max=backoff_max,
+            max_retry_after=max_retry_after,
+        )
+        try:
+            self._breaker = CircuitBreaker(breaker_threshold, breaker_recovery)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
         self._usage = UsageTotals()
+
+    def with_options(
+        self,
+        *,
+        max_retries: int | _Unset = UNSET,
+        timeout: float | Timeouts | _Unset | None = UNSET,
+        deadline: float | _Unset | None = UNSET,
+    ) -> Self:
+        """Return a copy of this client with other retry or timeout settings, for some calls.
+
+        The copy is cheap: it shares the connection pool, the circuit breakers and the session
+        usage with this client. ``client.with_options(timeout=5, max_retries=0).complete(...)``.
+        Closing the copy leaves the pool open; close the original client when you are done.
+
+        Raises:
+            ConfigurationError: a setting is invalid.
+        """
+        self._client()  # the copy shares this pool, so make sure it exists
+        clone = copy.copy(self)
+        clone._owns_http = False
+        if not isinstance(max_retries, _Unset) or not isinstance(timeout, _Unset):
+            clone._config = self._config.replaced(
+                max_retries=self._config.max_retries
+                if isinstance(max_retries, _Unset)
+                else max_retries,
+                timeout=self._config.timeout if isinstance(timeout, _Unset) else timeout,
+            )
+        clone._retry = self._retry.replaced(
+            max_retries=clone._config.max_retries,
+            deadline=self._retry.deadline if isinstance(deadline, _Unset) else deadline,
+        )
+        return clone
+
+    def _client(self) -> Any:
+        raise NotImplementedError  # each shell returns its httpx client
 
     @classmethod
     def from_settings(cls, path: str | os.PathLike[str], **overrides: Any) -> Self:
@@ -116,9 +227,20 @@ class BaseClient:
         return self._config.base_url
 
     @property
-    def timeout(self) -> float | None:
-        """Seconds an HTTP attempt may take (None: no limit)."""
+    def timeout(self) -> Timeouts:
+        """Seconds each phase of an HTTP attempt may take: connect, read, write, pool."""
         return self._config.timeout
+
+    @property
+    def deadline(self) -> float | None:
+        """Seconds one call may take in all, retries and waits included (None: no bound)."""
+        return self._retry.deadline
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """This client's circuit breakers (by endpoint and model): inspect with ``status()``
+        and ``states()``, close them with ``reset()``."""
+        return self._breaker
 
     @property
     def max_retries(self) -> int:
@@ -138,11 +260,14 @@ class BaseClient:
     # -- preparing -----------------------------------------------------------------------------
     def _prepare_completion(
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
-    ) -> wire.WireRequest:
+    ) -> _Call:
         req = self._completion_request(request, params)
         if req.stream:
             raise ValidationError("stream=True is not accepted by complete(); use client.stream()")
-        return wire.build_request(self._config, CHAT_COMPLETIONS, body=convert.dumps(req))
+        body = convert.dumps(req)
+        return self._call(
+            CHAT_COMPLETIONS, wire.build_request(self._config, CHAT_COMPLETIONS, body=body), req
+        )
 
     def _completion_request(
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
@@ -174,14 +299,18 @@ class BaseClient:
 
     def _prepare_stream(
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
-    ) -> tuple[wire.WireRequest, StreamAssembler]:
+    ) -> tuple[_Call, StreamAssembler]:
         req = self._completion_request(request, params)
         if req.stream is False:
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
-        body = convert.dumps(attrs.evolve(req, stream=True))
-        wire_request = wire.build_request(self._config, CHAT_COMPLETIONS, body=body, stream=True)
+        req = attrs.evolve(req, stream=True)
+        wire_request = wire.build_request(
+            self._config, CHAT_COMPLETIONS, body=convert.dumps(req), stream=True
+        )
         structure = convert.converters().fast.structure
-        return wire_request, StreamAssembler(structure, self._config.api_key)
+        return self._call(CHAT_COMPLETIONS, wire_request, req), StreamAssembler(
+            structure, self._config.api_key
+        )
 
     @staticmethod
     def _not_a_stream(status: int) -> InvalidResponseError:
@@ -196,10 +325,11 @@ class BaseClient:
         *,
         query: Mapping[str, str] | None = None,
         path_params: Mapping[str, str] | None = None,
-    ) -> wire.WireRequest:
-        return wire.build_request(self._config, endpoint, query=query, path_params=path_params)
+    ) -> _Call:
+        request = wire.build_request(self._config, endpoint, query=query, path_params=path_params)
+        return self._call(endpoint, request)
 
-    def _prepare_model_endpoints(self, model: str) -> wire.WireRequest:
+    def _prepare_model_endpoints(self, model: str) -> _Call:
         author, _, slug = model.partition("/") if isinstance(model, str) else ("", "", "")
         if not author or not slug or "/" in slug:
             raise ValidationError(
@@ -207,10 +337,60 @@ class BaseClient:
             )
         return self._prepare_get(MODEL_ENDPOINTS, path_params={"author": author, "slug": slug})
 
-    def _prepare_generation(self, generation_id: str) -> wire.WireRequest:
+    def _prepare_generation(self, generation_id: str) -> _Call:
         if not isinstance(generation_id, str) or not generation_id.strip():
             raise ValidationError("generation_id must be a non-empty string (a response's id)")
         return self._prepare_get(GENERATION, query={"id": generation_id.strip()})
+
+    # -- attempts --------------------------------------------------------------------------------
+    def _call(
+        self, endpoint: Endpoint, request: wire.WireRequest, req: CompletionRequest | None = None
+    ) -> _Call:
+        if req is None:
+            candidates: tuple[str, ...] = ("",)
+        else:
+            first = (req.model,) if req.model else ()
+            candidates = tuple(dict.fromkeys((*first, *(req.models or ())))) or ("",)
+        return _Call(endpoint, request, req, candidates, time.monotonic())
+
+    def _begin(self, call: _Call, number: int) -> _Attempt:
+        """The request, breaker key and timeouts for attempt ``number`` of ``call``.
+
+        Models whose circuit is open are skipped when the request has a fallback list.
+
+        Raises:
+            CircuitOpenError: every candidate model's circuit is open (nothing is sent).
+            RequestTimeoutError: the call's deadline has passed.
+        """
+        now = time.monotonic()
+        timeouts = self._config.timeout
+        if self._retry.deadline is not None:
+            left = self._retry.deadline - (now - call.started)
+            if left <= 0:
+                raise RequestTimeoutError(
+                    f"deadline of {self._retry.deadline:g} s passed after {number - 1} attempt(s)",
+                    timeout="deadline",
+                )
+            timeouts = timeouts.capped(left)
+        if number > 1:
+            logger.info(
+                "retrying %s %s (attempt %d of %d)",
+                call.request.method,
+                urlsplit(call.request.url).path,
+                number,
+                self._retry.max_retries + 1,
+            )
+        name = call.endpoint.name
+        healthy = [m for m in call.candidates if self._breaker.available((name, m), now)]
+        primary = healthy[0] if healthy else call.candidates[0]
+        self._breaker.check((name, primary), now)
+        request = call.request
+        if call.req is not None and len(healthy) < len(call.candidates):
+            rerouted = attrs.evolve(
+                call.req, model=primary, models=healthy if call.req.models else None
+            )
+            request = attrs.evolve(request, body=convert.dumps(rerouted))
+        return _Attempt(request, (name, primary), timeouts, self._breaker)
 
     # -- finishing -----------------------------------------------------------------------------
     def _parse(

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
+    from openrouter_kit._base import _Call
     from openrouter_kit._core.assemble import StreamAssembler
-    from openrouter_kit._core.wire import WireRequest
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -92,7 +92,7 @@ class Client(BaseClient):
                 http = self._http
         return http
 
-    def _send(self, endpoint: ep.Endpoint, request: WireRequest) -> tuple[Any, int]:
+    def _send(self, call: _Call) -> tuple[Any, int]:
         """The parsed response (for a stream: the open ``httpx.Response``) and the number of
         attempts it took. The one blocking retry loop; a stream is never retried once open."""
         if self._closed:
@@ -100,33 +100,43 @@ class Client(BaseClient):
         http = self._client()
         for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
             with attempt:
-                started = time.perf_counter()
-                try:
-                    response = http.send(
-                        http.build_request(
-                            request.method,
-                            request.url,
-                            headers=request.headers,
-                            content=request.body,
-                            timeout=http_timeout(self._config.timeout),
-                        ),
-                        stream=True,
-                    )
+                step = self._begin(call, attempt.num)
+                request, key = step.request, self._config.api_key
+                with step.settled():
+                    started = time.perf_counter()
+                    try:
+                        response = http.send(
+                            http.build_request(
+                                request.method,
+                                request.url,
+                                headers=request.headers,
+                                content=request.body,
+                                timeout=http_timeout(step.timeouts),
+                            ),
+                            stream=True,
+                        )
+                    except httpx.HTTPError as exc:
+                        raise map_transport_error(exc, key) from exc
                     if request.stream and is_event_stream(response.status_code, response.headers):
                         return response, attempt.num
                     try:
                         body = response.read()
+                    except httpx.HTTPError as exc:
+                        raise map_transport_error(exc, key, response_started=True) from exc
                     finally:
                         response.close()
-                except httpx.HTTPError as exc:
-                    raise map_transport_error(exc, self._config.api_key) from exc
-                elapsed = time.perf_counter() - started
-                parsed = self._parse(
-                    endpoint, request, response.status_code, response.headers, body, elapsed
-                )
-                if request.stream:
-                    raise self._not_a_stream(response.status_code)
-                return parsed, attempt.num
+                    elapsed = time.perf_counter() - started
+                    parsed = self._parse(
+                        call.endpoint,
+                        request,
+                        response.status_code,
+                        response.headers,
+                        body,
+                        elapsed,
+                    )
+                    if request.stream:
+                        raise self._not_a_stream(response.status_code)
+                    return parsed, attempt.num
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
 
     # -- API -------------------------------------------------------------------------------------
@@ -144,9 +154,9 @@ class Client(BaseClient):
             APIError: the server's error, as its subclass (see ``openrouter_kit.errors``).
             RequestTimeoutError, APIConnectionError: the network failed after all retries.
         """
-        wire_request = self._prepare_completion(request, params)
+        call = self._prepare_completion(request, params)
         started = time.perf_counter()
-        response, attempts = self._send(ep.CHAT_COMPLETIONS, wire_request)
+        response, attempts = self._send(call)
         return self._finish_completion(response, time.perf_counter() - started, attempts)
 
     def stream(
@@ -160,34 +170,32 @@ class Client(BaseClient):
         Raises:
             ValidationError: the request is invalid (nothing was sent).
         """
-        wire_request, assembler = self._prepare_stream(request, params)
-        return Stream(self, wire_request, assembler)
+        call, assembler = self._prepare_stream(request, params)
+        return Stream(self, call, assembler)
 
     def list_models(self) -> list[ModelInfo]:
         """Return every model OpenRouter offers, with pricing, context length and capabilities."""
-        models, _ = self._send(ep.LIST_MODELS, self._prepare_get(ep.LIST_MODELS))
+        models, _ = self._send(self._prepare_get(ep.LIST_MODELS))
         return models.data  # type: ignore[no-any-return]
 
     def model_endpoints(self, model: str) -> ModelEndpoints:
         """Return the provider endpoints serving ``model`` (``author/slug``), with their prices."""
-        request = self._prepare_model_endpoints(model)
-        result, _ = self._send(ep.MODEL_ENDPOINTS, request)
+        result, _ = self._send(self._prepare_model_endpoints(model))
         return result.data  # type: ignore[no-any-return]
 
     def generation(self, generation_id: str) -> GenerationStats:
         """Return the authoritative stats (tokens, cost, latency) of a finished generation."""
-        request = self._prepare_generation(generation_id)
-        result, _ = self._send(ep.GENERATION, request)
+        result, _ = self._send(self._prepare_generation(generation_id))
         return result.data  # type: ignore[no-any-return]
 
     def key_info(self) -> KeyInfo:
         """Return the current key's limits and usage."""
-        result, _ = self._send(ep.KEY, self._prepare_get(ep.KEY))
+        result, _ = self._send(self._prepare_get(ep.KEY))
         return result.data  # type: ignore[no-any-return]
 
     def credits(self) -> Credits:
         """Return the account's total credits and usage (needs a management key)."""
-        result, _ = self._send(ep.CREDITS, self._prepare_get(ep.CREDITS))
+        result, _ = self._send(self._prepare_get(ep.CREDITS))
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------
@@ -289,12 +297,12 @@ class Stream:
     __slots__ = (
         "__weakref__",
         "_assembler",
+        "_call",
         "_client",
         "_closed",
         "_pending",
         "_position",
         "_raw",
-        "_request",
         "_response",
         "_started_at",
         "attempts",
@@ -302,9 +310,9 @@ class Stream:
         "time_to_first_token",
     )
 
-    def __init__(self, client: Client, request: WireRequest, assembler: StreamAssembler) -> None:
+    def __init__(self, client: Client, call: _Call, assembler: StreamAssembler) -> None:
         self._client = client
-        self._request = request
+        self._call = call
         self._assembler = assembler
         self._response: httpx.Response | None = None
         self._raw: Iterator[bytes] = iter(())
@@ -338,7 +346,7 @@ class Stream:
         if self._closed:
             raise RuntimeError("this stream is closed")
         self._started_at = time.perf_counter()
-        response, self.attempts = self._client._send(ep.CHAT_COMPLETIONS, self._request)
+        response, self.attempts = self._client._send(self._call)
         self._response = response
         self._raw = response.iter_bytes()
 

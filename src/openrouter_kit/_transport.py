@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from openrouter_kit._core.assemble import StreamAssembler
+from openrouter_kit._core.config import Timeouts
 from openrouter_kit._core.wire import redact
 from openrouter_kit.errors import APIConnectionError, OpenRouterError, RequestTimeoutError
 
@@ -19,25 +20,36 @@ TIMEOUT_NAMES: dict[type[httpx.TimeoutException], str] = {
 }
 
 
-def http_timeout(seconds: float | None) -> httpx.Timeout:
-    """The httpx timeout for a client configured with ``seconds`` (None: wait forever)."""
-    return httpx.Timeout(seconds)
+def http_timeout(timeouts: Timeouts) -> httpx.Timeout:
+    """The httpx timeout for our ``Timeouts``."""
+    return httpx.Timeout(
+        connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
+    )
 
 
-def map_transport_error(exc: httpx.HTTPError, api_key: str | None) -> OpenRouterError:
-    """Return our exception for an httpx failure (the caller raises it ``from exc``)."""
+def map_transport_error(
+    exc: httpx.HTTPError, api_key: str | None, *, response_started: bool = False
+) -> OpenRouterError:
+    """Return our exception for an httpx failure (the caller raises it ``from exc``).
+
+    ``response_started``: the failure came after the response began (it is then not retried).
+    """
     detail = redact(str(exc), api_key) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
         name = TIMEOUT_NAMES.get(type(exc), "read")
-        return RequestTimeoutError(f"{name} timeout: {detail}", timeout=name)
-    return APIConnectionError(f"connection failed ({type(exc).__name__}): {detail}")
+        return RequestTimeoutError(
+            f"{name} timeout: {detail}", timeout=name, response_started=response_started
+        )
+    return APIConnectionError(
+        f"connection failed ({type(exc).__name__}): {detail}", response_started=response_started
+    )
 
 
 def stream_broken(
     exc: httpx.HTTPError, assembler: StreamAssembler, api_key: str | None
 ) -> OpenRouterError:
     """The error for a stream whose connection failed midway (partial answer on ``.response``)."""
-    error = map_transport_error(exc, api_key)
+    error = map_transport_error(exc, api_key, response_started=True)
     error.message = f"the stream broke after {assembler.chunk_count} chunk(s): {error.message}"
     error.args = (error.message,)
     error.response = assembler.final_response()

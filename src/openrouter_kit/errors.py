@@ -199,16 +199,33 @@ class RequestTimeoutError(OpenRouterError, TimeoutError):
     """The request timed out: 408 or 524 from the server, or a client-side timeout.
 
     ``timeout`` names the client-side timeout that fired (``connect``, ``read``, ``write``,
-    ``pool``), or is None when the server reported the timeout.
+    ``pool``, or ``deadline`` for the call's total deadline), or is None when the server reported
+    the timeout. ``response_started`` is True when part of the response had already arrived.
     """
 
-    def __init__(self, message: str, *, timeout: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        timeout: str | None = None,
+        response_started: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.timeout = timeout
+        self.response_started = response_started
 
 
 class APIConnectionError(OpenRouterError, ConnectionError):
-    """The network failed (refused, reset, DNS, TLS) before a complete answer arrived."""
+    """The network failed (refused, reset, DNS, TLS) before a complete answer arrived.
+
+    ``response_started`` is True when part of the response had already arrived (the server
+    processed the request, so it is not retried).
+    """
+
+    def __init__(self, message: str, *, response_started: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.response_started = response_started
 
 
 class CircuitOpenError(OpenRouterError):

@@ -220,7 +220,7 @@ def test_settings_file_end_to_end(
         "  max_retries: 1\n"
     )
     with Client.from_settings(settings) as client:
-        assert (client.timeout, client.max_retries, client.default_model) == (
+        assert (client.timeout.read, client.max_retries, client.default_model) == (
             30.0,
             1,
             "mistralai/mistral-small",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 import traceback
@@ -181,6 +182,7 @@ def test_plain_http_and_other_schemes_are_refused(url: str) -> None:
 
 
 def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENROUTER_API_KEY")
     with pytest.raises(errors.ConfigurationError, match="OPENROUTER_API_KEY"):
         Client()
     monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
@@ -204,3 +206,30 @@ def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPa
 def test_bad_client_settings_are_refused(kwargs: dict[str, Any], words: str) -> None:
     with pytest.raises(errors.ConfigurationError, match=words):
         Client(api_key=CANARY_KEY, **kwargs)
+
+
+def test_every_exception_class_keeps_the_key_out() -> None:
+    from openrouter_kit._core.wire import error_from_response
+
+    echo = {
+        "error": {
+            "code": 0,
+            "message": f"key {CANARY_KEY} rejected",
+            "metadata": {"raw": CANARY_KEY, "reasons": [CANARY_KEY], "headers": {"x": CANARY_KEY}},
+        },
+        "user_id": CANARY_KEY,
+    }
+    seen: set[type] = set()
+    for status in (200, 400, 401, 402, 403, 404, 408, 413, 422, 429, 500, 502, 503, 524, 529, 599):
+        echo["error"]["code"] = status  # type: ignore[index]
+        exc = error_from_response(
+            status, {"x-request-id": "r"}, json.dumps(echo).encode(), api_key=CANARY_KEY
+        )
+        seen.add(type(exc))
+        try:
+            raise exc from ValueError(f"upstream said {CANARY_KEY[:8]}")
+        except errors.OpenRouterError as raised:
+            assert_no_key(*every_view(raised))
+    assert {errors.ContentPolicyError, errors.RateLimitError, errors.ModelUnavailableError} <= seen
+    for cls in (errors.CircuitOpenError, errors.BudgetExceededError, errors.ValidationError):
+        assert_no_key(*every_view(cls("refused")))

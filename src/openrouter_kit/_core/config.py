@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 from attrs import field, frozen
 
 from openrouter_kit.errors import ConfigurationError
 
-__all__ = ["DEFAULT_BASE_URL", "Config", "check_base_url"]
+__all__ = ["DEFAULT_BASE_URL", "Config", "Timeouts", "check_base_url"]
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT = 120.0
@@ -49,14 +50,67 @@ def check_base_url(url: str) -> str:
     raise ConfigurationError(f"base URL must be an https:// URL, got {url[:80]!r}")
 
 
-def _positive_or_none(name: str, value: float | None) -> float | None:
+def _positive_or_none(name: str, value: Any) -> float | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
         raise ConfigurationError(
             f"{name} must be a positive number of seconds or None, got {value!r}"
         )
     return float(value)
+
+
+_PHASES = ("connect", "read", "write", "pool")
+
+
+def _check_retries(max_retries: Any) -> None:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+
+
+@frozen
+class Timeouts:
+    """Seconds each phase of one HTTP attempt may take (None: no limit).
+
+    ``connect``: opening the connection; ``read``: waiting for each piece of the response;
+    ``write``: sending each piece of the request; ``pool``: waiting for a free connection.
+    """
+
+    connect: float | None = DEFAULT_TIMEOUT
+    read: float | None = DEFAULT_TIMEOUT
+    write: float | None = DEFAULT_TIMEOUT
+    pool: float | None = DEFAULT_TIMEOUT
+
+    @classmethod
+    def of(cls, value: Any) -> Timeouts:
+        """Timeouts from a number (all four), None (no limits), a ``Timeouts``, an
+        ``httpx.Timeout``, or a dict with some of ``connect``/``read``/``write``/``pool``.
+
+        Raises:
+            ConfigurationError: a value is not a positive number or None.
+        """
+        if isinstance(value, Timeouts):
+            return value
+        if value is None or isinstance(value, int | float):
+            seconds = _positive_or_none("timeout", value)
+            return cls(seconds, seconds, seconds, seconds)
+        if isinstance(value, Mapping):
+            unknown = set(value) - set(_PHASES)
+            if unknown:
+                raise ConfigurationError(f"unknown timeout names: {', '.join(sorted(unknown))}")
+            parts = {k: _positive_or_none(f"timeout {k}", v) for k, v in value.items()}
+            return cls(**{**dict.fromkeys(_PHASES), **parts})
+        if all(hasattr(value, name) for name in _PHASES):
+            return cls(*(_positive_or_none(f"timeout {n}", getattr(value, n)) for n in _PHASES))
+        raise ConfigurationError(f"timeout must be seconds, None or Timeouts, got {value!r}")
+
+    def capped(self, seconds: float) -> Timeouts:
+        """These timeouts, none longer than ``seconds`` (what is left of a call's deadline)."""
+        return Timeouts(*(seconds if t is None else min(t, seconds) for t in self.as_tuple()))
+
+    def as_tuple(self) -> tuple[float | None, float | None, float | None, float | None]:
+        """(connect, read, write, pool)."""
+        return (self.connect, self.read, self.write, self.pool)
 
 
 @frozen
@@ -70,13 +124,18 @@ class Config:
     base_url: str = DEFAULT_BASE_URL
     app_name: str | None = "openrouter-kit"
     app_url: str | None = None
-    timeout: float | None = DEFAULT_TIMEOUT
+    timeout: Timeouts = Timeouts()
     max_retries: int = DEFAULT_MAX_RETRIES
     default_model: str | None = None
     #: Request parameters applied to every request that does not set them.
     default_params: Mapping[str, Any] = field(factory=dict)
     #: Extra headers sent with every request (never logged).
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+
+    def replaced(self, *, max_retries: int, timeout: Any) -> Config:
+        """This configuration with other retry and timeout settings (validated)."""
+        _check_retries(max_retries)
+        return attrs.evolve(self, max_retries=max_retries, timeout=Timeouts.of(timeout))
 
     @classmethod
     def from_env(
@@ -87,7 +146,7 @@ class Config:
         base_url: str | None = None,
         app_name: str | None = "openrouter-kit",
         app_url: str | None = None,
-        timeout: float | None = DEFAULT_TIMEOUT,
+        timeout: Any = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_model: str | None = None,
         default_params: Mapping[str, Any] | None = None,
@@ -106,8 +165,7 @@ class Config:
         if any(c.isspace() for c in key.strip()) or not key.isprintable():
             raise ConfigurationError("the API key contains whitespace or control characters")
         url = base_url or environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise ConfigurationError(f"max_retries must be an integer >= 0, got {max_retries!r}")
+        _check_retries(max_retries)
         params = dict(default_params or {})
         unknown = sorted(set(params) - DEFAULTABLE)
         if unknown:
@@ -120,7 +178,7 @@ class Config:
             base_url=check_base_url(url),
             app_name=app_name,
             app_url=app_url,
-            timeout=_positive_or_none("timeout", timeout),
+            timeout=Timeouts.of(timeout),
             max_retries=max_retries,
             default_model=default_model,
             default_params=params,

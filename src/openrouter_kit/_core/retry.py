@@ -8,11 +8,18 @@ Never knows: stamina itself, sockets, clocks.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import attrs
 from attrs import frozen
 
-from openrouter_kit.errors import APIConnectionError, OpenRouterError, RequestTimeoutError
+from openrouter_kit.errors import (
+    APIConnectionError,
+    ConfigurationError,
+    OpenRouterError,
+    RequestTimeoutError,
+)
 
 __all__ = ["RETRYABLE_STATUS", "RetryPolicy"]
 
@@ -34,6 +41,32 @@ class RetryPolicy:
     #: Seconds one call may take in all, retries and waits included (None: no bound).
     deadline: float | None = None
 
+    @classmethod
+    def checked(cls, **settings: Any) -> RetryPolicy:
+        """A policy from user settings.
+
+        Raises:
+            ConfigurationError: a wait or the deadline is not a positive number (deadline: or None).
+        """
+        for name in ("wait_initial", "wait_max", "max_retry_after"):
+            value = settings.get(name, 0.0)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                raise ConfigurationError(f"{name} must be a number of seconds >= 0, got {value!r}")
+        deadline = settings.get("deadline")
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, int | float) or not deadline > 0
+        ):
+            raise ConfigurationError(
+                f"deadline must be a positive number of seconds or None, got {deadline!r}"
+            )
+        return cls(**settings)
+
+    def replaced(self, *, max_retries: int, deadline: float | None) -> RetryPolicy:
+        """This policy with another retry count and deadline (validated)."""
+        return RetryPolicy.checked(
+            **{**attrs.asdict(self), "max_retries": max_retries, "deadline": deadline}
+        )
+
     def stamina_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``stamina.retry_context``."""
         return {
@@ -46,12 +79,18 @@ class RetryPolicy:
         }
 
     def backoff_hook(self, exc: Exception) -> bool | float:
-        """False: raise ``exc`` now. True: retry after the usual backoff. A number: wait so long."""
+        """False: raise ``exc`` now. True: retry after the usual backoff. A number: wait so long.
+
+        Never retried: a failure after the response began (the request was processed, and a
+        second one could be billed twice), the call's own deadline, and 4xx other than 408/429.
+        """
         if isinstance(exc, APIConnectionError | RequestTimeoutError) and exc.status_code is None:
-            return True
+            return not exc.response_started and getattr(exc, "timeout", None) != "deadline"
         if not isinstance(exc, OpenRouterError) or exc.status_code not in RETRYABLE_STATUS:
             return False
         retry_after = getattr(exc, "retry_after", None)
         if retry_after is None:
             return True
-        return float(retry_after) if retry_after <= self.max_retry_after else False
+        if not math.isfinite(retry_after) or retry_after > self.max_retry_after:
+            return False
+        return float(retry_after)
