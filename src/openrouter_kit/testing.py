@@ -5,7 +5,10 @@ routes the SDK uses the way the real API does: chat completions (plain and SSE s
 list, model endpoints, generation lookup, key info and credits. Answers are deterministic, token
 counts come from a simple tokenizer, and costs come from the emulator's own model table, so tests
 can check the SDK's arithmetic exactly. Any answer can be overridden with :meth:`Emulator.script`
-or :meth:`Emulator.error` (status, headers, JSON or raw bodies such as an HTML 502 page).
+or :meth:`Emulator.error` (status, headers, JSON or raw bodies such as an HTML 502 page), or broken
+on the wire with a transport fault (``script(fault=...)``: connection resets, truncated bodies,
+invalid JSON, slow trickles). For load tests, :meth:`Emulator.inject_failures` fails a seeded
+random share of the requests, and :attr:`Emulator.open_connections` counts the open connections.
 
 Example::
 
@@ -22,17 +25,21 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import hashlib
+import io
 import json
+import random
 import re
 import secrets
 import socket
 import string
+import struct
 import sys
 import threading
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -47,6 +54,7 @@ from openrouter_kit._version import __version__
 __all__ = [
     "DEFAULT_MODEL",
     "Emulator",
+    "Fault",
     "Ledger",
     "RecordedRequest",
     "UsageTotals",
@@ -56,6 +64,9 @@ __all__ = [
 
 #: The model used when a completion request names neither ``model`` nor ``models``.
 DEFAULT_MODEL = "openai/gpt-4o-mini"
+
+#: The transport faults :meth:`Emulator.script` and :meth:`Emulator.inject_failures` can inject.
+Fault = Literal["reset_before_headers", "reset_mid_body", "truncate", "malformed_json", "trickle"]
 
 _API_PREFIX = "/api/v1"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -69,6 +80,21 @@ _PHRASES = {520: "Unknown Error", 524: "A Timeout Occurred", 529: "Site Overload
 _WRITE_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 _KEEPALIVE = b": OPENROUTER PROCESSING\n\n"
 _MALFORMED = b'data: {"id": "gen-x", "choices": [\n\n'
+_FAULTS: frozenset[str] = frozenset(
+    {"reset_before_headers", "reset_mid_body", "truncate", "malformed_json", "trickle"}
+)
+_BROKEN_JSON = b'{"id": "gen-broken", "choices": ['
+_TRICKLE_BYTES = 16
+_FAILURE_MESSAGES = {
+    408: "Request Timeout",
+    429: "Rate limit exceeded",
+    500: "Internal Server Error",
+    502: "Provider returned error",
+    503: "No instances available",
+    504: "Gateway Timeout",
+    524: "A Timeout Occurred",
+    529: "Provider overloaded",
+}
 _DEFAULT_STREAM_ERROR: dict[str, Any] = {
     "code": 502,
     "message": "Provider disconnected",
@@ -819,7 +845,9 @@ class Ledger:
     A streamed completion is counted when its final usage chunk is sent; a stream the client
     abandoned before that point is not counted. A stream that :meth:`Emulator.script_stream` ends
     with a mid-stream error or a cut connection is counted when the break happens, with only the
-    completion tokens delivered before it. Scripted answers are never counted.
+    completion tokens delivered before it. Scripted answers are never counted, and neither is a
+    request that a fault (``Emulator.script(fault=...)``, :meth:`Emulator.inject_failures`) kept
+    from receiving a complete answer.
     """
 
     def __init__(self) -> None:
@@ -931,6 +959,19 @@ class _Script:
     path: str | None
     remaining: int
     delay: float
+    fault: Fault | None = None
+    trickle_delay: float = 0.01
+    #: whether the fault applies to ``body`` (else to the emulator's normal answer)
+    scripted_body: bool = True
+
+
+@dataclass
+class _Injection:
+    rate: float
+    options: list[int | Fault]
+    rng: random.Random
+    path: str | None
+    trickle_delay: float
 
 
 class _ApiError(Exception):
@@ -1107,6 +1148,7 @@ def _normalize_path(path: str) -> str:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 512  # the listen() backlog: hundreds of clients may connect at once
     emulator: Emulator
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -1125,6 +1167,9 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = f"openrouter-kit-emulator/{__version__}"
     sys_version = ""
     timeout = 300.0
+    #: while a faulted answer is being produced: the billing it would do, run only once the
+    #: answer has been delivered whole (``None``: bill at once)
+    _pending: list[Callable[[], None]] | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -1229,6 +1274,81 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_api_error(self, err: _ApiError) -> None:
         self._send_json(err.status, _error_body(err.status, err.message, err.metadata), err.headers)
 
+    def _serve(self, plan: _Plan, body: dict[str, Any], headers: dict[str, str], **kw: Any) -> None:
+        """Record a served generation now, or once a faulted answer is delivered whole."""
+        call = functools.partial(self._emu._served, plan, body, headers, **kw)
+        if self._pending is None:
+            call()
+        else:
+            self._pending.append(call)
+
+    # -- faults -------------------------------------------------------------------------------
+
+    def _abort(self) -> None:
+        """Drop the connection abruptly: RST when the platform allows it, else FIN."""
+        self.close_connection = True
+        conn = self.connection
+        try:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        # the buffered reader holds a reference to the socket: close it first, so that closing
+        # the socket really closes the descriptor (and sends the RST) now
+        with contextlib.suppress(OSError):
+            self.rfile.close()
+        conn.close()
+
+    def _faulted(
+        self,
+        kind: Fault,
+        trickle_delay: float,
+        produce: Callable[[], None],
+        malformed: tuple[int, str | None, Mapping[str, str]],
+    ) -> None:
+        """Answer with ``kind`` applied to what ``produce`` writes (captured, then faulted).
+
+        ``malformed`` is the status, content type and headers of a ``malformed_json`` answer.
+        Billing done while producing is kept back and only happens when a ``trickle`` answer
+        has been written whole; the other faults never deliver a complete answer.
+        """
+        if kind == "reset_before_headers":
+            self._abort()
+            return
+        if kind == "malformed_json":
+            status, content_type, extra = malformed
+            self._send(status, _BROKEN_JSON, content_type or "application/json", extra)
+            return
+        real, capture = self.wfile, io.BytesIO()
+        pending: list[Callable[[], None]] = []
+        self.wfile, self._pending = capture, pending
+        try:
+            produce()
+            data = capture.getvalue()
+        finally:
+            self.wfile = real
+            self._pending = None
+        if kind == "trickle":
+            for start in range(0, len(data), _TRICKLE_BYTES):
+                if start and trickle_delay > 0:
+                    self._emu._stopping.wait(trickle_delay)  # stop() need not wait for it
+                real.write(data[start : start + _TRICKLE_BYTES])
+                real.flush()
+            for call in pending:
+                call()
+            return
+        end = data.find(b"\r\n\r\n")
+        head_length = len(data) if end < 0 else end + 4
+        cut = head_length + (len(data) - head_length) // 2
+        self.close_connection = True
+        real.write(data[:cut])
+        real.flush()
+        if kind == "truncate":
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_WR)  # a clean FIN, mid-body
+        else:
+            self._abort()
+
     def _read_body(self) -> bytes:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             parts: list[bytes] = []
@@ -1272,14 +1392,32 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         emu._record(self.command, rel, query, headers, body, token)
 
+        def route() -> None:
+            self._route(rel, in_api, query, headers, raw, body, token, started)
+
         try:
             script = emu._take_script(rel)
             if script is not None:
                 if script.delay > 0:
                     time.sleep(script.delay)
-                self._send(script.status, script.body, script.content_type, script.headers)
+                if script.fault is None:
+                    self._send(script.status, script.body, script.content_type, script.headers)
+                    return
+                scripted = functools.partial(
+                    self._send, script.status, script.body, script.content_type, script.headers
+                )
+                produce = scripted if script.scripted_body else route
+                malformed = (script.status, script.content_type, script.headers)
+                self._faulted(script.fault, script.trickle_delay, produce, malformed)
                 return
-            self._route(rel, in_api, query, headers, raw, body, token, started)
+            injected, trickle_delay = emu._roll_failure(rel)
+            if injected is None:
+                route()
+            elif isinstance(injected, int):
+                message = _FAILURE_MESSAGES.get(injected) or self._phrase(injected)
+                self._send_json(injected, _error_body(injected, message))
+            else:
+                self._faulted(injected, trickle_delay, route, (200, None, {}))
         except _WRITE_ERRORS:
             emu._count_disconnect()
             self.close_connection = True
@@ -1369,7 +1507,7 @@ class _Handler(BaseHTTPRequestHandler):
             "usage": plan.usage(),
         }
         elapsed = time.monotonic() - started
-        emu._served(plan, body, headers, streamed=False, cancelled=False, elapsed=elapsed)
+        self._serve(plan, body, headers, streamed=False, cancelled=False, elapsed=elapsed)
         self._send_json(200, response, {"X-Generation-Id": plan.gen_id})
 
     def _stream(
@@ -1454,7 +1592,7 @@ class _Handler(BaseHTTPRequestHandler):
                 finish_reason=finish,
             )
             elapsed = time.monotonic() - started
-            emu._served(
+            self._serve(
                 partial,
                 body,
                 headers,
@@ -1503,7 +1641,7 @@ class _Handler(BaseHTTPRequestHandler):
             final_delta: dict[str, Any] = {} if plan.tool_calls else {"content": ""}
             data(event(choice(final_delta, plan.finish_reason)))
             elapsed = time.monotonic() - started
-            emu._served(plan, body, headers, streamed=True, cancelled=False, elapsed=elapsed)
+            self._serve(plan, body, headers, streamed=True, cancelled=False, elapsed=elapsed)
             billed = True
             usage_choices: list[dict[str, Any]] = []
             if opts is not None and opts.usage_style == "empty_delta":
@@ -1517,7 +1655,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             if not billed:
                 elapsed = time.monotonic() - started
-                emu._served(plan, body, headers, streamed=True, cancelled=True, elapsed=elapsed)
+                self._serve(plan, body, headers, streamed=True, cancelled=True, elapsed=elapsed)
 
 
 def _bearer_token(value: str | None) -> str | None:
@@ -1550,6 +1688,10 @@ class Emulator:
     Every request needs an ``Authorization: Bearer <token>`` header; any non-empty token is
     accepted (:attr:`api_key` is a convenient one). Use it as a context manager, or call
     :meth:`start` and :meth:`stop`.
+
+    The server runs one daemon thread per connection and accepts hundreds of concurrent
+    (keep-alive) connections; :attr:`open_connections` and :attr:`connections_total` count them,
+    :meth:`inject_failures` makes a reproducible share of the requests fail.
     """
 
     def __init__(
@@ -1580,7 +1722,11 @@ class Emulator:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._conns: set[socket.socket] = set()
+        self._connections_total = 0
         self._idle = threading.Condition(self._lock)
+        self._injection: _Injection | None = None
+        self._injected = 0
+        self._stopping = threading.Event()
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -1598,6 +1744,9 @@ class Emulator:
         server_class = _Server6 if ":" in self._host else _Server
         server = server_class((self._host, self._port), _Handler)
         server.emulator = self
+        self._stopping.clear()
+        with self._lock:
+            self._connections_total = 0
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever,
@@ -1616,6 +1765,7 @@ class Emulator:
         server, thread = self._server, self._thread
         if server is None:
             return
+        self._stopping.set()
         server.shutdown()
         server.server_close()
         with self._lock:
@@ -1696,14 +1846,44 @@ class Emulator:
         """A deep copy of the emulator's model table (what ``GET /models`` serves)."""
         return copy.deepcopy(self._models)
 
+    @property
+    def open_connections(self) -> int:
+        """How many client TCP connections are open on the server side right now.
+
+        A connection counts from the moment the server accepts it until it ends, idle keep-alive
+        connections included: it stops counting when the client closes it (or the emulator
+        drops it, e.g. for a fault). Thread-safe.
+        """
+        with self._lock:
+            return len(self._conns)
+
+    @property
+    def connections_total(self) -> int:
+        """How many TCP connections the server accepted since :meth:`start` or :meth:`reset`."""
+        with self._lock:
+            return self._connections_total
+
+    @property
+    def injected_failures(self) -> int:
+        """How many failures :meth:`inject_failures` injected since start or :meth:`reset`."""
+        with self._lock:
+            return self._injected
+
     def reset(self) -> None:
-        """Forget scripts, recorded requests, generations, the disconnect count and the ledger."""
+        """Forget scripts, recorded requests, generations, counters, failure injection, ledger.
+
+        The counters are :attr:`disconnects`, :attr:`injected_failures` and
+        :attr:`connections_total`; connections still open stay in :attr:`open_connections`.
+        """
         with self._lock:
             self._scripts.clear()
             self._stream_scripts.clear()
             self._requests.clear()
             self._generations.clear()
             self._disconnects = 0
+            self._injection = None
+            self._injected = 0
+            self._connections_total = 0
         self._ledger.reset()
 
     # -- scripting ----------------------------------------------------------------------------
@@ -1717,11 +1897,42 @@ class Emulator:
         path: str | None = None,
         times: int = 1,
         delay: float = 0.0,
+        fault: Fault | None = None,
+        trickle_delay: float = 0.01,
     ) -> None:
-        """Queue a canned answer for the next ``times`` matching requests.
+        """Queue a canned answer, or a transport fault, for the next ``times`` matching requests.
 
-        Scripted answers take precedence over everything else (auth, routing, validation) and
-        are consumed first-in, first-out among those matching a request's path.
+        Scripted answers take precedence over everything else (auth, routing, validation and
+        :meth:`inject_failures`) and are consumed first-in, first-out among those matching a
+        request's path, faulted or not.
+
+        With ``fault``, the request is read in full and then answered badly. Without ``body``,
+        the fault applies to the answer the emulator would normally give (a completion, streamed
+        or not, the model list, an auth error, ...); with ``body``, to the scripted answer:
+
+        - ``"reset_before_headers"``: close the connection abruptly (TCP RST where the platform
+          allows it) without sending a byte; the client sees a connection error (an
+          ``httpx.TransportError`` such as ``ReadError`` or ``RemoteProtocolError``).
+        - ``"reset_mid_body"``: send the status line, the headers (with the ``Content-Length`` of
+          the whole body, or ``Transfer-Encoding: chunked`` for a stream) and about half of the
+          body, then reset the connection (``ReadError`` or ``RemoteProtocolError``).
+        - ``"truncate"``: the same, but close the connection cleanly (FIN) after half the body;
+          the client sees an incomplete body (``httpx.RemoteProtocolError``).
+        - ``"malformed_json"``: a complete answer with status ``status`` (200 by default),
+          ``Content-Type: application/json`` (unless ``headers`` sets another) and the body
+          ``{"id": "gen-broken", "choices": [``, which is not valid JSON. The request is not
+          routed, so ``body`` must be ``None``.
+        - ``"trickle"``: the whole answer, sent 16 bytes at a time with ``trickle_delay``
+          seconds between writes (the status line and headers included); a client whose read
+          timeout is shorter than ``trickle_delay`` times out (``httpx.ReadTimeout``).
+
+        A faulted request that never delivered a complete answer is not billed: it is not in
+        the :attr:`ledger` and no ``GET /generation`` record is kept for it (that is every fault
+        but a ``"trickle"`` of the normal answer that was written to the end). It is still in
+        :attr:`requests`. ``delay`` is waited before the fault, as for any scripted answer. A
+        streamed completion faulted without a body is produced as usual first, so it uses up a
+        :meth:`script_stream` entry; a ``"malformed_json"`` or ``"reset_before_headers"`` one
+        does not.
 
         Args:
             status: HTTP status to send.
@@ -1736,14 +1947,31 @@ class Emulator:
                 any path.
             times: How many requests this answer serves.
             delay: Seconds to wait before sending it (to trigger client timeouts).
+            fault: The transport fault to inject (see above); ``None`` answers normally.
+            trickle_delay: Seconds between two writes of a ``"trickle"`` answer.
 
         Raises:
-            ValueError: If ``times`` is less than 1 or ``status`` is not a valid HTTP status.
+            ValueError: If ``times`` is less than 1, ``status`` is not a valid HTTP status,
+                ``fault`` is unknown, ``trickle_delay`` is negative, ``body`` is
+                given with ``"malformed_json"``, or ``status`` or ``headers`` are given with
+                another fault but no ``body`` (the normal answer brings its own).
         """
         if times < 1:
             raise ValueError("times must be at least 1")
         if not 100 <= status <= 999:
             raise ValueError(f"invalid HTTP status {status}")
+        if trickle_delay < 0:
+            raise ValueError("trickle_delay must not be negative")
+        if fault is not None:
+            if fault not in _FAULTS:
+                raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(_FAULTS)}")
+            if fault == "malformed_json" and body is not None:
+                raise ValueError("malformed_json sends its own body; leave body out")
+            if fault != "malformed_json" and body is None and (status != 200 or headers):
+                raise ValueError(
+                    f"{fault} without a body faults the normal answer: status and headers "
+                    "cannot be set (give a body to fault a scripted answer)"
+                )
         content_type: str | None
         if body is None:
             data, content_type = b"", None
@@ -1765,9 +1993,77 @@ class Emulator:
             path=None if path is None else _normalize_path(path),
             remaining=times,
             delay=delay,
+            fault=fault,
+            trickle_delay=float(trickle_delay),
+            scripted_body=body is not None,
         )
         with self._lock:
             self._scripts.append(entry)
+
+    def inject_failures(
+        self,
+        rate: float,
+        *,
+        statuses: Sequence[int] = (500, 502, 503),
+        faults: Sequence[Fault] = (),
+        seed: int = 0,
+        path: str | None = "/chat/completions",
+        trickle_delay: float = 0.01,
+    ) -> None:
+        """Make a random share of the matching requests fail, from now until :meth:`reset`.
+
+        For every request to ``path`` that no :meth:`script` entry answers, the emulator draws
+        from a ``random.Random(seed)`` (under a lock, two draws per request, in arrival order):
+        with probability ``rate`` the request fails, with one of ``statuses`` or ``faults``
+        picked uniformly from the same generator. The outcome of the n-th matching request
+        therefore depends only on ``seed`` and n, so a run is reproducible, even with
+        concurrent clients (which of them gets the n-th slot is up to the scheduler).
+
+        A status failure is answered before routing (no auth or validation) with the
+        documented error body ``{"error": {"code": status, "message": ...}}``; a fault is
+        applied as by ``script(fault=...)`` without a body. Failed requests are not billed (a
+        ``"trickle"`` that delivered the whole answer is not a failure for the ledger).
+        :attr:`injected_failures` counts the failures injected. Calling it again replaces
+        the previous setting (and restarts the generator); ``inject_failures(0)`` turns it off.
+
+        Args:
+            rate: The probability, from 0 to 1, that a matching request fails.
+            statuses: HTTP error statuses (400–599) to fail with.
+            faults: Transport faults to fail with (see :meth:`script`).
+            seed: The seed of the random generator.
+            path: Only requests to this path (relative to the base URL, as for :meth:`script`)
+                can fail; ``None`` means every path.
+            trickle_delay: Seconds between two writes of an injected ``"trickle"``.
+
+        Raises:
+            ValueError: If ``rate`` is outside [0, 1], a status is not 400–599, a fault is
+                unknown, ``trickle_delay`` is negative, or ``rate`` is positive with neither
+                statuses nor faults to pick from.
+        """
+        if not 0 <= rate <= 1:
+            raise ValueError("rate must be between 0 and 1")
+        for status in statuses:
+            if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+                raise ValueError(f"failure statuses must be 400-599, got {status!r}")
+        for fault in faults:
+            if fault not in _FAULTS:
+                raise ValueError(f"unknown fault {fault!r}; expected one of {sorted(_FAULTS)}")
+        if trickle_delay < 0:
+            raise ValueError("trickle_delay must not be negative")
+        options: list[int | Fault] = [*statuses, *faults]
+        if rate > 0 and not options:
+            raise ValueError("give at least one status or fault to fail with")
+        injection = None
+        if rate > 0:
+            injection = _Injection(
+                rate=float(rate),
+                options=options,
+                rng=random.Random(seed),  # noqa: S311  (reproducible test data, not secrets)
+                path=None if path is None else _normalize_path(path),
+                trickle_delay=float(trickle_delay),
+            )
+        with self._lock:
+            self._injection = injection
 
     def error(
         self,
@@ -1915,6 +2211,7 @@ class Emulator:
         with self._idle:
             if add:
                 self._conns.add(conn)
+                self._connections_total += 1
             else:
                 self._conns.discard(conn)
                 self._idle.notify_all()
@@ -1962,6 +2259,19 @@ class Emulator:
             if entry.remaining <= 0:
                 del self._stream_scripts[0]
             return entry
+
+    def _roll_failure(self, path: str) -> tuple[int | Fault | None, float]:
+        """Draw whether this request fails (and how), with the injected trickle delay."""
+        with self._lock:
+            injection = self._injection
+            if injection is None or injection.path not in (None, path):
+                return None, 0.0
+            roll = injection.rng.random()
+            pick = injection.options[injection.rng.randrange(len(injection.options))]
+            if roll >= injection.rate:
+                return None, 0.0
+            self._injected += 1
+            return pick, injection.trickle_delay
 
     def _count_disconnect(self) -> None:
         with self._lock:

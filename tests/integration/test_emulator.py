@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
-from openrouter_kit.testing import DEFAULT_MODEL, Emulator, default_models
+from openrouter_kit.testing import DEFAULT_MODEL, Emulator, Fault, default_models
 
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
@@ -1081,3 +1084,305 @@ def test_reasoning_with_tool_calls_agree(client: httpx.Client) -> None:
     assert plain["reasoning"] == "Let me think about: Tell me a story, please.."
     assert len(plain["tool_calls"]) == 2
     assert plain["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0
+
+
+# -- transport faults -----------------------------------------------------------------------------
+
+QUESTION = {"messages": [{"role": "user", "content": "What is 2 + 2?"}]}
+TARGETS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "completion": ("POST", "/chat/completions", QUESTION),
+    "stream": ("POST", "/chat/completions", {**QUESTION, "stream": True}),
+    "models": ("GET", "/models", None),
+}
+RESET_ERRORS = (httpx.ReadError, httpx.RemoteProtocolError, httpx.ConnectError)
+RESET_NAMES = tuple(error.__name__ for error in RESET_ERRORS)
+
+
+@pytest.fixture
+def fresh() -> Iterator[Emulator]:
+    """An emulator of the test's own: faults leave no server thread behind in the shared one."""
+    with Emulator() as emu:
+        yield emu
+
+
+def open_client(emu: Emulator, *, read: float = 5.0, **kwargs: Any) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {emu.api_key}"}
+    timeout = httpx.Timeout(5.0, read=read)
+    return httpx.Client(base_url=emu.base_url, headers=headers, timeout=timeout, **kwargs)
+
+
+def send(client: httpx.Client, target: str) -> httpx.Response:
+    method, path, body = TARGETS[target]
+    return client.request(method, path, json=body)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def assert_still_serving(emu: Emulator, billed: int) -> None:
+    """A normal completion works after the fault, and only it is billed."""
+    with open_client(emu) as c:
+        assert send(c, "completion").status_code == 200
+    assert emu.ledger.requests == billed + 1
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+@pytest.mark.parametrize("fault", ["reset_before_headers", "reset_mid_body", "truncate"])
+def test_connection_faults_raise(fresh: Emulator, fault: Fault, target: str) -> None:
+    fresh.script(fault=fault, path=TARGETS[target][1])
+    expected = httpx.RemoteProtocolError if fault == "truncate" else RESET_ERRORS
+    with open_client(fresh) as c, pytest.raises(expected):
+        send(c, target)
+    assert len(fresh.requests) == 1  # received and recorded, fully read
+    assert fresh.ledger.requests == 0  # never delivered, never billed
+    assert fresh.disconnects == 0  # the emulator cut it, not the client
+    assert_still_serving(fresh, billed=0)
+
+
+@pytest.mark.parametrize("target", ["completion", "models"])
+def test_truncate_announces_the_full_length(fresh: Emulator, target: str) -> None:
+    method, path, body = TARGETS[target]
+    with open_client(fresh) as c:
+        normal = len(send(c, target).content)
+        fresh.script(fault="truncate", path=path)
+        with c.stream(method, path, json=body) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"] == "application/json"
+            length = int(response.headers["content-length"])
+            assert abs(length - normal) < 40  # a fresh id and timestamp: same size, give or take
+            with pytest.raises(httpx.RemoteProtocolError, match="complete message body"):
+                response.read()
+    assert fresh.ledger.requests == (1 if target == "completion" else 0)
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_malformed_json_is_a_200_that_does_not_parse(fresh: Emulator, target: str) -> None:
+    fresh.script(fault="malformed_json", path=TARGETS[target][1])
+    with open_client(fresh) as c:
+        response = send(c, target)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(response.content)
+        fresh.script(status=502, fault="malformed_json")  # any status, same broken body
+        assert send(c, target).status_code == 502
+    assert fresh.ledger.requests == 0
+    assert_still_serving(fresh, billed=0)
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_trickle_slower_than_the_read_timeout_times_out(fresh: Emulator, target: str) -> None:
+    fresh.script(fault="trickle", trickle_delay=0.25, path=TARGETS[target][1])
+    started = time.monotonic()
+    with open_client(fresh, read=0.05) as c, pytest.raises(httpx.ReadTimeout):
+        send(c, target)
+    assert time.monotonic() - started < 0.24  # the first pause was enough
+    assert fresh.ledger.requests == 0
+    started = time.monotonic()
+    fresh.stop()  # does not wait for the trickle's next pause
+    assert time.monotonic() - started < 0.2
+
+
+def test_trickle_faster_than_the_read_timeout_delivers_slowly(fresh: Emulator) -> None:
+    with open_client(fresh, read=0.5) as c:
+        fresh.script(fault="trickle", trickle_delay=0.001, path="/chat/completions")
+        fresh.script(fault="trickle", trickle_delay=0.0002, path="/chat/completions")
+        started = time.monotonic()
+        response = send(c, "completion")
+        elapsed = time.monotonic() - started
+        assert response.status_code == 200
+        answer = response.json()
+        assert answer["choices"][0]["message"]["content"].startswith("Hello from")
+        assert elapsed >= 0.001 * (len(response.content) // 16)  # at least one pause per piece
+        _, events = stream_events(c, **QUESTION)  # the stream trickles too, and completes
+        assert data_chunks(events)[-1]["usage"]["completion_tokens"] > 0
+        scripted_body = {"hello": "slowly"}
+        fresh.script(fault="trickle", trickle_delay=0.001, body=scripted_body, status=201)
+        scripted = send(c, "models")
+        assert (scripted.status_code, scripted.json()) == (201, scripted_body)
+    # the trickled completions were delivered whole: billed; the scripted body never is
+    assert fresh.ledger.requests == 2
+    generation = answer["id"]
+    with open_client(fresh) as c:
+        assert c.get("/generation", params={"id": generation}).status_code == 200
+
+
+def test_faulted_answers_are_not_billed_or_kept(fresh: Emulator) -> None:
+    with open_client(fresh) as c:
+        fresh.script(fault="truncate", path="/chat/completions")
+        with c.stream("POST", "/chat/completions", json=QUESTION) as response:
+            generation = response.headers["x-generation-id"]
+            with pytest.raises(httpx.RemoteProtocolError):
+                response.read()
+        assert c.get("/generation", params={"id": generation}).status_code == 404
+        assert c.get("/credits").json()["data"]["total_usage"] == 0
+    assert fresh.ledger.snapshot().requests == 0
+    assert [r.path for r in fresh.requests] == ["/chat/completions", "/generation", "/credits"]
+
+
+def test_scripted_faults_are_fifo_with_times_and_paths(fresh: Emulator) -> None:
+    fresh.script(fault="reset_before_headers", path="/chat/completions", times=2)
+    fresh.script(status=503, body={"error": {"code": 503, "message": "x"}}, fault="truncate")
+    with open_client(fresh) as c:
+        with pytest.raises(httpx.RemoteProtocolError):  # only the second entry matches /models
+            c.get("/models")
+        assert c.get("/models").status_code == 200
+        for _ in range(2):
+            with pytest.raises(RESET_ERRORS):
+                send(c, "completion")
+        assert send(c, "completion").status_code == 200
+    assert fresh.ledger.requests == 1
+
+
+def test_fault_arguments_are_checked(emu: Emulator) -> None:
+    with pytest.raises(ValueError, match="unknown fault"):
+        emu.script(fault=cast(Fault, "explode"))
+    with pytest.raises(ValueError, match="malformed_json"):
+        emu.script(fault="malformed_json", body="{")
+    with pytest.raises(ValueError, match="normal answer"):
+        emu.script(fault="truncate", status=500)
+    with pytest.raises(ValueError, match="normal answer"):
+        emu.script(fault="trickle", headers={"X-A": "b"})
+    with pytest.raises(ValueError, match="negative"):
+        emu.script(fault="trickle", trickle_delay=-1)
+    with pytest.raises(ValueError, match="rate"):
+        emu.inject_failures(1.5)
+    with pytest.raises(ValueError, match="400-599"):
+        emu.inject_failures(0.5, statuses=(200,))
+    with pytest.raises(ValueError, match="unknown fault"):
+        emu.inject_failures(0.5, faults=[cast(Fault, "explode")])
+    with pytest.raises(ValueError, match="at least one"):
+        emu.inject_failures(0.5, statuses=())
+    emu.inject_failures(0, statuses=())  # off: nothing to pick from is fine
+
+
+# -- load testing ----------------------------------------------------------------------------------
+
+
+def outcomes(emu: Emulator, count: int) -> list[str]:
+    """What ``count`` sequential completions on one keep-alive client got, in order."""
+    seen: list[str] = []
+    with open_client(emu) as c:
+        for _ in range(count):
+            try:
+                response = send(c, "completion")
+            except httpx.TransportError as exc:
+                seen.append(type(exc).__name__)
+                continue
+            try:
+                response.json()
+            except json.JSONDecodeError:
+                seen.append("malformed")
+            else:
+                seen.append(str(response.status_code))
+    return seen
+
+
+def test_inject_failures_is_reproducible(fresh: Emulator) -> None:
+    faults: list[Fault] = ["reset_before_headers", "truncate", "malformed_json"]
+    fresh.inject_failures(0.5, statuses=(500, 503), faults=faults, seed=1)
+    first = outcomes(fresh, 40)
+    failed = sum(o != "200" for o in first)
+    assert fresh.injected_failures == failed
+    assert 10 <= failed <= 30
+    assert fresh.ledger.requests == 40 - failed  # failed requests are not billed
+    kinds = {o for o in first if o != "200"}
+    assert kinds <= {"500", "503", "malformed", "RemoteProtocolError", *RESET_NAMES}
+    assert {"500", "503", "malformed", "RemoteProtocolError"} <= kinds
+    assert kinds & set(RESET_NAMES)
+
+    with open_client(fresh) as c:  # other paths are left alone
+        assert all(c.get("/models").status_code == 200 for _ in range(5))
+    assert fresh.injected_failures == failed
+
+    fresh.reset()
+    assert fresh.injected_failures == 0
+    assert outcomes(fresh, 5) == ["200"] * 5  # reset() turned it off
+    fresh.inject_failures(0.5, statuses=(500, 503), faults=faults, seed=1)
+    assert outcomes(fresh, 40) == first  # same seed, same sequence
+    fresh.inject_failures(0.5, statuses=(500, 503), faults=faults, seed=2)
+    assert outcomes(fresh, 40) != first
+    fresh.inject_failures(0)
+    assert outcomes(fresh, 5) == ["200"] * 5
+
+
+def test_injected_statuses_carry_the_error_body(fresh: Emulator) -> None:
+    fresh.inject_failures(1, statuses=(429,), path=None)
+    with open_client(fresh) as c:
+        response = c.get("/credits")
+    assert response.status_code == 429
+    assert response.json() == {"error": {"code": 429, "message": "Rate limit exceeded"}}
+    assert fresh.injected_failures == 1
+
+
+def test_open_connections_follow_the_clients(fresh: Emulator) -> None:
+    assert (fresh.open_connections, fresh.connections_total) == (0, 0)
+    clients = [open_client(fresh) for _ in range(3)]
+    try:
+        for c in clients:
+            assert c.get("/credits").status_code == 200
+        # idle keep-alive connections still count
+        assert wait_until(lambda: fresh.open_connections == 3)
+        assert fresh.connections_total == 3
+        clients[0].close()
+        assert wait_until(lambda: fresh.open_connections == 2)
+    finally:
+        for c in clients:
+            c.close()
+    assert wait_until(lambda: fresh.open_connections == 0)
+    assert fresh.connections_total == 3
+    fresh.script(fault="reset_before_headers")  # a connection the emulator drops ends too
+    with open_client(fresh) as c, pytest.raises(RESET_ERRORS):
+        c.get("/models")
+    assert wait_until(lambda: fresh.open_connections == 0)
+    assert fresh.connections_total == 4
+    fresh.reset()
+    assert fresh.connections_total == 0
+
+
+def test_250_idle_connections_are_accepted_and_counted(fresh: Emulator) -> None:
+    url = httpx.URL(fresh.base_url)
+    address = (url.host, url.port or 80)
+    sockets: list[socket.socket] = []
+    try:
+        for _ in range(250):
+            sockets.append(socket.create_connection(address, timeout=5))
+        assert wait_until(lambda: fresh.open_connections == 250)
+    finally:
+        for sock in sockets:
+            sock.close()
+    assert wait_until(lambda: fresh.open_connections == 0)
+    assert fresh.connections_total == 250
+
+
+def test_200_concurrent_keepalive_requests() -> None:
+    # ten clients of 20 connections each: httpx's pool bookkeeping grows with the square of its
+    # size, so one client of 200 connections would mostly measure that
+    with Emulator(latency=0.1) as emu, ExitStack() as stack:
+        clients = [stack.enter_context(open_client(emu)) for _ in range(10)]
+        barrier = threading.Barrier(200)
+
+        def one(n: int) -> int:
+            barrier.wait(timeout=5)
+            body = {"messages": [{"role": "user", "content": f"request {n}"}]}
+            response = clients[n % 10].post("/chat/completions", json=body)
+            return int(response.json()["usage"]["prompt_tokens"])
+
+        with ThreadPoolExecutor(max_workers=200) as pool:
+            prompts = list(pool.map(one, range(200)))
+            assert emu.ledger.requests == 200
+            assert emu.ledger.prompt_tokens == sum(prompts)
+            opened = emu.connections_total
+            assert 100 <= opened <= 200  # concurrent (the barrier and latency see to it)
+            assert emu.open_connections == opened  # kept alive, idle, still counted
+            again = list(pool.map(one, range(200)))
+        assert again == prompts
+        assert emu.connections_total == opened  # all reused, none opened
+        stack.close()
+        assert wait_until(lambda: emu.open_connections == 0)
