@@ -14,7 +14,7 @@ from openrouter_kit._base import BaseClient
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import http_timeout, map_transport_error, stream_broken
+from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -66,7 +66,9 @@ class AsyncClient(BaseClient):
     def _client(self) -> httpx.AsyncClient:
         # No await between the check and the assignment, so concurrent tasks build one pool.
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=http_timeout(self._config.timeout))
+            self._http = httpx.AsyncClient(
+                timeout=http_timeout(self._config.timeout), limits=LIMITS
+            )
         return self._http
 
     async def _send(self, call: _Call) -> tuple[Any, int]:

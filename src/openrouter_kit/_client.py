@@ -14,7 +14,7 @@ from openrouter_kit._base import BaseClient
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import http_timeout, map_transport_error, stream_broken
+from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -88,7 +88,9 @@ class Client(BaseClient):
                 if self._closed:
                     raise RuntimeError("this Client is closed")
                 if self._http is None:
-                    self._http = httpx.Client(timeout=http_timeout(self._config.timeout))
+                    self._http = httpx.Client(
+                        timeout=http_timeout(self._config.timeout), limits=LIMITS
+                    )
                 http = self._http
         return http
 
