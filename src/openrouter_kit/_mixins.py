@@ -112,8 +112,17 @@ class StreamChunkMixin(WireModel):
             except AttributeError:
                 raise AttributeError(name) from None
             from openrouter_kit._core.convert import converters
+            from openrouter_kit._core.wire import redact
+            from openrouter_kit.errors import InvalidResponseError
 
-            full = converters().fast.structure(payload, type(self))
+            try:
+                full = converters().fast.structure(payload, type(self))
+            except Exception as exc:  # any parse failure becomes our typed error
+                raise InvalidResponseError(
+                    f"stream chunk is not the documented shape ({type(exc).__name__}): "
+                    f"{redact(repr(payload)[:200], None)}",
+                    status_code=200,
+                ) from None
             for a in attrs.fields(type(self)):
                 try:
                     object.__getattribute__(self, a.name)

@@ -253,10 +253,24 @@ class StreamAssembler:
 
     @property
     def usage(self) -> TokenUsage | None:
-        """The usage the stream reported (it comes in the last chunk), or None so far."""
+        """The usage the stream reported (it comes in the last chunk), or None so far.
+
+        Raises:
+            InvalidResponseError: the usage object is not the documented shape.
+        """
         if isinstance(self._usage, dict):
-            self._usage = self._structure(self._usage, TokenUsage)
+            self._usage = self._typed(self._usage, TokenUsage, "usage")
         return self._usage  # type: ignore[no-any-return]
+
+    def _typed(self, value: Any, cls: type, what: str) -> Any:
+        try:
+            return self._structure(value, cls)
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+            raise InvalidResponseError(
+                f"the stream's {what} is not the documented shape ({type(exc).__name__}): "
+                f"{redact(repr(value)[:200], self._api_key)}",
+                status_code=200,
+            ) from None
 
     def feed_bytes(self, data: bytes) -> list[StreamChunk]:
         """Return the chunks completed by ``data``.
@@ -284,7 +298,7 @@ class StreamAssembler:
             payload, end = _scan(data, 0)
             if end != len(data):
                 payload = json.loads(data)
-        except (ValueError, StopIteration):
+        except (ValueError, StopIteration, RecursionError):
             line = redact(data[:200], self._api_key)
             raise InvalidResponseError(
                 f"malformed JSON in stream event {self.chunk_count + 1}: {line!r}",
@@ -300,7 +314,7 @@ class StreamAssembler:
             self._raise_stream_error(payload["error"])
         try:
             self._merge(payload)
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
             raise InvalidResponseError(
                 f"stream event {self.chunk_count + 1} is not a chunk ({type(exc).__name__}): "
                 f"{redact(data[:200], self._api_key)!r}",
@@ -350,7 +364,9 @@ class StreamAssembler:
                 parts.logprobs.extend(logprobs["content"])
             error = get("error")
             if error or reason == "error":
-                parts.error = self._structure(error, ErrorInfo) if isinstance(error, dict) else None
+                parts.error = (
+                    self._typed(error, ErrorInfo, "error") if isinstance(error, dict) else None
+                )
                 self._raise_stream_error(error or {})
 
     def _raise_stream_error(self, error: Any) -> None:
@@ -361,15 +377,27 @@ class StreamAssembler:
             message = "the stream reported an error"
         metadata = error.get("metadata")
         code = error.get("code")
+        if isinstance(code, str):
+            code = redact(code, self._api_key)
+        elif not isinstance(code, int) or isinstance(code, bool):
+            code = None
+        request_id = self._top.get("id")
         exc = StreamError(
             redact(message, self._api_key),
             status_code=200,
-            code=code if isinstance(code, int | str) and not isinstance(code, bool) else None,
+            code=code,
             metadata=redact_all(metadata if isinstance(metadata, dict) else {}, self._api_key),
-            request_id=self._top.get("id"),
+            request_id=redact(request_id, self._api_key) if isinstance(request_id, str) else None,
         )
-        exc.response = self.final_response()
+        exc.response = self._partial()
         raise exc
+
+    def _partial(self) -> CompletionResponse | None:
+        """The answer so far for an exception to carry, or None when the chunks cannot form one."""
+        try:
+            return self.final_response()
+        except InvalidResponseError:
+            return None
 
     def finish(self) -> None:
         """Close the stream's books at the end of the body.
@@ -389,11 +417,25 @@ class StreamAssembler:
             f"the stream ended after {self.chunk_count} chunk(s) without a finish reason or "
             "[DONE]: the answer is incomplete"
         )
-        exc.response = self.final_response()
+        exc.response = self._partial()
         raise exc
 
     def final_response(self) -> CompletionResponse:
-        """The accumulated answer: text, reasoning, tool calls, finish reasons, usage and cost."""
+        """The accumulated answer: text, reasoning, tool calls, finish reasons, usage and cost.
+
+        Raises:
+            InvalidResponseError: the chunks do not add up to a response (wrong-typed fields).
+        """
+        try:
+            return self._build()
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise InvalidResponseError(
+                f"the stream's chunks do not form a response ({type(exc).__name__}: "
+                f"{redact(str(exc)[:200], self._api_key)})",
+                status_code=200,
+            ) from None
+
+    def _build(self) -> CompletionResponse:
         top = self._top
         return CompletionResponse(
             id=top.get("id"),

@@ -64,7 +64,7 @@ class SSEDecoder:
 
     def feed(self, data: bytes) -> list[ServerSentEvent]:
         """Return the events completed by ``data`` (possibly none)."""
-        if self._pending_cr:
+        if self._pending_cr and data:
             self._pending_cr = False
             if data[:1] == b"\n":
                 data = data[1:]

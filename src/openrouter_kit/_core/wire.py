@@ -9,6 +9,7 @@ passes ``now`` where an HTTP date must be turned into seconds).
 from __future__ import annotations
 
 import json
+import math
 import platform
 import re
 from collections.abc import Mapping
@@ -132,11 +133,11 @@ def build_request(
     )
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: Mapping[str, Any], name: str) -> Any:
     value = headers.get(name)
     if value is None:
         for key, item in headers.items():
-            if key.lower() == name:
+            if isinstance(key, str) and key.lower() == name:
                 return item
     return value
 
@@ -149,11 +150,12 @@ def redact(text: str, api_key: str | None) -> str:
 
 
 def redact_all(value: Any, api_key: str | None) -> Any:
-    """``redact`` applied to every string inside ``value`` (dicts and lists are copied)."""
+    """``redact`` applied to every string inside ``value``, dict keys included (dicts and lists
+    are copied)."""
     if isinstance(value, str):
         return redact(value, api_key)
     if isinstance(value, dict):
-        return {k: redact_all(v, api_key) for k, v in value.items()}
+        return {redact_all(k, api_key): redact_all(v, api_key) for k, v in value.items()}
     if isinstance(value, list):
         return [redact_all(v, api_key) for v in value]
     return value
@@ -164,38 +166,44 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
     HTTP date), or None when it did not ask or the value is unreadable."""
     millis = _header(headers, "retry-after-ms")
     if millis:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
+        seconds = _seconds(millis, scale=1000.0)
+        if seconds is not None:
+            return seconds
     value = _header(headers, "retry-after")
-    if not value:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if _NUMBER.match(value.strip()):  # seconds (a non-finite number is no answer)
+        return _seconds(value)
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return None if now is None else _seconds(when - now)
+
+
+_NUMBER = re.compile(r"[-+]?(\d|\.\d|inf|nan)", re.I)
+
+
+def _seconds(value: Any, scale: float = 1.0) -> float | None:
+    """A finite wait >= 0 from a header or body value, or None (junk, NaN, infinity, no number)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        seconds = float(value) / scale
+    except (ValueError, OverflowError):
         return None
-    return None if now is None else max(when.timestamp() - now, 0.0)
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
 def _retry_after_from_body(error: Mapping[str, Any], now: float | None) -> float | None:
     availability = error.get("availability")
-    if isinstance(availability, Mapping) and isinstance(
-        availability.get("retry_after"), int | float
-    ):
-        return float(availability["retry_after"])
+    if isinstance(availability, Mapping) and availability.get("retry_after") is not None:
+        return _seconds(availability["retry_after"])
     metadata = error.get("metadata")
     headers = metadata.get("headers") if isinstance(metadata, Mapping) else None
     if isinstance(headers, Mapping) and now is not None:
-        reset = _header(headers, "x-ratelimit-reset")
-        try:
-            return max(float(reset) / 1000.0 - now, 0.0) if reset else None
-        except ValueError:
-            return None
+        reset = _seconds(_header(headers, "x-ratelimit-reset"), scale=1000.0)  # epoch ms
+        return None if reset is None else _seconds(reset - now)
     return None
 
 
@@ -211,12 +219,18 @@ def _clean_text(status: int, body: bytes) -> str:
     return f"{text} (non-JSON body)"
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def _classify(status: int, message: str, error: Mapping[str, Any]) -> type[OpenRouterError]:
-    metadata = error.get("metadata") if isinstance(error.get("metadata"), Mapping) else {}
-    assert isinstance(metadata, Mapping)  # for mypy; the line above guarantees it
-    error_type = metadata.get("error_type") or error.get("error_type")
+    metadata = error.get("metadata")
+    if not isinstance(metadata, Mapping):
+        metadata = {}
+    error_type = _text(metadata.get("error_type")) or _text(error.get("error_type"))
     availability = error.get("availability")
-    availability_code = availability.get("code") if isinstance(availability, Mapping) else None
+    code = availability.get("code") if isinstance(availability, Mapping) else None
+    availability_code = _text(code)
     if status in (400, 413, 422) and (
         error_type in _CONTEXT_TYPES or _CONTEXT_WORDS.search(message)
     ):
@@ -248,7 +262,7 @@ def error_from_response(
     """
     try:
         payload = json.loads(body) if body else None
-    except ValueError:
+    except (ValueError, RecursionError):
         payload = None
     return error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
 
@@ -287,6 +301,8 @@ def error_from_payload(
         if key in error and key not in metadata:
             metadata = {**metadata, key: error[key]}
     cls = _classify(effective, message, error)
+    if isinstance(code, str):
+        code = redact(code, api_key)
     kwargs: dict[str, Any] = {
         "status_code": status,
         "code": code if code is not None else effective,
@@ -331,7 +347,7 @@ def parse_response(
         raise error_from_response(status, headers, body, api_key=api_key, now=now)
     try:
         payload = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         preview = redact(body[:120].decode("utf-8", "replace"), api_key)
         raise InvalidResponseError(
             f"{endpoint.name}: the server answered {status} with a body that is not JSON: "
@@ -344,7 +360,7 @@ def parse_response(
         raise error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
     try:
         return structure(payload, endpoint.response)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
         raise InvalidResponseError(
             f"{endpoint.name}: unexpected response shape: {redact(str(exc)[:200], api_key)}",
             status_code=status,
