@@ -10,7 +10,7 @@ import anyio
 import httpx
 import stamina
 
-from openrouter_kit._base import BaseClient
+from openrouter_kit._base import BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from openrouter_kit._base import _Call
-    from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -207,7 +206,7 @@ async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
         await _shielded_close(response)
 
 
-class AsyncStream:
+class AsyncStream(BaseStream):
     """Same as ``Stream``, as an async iterator and async context manager.
 
     ::
@@ -223,45 +222,10 @@ class AsyncStream:
     task at a time.
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_assembler",
-        "_call",
-        "_client",
-        "_closed",
-        "_pending",
-        "_position",
-        "_raw",
-        "_response",
-        "_started_at",
-        "attempts",
-        "latency",
-        "time_to_first_token",
-    )
-
-    def __init__(self, client: AsyncClient, call: _Call, assembler: StreamAssembler) -> None:
-        self._client = client
-        self._call = call
-        self._assembler = assembler
-        self._response: httpx.Response | None = None
-        self._raw: AsyncGenerator[bytes, None] | None = None
-        self._pending: list[StreamChunk] = []
-        self._position = 0
-        self._closed = False
-        self._started_at = 0.0
-        self.attempts = 0
-        self.latency: float | None = None
-        self.time_to_first_token: float | None = None
-
-    @property
-    def chunk_count(self) -> int:
-        """Same as ``Stream.chunk_count``."""
-        return self._assembler.chunk_count
-
-    @property
-    def comment_count(self) -> int:
-        """Same as ``Stream.comment_count``."""
-        return self._assembler.comment_count
+    __slots__ = ()
+    _client: AsyncClient
+    _response: httpx.Response | None
+    _raw: AsyncGenerator[bytes, None] | None
 
     @property
     async def text_stream(self) -> AsyncIterator[str]:
@@ -272,9 +236,7 @@ class AsyncStream:
                 yield text
 
     async def _open(self) -> None:
-        if self._closed:
-            raise RuntimeError("this stream is closed")
-        self._started_at = time.perf_counter()
+        self._opening()
         response, self.attempts = await self._client._send(self._call)
         self._response = response
         self._raw = _body(response)
@@ -306,10 +268,7 @@ class AsyncStream:
                 await self.aclose()
                 raise
             if chunks:
-                if self.time_to_first_token is None and assembler.started:
-                    self.time_to_first_token = time.perf_counter() - self._started_at
-                self._pending, self._position = chunks, 1
-                return chunks[0]
+                return self._batch(chunks)
             if assembler.done:
                 break
         await self.aclose()
@@ -319,24 +278,16 @@ class AsyncStream:
         """Same as ``Stream.final_response``, but awaitable."""
         async for _ in self:
             pass
-        return self._client._finish_stream(
-            self._assembler, self.latency, self.time_to_first_token, self.attempts
-        )
+        return self._record()
 
     async def aclose(self) -> None:
         """Same as ``Stream.close``, but awaitable; completes even in a cancelled task."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._response is not None:
+        if self._closing() and self._response is not None:
             if self._raw is not None:
                 with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
                     await self._raw.aclose()
             await _shielded_close(self._response)
-            self.latency = time.perf_counter() - self._started_at
-            self._client._finish_stream(
-                self._assembler, self.latency, self.time_to_first_token, self.attempts
-            )
+            self._record()
 
     async def close(self) -> None:
         """Same as ``aclose()``."""
@@ -357,11 +308,8 @@ class AsyncStream:
 
     def __del__(self) -> None:
         # The response is closed by the event loop finalizing ``_body``; record usage now.
-        if not self._closed and self._response is not None:
-            self._closed = True
-            self._client._finish_stream(
-                self._assembler, None, self.time_to_first_token, self.attempts
-            )
+        if self._closing():
+            self._record()
 
 
 class AsyncModelRegistry:

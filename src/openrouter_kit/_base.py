@@ -32,7 +32,7 @@ from openrouter_kit._generated.endpoints import (
     MODEL_ENDPOINTS,
     Endpoint,
 )
-from openrouter_kit._generated.models import CompletionRequest, CompletionResponse
+from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
 from openrouter_kit.errors import (
     ConfigurationError,
     InvalidResponseError,
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-__all__ = ["UNSET", "BaseClient"]
+__all__ = ["UNSET", "BaseClient", "BaseStream"]
 
 T = TypeVar("T")
 logger = logging.getLogger("openrouter_kit")
@@ -447,3 +447,74 @@ class BaseClient:
         self._usage.record(response.usage)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
+
+
+class BaseStream:
+    """What ``Stream`` and ``AsyncStream`` share: state, metrics and bookkeeping, no I/O."""
+
+    __slots__ = (
+        "__weakref__",
+        "_assembler",
+        "_call",
+        "_client",
+        "_closed",
+        "_pending",
+        "_position",
+        "_raw",
+        "_response",
+        "_started_at",
+        "attempts",
+        "latency",
+        "time_to_first_token",
+    )
+
+    def __init__(self, client: BaseClient, call: _Call, assembler: StreamAssembler) -> None:
+        self._client = client
+        self._call = call
+        self._assembler = assembler
+        self._response: Any = None
+        self._raw: Any = None
+        self._pending: list[StreamChunk] = []
+        self._position = 0
+        self._closed = False
+        self._started_at = 0.0
+        self.attempts = 0
+        self.latency: float | None = None
+        self.time_to_first_token: float | None = None
+
+    @property
+    def chunk_count(self) -> int:
+        """How many chunks arrived so far."""
+        return self._assembler.chunk_count
+
+    @property
+    def comment_count(self) -> int:
+        """How many keep-alive comments arrived so far."""
+        return self._assembler.comment_count
+
+    def _opening(self) -> None:
+        if self._closed:
+            raise RuntimeError("this stream is closed")
+        self._started_at = time.perf_counter()
+
+    def _batch(self, chunks: list[StreamChunk]) -> StreamChunk:
+        """Keep a batch of chunks for iteration and return its first (measuring TTFT)."""
+        if self.time_to_first_token is None and self._assembler.started:
+            self.time_to_first_token = time.perf_counter() - self._started_at
+        self._pending, self._position = chunks, 1
+        return chunks[0]
+
+    def _closing(self) -> bool:
+        """Mark the stream closed; True when a response is open and must be closed now."""
+        if self._closed:
+            return False
+        self._closed = True
+        return self._response is not None
+
+    def _record(self) -> CompletionResponse:
+        """The answer so far with the stream's metrics; usage is recorded once per stream."""
+        if self._response is not None and self.latency is None and self._closed:
+            self.latency = time.perf_counter() - self._started_at
+        return self._client._finish_stream(
+            self._assembler, self.latency, self.time_to_first_token, self.attempts
+        )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import stamina
 
-from openrouter_kit._base import BaseClient
+from openrouter_kit._base import BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -274,7 +274,7 @@ class ModelRegistry:
         return self._fresh().select(capability, max_price)
 
 
-class Stream:
+class Stream(BaseStream):
     """A streamed completion: an iterator of ``StreamChunk``s and a context manager.
 
     ::
@@ -296,45 +296,14 @@ class Stream:
         attempts: HTTP attempts it took to open the stream (retries happen only before it opens).
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_assembler",
-        "_call",
-        "_client",
-        "_closed",
-        "_pending",
-        "_position",
-        "_raw",
-        "_response",
-        "_started_at",
-        "attempts",
-        "latency",
-        "time_to_first_token",
-    )
+    __slots__ = ()
+    _client: Client
+    _response: httpx.Response | None
+    _raw: Iterator[bytes]
 
     def __init__(self, client: Client, call: _Call, assembler: StreamAssembler) -> None:
-        self._client = client
-        self._call = call
-        self._assembler = assembler
-        self._response: httpx.Response | None = None
-        self._raw: Iterator[bytes] = iter(())
-        self._pending: list[StreamChunk] = []
-        self._position = 0
-        self._closed = False
-        self._started_at = 0.0
-        self.attempts = 0
-        self.latency: float | None = None
-        self.time_to_first_token: float | None = None
-
-    @property
-    def chunk_count(self) -> int:
-        """How many chunks arrived so far."""
-        return self._assembler.chunk_count
-
-    @property
-    def comment_count(self) -> int:
-        """How many keep-alive comments arrived so far."""
-        return self._assembler.comment_count
+        super().__init__(client, call, assembler)
+        self._raw = iter(())
 
     @property
     def text_stream(self) -> Iterator[str]:
@@ -345,9 +314,7 @@ class Stream:
                 yield text
 
     def _open(self) -> None:
-        if self._closed:
-            raise RuntimeError("this stream is closed")
-        self._started_at = time.perf_counter()
+        self._opening()
         response, self.attempts = self._client._send(self._call)
         self._response = response
         self._raw = response.iter_bytes()
@@ -390,10 +357,7 @@ class Stream:
                 self.close()
                 raise
             if chunks:
-                if self.time_to_first_token is None and assembler.started:
-                    self.time_to_first_token = time.perf_counter() - self._started_at
-                self._pending, self._position = chunks, 1
-                return chunks[0]
+                return self._batch(chunks)
             if assembler.done:
                 break
         self.close()
@@ -406,21 +370,13 @@ class Stream:
         """
         for _ in self:
             pass
-        return self._client._finish_stream(
-            self._assembler, self.latency, self.time_to_first_token, self.attempts
-        )
+        return self._record()
 
     def close(self) -> None:
         """Close the HTTP response (the server stops generating) and record usage. Idempotent."""
-        if self._closed:
-            return
-        self._closed = True
-        if self._response is not None:
+        if self._closing() and self._response is not None:
             self._response.close()
-            self.latency = time.perf_counter() - self._started_at
-            self._client._finish_stream(
-                self._assembler, self.latency, self.time_to_first_token, self.attempts
-            )
+            self._record()
 
     def __enter__(self) -> Self:
         if self._response is None:

@@ -17,18 +17,6 @@ from openrouter_kit.testing import Emulator
 USER = [{"role": "user", "content": "Tell me about sockets"}]
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    emulator.reset()
-    return emulator
-
-
 @pytest.fixture
 def client(emu: Emulator) -> Iterator[Client]:
     with Client(api_key=emu.api_key, base_url=emu.base_url, app_url="https://example.test") as c:

@@ -20,18 +20,6 @@ MODEL = "openai/gpt-4o-mini"
 CHAT = "/chat/completions"
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    emulator.reset()
-    return emulator
-
-
 @pytest.fixture(params=["sync", "async"])
 def run(request: pytest.FixtureRequest, emu: Emulator) -> Callable[..., Any]:
     """Call one client method on a fresh Client or AsyncClient; return (result, attempts)."""

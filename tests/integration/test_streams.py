@@ -30,18 +30,6 @@ def _tool(name: str, argument: str) -> dict[str, Any]:
 TOOLS = [_tool("search", "query"), _tool("lookup", "term")]
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Emulator:
-    emulator.reset()
-    return emulator
-
-
 @pytest.fixture
 def client(emu: Emulator) -> Iterator[Client]:
     with Client(api_key=emu.api_key, base_url=emu.base_url, max_retries=1) as c:
