@@ -158,9 +158,13 @@ class ContentPolicyError(PermissionDeniedError):
 
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        self.reasons: list[str] = list(self.metadata.get("reasons") or [])
-        self.flagged_input: str | None = self.metadata.get("flagged_input")
-        self.provider_name: str | None = self.metadata.get("provider_name")
+        reasons = self.metadata.get("reasons")
+        if isinstance(reasons, str):
+            reasons = [reasons]
+        self.reasons: list[str] = [str(r) for r in reasons] if isinstance(reasons, list) else []
+        flagged, provider = self.metadata.get("flagged_input"), self.metadata.get("provider_name")
+        self.flagged_input: str | None = flagged if isinstance(flagged, str) else None
+        self.provider_name: str | None = provider if isinstance(provider, str) else None
 
 
 class ModelNotFoundError(APIError):

@@ -209,7 +209,7 @@ def _messages_of(exc: cattrs.BaseValidationError) -> list[tuple[str, str]]:
     """(path, message) pairs from a cattrs exception, in the order the fields were checked."""
     found = []
     for line in cattrs.transform_error(exc, path="$", format_exception=_format):
-        text, _, path = line.rpartition(" @ ")
+        text, _, path = redact(line, None).rpartition(" @ ")
         found.append((path or "$", text or line))
     return found
 
