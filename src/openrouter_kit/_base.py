@@ -15,13 +15,14 @@ import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
 
 from openrouter_kit._core import convert, wire
-from openrouter_kit._core.accounting import UsageSnapshot, UsageTotals
+from openrouter_kit._core.accounting import UsageSnapshot, UsageTotals, estimate_cost
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
 from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config, Timeouts
@@ -254,7 +255,8 @@ class BaseClient:
 
     @property
     def usage(self) -> UsageSnapshot:
-        """Session totals of this client: requests, prompt/completion/total tokens and USD cost."""
+        """Session totals of this client: requests, prompt/completion/total tokens and USD cost
+        (what the server reported, plus marked estimates), in all and per model (``by_model``)."""
         return self._usage.snapshot()
 
     # -- preparing -----------------------------------------------------------------------------
@@ -434,9 +436,10 @@ class BaseClient:
         response.latency = latency
         response.time_to_first_token = time_to_first_token
         response.attempts = attempts
+        self._price(response)
         if not assembler.recorded:
             assembler.recorded = True
-            self._usage.record(assembler.usage)
+            self._record(response)
         return response
 
     def _finish_completion(
@@ -444,9 +447,28 @@ class BaseClient:
     ) -> CompletionResponse:
         response.latency = latency
         response.attempts = attempts
-        self._usage.record(response.usage)
+        self._price(response)
+        self._record(response)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
+
+    def _price(self, response: CompletionResponse) -> None:
+        """Estimate the cost from the model's prices when the server reported none and the
+        model list is loaded (it is never fetched just for this)."""
+        usage = response.usage
+        if usage is None or usage.cost is not None or self._models is None or not response.model:
+            return
+        model = self._models._cache.peek(response.model)
+        estimate = estimate_cost(usage, model.pricing) if model is not None else None
+        response.estimated_cost = float(estimate) if estimate is not None else None
+
+    def _record(self, response: CompletionResponse) -> None:
+        estimate = response.estimated_cost
+        self._usage.record(
+            response.usage,
+            response.model,
+            Decimal(repr(estimate)) if estimate is not None else None,
+        )
 
 
 class BaseStream:

@@ -85,9 +85,17 @@ class CompletionResponseMixin(WireModel):
 
     @property
     def cost(self) -> float | None:
-        """The USD cost the server reported in ``usage.cost``, or None when it sent none."""
+        """The USD cost: ``usage.cost`` as the server reported it, else the estimate from the
+        model's prices (``cost_is_estimate`` says which), else None."""
         usage = getattr(self, "usage", None)
-        return None if usage is None else cast("float | None", usage.cost)
+        reported = None if usage is None else usage.cost
+        return cast("float | None", reported if reported is not None else self.estimated_cost)  # type: ignore[attr-defined]
+
+    @property
+    def cost_is_estimate(self) -> bool:
+        """True when ``cost`` was computed from model prices because the server sent none."""
+        usage = getattr(self, "usage", None)
+        return (usage is None or usage.cost is None) and self.estimated_cost is not None  # type: ignore[attr-defined]
 
 
 class StreamChunkMixin(WireModel):

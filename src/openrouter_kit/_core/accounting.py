@@ -1,65 +1,154 @@
-"""Session usage totals: tokens and USD summed over every response a client received.
+"""Money and tokens: prices, the cost of a response, and session totals per model.
 
-Owns: exact, thread-safe accumulation (a lock held for a few lines, never across an await; money
+Owns: price parsing (the wire's decimal strings; ``-1`` means "variable"), the cost of a response
+computed from a model's pricing when the server reported none (an estimate, and marked so), and
+exact, thread-safe session totals (a lock held for a few lines, never across an await; money
 summed as Decimal so totals do not drift). Never knows: HTTP, clocks.
 """
 
 from __future__ import annotations
 
 import threading
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
-from openrouter_kit._generated.models import TokenUsage
+from openrouter_kit._generated.models import ModelPricing, TokenUsage
 
-__all__ = ["UsageSnapshot", "UsageTotals"]
+__all__ = ["UsageSnapshot", "UsageTotals", "estimate_cost", "price"]
+
+_ZERO = Decimal(0)
+
+
+def price(value: Any) -> Decimal | None:
+    """A price from the wire (a decimal string or a number) as Decimal; None when it is missing,
+    unreadable or variable (negative, like the auto router's ``-1``)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        parsed = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return parsed if parsed.is_finite() and parsed >= 0 else None
+
+
+def estimate_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | None:
+    """What ``usage`` costs at ``pricing`` (USD), or None when the prices are unknown or variable.
+
+    Counted: prompt tokens (cached reads and cache writes at their own prices when listed),
+    completion tokens (reasoning tokens at ``internal_reasoning`` when listed), the per-request
+    fee and web-search requests. Not counted: image and audio inputs (the usage does not say how
+    many), discounts and conditional price overrides. Prefer the server's ``usage.cost``.
+    """
+    if pricing is None:
+        return None
+    prompt, completion = price(pricing.prompt), price(pricing.completion)
+    if prompt is None or completion is None:
+        return None
+    inputs, outputs = usage.prompt_tokens_details, usage.completion_tokens_details
+    cached = (inputs.cached_tokens or 0) if inputs else 0
+    written = (inputs.cache_write_tokens or 0) if inputs else 0
+    reasoning = (outputs.reasoning_tokens or 0) if outputs else 0
+    tools = usage.server_tool_use_details
+    searches = (tools.web_search_requests or 0) if tools else 0
+    plain_prompt = max((usage.prompt_tokens or 0) - cached - written, 0)
+    plain_completion = max((usage.completion_tokens or 0) - reasoning, 0)
+    return (
+        plain_prompt * prompt
+        + cached * (price(pricing.input_cache_read) or prompt)
+        + written * (price(pricing.input_cache_write) or prompt)
+        + plain_completion * completion
+        + reasoning * (price(pricing.internal_reasoning) or completion)
+        + (price(pricing.request) or _ZERO)
+        + searches * (price(pricing.web_search) or _ZERO)
+    )
 
 
 @frozen
 class UsageSnapshot:
-    """Totals at one moment: requests, tokens and the USD cost the server reported."""
+    """Totals at one moment: requests, tokens and USD, in all and per model."""
 
     requests: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     total_tokens: int = 0
-    #: USD, summed exactly from each response's ``usage.cost``.
+    #: USD: what the server reported, plus estimates where it reported nothing.
     cost: float = 0.0
+    #: The part of ``cost`` that is estimated from model prices (0.0 when all was reported).
+    estimated_cost: float = 0.0
+    #: The same figures for each model that answered (keys are the response's ``model``).
+    by_model: dict[str, UsageSnapshot] = field(factory=dict)
+
+
+class _Totals:
+    __slots__ = ("completion", "cost", "estimated", "prompt", "requests", "total")
+
+    def __init__(self) -> None:
+        self.requests = self.prompt = self.completion = self.total = 0
+        self.cost = self.estimated = _ZERO
+
+    def add(self, prompt: int, completion: int, total: int, cost: Decimal, estimated: bool) -> None:
+        self.requests += 1
+        self.prompt += prompt
+        self.completion += completion
+        self.total += total
+        self.cost += cost
+        if estimated:
+            self.estimated += cost
+
+    def snapshot(self, by_model: dict[str, UsageSnapshot] | None = None) -> UsageSnapshot:
+        return UsageSnapshot(
+            requests=self.requests,
+            prompt_tokens=self.prompt,
+            completion_tokens=self.completion,
+            total_tokens=self.total,
+            cost=float(self.cost),
+            estimated_cost=float(self.estimated),
+            by_model=by_model or {},
+        )
 
 
 class UsageTotals:
     """Running totals for one client; safe to update from many threads and tasks at once."""
 
-    __slots__ = ("_completion", "_cost", "_lock", "_prompt", "_requests", "_total")
+    __slots__ = ("_all", "_lock", "_models")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._requests = self._prompt = self._completion = self._total = 0
-        self._cost = Decimal(0)
+        self._all = _Totals()
+        self._models: dict[str, _Totals] = {}
 
-    def record(self, usage: TokenUsage | None) -> None:
-        """Add one response's usage (a response without usage still counts as a request)."""
+    def record(
+        self,
+        usage: TokenUsage | None,
+        model: str | None = None,
+        estimated_cost: Decimal | None = None,
+    ) -> None:
+        """Add one response (a response without usage still counts as a request).
+
+        ``estimated_cost`` is used when the usage carries no ``cost``.
+        """
         prompt = completion = total = 0
-        cost = Decimal(0)
+        cost, estimated = _ZERO, False
         if usage is not None:
             prompt, completion = usage.prompt_tokens or 0, usage.completion_tokens or 0
             total = usage.total_tokens or prompt + completion
-            cost = Decimal(repr(usage.cost)) if usage.cost is not None else cost
+            reported = price(usage.cost)
+            if reported is not None:
+                cost = reported
+            elif estimated_cost is not None:
+                cost, estimated = estimated_cost, True
         with self._lock:
-            self._requests += 1
-            self._prompt += prompt
-            self._completion += completion
-            self._total += total
-            self._cost += cost
+            self._all.add(prompt, completion, total, cost, estimated)
+            if model:
+                per_model = self._models.get(model)
+                if per_model is None:
+                    per_model = self._models[model] = _Totals()
+                per_model.add(prompt, completion, total, cost, estimated)
 
     def snapshot(self) -> UsageSnapshot:
         """Return the totals so far."""
         with self._lock:
-            return UsageSnapshot(
-                requests=self._requests,
-                prompt_tokens=self._prompt,
-                completion_tokens=self._completion,
-                total_tokens=self._total,
-                cost=float(self._cost),
-            )
+            by_model = {name: totals.snapshot() for name, totals in self._models.items()}
+            return self._all.snapshot(by_model)

@@ -7,8 +7,9 @@ Owns: freshness, capability derivation, price filters. Never knows: how the list
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from openrouter_kit._core.accounting import price
 from openrouter_kit._generated.models import ModelInfo
 from openrouter_kit.errors import ModelNotFoundError, ValidationError
 
@@ -29,25 +30,16 @@ def _outputs(model: ModelInfo) -> list[str]:
     return (arch.output_modalities if arch else None) or ["text"]
 
 
-def _price(value: str | float | None) -> Decimal | None:
-    try:
-        price = None if value is None else Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return price if price is not None and price.is_finite() else None
-
-
 def prompt_price(model: ModelInfo) -> Decimal | None:
     """USD per prompt token, or None when unknown or variable (the wire's ``-1``)."""
-    price = _price(model.pricing.prompt if model.pricing else None)
-    return None if price is None or price < 0 else price
+    return price(model.pricing.prompt if model.pricing else None)
 
 
 def _is_free(model: ModelInfo) -> bool:
     pricing = model.pricing
     if pricing is None:
         return False
-    return prompt_price(model) == 0 and _price(pricing.completion) == 0
+    return prompt_price(model) == 0 and price(pricing.completion) == 0
 
 
 #: How each capability is derived from the documented ``/models`` fields.
@@ -111,13 +103,17 @@ class RegistryCache:
         """Make the next query fetch again."""
         self._expires = None
 
+    def peek(self, model_id: str) -> ModelInfo | None:
+        """The stored model with this id (or its base id), fresh or not; None when unknown."""
+        return self._by_id.get(model_id) or self._by_id.get(model_id.rpartition(":")[0])
+
     def get(self, model_id: str) -> ModelInfo:
         """The model with this id (a routing variant suffix falls back to the base id).
 
         Raises:
             ModelNotFoundError: no such model; the message names the closest ids.
         """
-        found = self._by_id.get(model_id) or self._by_id.get(model_id.rpartition(":")[0])
+        found = self.peek(model_id)
         if found is not None:
             return found
         import difflib
@@ -137,7 +133,7 @@ class RegistryCache:
                 raise ValidationError(
                     f"unknown capability {capability!r}; known: {', '.join(CAPABILITIES)}"
                 )
-        limit = _price(max_price) if max_price is not None else None
+        limit = price(max_price) if max_price is not None else None
         if max_price is not None and limit is None:
             raise ValidationError(f"max_price must be a number, got {max_price!r}")
         result = []
@@ -145,8 +141,8 @@ class RegistryCache:
             if test is not None and not test(model):
                 continue
             if limit is not None:
-                price = prompt_price(model)
-                if price is None or price > limit:
+                cost = prompt_price(model)
+                if cost is None or cost > limit:
                     continue
             result.append(model)
         return result

@@ -866,6 +866,9 @@ class CompletionResponse(CompletionResponseMixin):
     latency: float | None = field(default=None, metadata={'local': True})
     #: How many HTTP attempts the call took, retries included (measured by the client).
     attempts: int | None = field(default=None, metadata={'local': True})
+    #: USD computed from the model's prices when the server reported no cost (see
+    #: cost_is_estimate).
+    estimated_cost: float | None = field(default=None, metadata={'local': True})
     #: Seconds from sending a streamed request to its first content, reasoning or tool-call delta
     #: (streams only; measured by the client).
     time_to_first_token: float | None = field(default=None, metadata={'local': True})

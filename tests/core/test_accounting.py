@@ -1,0 +1,101 @@
+"""Prices, cost estimates and session totals: exact money, per model, under concurrency."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+from openrouter_kit._core.accounting import UsageTotals, estimate_cost, price
+from openrouter_kit._core.convert import converters
+from openrouter_kit._generated.models import ModelPricing, TokenUsage
+
+
+def usage(**data: object) -> TokenUsage:
+    return converters().fast.structure(data, TokenUsage)
+
+
+def pricing(**data: object) -> ModelPricing:
+    return converters().fast.structure(data, ModelPricing)
+
+
+def test_price_parsing() -> None:
+    assert price("0.00000015") == Decimal("0.00000015")
+    assert price(2) == Decimal(2)
+    assert price("0") == 0
+    for unknown in ("-1", -1, None, "abc", True, "nan", "inf"):
+        assert price(unknown) is None
+
+
+def test_estimate_counts_every_priced_part() -> None:
+    u = usage(
+        prompt_tokens=1000,
+        completion_tokens=300,
+        prompt_tokens_details={"cached_tokens": 200, "cache_write_tokens": 100},
+        completion_tokens_details={"reasoning_tokens": 100},
+        server_tool_use_details={"web_search_requests": 2},
+    )
+    p = pricing(
+        prompt="0.000001",
+        completion="0.000002",
+        input_cache_read="0.0000001",
+        input_cache_write="0.00000125",
+        internal_reasoning="0.000003",
+        request="0.001",
+        web_search="0.004",
+    )
+    expected = (
+        700 * Decimal("0.000001")
+        + 200 * Decimal("0.0000001")
+        + 100 * Decimal("0.00000125")
+        + 200 * Decimal("0.000002")
+        + 100 * Decimal("0.000003")
+        + Decimal("0.001")
+        + 2 * Decimal("0.004")
+    )
+    assert estimate_cost(u, p) == expected
+
+
+def test_estimate_falls_back_to_base_prices_and_refuses_variable_ones() -> None:
+    u = usage(prompt_tokens=10, completion_tokens=5, prompt_tokens_details={"cached_tokens": 4})
+    assert estimate_cost(u, pricing(prompt="0.1", completion="0.2")) == Decimal("2.0")
+    assert estimate_cost(u, pricing(prompt="-1", completion="-1")) is None  # the auto router
+    assert estimate_cost(u, None) is None
+    assert estimate_cost(u, pricing(prompt="0", completion="0")) == 0  # free models cost nothing
+
+
+def test_totals_per_model_and_estimates_are_marked() -> None:
+    totals = UsageTotals()
+    totals.record(usage(prompt_tokens=3, completion_tokens=2, total_tokens=5, cost=0.1), "a/x")
+    totals.record(usage(prompt_tokens=1, completion_tokens=1, cost=None), "b/y", Decimal("0.25"))
+    totals.record(None, "a/x")  # a request with no usage (a stream closed early)
+    snap = totals.snapshot()
+    assert (snap.requests, snap.prompt_tokens, snap.completion_tokens, snap.total_tokens) == (
+        3,
+        4,
+        3,
+        7,
+    )
+    assert (snap.cost, snap.estimated_cost) == (0.35, 0.25)
+    assert set(snap.by_model) == {"a/x", "b/y"}
+    assert (snap.by_model["a/x"].requests, snap.by_model["a/x"].cost) == (2, 0.1)
+    assert snap.by_model["b/y"].estimated_cost == 0.25
+
+
+def test_totals_are_exact_under_concurrency() -> None:
+    totals = UsageTotals()
+    one = usage(prompt_tokens=7, completion_tokens=3, total_tokens=10, cost=0.000001)
+
+    def work(model: str) -> None:
+        for _ in range(1000):
+            totals.record(one, model)
+
+    threads = [threading.Thread(target=work, args=(f"m/{i % 4}",)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    snap = totals.snapshot()
+    assert snap.requests == 16_000
+    assert snap.total_tokens == 160_000
+    assert Decimal(repr(snap.cost)) == Decimal("0.016")  # no float drift
+    assert sum(m.requests for m in snap.by_model.values()) == 16_000
