@@ -121,10 +121,16 @@ class AsyncClient(BaseClient):
         self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
     ) -> CompletionResponse:
         """Same as ``Client.complete``, but awaitable."""
+        await self._load_prices()
         call = self._prepare_completion(request, params)
         started = time.perf_counter()
-        response, attempts = await self._send(call)
-        return self._finish_completion(response, time.perf_counter() - started, attempts)
+        with self._spending(call):
+            response, attempts = await self._send(call)
+        return self._finish_completion(call, response, time.perf_counter() - started, attempts)
+
+    async def _load_prices(self) -> None:
+        if self._needs_prices():
+            await self.models._fresh()
 
     def stream(
         self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
@@ -237,7 +243,10 @@ class AsyncStream(BaseStream):
 
     async def _open(self) -> None:
         self._opening()
-        response, self.attempts = await self._client._send(self._call)
+        await self._client._load_prices()
+        self._client._reserve(self._call)
+        with self._client._spending(self._call):
+            response, self.attempts = await self._client._send(self._call)
         self._response = response
         self._raw = _body(response)
 
@@ -338,6 +347,13 @@ class AsyncModelRegistry:
                 if not self._cache.fresh(self._clock()):
                     self._cache.store(await self._client.list_models(), self._clock())
         return self._cache
+
+    async def check(
+        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+    ) -> None:
+        """Same as ``ModelRegistry.check``, but awaitable."""
+        await self._fresh()
+        self._client._completion_request(request, params)
 
     async def refresh(self) -> list[ModelInfo]:
         """Same as ``ModelRegistry.refresh``, but awaitable."""

@@ -22,7 +22,13 @@ from urllib.parse import urlsplit
 import attrs
 
 from openrouter_kit._core import convert, wire
-from openrouter_kit._core.accounting import UsageSnapshot, UsageTotals, estimate_cost
+from openrouter_kit._core.accounting import (
+    Budget,
+    UsageSnapshot,
+    UsageTotals,
+    estimate_cost,
+    worst_case_cost,
+)
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
 from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config, Timeouts
@@ -35,6 +41,7 @@ from openrouter_kit._generated.endpoints import (
 )
 from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
 from openrouter_kit.errors import (
+    BudgetExceededError,
     ConfigurationError,
     InvalidResponseError,
     OpenRouterError,
@@ -63,6 +70,26 @@ class _Unset(enum.Enum):
 UNSET = _Unset.UNSET
 
 
+def _candidates(req: CompletionRequest) -> tuple[str, ...]:
+    """The models a request may be served by, in fallback order ("" for the account default)."""
+    first = (req.model,) if req.model else ()
+    return tuple(dict.fromkeys((*first, *(req.models or ())))) or ("",)
+
+
+_ZERO = Decimal(0)
+
+
+def _usd(name: str, value: Any) -> Decimal:
+    """A USD amount from a number or a decimal string (a float is read through its repr)."""
+    try:
+        amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        amount = Decimal("NaN")
+    if isinstance(value, bool) or not amount.is_finite() or amount < 0:
+        raise ConfigurationError(f"{name} must be a USD amount >= 0, got {value!r}")
+    return amount
+
+
 @attrs.define
 class _Call:
     """One API call across its attempts: what to send and where it may be routed."""
@@ -75,6 +102,8 @@ class _Call:
     candidates: tuple[str, ...]
     #: ``time.monotonic()`` when the call began, for the deadline.
     started: float
+    #: USD held in the budget for this call until it ends.
+    held: Decimal | None = None
 
 
 @attrs.define
@@ -133,6 +162,8 @@ class BaseClient:
         max_retry_after: float = 60.0,
         breaker_threshold: int | None = 5,
         breaker_recovery: float = 30.0,
+        budget: float | str | Decimal | None = None,
+        max_cost: float | str | Decimal | None = None,
     ) -> None:
         self._config = Config.from_env(
             os.environ,
@@ -168,6 +199,8 @@ class BaseClient:
         except ValueError as exc:
             raise ConfigurationError(str(exc)) from None
         self._usage = UsageTotals()
+        self._budget = Budget(_usd("budget", budget)) if budget is not None else None
+        self._max_cost = _usd("max_cost", max_cost) if max_cost is not None else None
 
     def with_options(
         self,
@@ -175,12 +208,15 @@ class BaseClient:
         max_retries: int | _Unset = UNSET,
         timeout: float | Timeouts | _Unset | None = UNSET,
         deadline: float | _Unset | None = UNSET,
+        max_cost: float | str | Decimal | _Unset | None = UNSET,
     ) -> Self:
         """Return a copy of this client with other retry or timeout settings, for some calls.
 
-        The copy is cheap: it shares the connection pool, the circuit breakers and the session
-        usage with this client. ``client.with_options(timeout=5, max_retries=0).complete(...)``.
-        Closing the copy leaves the pool open; close the original client when you are done.
+        The copy is cheap: it shares the connection pool, the circuit breakers, the budget and
+        the session usage with this client. ``max_cost`` caps what one call may cost (USD,
+        worst case, checked before sending). For example
+        ``client.with_options(timeout=5, max_retries=0).complete(...)``. Closing the copy
+        leaves the pool open; close the original client when you are done.
 
         Raises:
             ConfigurationError: a setting is invalid.
@@ -199,6 +235,8 @@ class BaseClient:
             max_retries=clone._config.max_retries,
             deadline=self._retry.deadline if isinstance(deadline, _Unset) else deadline,
         )
+        if not isinstance(max_cost, _Unset):
+            clone._max_cost = None if max_cost is None else _usd("max_cost", max_cost)
         return clone
 
     def _client(self) -> Any:
@@ -238,6 +276,11 @@ class BaseClient:
         return self._retry.deadline
 
     @property
+    def budget(self) -> Budget | None:
+        """The client's USD budget (``limit``, ``spent``, ``reserved``, ``remaining``), or None."""
+        return self._budget
+
+    @property
     def breaker(self) -> CircuitBreaker:
         """This client's circuit breakers (by endpoint and model): inspect with ``status()``
         and ``states()``, close them with ``reset()``."""
@@ -267,9 +310,11 @@ class BaseClient:
         if req.stream:
             raise ValidationError("stream=True is not accepted by complete(); use client.stream()")
         body = convert.dumps(req)
-        return self._call(
+        call = self._call(
             CHAT_COMPLETIONS, wire.build_request(self._config, CHAT_COMPLETIONS, body=body), req
         )
+        self._reserve(call)  # last: nothing is held when preparing fails
+        return call
 
     def _completion_request(
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
@@ -297,7 +342,21 @@ class BaseClient:
         for name, value in self._config.default_params.items():
             if getattr(req, name) is None:
                 changes[name] = value
-        return attrs.evolve(req, **changes) if changes else req
+        if changes:
+            req = attrs.evolve(req, **changes)
+        self._check_models(req)
+        return req
+
+    def _check_models(self, req: CompletionRequest) -> None:
+        """With the model list loaded, refuse unknown models and prompts that cannot fit."""
+        registry = self._models
+        if registry is None or not registry._cache.loaded:
+            return
+        from openrouter_kit._core.tokens import estimate_prompt  # only once models are loaded
+
+        names = [name for name in _candidates(req) if name]
+        prompt = estimate_prompt(req.messages, req.tools)
+        registry._cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
 
     def _prepare_stream(
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
@@ -348,11 +407,7 @@ class BaseClient:
     def _call(
         self, endpoint: Endpoint, request: wire.WireRequest, req: CompletionRequest | None = None
     ) -> _Call:
-        if req is None:
-            candidates: tuple[str, ...] = ("",)
-        else:
-            first = (req.model,) if req.model else ()
-            candidates = tuple(dict.fromkeys((*first, *(req.models or ())))) or ("",)
+        candidates = _candidates(req) if req is not None else ("",)
         return _Call(endpoint, request, req, candidates, time.monotonic())
 
     def _begin(self, call: _Call, number: int) -> _Attempt:
@@ -424,8 +479,71 @@ class BaseClient:
             now=time.time() if status >= 400 else None,
         )
 
+    # -- budget --------------------------------------------------------------------------------
+    def _needs_prices(self) -> bool:
+        """True when calls must be priced before they are sent (a budget or a per-call cap)."""
+        return self._budget is not None or self._max_cost is not None
+
+    def _reserve(self, call: _Call) -> None:
+        """Hold the call's worst-case cost in the budget, or refuse it (nothing is sent).
+
+        The shell has loaded the model list first (``_needs_prices``).
+
+        Raises:
+            BudgetExceededError: the worst case passes ``max_cost`` or what is left of the
+                budget, or it cannot be bounded (unknown or variable prices).
+        """
+        req = call.req
+        if req is None or not self._needs_prices() or self._models is None:
+            return
+        from openrouter_kit._core.tokens import estimate_prompt
+
+        prompt = estimate_prompt(req.messages, req.tools)
+        worst = _ZERO
+        for name in call.candidates:
+            info = self._models._cache.peek(name) if name else None
+            window = (info.context_length or 0) if info else 0
+            cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
+            output = req.max_tokens or req.max_completion_tokens or cap or max(window - prompt, 0)
+            cost = worst_case_cost(info.pricing, prompt, output) if info else None
+            if cost is None:
+                raise BudgetExceededError(
+                    f"cannot bound the cost of {name or 'the account default model'}: its prices "
+                    "are unknown or variable; name models with fixed prices"
+                )
+            worst = max(worst, cost)
+        if self._max_cost is not None and worst > self._max_cost:
+            raise BudgetExceededError(
+                f"this call could cost up to ${worst:.6f}, more than max_cost ${self._max_cost}; "
+                "lower max_tokens or choose a cheaper model",
+                metadata={"max_cost": str(self._max_cost), "needed": str(worst)},
+            )
+        if self._budget is not None:
+            call.held = self._budget.reserve(worst, "this call")
+
+    def _settle(self, call: _Call, response: CompletionResponse | None) -> None:
+        """End the call's reservation: with what it cost, or released when nothing was billed."""
+        held, call.held = call.held, None
+        if held is None or self._budget is None:
+            return
+        if response is None:
+            self._budget.release(held)
+        else:
+            cost = response.cost
+            self._budget.settle(held, Decimal(repr(cost)) if cost is not None else None)
+
+    @contextmanager
+    def _spending(self, call: _Call) -> Iterator[None]:
+        """Release the call's reservation if it fails before an answer arrives."""
+        try:
+            yield
+        except BaseException:
+            self._settle(call, None)
+            raise
+
     def _finish_stream(
         self,
+        call: _Call,
         assembler: StreamAssembler,
         latency: float | None,
         time_to_first_token: float | None,
@@ -440,15 +558,18 @@ class BaseClient:
         if not assembler.recorded:
             assembler.recorded = True
             self._record(response)
+            # A stream that ended without usage may still have been billed: keep the worst case.
+            self._settle(call, response)
         return response
 
     def _finish_completion(
-        self, response: CompletionResponse, latency: float, attempts: int
+        self, call: _Call, response: CompletionResponse, latency: float, attempts: int
     ) -> CompletionResponse:
         response.latency = latency
         response.attempts = attempts
         self._price(response)
         self._record(response)
+        self._settle(call, response)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
 
@@ -538,5 +659,5 @@ class BaseStream:
         if self._response is not None and self.latency is None and self._closed:
             self.latency = time.perf_counter() - self._started_at
         return self._client._finish_stream(
-            self._assembler, self.latency, self.time_to_first_token, self.attempts
+            self._call, self._assembler, self.latency, self.time_to_first_token, self.attempts
         )

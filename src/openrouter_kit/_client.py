@@ -156,10 +156,16 @@ class Client(BaseClient):
             APIError: the server's error, as its subclass (see ``openrouter_kit.errors``).
             RequestTimeoutError, APIConnectionError: the network failed after all retries.
         """
+        self._load_prices()
         call = self._prepare_completion(request, params)
         started = time.perf_counter()
-        response, attempts = self._send(call)
-        return self._finish_completion(response, time.perf_counter() - started, attempts)
+        with self._spending(call):
+            response, attempts = self._send(call)
+        return self._finish_completion(call, response, time.perf_counter() - started, attempts)
+
+    def _load_prices(self) -> None:
+        if self._needs_prices():
+            self.models._fresh()
 
     def stream(
         self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
@@ -249,6 +255,21 @@ class ModelRegistry:
                     self._cache.store(self._client.list_models(), self._clock())
         return self._cache
 
+    def check(
+        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+    ) -> None:
+        """Check a request against the model list (fetched if needed) without sending it.
+
+        Once the list is loaded, ``complete()`` and ``stream()`` run the same check themselves.
+
+        Raises:
+            ModelNotFoundError: a model id is unknown (the message names the closest ids).
+            ContextLengthError: the estimated prompt plus ``max_tokens`` exceed the context.
+            ValidationError: the request is invalid.
+        """
+        self._fresh()
+        self._client._completion_request(request, params)
+
     def refresh(self) -> list[ModelInfo]:
         """Fetch the list now (whatever its age) and return it."""
         with self._lock:
@@ -315,7 +336,10 @@ class Stream(BaseStream):
 
     def _open(self) -> None:
         self._opening()
-        response, self.attempts = self._client._send(self._call)
+        self._client._load_prices()
+        self._client._reserve(self._call)
+        with self._client._spending(self._call):
+            response, self.attempts = self._client._send(self._call)
         self._response = response
         self._raw = response.iter_bytes()
 

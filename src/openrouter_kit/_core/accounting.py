@@ -15,8 +15,9 @@ from typing import Any
 from attrs import field, frozen
 
 from openrouter_kit._generated.models import ModelPricing, TokenUsage
+from openrouter_kit.errors import BudgetExceededError
 
-__all__ = ["UsageSnapshot", "UsageTotals", "estimate_cost", "price"]
+__all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "worst_case_cost"]
 
 _ZERO = Decimal(0)
 
@@ -152,3 +153,89 @@ class UsageTotals:
         with self._lock:
             by_model = {name: totals.snapshot() for name, totals in self._models.items()}
             return self._all.snapshot(by_model)
+
+
+class Budget:
+    """A USD cap shared by every call of a client (and its ``with_options`` copies).
+
+    Before a call is sent, its worst-case cost is reserved; the call is refused when what was
+    spent plus what is reserved would pass the cap. When the call ends the reservation is settled
+    with the real cost, or released if nothing was billed. Thread-safe and safe for async tasks
+    (a lock held for a few lines, never across an await), so concurrent calls never overshoot.
+    """
+
+    __slots__ = ("_lock", "_reserved", "_spent", "limit")
+
+    def __init__(self, limit: Decimal) -> None:
+        if not limit.is_finite() or limit < 0:
+            raise ValueError(f"budget must be a USD amount >= 0, got {limit}")
+        self.limit = limit
+        self._spent = _ZERO
+        self._reserved = _ZERO
+        self._lock = threading.Lock()
+
+    @property
+    def spent(self) -> Decimal:
+        """USD settled so far."""
+        with self._lock:
+            return self._spent
+
+    @property
+    def reserved(self) -> Decimal:
+        """USD held for calls in flight."""
+        with self._lock:
+            return self._reserved
+
+    @property
+    def remaining(self) -> Decimal:
+        """USD still available for new calls."""
+        with self._lock:
+            return self.limit - self._spent - self._reserved
+
+    def reserve(self, amount: Decimal, what: str) -> Decimal:
+        """Hold ``amount`` for a call, or raise ``BudgetExceededError`` (nothing is sent).
+
+        Returns the amount held, to pass to ``settle`` or ``release``.
+        """
+        with self._lock:
+            available = self.limit - self._spent - self._reserved
+            if amount > available:
+                raise BudgetExceededError(
+                    f"{what} could cost up to ${amount:.6f}, but only ${max(available, _ZERO):.6f} "
+                    f"of the ${self.limit} budget is left (spent ${self._spent:.6f}, "
+                    f"${self._reserved:.6f} held for calls in flight)",
+                    metadata={
+                        "budget": str(self.limit),
+                        "spent": str(self._spent),
+                        "reserved": str(self._reserved),
+                        "needed": str(amount),
+                    },
+                )
+            self._reserved += amount
+            return amount
+
+    def settle(self, held: Decimal, cost: Decimal | None) -> None:
+        """The call ended: turn its reservation into what it cost (all of it when unknown)."""
+        with self._lock:
+            self._reserved -= held
+            self._spent += held if cost is None else cost
+
+    def release(self, held: Decimal) -> None:
+        """The call ended without being billed: give its reservation back."""
+        with self._lock:
+            self._reserved -= held
+
+
+def worst_case_cost(
+    pricing: ModelPricing | None, prompt_tokens: int, max_tokens: int
+) -> Decimal | None:
+    """The most a call can cost at ``pricing``: the estimated prompt, ``max_tokens`` of output
+    (at the higher of the completion and reasoning prices) and the per-request fee; None when a
+    price is unknown or variable."""
+    if pricing is None:
+        return None
+    prompt, completion = price(pricing.prompt), price(pricing.completion)
+    if prompt is None or completion is None:
+        return None
+    output = max(completion, price(pricing.internal_reasoning) or completion)
+    return prompt_tokens * prompt + max_tokens * output + (price(pricing.request) or _ZERO)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from openrouter_kit._core.accounting import price
 from openrouter_kit._generated.models import ModelInfo
-from openrouter_kit.errors import ModelNotFoundError, ValidationError
+from openrouter_kit.errors import ContextLengthError, ModelNotFoundError, ValidationError
 
 __all__ = ["CAPABILITIES", "RegistryCache", "capabilities_of", "prompt_price"]
 
@@ -102,6 +102,35 @@ class RegistryCache:
     def invalidate(self) -> None:
         """Make the next query fetch again."""
         self._expires = None
+
+    @property
+    def loaded(self) -> bool:
+        """True once a model list has been stored (fresh or not)."""
+        return self._expires is not None or bool(self._models)
+
+    def check(self, model_ids: Iterable[str], prompt_tokens: int, max_tokens: int | None) -> None:
+        """Refuse a request before it is sent: an unknown model, or one whose context window
+        cannot hold the estimated prompt plus ``max_tokens``.
+
+        Raises:
+            ModelNotFoundError: a model id is unknown (the message names the closest ids).
+            ContextLengthError: the prompt and ``max_tokens`` do not fit the first model.
+        """
+        models = [self.get(model_id) for model_id in model_ids]
+        if not models:
+            return
+        first = models[0]
+        window = first.context_length or (
+            first.top_provider.context_length if first.top_provider else None
+        )
+        needed = prompt_tokens + (max_tokens or 0)
+        if window and needed > window:
+            raise ContextLengthError(
+                f"{first.id} has a context window of {window} tokens; this request needs about "
+                f"{needed} ({prompt_tokens} estimated for the prompt, {max_tokens or 0} to answer)",
+                code="context_length_exceeded",
+                metadata={"context_length": window, "estimated_prompt_tokens": prompt_tokens},
+            )
 
     def peek(self, model_id: str) -> ModelInfo | None:
         """The stored model with this id (or its base id), fresh or not; None when unknown."""
