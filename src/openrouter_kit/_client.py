@@ -289,8 +289,17 @@ class ModelRegistry:
     ) -> list[ModelInfo]:
         """Return the models with ``capability`` whose prompt price per token is <= ``max_price``.
 
+        Capabilities, from the documented ``/models`` fields: ``chat`` (text in and out),
+        ``completion`` (text out), ``code`` (a coding model by name: the API has no flag),
+        ``tools`` (``tools`` in supported parameters), ``vision`` (image input), ``reasoning``
+        (``reasoning`` or ``include_reasoning`` supported), ``structured_outputs``
+        (``structured_outputs`` or ``response_format`` supported), ``audio`` (audio in or out),
+        ``image_output`` (image out), ``free`` (prompt and completion prices both 0).
         A model with a variable price (``-1`` on the wire, like ``openrouter/auto``) never passes a
         price filter.
+
+        Raises:
+            ValidationError: an unknown capability or a ``max_price`` that is not a number.
         """
         return self._fresh().select(capability, max_price)
 

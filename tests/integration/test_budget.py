@@ -182,3 +182,13 @@ def test_checking_on_demand(emu: Emulator) -> None:
             client.models.check(model="nobody/nothing", messages=USER)
         client.models.check(model=MODEL, messages=USER)
     assert chats(emu) == 0
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_checking_on_demand_async(emu: Emulator) -> None:
+    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+        with pytest.raises(errors.ContextLengthError):
+            await client.models.check(model=MODEL, messages=USER, max_tokens=10**6)
+        await client.models.check(model=MODEL, messages=USER)
+    assert chats(emu) == 0
