@@ -22,7 +22,8 @@ from openrouter_kit._async_client import (
     OpenRouterClient,
 )
 from openrouter_kit._client import Client, ModelRegistry, Stream
-from openrouter_kit._core.accounting import UsageSnapshot
+from openrouter_kit._core.accounting import Budget, UsageSnapshot
+from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionRequest,
@@ -48,6 +49,7 @@ __all__ = [
     "AsyncClient",
     "AsyncModelRegistry",
     "AsyncStream",
+    "Budget",
     "Client",
     "CompletionChoice",
     "CompletionRequest",
@@ -66,13 +68,16 @@ __all__ = [
     "RouteVariant",
     "Stream",
     "StreamChunk",
+    "TokenCount",
     "TokenUsage",
     "ToolCall",
     "ToolDefinition",
     "UsageSnapshot",
     "__version__",
     "apply_variant",
+    "count_prompt",
     "errors",
+    "estimate_prompt",
     "split_variant",
 ]
 

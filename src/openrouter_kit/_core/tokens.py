@@ -24,6 +24,7 @@ import math
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -83,11 +84,12 @@ _SCRIPTS: tuple[tuple[re.Pattern[str], float], ...] = (
 def estimate_text(text: str) -> int:
     """An estimate of how many tokens ``text`` is, without any tokenizer.
 
-    Fast (tens of MB/s on English) and dependency-free. On the benchmark corpus the median error
-    against OpenAI's tokenizers is a few percent for English prose, source code, JSON and numbers
-    (slightly high rather than low), and about 20% for Chinese, Japanese and Korean, which
-    o200k_base packs tighter and cl100k_base looser than this estimate. Other model families
-    (Claude, Gemini, Llama, ...) use other tokenizers and can differ by some 10-20% more.
+    Fast (about 10 MB/s of UTF-8 here, whatever the script) and dependency-free. On the benchmark
+    corpus the median error against OpenAI's tokenizers is a few percent for English prose,
+    source code, JSON and numbers (slightly high rather than low), and about 20% for Chinese,
+    Japanese and Korean, which o200k_base packs tighter and cl100k_base looser than this
+    estimate. Other model families (Claude, Gemini, Llama, ...) use other tokenizers and can
+    differ by some 10-20% more.
 
     Returns:
         The estimated token count: 0 for an empty string, at least 1 otherwise.
@@ -150,13 +152,16 @@ Counter = Callable[[str], int]
 
 def _field(obj: Any, name: str) -> Any:
     """``obj[name]`` for mappings, ``obj.name`` (or its ``extra[name]``) for objects; else None."""
-    if isinstance(obj, Mapping):
-        return obj.get(name)
-    value = getattr(obj, name, None)
-    if value is None:
-        extra = getattr(obj, "extra", None)
-        if isinstance(extra, Mapping):
-            return extra.get(name)
+    try:
+        if isinstance(obj, Mapping):
+            return obj.get(name)
+        value = getattr(obj, name, None)
+        if value is None:
+            extra = getattr(obj, "extra", None)
+            if isinstance(extra, Mapping):
+                return extra.get(name)
+    except Exception:  # a property or __getattr__ that raises: there is nothing to read
+        return None
     return value
 
 
@@ -209,7 +214,7 @@ class _Walk:
     def message(self, message: Any) -> None:
         if isinstance(message, str):  # lenient: a bare string is a user message
             message = {"role": "user", "content": message}
-        if not isinstance(message, Mapping) and not hasattr(message, "role"):
+        if not isinstance(message, Mapping) and _field(message, "role") is None:
             self.guess(_TOKENS_PER_MESSAGE + self.count(_json(message)))
             return
         self.total += _TOKENS_PER_MESSAGE + _text(_field(message, "role"), self.count)
@@ -237,7 +242,7 @@ class _Walk:
             return
         if isinstance(content, str):
             self.total += self.count(content)
-        elif isinstance(content, Sequence):
+        elif isinstance(content, Sequence) and not isinstance(content, bytes | bytearray):
             for part in content:
                 self.part(part)
         elif isinstance(content, Mapping) or attrs.has(type(content)):
@@ -280,10 +285,11 @@ class _Walk:
         if not isinstance(data, str):
             return 0
         fmt = _field(audio, "format")
-        rate = AUDIO_BYTES_PER_TOKEN.get(fmt, _COMPRESSED_AUDIO_BYTES_PER_TOKEN)
+        rate = _COMPRESSED_AUDIO_BYTES_PER_TOKEN
         if isinstance(fmt, str):
             rate = AUDIO_BYTES_PER_TOKEN.get(fmt.lower(), rate)
-        return math.ceil(len(data) * 3 / 4 / rate)
+        size = len(data.rpartition(",")[2].rstrip("=")) * 3 // 4  # bytes; a data: URL works too
+        return math.ceil(size / rate)
 
     def tool(self, tool: Any) -> None:
         function = _field(tool, "function")
@@ -291,7 +297,7 @@ class _Walk:
             self.guess(_TOKENS_PER_TOOL + self.count(_json(tool)))
             return
         schema = {
-            key: _plain(value)
+            key: value
             for key in ("name", "description", "parameters")
             if (value := _field(function, key)) is not None
         }
@@ -467,7 +473,9 @@ def _tokenizer(encoding: str) -> tuple[Counter, str] | None:
     """
     for package, load in _LOADERS:
         try:
-            count = load(encoding)
+            with warnings.catch_warnings():  # bpe-openai 0.1.4 loads with a DeprecationWarning
+                warnings.simplefilter("ignore")
+                count = load(encoding)
             if count is not None and count("hello world") == 2:  # the tables are the real ones
                 return count, f"{package}:{encoding}"
         except Exception:  # noqa: S112 - an optional tokenizer fails in many ways: try the next
