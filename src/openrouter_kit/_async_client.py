@@ -78,7 +78,7 @@ class AsyncClient(BaseClient):
         async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
             with attempt:
                 step = self._begin(call, attempt.num)
-                request, key = step.request, self._config.api_key
+                request, api_key = step.request, self._config.api_key
                 with step.settled():
                     started = time.perf_counter()
                     try:
@@ -93,13 +93,13 @@ class AsyncClient(BaseClient):
                             stream=True,
                         )
                     except httpx.HTTPError as exc:
-                        raise map_transport_error(exc, key) from exc
+                        raise map_transport_error(exc, api_key) from exc
                     if request.stream and is_event_stream(response.status_code, response.headers):
                         return response, attempt.num
                     try:
                         body = await response.aread()
                     except httpx.HTTPError as exc:
-                        raise map_transport_error(exc, key, response_started=True) from exc
+                        raise map_transport_error(exc, api_key, response_started=True) from exc
                     finally:
                         await _shielded_close(response)
                     elapsed = time.perf_counter() - started
