@@ -24,6 +24,8 @@ from openrouter_kit._async_client import (
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
+from openrouter_kit._structured import response_format_for
+from openrouter_kit._tools import ToolRun
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionRequest,
@@ -72,12 +74,14 @@ __all__ = [
     "TokenUsage",
     "ToolCall",
     "ToolDefinition",
+    "ToolRun",
     "UsageSnapshot",
     "__version__",
     "apply_variant",
     "count_prompt",
     "errors",
     "estimate_prompt",
+    "response_format_for",
     "split_variant",
 ]
 

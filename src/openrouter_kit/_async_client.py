@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -14,6 +16,7 @@ from openrouter_kit._base import BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
+from openrouter_kit._tools import ToolLoop, ToolRun
 from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
 
 if TYPE_CHECKING:
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
         ModelEndpoints,
         ModelInfo,
         StreamChunk,
+        ToolCall,
     )
 
 __all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
@@ -143,6 +147,30 @@ class AsyncClient(BaseClient):
         call, assembler = self._prepare_stream(request, params)
         return AsyncStream(self, call, assembler)
 
+    async def run_tools(
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        *,
+        tools: Sequence[Callable[..., Any]],
+        max_rounds: int = 8,
+        raise_errors: bool = False,
+        **params: Any,
+    ) -> ToolRun:
+        """Same as ``Client.run_tools``, but awaitable; a turn's calls run concurrently (async
+        tools in the event loop, plain functions in worker threads)."""
+        loop = self._tool_loop(request, params, tools, max_rounds, raise_errors)
+        while True:
+            calls = loop.record(await self.complete(**loop.next_request()))
+            if not calls:
+                return loop.result()
+            outcomes: list[_Outcome] = [(None, None, None)] * len(calls)
+            async with anyio.create_task_group() as group:
+                for index, call in enumerate(calls):
+                    group.start_soon(_run_tool, loop, call, outcomes, index)
+            for call, (result, error, exc) in zip(calls, outcomes, strict=True):
+                loop.add_result(call, result, loop.failed(call, exc) if exc is not None else error)
+
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
         models, _ = await self._send(self._prepare_get(ep.LIST_MODELS))
@@ -190,6 +218,26 @@ class AsyncClient(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+#: A tool call's (result, error reported to the model, exception raised by the tool).
+_Outcome = tuple[Any, str | None, BaseException | None]
+
+
+async def _run_tool(loop: ToolLoop, call: ToolCall, outcomes: list[_Outcome], index: int) -> None:
+    """Run one tool call (async tools in the loop, plain functions in a worker thread)."""
+    try:
+        fn, arguments, error = loop.prepare(call)
+        if fn is None:
+            outcomes[index] = (None, error, None)
+            return
+        if inspect.iscoroutinefunction(fn):
+            outcomes[index] = (await fn(**arguments), None, None)
+        else:
+            result = await anyio.to_thread.run_sync(functools.partial(fn, **arguments))
+            outcomes[index] = (result, None, None)
+    except Exception as exc:  # judged by the caller, in call order
+        outcomes[index] = (None, None, exc)
 
 
 #: Seconds a cancelled or abandoned stream may take to close its response.

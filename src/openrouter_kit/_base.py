@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -32,6 +32,7 @@ from openrouter_kit._core.accounting import (
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
 from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config, Timeouts
+from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
     CHAT_COMPLETIONS,
@@ -40,6 +41,8 @@ from openrouter_kit._generated.endpoints import (
     Endpoint,
 )
 from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
+from openrouter_kit._structured import response_format_for
+from openrouter_kit._tools import ToolLoop
 from openrouter_kit.errors import (
     BudgetExceededError,
     ConfigurationError,
@@ -331,11 +334,14 @@ class BaseClient:
                 else request or {}
             )
             data.update(params)
+            if isinstance(data.get("response_format"), type):  # a class: ask for its schema
+                data["response_format"] = response_format_for(data["response_format"])
             req = convert.structure_input(data, CompletionRequest)
         else:
             raise ValidationError(
                 f"request must be a CompletionRequest or a dict, got {type(request).__name__}"
             )
+        check_messages(req.messages)
         changes: dict[str, Any] = {}
         if req.model is None and not getattr(req, "models", None) and self._config.default_model:
             changes["model"] = self._config.default_model
@@ -402,6 +408,25 @@ class BaseClient:
         if not isinstance(generation_id, str) or not generation_id.strip():
             raise ValidationError("generation_id must be a non-empty string (a response's id)")
         return self._prepare_get(GENERATION, query={"id": generation_id.strip()})
+
+    def _tool_loop(
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None,
+        params: Mapping[str, Any],
+        tools: Sequence[Callable[..., Any]],
+        max_rounds: int,
+        raise_errors: bool,
+    ) -> ToolLoop:
+        if isinstance(request, CompletionRequest):
+            data = dict(convert.converters().fast.unstructure(request))
+        elif request is None or isinstance(request, Mapping):
+            data = dict(request or {})
+        else:
+            raise ValidationError(
+                f"request must be a CompletionRequest or a dict, got {type(request).__name__}"
+            )
+        data.update(params)
+        return ToolLoop(data, tools, max_rounds=max_rounds, raise_errors=raise_errors)
 
     # -- attempts --------------------------------------------------------------------------------
     def _call(

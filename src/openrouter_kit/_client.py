@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -14,6 +14,7 @@ from openrouter_kit._base import BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
+from openrouter_kit._tools import ToolRun
 from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
 
 if TYPE_CHECKING:
@@ -180,6 +181,43 @@ class Client(BaseClient):
         """
         call, assembler = self._prepare_stream(request, params)
         return Stream(self, call, assembler)
+
+    def run_tools(
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        *,
+        tools: Sequence[Callable[..., Any]],
+        max_rounds: int = 8,
+        raise_errors: bool = False,
+        **params: Any,
+    ) -> ToolRun:
+        """Let the model call Python functions until it answers: the final answer and transcript.
+
+        Each round calls the model with ``tools`` (described from their signatures and
+        docstrings, see ``ToolDefinition.from_function``), runs the calls it asks for and sends
+        the results back; it stops when the model answers or after ``max_rounds`` calls. A tool
+        that raises is reported to the model as an error result (``raise_errors=True`` re-raises
+        instead). Usage and cost are summed over the rounds.
+
+        Raises:
+            ValidationError: a tool cannot be described, or the request is invalid.
+            APIError: as ``complete()``.
+        """
+        loop = self._tool_loop(request, params, tools, max_rounds, raise_errors)
+        while True:
+            calls = loop.record(self.complete(**loop.next_request()))
+            if not calls:
+                return loop.result()
+            for call in calls:
+                fn, arguments, error = loop.prepare(call)
+                result = None
+                if fn is not None:
+                    try:
+                        result = fn(**arguments)
+                    except Exception as exc:  # reported to the model (or re-raised)
+                        error = loop.failed(call, exc)
+                loop.add_result(call, result, error)
 
     def list_models(self) -> list[ModelInfo]:
         """Return every model OpenRouter offers, with pricing, context length and capabilities."""

@@ -5,6 +5,7 @@ Stdlib and attrs only: the generated module imports this one, so it must stay li
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
@@ -14,7 +15,15 @@ if TYPE_CHECKING:
 
 M = TypeVar("M")
 
-__all__ = ["CompletionResponseMixin", "MessageMixin", "StreamChunkMixin", "WireModel"]
+__all__ = [
+    "CompletionResponseMixin",
+    "ContentPartMixin",
+    "MessageMixin",
+    "StreamChunkMixin",
+    "ToolCallMixin",
+    "ToolDefinitionMixin",
+    "WireModel",
+]
 
 
 class WireModel:
@@ -64,6 +73,15 @@ class MessageMixin(WireModel):
         """A tool result answering the tool call ``tool_call_id``."""
         return _build(cls, role="tool", tool_call_id=tool_call_id, content=content, **fields)
 
+    @classmethod
+    def tool_result(cls, call: Any, result: Any) -> Self:
+        """The tool message answering ``call`` (a ``ToolCall`` or its id) with ``result``:
+        a string as it is, anything else as JSON."""
+        from openrouter_kit._tools import format_result
+
+        call_id = call if isinstance(call, str) else call.id
+        return _build(cls, role="tool", tool_call_id=call_id, content=format_result(result))
+
 
 class CompletionResponseMixin(WireModel):
     """Shortcuts on a completion: ``response.text`` and ``response.cost``."""
@@ -90,6 +108,17 @@ class CompletionResponseMixin(WireModel):
         usage = getattr(self, "usage", None)
         reported = None if usage is None else usage.cost
         return cast("float | None", reported if reported is not None else self.estimated_cost)  # type: ignore[attr-defined]
+
+    def parse(self, target: Any) -> Any:
+        """The answer's text parsed as ``target``: an instance of an attrs class, TypedDict or
+        dataclass, or the decoded JSON for ``dict``, ``list`` or a JSON Schema dict.
+
+        Raises:
+            StructuredOutputError: the text is not JSON or does not fit (the message shows it).
+        """
+        from openrouter_kit._structured import parse_output
+
+        return parse_output(self.text, target)
 
     @property
     def cost_is_estimate(self) -> bool:
@@ -173,3 +202,112 @@ class StreamChunkMixin(WireModel):
             reason = choice.get("finish_reason")
             return reason if isinstance(reason, str) else None
         return cast("str | None", choice.finish_reason) if choice is not None else None
+
+
+class ToolCallMixin(WireModel):
+    """Decoded arguments of a tool call: ``call.arguments()``."""
+
+    __slots__ = ()
+
+    def arguments(self) -> Any:
+        """The call's arguments decoded from their JSON text ({} when there are none).
+
+        Raises:
+            ToolArgumentsError: the model sent arguments that are not valid JSON (the raw text
+                is kept on the error as ``raw``).
+        """
+        from openrouter_kit._tools import decode_arguments
+
+        return decode_arguments(self)
+
+
+class ToolDefinitionMixin(WireModel):
+    """``ToolDefinition.from_function(fn)``: a function tool from a Python function's signature."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_function(cls, fn: Any, *, name: str | None = None, strict: bool | None = None) -> Self:
+        """A function tool whose JSON schema comes from ``fn``'s type hints and docstring.
+
+        Raises:
+            ToolDefinitionError: a parameter's type hint cannot be expressed as JSON schema.
+        """
+        from openrouter_kit._schema import function_schema
+
+        function = function_schema(fn, name=name, strict=strict)
+        return _build(cls, type="function", function=function)
+
+
+class ContentPartMixin(WireModel):
+    """Constructors for message parts: text, images, PDF files and audio, as OpenRouter takes them.
+
+    ::
+
+        Message.user([ContentPart.of_text("What is in this picture?"),
+                      ContentPart.image_file("photo.jpg")])
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of_text(cls, text: str) -> Self:
+        """A text part."""
+        return _build(cls, type="text", text=text)
+
+    @classmethod
+    def image(cls, url: str, *, detail: str | None = None) -> Self:
+        """An image given by an ``https://`` URL or a ``data:image/...;base64,`` URL."""
+        from openrouter_kit._generated.models import ImageUrl
+        from openrouter_kit._media import check_url
+
+        return _build(cls, type="image_url", image_url=ImageUrl(url=check_url(url), detail=detail))
+
+    @classmethod
+    def image_bytes(
+        cls, data: bytes, *, mime: str | None = None, detail: str | None = None
+    ) -> Self:
+        """An image from bytes, sent as a base64 data URL (the MIME type is sniffed if not given).
+
+        Raises:
+            ValidationError: not a PNG, JPEG, GIF or WebP image, or too large for a data URL.
+        """
+        from openrouter_kit._media import image_data_url
+
+        return cls.image(image_data_url(data, mime), detail=detail)
+
+    @classmethod
+    def image_file(cls, path: str | os.PathLike[str], *, detail: str | None = None) -> Self:
+        """An image from a local file, sent as a base64 data URL."""
+        from openrouter_kit._media import read_file
+
+        return cls.image_bytes(read_file(path), detail=detail)
+
+    @classmethod
+    def pdf(cls, source: str | os.PathLike[str] | bytes, *, filename: str | None = None) -> Self:
+        """A PDF: a local path or bytes (sent as a base64 data URL), or an ``https://`` URL.
+
+        Raises:
+            ValidationError: the bytes are not a PDF, or too large for a data URL.
+        """
+        from openrouter_kit._generated.models import FileInput
+        from openrouter_kit._media import pdf_part
+
+        file_data, name = pdf_part(source, filename)
+        return _build(cls, type="file", file=FileInput(filename=name, file_data=file_data))
+
+    @classmethod
+    def audio(cls, source: str | os.PathLike[str] | bytes, *, format: str | None = None) -> Self:
+        """Audio from a local path or bytes, sent as raw base64 (OpenRouter takes no audio URLs).
+
+        ``format`` (wav, mp3, aiff, aac, ogg, flac, m4a, pcm16, pcm24) is taken from the file
+        name or the bytes when not given.
+
+        Raises:
+            ValidationError: an unknown format, or audio too large to send inline.
+        """
+        from openrouter_kit._generated.models import InputAudio
+        from openrouter_kit._media import audio_part
+
+        data, fmt = audio_part(source, format)
+        return _build(cls, type="input_audio", input_audio=InputAudio(data=data, format=fmt))

@@ -18,6 +18,8 @@
     │   │   └── ModelUnavailableError    502, 503, 529: the model or its providers are down
     │   ├── StreamError                  an error event inside a 200 stream
     │   └── InvalidResponseError         a 2xx body that is not what the API documents
+    │       ├── StructuredOutputError    an answer that does not fit the requested structure
+    │       └── ToolArgumentsError       tool-call arguments that are not valid JSON (``raw`` kept)
     ├── RequestTimeoutError (TimeoutError)       408, 524, or a client-side timeout
     ├── APIConnectionError (ConnectionError)     the network failed before an answer arrived
     ├── CircuitOpenError                 the circuit breaker is open: no request was sent
@@ -52,6 +54,8 @@ __all__ = [
     "RequestTimeoutError",
     "ServerError",
     "StreamError",
+    "StructuredOutputError",
+    "ToolArgumentsError",
     "ValidationError",
 ]
 
@@ -197,6 +201,38 @@ class StreamError(APIError):
 
 class InvalidResponseError(APIError):
     """A successful status with a body that is not what the API documents (e.g. not JSON)."""
+
+
+class StructuredOutputError(InvalidResponseError):
+    """The model's answer does not fit the requested structure. ``text`` keeps the answer."""
+
+    def __init__(self, message: str, *, text: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.text = text
+
+
+class ToolArgumentsError(InvalidResponseError):
+    """The model called a tool with arguments that are not valid JSON.
+
+    Attributes:
+        raw: The arguments text exactly as the model sent it.
+        tool_name: The tool the model called.
+        call_id: The id of the tool call.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw: str = "",
+        tool_name: str | None = None,
+        call_id: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.raw = raw
+        self.tool_name = tool_name
+        self.call_id = call_id
 
 
 class RequestTimeoutError(OpenRouterError, TimeoutError):

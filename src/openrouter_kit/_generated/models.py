@@ -10,8 +10,11 @@ from attrs import define, field
 
 from openrouter_kit._mixins import (
     CompletionResponseMixin,
+    ContentPartMixin,
     MessageMixin,
     StreamChunkMixin,
+    ToolCallMixin,
+    ToolDefinitionMixin,
     WireModel,
 )
 
@@ -322,7 +325,7 @@ class CacheControl(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ContentPart(WireModel):
+class ContentPart(ContentPartMixin):
     """One part of a message's content: text, image_url, file, input_audio or video_url (the type says which field is set)."""
 
     #: text, image_url, file, input_audio or video_url.
@@ -356,7 +359,7 @@ class FunctionCall(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ToolCall(WireModel):
+class ToolCall(ToolCallMixin):
     """A tool call requested by the model (streamed deltas also carry index)."""
 
     id: str | None = None
@@ -411,7 +414,7 @@ class FunctionDefinition(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ToolDefinition(WireModel):
+class ToolDefinition(ToolDefinitionMixin):
     """A tool the model may use: a function tool, or an OpenRouter server tool such as openrouter:web_search (its settings go in extra)."""
 
     #: function, or a server tool type such as openrouter:web_search.

@@ -1,0 +1,178 @@
+"""Tool calls: decoding their arguments, and formatting results for the next turn."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from openrouter_kit._core.convert import converters
+from openrouter_kit._core.wire import redact
+from openrouter_kit._generated.models import (
+    CompletionResponse,
+    Message,
+    TokenUsage,
+    ToolCall,
+    ToolDefinition,
+)
+from openrouter_kit.errors import ToolArgumentsError, ValidationError
+
+__all__ = ["ToolLoop", "ToolRun", "decode_arguments", "format_result"]
+
+
+def decode_arguments(call: Any) -> Any:
+    """The arguments of ``call`` (a ``ToolCall``) decoded from JSON; {} when it has none.
+
+    Raises:
+        ToolArgumentsError: the arguments are not valid JSON; ``raw`` keeps the text.
+    """
+    function = call.function
+    raw = (function.arguments if function is not None else None) or ""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        name = function.name if function is not None else None
+        shown = redact(raw[:200], None)
+        raise ToolArgumentsError(
+            f"the model called {name or 'a tool'} with arguments that are not valid JSON "
+            f"({exc}): {shown!r}",
+            raw=raw,
+            tool_name=name,
+            call_id=call.id,
+        ) from None
+
+
+def format_result(result: Any) -> str:
+    """A tool's return value as the text of a tool message: strings as they are, anything
+    else as JSON (values JSON cannot hold are shown with ``str``)."""
+    if isinstance(result, str):
+        return result
+    return json.dumps(result, ensure_ascii=False, default=str)
+
+
+@attrs.define
+class ToolRun:
+    """The outcome of ``client.run_tools(...)``: the final answer and everything before it.
+
+    Attributes:
+        response: The model's last response (its answer, or its last tool calls when the round
+            limit stopped the run).
+        messages: The whole conversation: the request's messages, each assistant turn and
+            each tool result, ready to continue.
+        rounds: How many times the model was called.
+        finished: True when the model answered without asking for more tools.
+        usage: Tokens summed over every round.
+        cost: USD summed over every round (None when no round reported a cost).
+    """
+
+    response: CompletionResponse
+    messages: list[Message]
+    rounds: int
+    finished: bool
+    usage: TokenUsage
+    cost: float | None
+
+
+class ToolLoop:
+    """The state of one tool-running conversation, shared by both clients' ``run_tools``."""
+
+    def __init__(
+        self,
+        request: dict[str, Any],
+        tools: Sequence[Callable[..., Any]],
+        *,
+        max_rounds: int,
+        raise_errors: bool,
+    ) -> None:
+        if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
+            raise ValidationError(f"max_rounds must be an integer >= 1, got {max_rounds!r}")
+        self.functions: dict[str, Callable[..., Any]] = {}
+        definitions = []
+        for fn in tools:
+            definition = ToolDefinition.from_function(fn)
+            name = definition.function.name if definition.function else None
+            if not name or name in self.functions:
+                raise ValidationError(f"tool names must be unique, {name!r} is used twice")
+            self.functions[name] = fn
+            definitions.append(definition)
+        messages = request.pop("messages", None) or []
+        self.messages: list[Message] = [
+            m if isinstance(m, Message) else converters().strict.structure(m, Message)
+            for m in messages
+        ]
+        self.request = {**request, "tools": [*(request.get("tools") or []), *definitions]}
+        self.max_rounds = max_rounds
+        self.raise_errors = raise_errors
+        self.rounds = 0
+        self.replies: list[CompletionResponse] = []
+
+    def next_request(self) -> dict[str, Any]:
+        """The keyword arguments of the next ``complete()`` call."""
+        return {**self.request, "messages": list(self.messages)}
+
+    def record(self, reply: CompletionResponse) -> list[ToolCall]:
+        """Add the model's turn; return the tool calls to run now ([] when the run is over)."""
+        self.rounds += 1
+        self.replies.append(reply)
+        message = reply.choices[0].message if reply.choices else None
+        calls = (message.tool_calls or []) if message is not None else []
+        self.messages.append(
+            Message.assistant(
+                message.content if message is not None else None, tool_calls=calls or None
+            )
+        )
+        if not calls or self.rounds >= self.max_rounds:
+            return []
+        return calls
+
+    def prepare(self, call: ToolCall) -> tuple[Callable[..., Any] | None, Any, str | None]:
+        """(function, arguments, error text) for a call; the error is reported to the model."""
+        name = call.function.name if call.function else None
+        fn = self.functions.get(name or "")
+        if fn is None:
+            return None, None, f"unknown tool {name!r}; available: {', '.join(self.functions)}"
+        try:
+            arguments = decode_arguments(call)
+        except ToolArgumentsError as exc:
+            if self.raise_errors:
+                raise
+            return None, None, exc.message
+        if not isinstance(arguments, dict):
+            return None, None, "the arguments must be a JSON object"
+        return fn, arguments, None
+
+    def failed(self, call: ToolCall, exc: BaseException) -> str:
+        """The error result for a tool that raised (or re-raise it when configured to)."""
+        if self.raise_errors:
+            raise exc
+        return f"{type(exc).__name__}: {exc}"
+
+    def add_result(self, call: ToolCall, result: Any, error: str | None) -> None:
+        """Answer ``call`` in the conversation with its result or its error."""
+        content = {"error": error} if error is not None else result
+        self.messages.append(Message.tool_result(call, content))
+
+    def result(self) -> ToolRun:
+        """The run's outcome."""
+        prompt = sum((r.usage.prompt_tokens or 0) if r.usage else 0 for r in self.replies)
+        completion = sum((r.usage.completion_tokens or 0) if r.usage else 0 for r in self.replies)
+        costs = [Decimal(repr(r.cost)) for r in self.replies if r.cost is not None]
+        last = self.replies[-1]
+        finished = not (
+            last.choices and last.choices[0].message and last.choices[0].message.tool_calls
+        )
+        return ToolRun(
+            response=last,
+            messages=self.messages,
+            rounds=self.rounds,
+            finished=finished,
+            usage=TokenUsage(
+                prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+            ),
+            cost=float(sum(costs)) if costs else None,
+        )

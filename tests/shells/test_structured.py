@@ -1,0 +1,117 @@
+"""Structured outputs and function tools for both shells, through pytest-httpx."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, TypedDict
+
+import attrs
+import pytest
+from pytest_httpx import HTTPXMock
+
+from openrouter_kit import ToolDefinition, errors
+from openrouter_kit._structured import response_format_for
+from tests.shells.conftest import call
+
+pytestmark = pytest.mark.anyio
+USER = [{"role": "user", "content": "Extract the person"}]
+
+
+@attrs.define
+class Person:
+    name: str
+    age: int
+    role: Literal["admin", "user"] = "user"
+
+
+class Point(TypedDict):
+    x: float
+    y: float
+
+
+def answer(content: str) -> dict[str, Any]:
+    return {
+        "id": "gen-1",
+        "model": "a/x",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
+    }
+
+
+async def test_a_class_becomes_a_json_schema_and_the_answer_parses_back(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=answer('{"name": "Ada", "age": 36, "role": "admin"}'))
+    reply = await call(client.complete(model="a/x", messages=USER, response_format=Person))
+    sent = json.loads(httpx_mock.get_requests()[0].content)["response_format"]
+    assert sent["type"] == "json_schema"
+    assert sent["json_schema"]["name"] == "Person"
+    assert sent["json_schema"]["strict"] is True
+    assert sent["json_schema"]["schema"]["properties"]["role"]["enum"] == ["admin", "user"]
+    assert reply.parse(Person) == Person(name="Ada", age=36, role="admin")
+    assert reply.parse(dict) == {"name": "Ada", "age": 36, "role": "admin"}
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("Sure! Ada is 36.", "not JSON"),
+        ('{"name": "Ada"}', "does not fit Person"),
+        ('{"name": "Ada", "age": "thirty-six"}', "does not fit Person"),
+        ("[1, 2]", "does not fit Person"),
+    ],
+)
+async def test_an_answer_that_does_not_fit_shows_the_text(
+    client: Any, httpx_mock: HTTPXMock, content: str, words: str
+) -> None:
+    httpx_mock.add_response(json=answer(content))
+    reply = await call(client.complete(model="a/x", messages=USER, response_format=Person))
+    with pytest.raises(errors.StructuredOutputError, match=words) as info:
+        reply.parse(Person)
+    assert info.value.text == content
+    assert content[:10] in str(info.value)
+
+
+async def test_typed_dicts_schemas_and_fenced_json(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=answer('```json\n{"x": 1, "y": 2.5}\n```'))
+    schema = {"type": "object", "properties": {"x": {"type": "number"}}, "title": "Point"}
+    reply = await call(
+        client.complete(model="a/x", messages=USER, response_format=response_format_for(schema))
+    )
+    assert reply.parse(Point) == {"x": 1.0, "y": 2.5}
+    assert reply.parse(schema) == {"x": 1, "y": 2.5}
+    sent = json.loads(httpx_mock.get_requests()[0].content)["response_format"]
+    assert sent["json_schema"] == {"name": "Point", "schema": schema, "strict": True}
+
+
+def get_weather(city: str, unit: Literal["c", "f"] = "c") -> str:
+    """Get the current weather.
+
+    Args:
+        city: The city, e.g. Paris.
+        unit: Celsius or Fahrenheit.
+    """
+    return f"{city}: 21{unit}"
+
+
+async def test_function_tools_from_python_functions(client: Any, httpx_mock: HTTPXMock) -> None:
+    tool = ToolDefinition.from_function(get_weather)
+    assert tool.function is not None
+    assert tool.function.name == "get_weather"
+    assert tool.function.description == "Get the current weather."
+    params = tool.function.parameters or {}
+    assert params["required"] == ["city"]
+    assert params["properties"]["city"]["description"] == "The city, e.g. Paris."
+    assert params["properties"]["unit"]["enum"] == ["c", "f"]
+    httpx_mock.add_response(json=answer("ok"))
+    await call(client.complete(model="a/x", messages=USER, tools=[tool], tool_choice="auto"))
+    sent = json.loads(httpx_mock.get_requests()[0].content)
+    assert sent["tools"][0]["function"]["name"] == "get_weather"
+    assert sent["tools"][0]["type"] == "function"
+
+
+def test_unsupported_hints_fail_at_definition_time() -> None:
+    def bad(data: bytes) -> None:
+        """Nope."""
+
+    with pytest.raises(errors.ValidationError, match="data"):
+        ToolDefinition.from_function(bad)
