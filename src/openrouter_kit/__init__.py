@@ -24,8 +24,6 @@ from openrouter_kit._async_client import (
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
-from openrouter_kit._structured import response_format_for
-from openrouter_kit._tools import ToolRun
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionRequest,
@@ -44,6 +42,8 @@ from openrouter_kit._generated.models import (
     ToolCall,
     ToolDefinition,
 )
+from openrouter_kit._structured import response_format_for
+from openrouter_kit._tools import ToolRun
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
 
