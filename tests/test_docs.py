@@ -31,15 +31,35 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
-@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.py")), ids=lambda p: p.name)
-def test_examples_run_against_the_emulator(example: Path) -> None:
+#: What each example prints against the emulator (every example must be listed here).
+EXAMPLES = {
+    "quickstart_sync.py": ["Hello from openai/gpt-4o-mini"],
+    "quickstart_async.py": ["Hello from openai/gpt-4o-mini"],
+    "cheapest_model.py": ["Cheapest with tools and vision: openai/gpt-4o-mini", "Budget: $"],
+    "tool_loop.py": ["tool result: {", "Based on the tool results", "2 round(s)"],
+    "image_question.py": ["Hello from openai/gpt-4o-mini", "What colour is this image"],
+    "extract_structured.py": ["Person(name="],
+}
+
+
+def test_every_example_is_checked() -> None:
+    assert sorted(p.name for p in (ROOT / "examples").glob("*.py")) == sorted(EXAMPLES)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES))
+def test_examples_run_against_the_emulator(example: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
     result = subprocess.run(
-        [sys.executable, str(example)], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, str(ROOT / "examples" / example)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "emulator" in result.stdout
-    assert "Hello from openai/gpt-4o-mini" in result.stdout
+    for expected in EXAMPLES[example]:
+        assert expected in result.stdout, (expected, result.stdout)
 
 
 def test_cli_demo_prints_answer_tokens_cost_and_latency() -> None:

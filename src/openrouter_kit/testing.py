@@ -29,6 +29,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import random
 import re
 import secrets
@@ -70,6 +71,8 @@ Fault = Literal["reset_before_headers", "reset_mid_body", "truncate", "malformed
 
 _API_PREFIX = "/api/v1"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_WEATHER_RE = re.compile(r"\bweather\b", re.IGNORECASE)
+_SCHEMA_MAX_REFS = 64
 _PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
 _ENDPOINTS_RE = re.compile(r"^/models/([^/]+)/([^/]+)/endpoints$")
 _VARIANTS = frozenset({"free", "nitro", "floor", "online", "thinking", "extended", "exacto"})
@@ -734,6 +737,283 @@ def _last_user_text(messages: list[dict[str, Any]]) -> str:
         if message.get("role") == "user":
             return _content_text(message.get("content")).strip()
     return ""
+
+
+def _tool_results(messages: list[dict[str, Any]]) -> list[str] | None:
+    """The contents of the trailing ``tool`` messages, or None when the last message is not one."""
+    results: list[str] = []
+    for message in reversed(messages):
+        if message.get("role") != "tool":
+            break
+        content = message.get("content")
+        if isinstance(content, str | list) or content is None:
+            results.append(_content_text(content))
+        else:
+            results.append(json.dumps(content, separators=(",", ":"), ensure_ascii=False))
+    if not results:
+        return None
+    results.reverse()
+    return results
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _response_format(body: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """Check ``response_format``: ``("json_schema", document)``, ``("json_object", None)`` or None.
+
+    The document of a ``json_schema`` format is generated (compact JSON) by :func:`_example`.
+    """
+    spec = body.get("response_format")
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise _ApiError(400, "response_format must be an object")
+    kind = spec.get("type")
+    if kind == "text":
+        return None
+    if kind == "json_object":
+        return "json_object", None
+    if kind != "json_schema":
+        raise _ApiError(
+            400, "response_format.type must be one of 'text', 'json_object', 'json_schema'"
+        )
+    described = spec.get("json_schema")
+    if not isinstance(described, dict) or not isinstance(described.get("schema"), dict | bool):
+        raise _ApiError(400, "response_format.json_schema must be an object with a 'schema'")
+    schema = described["schema"]
+    return "json_schema", _compact(_example(schema, schema, "", 0, ()))
+
+
+def _resolve_ref(ref: Any, root: Any) -> Any:
+    """Follow a local JSON pointer ``$ref`` (``#/$defs/X``, ``#/definitions/X``, ``#``)."""
+    if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
+        raise _ApiError(400, f"Invalid JSON schema: unsupported $ref {ref!r}")
+    node = root
+    for part in ref[2:].split("/") if ref != "#" else []:
+        key = unquote(part).replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            raise _ApiError(400, f"Invalid JSON schema: unresolvable $ref {ref!r}")
+    return node
+
+
+def _merge_schemas(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``extra`` over ``base``, with ``properties`` merged and ``required`` lists joined."""
+    merged = {**base, **extra}
+    props_a, props_b = base.get("properties"), extra.get("properties")
+    if isinstance(props_a, dict) and isinstance(props_b, dict):
+        merged["properties"] = {**props_a, **props_b}
+    req_a, req_b = base.get("required"), extra.get("required")
+    if isinstance(req_a, list) and isinstance(req_b, list):
+        merged["required"] = [*req_a, *(r for r in req_b if r not in req_a)]
+    return merged
+
+
+def _is_null_schema(schema: Any, root: Any) -> bool:
+    if isinstance(schema, dict) and "$ref" in schema:
+        schema = _resolve_ref(schema["$ref"], root)
+    if not isinstance(schema, dict):
+        return False
+    return bool(
+        schema.get("type") == "null"
+        or ("const" in schema and schema["const"] is None)
+        or schema.get("enum") == [None]
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number_bounds(schema: Mapping[str, Any]) -> tuple[Any, bool, Any, bool]:
+    """``(low, low_exclusive, high, high_exclusive)``; drafts 4 and 6+ spellings both read."""
+    low: Any = schema.get("minimum") if _is_number(schema.get("minimum")) else None
+    high: Any = schema.get("maximum") if _is_number(schema.get("maximum")) else None
+    low_x = high_x = False
+    ex_low, ex_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if ex_low is True:
+        low_x = low is not None
+    elif _is_number(ex_low) and (low is None or ex_low >= low):
+        low, low_x = ex_low, True
+    if ex_high is True:
+        high_x = high is not None
+    elif _is_number(ex_high) and (high is None or ex_high <= high):
+        high, high_x = ex_high, True
+    return low, low_x, high, high_x
+
+
+def _integer_example(schema: Mapping[str, Any], variant: int) -> int:
+    low, low_x, high, high_x = _number_bounds(schema)
+    lo = None if low is None else (math.floor(low) + 1 if low_x else math.ceil(low))
+    hi = None if high is None else (math.ceil(high) - 1 if high_x else math.floor(high))
+    value = 1 + variant
+    if lo is not None and value < lo:
+        value = lo + variant
+    if hi is not None and value > hi:
+        value = hi - variant
+        if lo is not None and value < lo:
+            value = lo
+    step = schema.get("multipleOf")
+    if isinstance(step, int) and not isinstance(step, bool) and step > 0:
+        value = -(-value // step) * step
+        if hi is not None and value > hi:
+            value = (hi // step) * step
+    return value
+
+
+def _number_example(schema: Mapping[str, Any], variant: int) -> float:
+    low, low_x, high, high_x = _number_bounds(schema)
+    value = 1.5 + variant
+    too_low = low is not None and (value <= low if low_x else value < low)
+    too_high = high is not None and (value >= high if high_x else value > high)
+    if too_low or too_high:
+        if low is not None and high is not None:
+            value = low + (high - low) / (variant + 2)
+        elif low is not None:
+            value = low + (1 if low_x else 0) + variant
+        elif high is not None:
+            value = high - (1 if high_x else 0) - variant
+    step = schema.get("multipleOf")
+    if isinstance(step, int | float) and not isinstance(step, bool) and step > 0:
+        exact = Decimal(str(step))
+        value = float((Decimal(str(value)) / exact).to_integral_value("ROUND_CEILING") * exact)
+    return float(value)
+
+
+def _string_example(schema: Mapping[str, Any], name: str, variant: int) -> str:
+    fmt = schema.get("format")
+    day = variant % 28 + 1
+    suffix = "" if variant == 0 else str(variant + 1)
+    base = name or "example"
+    if fmt == "date":
+        text = f"2026-01-{day:02d}"
+    elif fmt == "date-time":
+        text = f"2026-01-{day:02d}T00:00:00Z"
+    elif fmt == "time":
+        text = f"12:00:{variant % 60:02d}Z"
+    elif fmt == "email":
+        text = f"user{suffix}@example.com"
+    elif fmt in ("uri", "url"):
+        text = f"https://example.com/{base}{suffix}"
+    elif fmt == "uuid":
+        text = f"00000000-0000-4000-8000-{variant:012d}"
+    elif fmt == "ipv4":
+        text = f"192.0.2.{variant % 254 + 1}"
+    else:
+        text = base if variant == 0 else f"{base}-{suffix}"
+    min_length, max_length = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(min_length, int) and len(text) < min_length:
+        text += "x" * (min_length - len(text))
+    if isinstance(max_length, int) and len(text) > max_length:
+        keep = max(0, max_length - len(suffix))
+        text = (text[:keep] + suffix)[:max_length]
+    return text
+
+
+def _example(schema: Any, root: Any, name: str, variant: int, refs: tuple[str, ...]) -> Any:
+    """A value valid against ``schema``, deterministic; ``variant`` > 0 gives other values.
+
+    ``refs`` are the ``$ref`` followed on the way here. Once one repeats (a recursive schema),
+    values are made as small as allowed (required properties only, ``minItems`` items, a null
+    branch or type when there is one) so the document ends.
+    """
+    if len(refs) > _SCHEMA_MAX_REFS:
+        raise _ApiError(400, "Invalid JSON schema: no finite document matches it (recursion)")
+    if isinstance(schema, bool):
+        return "example" if schema else None
+    if not isinstance(schema, dict):
+        raise _ApiError(400, "Invalid JSON schema: a schema must be an object or a boolean")
+    lean = len(set(refs)) < len(refs)
+    if "$ref" in schema:
+        target = _resolve_ref(schema["$ref"], root)
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        if isinstance(target, dict) and rest:
+            target = _merge_schemas(target, rest)
+        return _example(target, root, name, variant, (*refs, str(schema["$ref"])))
+    if "const" in schema:
+        return copy.deepcopy(schema["const"])
+    enum = schema.get("enum")
+    if isinstance(enum, list) and enum:
+        options = [e for e in enum if e is not None] or enum
+        return copy.deepcopy(options[variant % len(options)])
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list) and all_of:
+        merged = {k: v for k, v in schema.items() if k != "allOf"}
+        for part in all_of:
+            if isinstance(part, dict) and "$ref" in part:
+                part = _resolve_ref(part["$ref"], root)
+            if isinstance(part, dict):
+                merged = _merge_schemas(merged, part)
+        return _example(merged, root, name, variant, refs)
+    for key in ("anyOf", "oneOf"):
+        branches = schema.get(key)
+        if isinstance(branches, list) and branches:
+            nulls = [b for b in branches if _is_null_schema(b, root)]
+            others = [b for b in branches if not _is_null_schema(b, root)]
+            pick = nulls[0] if (lean and nulls) or not others else others[0]
+            rest = {k: v for k, v in schema.items() if k != key}
+            if isinstance(pick, dict) and rest:
+                pick = _merge_schemas(rest, pick)
+            return _example(pick, root, name, variant, refs)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        kind = "null" if (lean and "null" in kind) or not kinds else kinds[0]
+    if kind is None:
+        if "properties" in schema or "required" in schema:
+            kind = "object"
+        elif "items" in schema or "prefixItems" in schema:
+            kind = "array"
+        else:
+            return "example"
+    if kind == "null":
+        return None
+    if kind == "boolean":
+        return variant % 2 == 0
+    if kind == "integer":
+        return _integer_example(schema, variant)
+    if kind == "number":
+        return _number_example(schema, variant)
+    if kind == "string":
+        return _string_example(schema, name, variant)
+    if kind == "array":
+        prefix = schema.get("prefixItems")
+        items = schema.get("items", True)
+        if isinstance(items, list):  # draft 4-7 tuples
+            prefix, items = items, schema.get("additionalItems", True)
+        prefix = prefix if isinstance(prefix, list) else []
+        count = 0 if lean else (len(prefix) or 2)
+        min_items, max_items = schema.get("minItems"), schema.get("maxItems")
+        if isinstance(min_items, int):
+            count = max(count, min_items)
+        if isinstance(max_items, int):
+            count = min(count, max_items)
+        if items is False:
+            count = min(count, len(prefix))
+        return [
+            _example(prefix[i], root, name, 0, refs)
+            if i < len(prefix)
+            else _example(items, root, name, i - len(prefix), refs)
+            for i in range(count)
+        ]
+    if kind == "object":
+        properties = schema.get("properties")
+        properties = properties if isinstance(properties, dict) else {}
+        required = schema.get("required")
+        required = [r for r in required if isinstance(r, str)] if isinstance(required, list) else []
+        keys = [k for k in properties if not lean or k in required]
+        document = {k: _example(properties[k], root, k, variant, refs) for k in keys}
+        extra = schema.get("additionalProperties", True)
+        for key in required:
+            if key not in document:
+                document[key] = _example(extra if extra is not False else True, root, key, 0, refs)
+        return document
+    return "example"
 
 
 def _wants_reasoning(body: Mapping[str, Any]) -> bool:
@@ -1484,11 +1764,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _chat(self, body: dict[str, Any], headers: dict[str, str], started: float) -> None:
         emu = self._emu
         plan = emu._plan(body)
+        scripted = emu._take_tool_script()  # only once the request is known to be answered
+        if scripted is not None:
+            plan = emu._plan(body, scripted=scripted)
         stream = body.get("stream", False)
         if stream:
             options = emu._take_stream_script()
             if options is not None and options.chunks is not None:
-                plan = emu._plan(body, chunks=options.chunks)
+                plan = emu._plan(body, chunks=options.chunks, scripted=scripted)
             self._stream(plan, body, headers, started, options)
             return
         if emu._latency > 0:
@@ -1692,6 +1975,41 @@ class Emulator:
     The server runs one daemon thread per connection and accepts hundreds of concurrent
     (keep-alive) connections; :attr:`open_connections` and :attr:`connections_total` count them,
     :meth:`inject_failures` makes a reproducible share of the requests fail.
+
+    Chat completion answers are deterministic; streamed and plain answers to the same request
+    agree exactly (content, tool calls, usage, cost). In order of precedence:
+
+    * :meth:`script_tool_calls` queues tool calls the next completions answer with.
+    * A request whose *last* message is a ``tool`` message (tool results sent back) is answered
+      with text, never tool calls, even with ``tool_choice: "required"`` or a named function:
+      the model uses the results. The text is ``"Based on the tool results: "`` followed by the
+      contents of the trailing ``tool`` messages, joined by ``"; "``.
+    * With ``tools``, ``tool_choice: "required"`` calls every function tool (only the first
+      with ``parallel_tool_calls: false``), a named ``tool_choice`` calls that function, and
+      ``tool_choice: "auto"`` (the default when ``tool_choice`` is left out) calls the first
+      tool whose name contains "weather" when the last message is a ``user`` message containing
+      the word "weather" (any case); otherwise ``"auto"`` answers with text. A call's arguments
+      put the last user text under the function's first parameter (``query`` when it has none).
+    * Otherwise the text is ``"Hello from <model>! You said: <last user text>"``.
+
+    ``response_format`` shapes a text answer (not tool calls): ``{"type": "json_object"}`` makes
+    the content ``{"answer":"<the text above>"}``; ``{"type": "json_schema", "json_schema":
+    {"name": ..., "schema": {...}}}`` makes it a document generated from the schema that
+    validates against it. Both are compact JSON (``separators=(",", ":")``, non-ASCII kept).
+    The document has every property of an object; strings are the property name (``"example"``
+    at the top or in arrays without a name; ``-2``, ``-3``... appended for later array items),
+    padded with ``x`` or cut to ``minLength``/``maxLength``, or a fixed value for the formats
+    ``date`` (``2026-01-01``), ``date-time`` (``2026-01-01T00:00:00Z``), ``time``, ``email``,
+    ``uri``, ``uuid``, ``ipv4``; integers are 1, numbers 1.5, booleans true (all moved into
+    ``minimum``/``maximum``/exclusive bounds and ``multipleOf``); arrays have 2 items (or the
+    ``prefixItems``, within ``minItems``/``maxItems``), each item different so ``uniqueItems``
+    holds; ``enum`` gives its first non-null value, ``const`` its value, ``anyOf``/``oneOf`` the
+    first non-null branch, ``allOf`` the merged branches; local ``$ref`` (``#/$defs/...``,
+    ``#/definitions/...``) are followed, and a recursive ``$ref`` stops at required properties
+    and ``minItems``. ``additionalProperties`` and ``pattern`` are ignored, a schema without a
+    type gives ``"example"``. ``finish_reason`` is ``"stop"`` (``"length"`` when ``max_tokens``
+    cuts the document); ``script_stream(chunks=...)`` does not reshape such documents. A
+    malformed ``response_format`` or an unresolvable ``$ref`` is a 400.
     """
 
     def __init__(
@@ -1718,6 +2036,7 @@ class Emulator:
         self._generations: dict[str, dict[str, Any]] = {}
         self._disconnects = 0
         self._stream_scripts: list[_StreamScript] = []
+        self._tool_scripts: list[list[list[dict[str, str]]]] = []
         self._ledger = Ledger()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -1878,6 +2197,7 @@ class Emulator:
         with self._lock:
             self._scripts.clear()
             self._stream_scripts.clear()
+            self._tool_scripts.clear()
             self._requests.clear()
             self._generations.clear()
             self._disconnects = 0
@@ -2205,6 +2525,47 @@ class Emulator:
         with self._lock:
             self._stream_scripts.append(entry)
 
+    def script_tool_calls(self, calls: list[dict[str, Any]], *, times: int = 1) -> None:
+        """Make the next ``times`` chat completions answer with exactly these tool calls (FIFO).
+
+        Each call is ``{"name": str, "arguments": str, "id"?: str}``. ``arguments`` is sent
+        verbatim as the raw JSON text of the arguments, so it may be invalid JSON on purpose;
+        without an ``id`` the call gets the usual request-derived ``call_<n>`` id. The answer has
+        ``content: null`` and ``finish_reason: "tool_calls"``, whatever ``tools``,
+        ``tool_choice`` and the messages say, streamed (the usual tool-call deltas) or not; usage
+        counts the tokens of the names and arguments. Only chat completions the emulator answers
+        itself use these up: requests answered by :meth:`script` or :meth:`error`, failing
+        validation or other routes leave them queued.
+
+        Raises:
+            ValueError: If ``calls`` is empty, a call lacks a non-empty string ``name`` or a
+                string ``arguments``, ``id`` is not a non-empty string, or ``times`` < 1.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if not isinstance(calls, list) or not calls:
+            raise ValueError("calls must be a non-empty list")
+        checked: list[dict[str, str]] = []
+        for call in calls:
+            if not isinstance(call, dict):
+                raise ValueError("each call must be a dict")
+            name, arguments, call_id = call.get("name"), call.get("arguments"), call.get("id")
+            if not isinstance(name, str) or not name:
+                raise ValueError("each call needs a non-empty string 'name'")
+            if not isinstance(arguments, str):
+                raise ValueError("each call needs 'arguments' as a string (raw JSON text)")
+            if call_id is not None and (not isinstance(call_id, str) or not call_id):
+                raise ValueError("a call 'id' must be a non-empty string")
+            unknown = set(call) - {"name", "arguments", "id"}
+            if unknown:
+                raise ValueError(f"unknown call keys: {sorted(unknown)}")
+            entry = {"name": name, "arguments": arguments}
+            if call_id is not None:
+                entry["id"] = call_id
+            checked.append(entry)
+        with self._lock:
+            self._tool_scripts.append([copy.deepcopy(checked) for _ in range(times)])
+
     # -- called by the handler ----------------------------------------------------------------
 
     def _track(self, conn: socket.socket, *, add: bool) -> None:
@@ -2249,6 +2610,16 @@ class Emulator:
                         del self._scripts[index]
                     return entry
         return None
+
+    def _take_tool_script(self) -> list[dict[str, str]] | None:
+        with self._lock:
+            if not self._tool_scripts:
+                return None
+            entry = self._tool_scripts[0]
+            calls = entry.pop()
+            if not entry:
+                del self._tool_scripts[0]
+            return calls
 
     def _take_stream_script(self) -> _StreamScript | None:
         with self._lock:
@@ -2304,7 +2675,13 @@ class Emulator:
                 return str(candidate["id"]), candidate
         raise _ApiError(503, "No allowed providers are available for the selected model.")
 
-    def _plan(self, body: dict[str, Any], *, chunks: int | None = None) -> _Plan:
+    def _plan(
+        self,
+        body: dict[str, Any],
+        *,
+        chunks: int | None = None,
+        scripted: list[dict[str, str]] | None = None,
+    ) -> _Plan:
         messages = body.get("messages")
         if not isinstance(messages, list) or not messages:
             raise _ApiError(400, 'Input required: specify "prompt" or "messages"')
@@ -2328,6 +2705,7 @@ class Emulator:
             raise _ApiError(400, "max_tokens must be an integer")
         if limit is not None and limit < 1:
             raise _ApiError(400, "max_tokens must be at least 1")
+        structured = _response_format(body)
 
         candidates: list[str] = []
         if model:
@@ -2365,7 +2743,17 @@ class Emulator:
                 )
                 continue
             return self._answer(
-                body, messages, served_id, entry, free, router, prompt_tokens, limit, chunks
+                body,
+                messages,
+                served_id,
+                entry,
+                free,
+                router,
+                prompt_tokens,
+                limit,
+                chunks,
+                structured=structured,
+                scripted=scripted,
             )
         if last_error is not None:
             raise last_error
@@ -2382,8 +2770,12 @@ class Emulator:
         prompt_tokens: int,
         limit: int | None,
         chunks: int | None,
+        *,
+        structured: tuple[str, str | None] | None = None,
+        scripted: list[dict[str, str]] | None = None,
     ) -> _Plan:
         user_text = _last_user_text(messages)
+        results = _tool_results(messages)
         finish = "stop"
 
         reasoning_pieces: list[str] = []
@@ -2398,7 +2790,12 @@ class Emulator:
         reasoning = "".join(reasoning_pieces) if reasoning_pieces else None
         reasoning_tokens = len(reasoning_pieces)
 
-        tool_calls = self._tool_calls(body, user_text)
+        if scripted is not None:
+            tool_calls = self._scripted_calls(body, scripted)
+        elif results is not None:
+            tool_calls = []  # a tool-result turn: the model uses the results and answers
+        else:
+            tool_calls = self._tool_calls(body, messages, user_text)
         content: str | None
         pieces: list[str] = []
         if tool_calls:
@@ -2410,9 +2807,18 @@ class Emulator:
                 for call in tool_calls
             )
         else:
-            text = f"Hello from {model_id}!" + (f" You said: {user_text}" if user_text else "")
-            pieces = _pieces(text)
-            if chunks is not None:
+            if results is not None:
+                text = "Based on the tool results: " + "; ".join(results)
+            else:
+                text = f"Hello from {model_id}!" + (f" You said: {user_text}" if user_text else "")
+            if structured is not None:
+                document = structured[1]
+                if document is None:  # json_object
+                    document = _compact({"answer": text})
+                pieces = _pieces(document)
+            else:
+                pieces = _pieces(text)
+            if chunks is not None and structured is None:
                 extra = [f" w{n}" for n in range(max(0, chunks - len(pieces)))]
                 pieces = (pieces + extra)[:chunks]
             if limit is not None and len(pieces) > limit - reasoning_tokens:
@@ -2445,8 +2851,36 @@ class Emulator:
         )
 
     @staticmethod
-    def _tool_calls(body: dict[str, Any], user_text: str) -> list[dict[str, Any]]:
-        """The calls a request forces: one per function tool with ``tool_choice: "required"``."""
+    def _call_seed(body: Mapping[str, Any]) -> int:
+        """The base of a request's tool call ids.
+
+        ids depend only on the request (not on ``stream``): the same request gets the same ids
+        in both modes, and each turn of a conversation gets new ones.
+        """
+        canonical = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
+        digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode())
+        return int(digest.hexdigest()[:8], 16) * 100
+
+    def _scripted_calls(
+        self, body: Mapping[str, Any], scripted: list[dict[str, str]]
+    ) -> list[dict[str, Any]]:
+        seed = self._call_seed(body)
+        return [
+            {
+                "id": call.get("id") or f"call_{seed + number}",
+                "type": "function",
+                "function": {"name": call["name"], "arguments": call["arguments"]},
+            }
+            for number, call in enumerate(scripted, start=1)
+        ]
+
+    @classmethod
+    def _tool_calls(
+        cls, body: dict[str, Any], messages: list[dict[str, Any]], user_text: str
+    ) -> list[dict[str, Any]]:
+        """The calls a request makes: one per function tool with ``tool_choice: "required"``,
+        the named one, or (``"auto"``) the first "weather" tool when the user asks about weather.
+        """
         tools = body.get("tools")
         choice = body.get("tool_choice")
         if not isinstance(tools, list) or not tools:
@@ -2470,13 +2904,17 @@ class Emulator:
             chosen = named[:1] or [{"name": picked}]
         elif choice == "required":
             chosen = functions[:1] if body.get("parallel_tool_calls") is False else functions
+        elif (
+            choice in ("auto", None)  # the API's default when there are tools
+            and messages[-1].get("role") == "user"
+            and _WEATHER_RE.search(_content_text(messages[-1].get("content")))
+        ):
+            chosen = [f for f in functions if "weather" in f["name"].lower()][:1]
+            if not chosen:
+                return []
         else:
             return []
-        # ids depend only on the request (not on ``stream``): the same request gets the same ids
-        # in both modes, and each turn of a conversation gets new ones
-        canonical = {k: v for k, v in body.items() if k not in ("stream", "stream_options")}
-        digest = hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode())
-        seed = int(digest.hexdigest()[:8], 16) * 100
+        seed = cls._call_seed(body)
         calls = []
         for number, function in enumerate(chosen, start=1):
             key = "query"

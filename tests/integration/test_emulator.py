@@ -1386,3 +1386,409 @@ def test_200_concurrent_keepalive_requests() -> None:
         assert emu.connections_total == opened  # all reused, none opened
         stack.close()
         assert wait_until(lambda: emu.open_connections == 0)
+
+
+# -- structured outputs and tool loops --------------------------------------------------------
+
+
+def resolve(schema: Any, root: Any) -> Any:
+    while isinstance(schema, dict) and "$ref" in schema:
+        node = root
+        for part in schema["$ref"][2:].split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def validate(value: Any, schema: Any, root: Any, where: str = "$") -> None:
+    """A tiny JSON Schema validator covering what the emulator's generator handles."""
+    schema = resolve(schema, root)
+    if schema is True or schema == {}:
+        return
+    if "const" in schema:
+        assert value == schema["const"], where
+    if "enum" in schema:
+        assert value in schema["enum"], where
+    if "anyOf" in schema:
+        errors = 0
+        for branch in schema["anyOf"]:
+            try:
+                validate(value, branch, root, where)
+            except AssertionError:
+                errors += 1
+        assert errors < len(schema["anyOf"]), where
+    if "oneOf" in schema:
+        matches = 0
+        for branch in schema["oneOf"]:
+            try:
+                validate(value, branch, root, where)
+                matches += 1
+            except AssertionError:
+                pass
+        assert matches == 1, where
+    for branch in schema.get("allOf", []):
+        validate(value, branch, root, where)
+    kind = schema.get("type")
+    if kind is None:
+        return
+    kinds = kind if isinstance(kind, list) else [kind]
+    checks = {
+        "null": value is None,
+        "boolean": isinstance(value, bool),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "string": isinstance(value, str),
+        "array": isinstance(value, list),
+        "object": isinstance(value, dict),
+    }
+    assert any(checks[k] for k in kinds), f"{where}: {value!r} is not {kinds}"
+    if checks["number"]:
+        if "minimum" in schema:
+            assert value >= schema["minimum"], where
+        if "maximum" in schema:
+            assert value <= schema["maximum"], where
+        if "exclusiveMinimum" in schema:
+            assert value > schema["exclusiveMinimum"], where
+        if "exclusiveMaximum" in schema:
+            assert value < schema["exclusiveMaximum"], where
+        if "multipleOf" in schema:
+            assert value % schema["multipleOf"] == 0, where
+    if isinstance(value, str):
+        assert len(value) >= schema.get("minLength", 0), where
+        assert len(value) <= schema.get("maxLength", len(value)), where
+        if schema.get("format") == "date":
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), where
+        if schema.get("format") == "date-time":
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})", value)
+    if isinstance(value, list):
+        assert len(value) >= schema.get("minItems", 0), where
+        assert len(value) <= schema.get("maxItems", len(value)), where
+        if schema.get("uniqueItems"):
+            dumped = [json.dumps(v, sort_keys=True) for v in value]
+            assert len(set(dumped)) == len(dumped), f"{where}: {value!r} not unique"
+        prefix = schema.get("prefixItems", [])
+        for index, item in enumerate(value):
+            if index < len(prefix):
+                validate(item, prefix[index], root, f"{where}[{index}]")
+            else:
+                assert schema.get("items", True) is not False, where
+                validate(item, schema.get("items", True), root, f"{where}[{index}]")
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            assert key in value, f"{where}: missing {key}"
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                validate(value[key], sub, root, f"{where}.{key}")
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "person": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string", "minLength": 8},
+            "nickname": {"type": "string", "maxLength": 3},
+            "age": {"type": "integer", "minimum": 18, "maximum": 99},
+            "height": {"type": "number", "exclusiveMinimum": 2, "exclusiveMaximum": 3},
+            "score": {"type": "number", "maximum": -4},
+            "even": {"type": "integer", "minimum": 3, "multipleOf": 2},
+            "active": {"type": "boolean"},
+            "nothing": {"type": "null"},
+            "role": {"type": "string", "enum": ["admin", "user"]},
+            "kind": {"const": "person"},
+            "born": {"type": "string", "format": "date"},
+            "seen": {"type": "string", "format": "date-time"},
+            "anything": {},
+        },
+        "required": ["name", "age"],
+        "additionalProperties": False,
+    },
+    "arrays": {
+        "type": "object",
+        "properties": {
+            "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+            "many": {"type": "array", "items": {"type": "integer"}, "minItems": 4},
+            "one": {"type": "array", "items": {"type": "boolean"}, "maxItems": 1},
+            "point": {
+                "type": "array",
+                "prefixItems": [{"type": "number"}, {"type": "string", "format": "date"}],
+                "items": False,
+            },
+            "ids": {
+                "type": "array",
+                "items": {"type": "integer", "maximum": 0},
+                "uniqueItems": True,
+                "minItems": 3,
+            },
+            "rows": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+        },
+        "required": ["tags", "many", "one", "point", "ids", "rows"],
+    },
+    "unions": {
+        "type": "object",
+        "properties": {
+            "maybe": {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 5}]},
+            "either": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            "nullable": {"type": ["null", "string"]},
+            "both": {
+                "allOf": [
+                    {"type": "object", "properties": {"a": {"type": "integer"}}},
+                    {"properties": {"b": {"type": "string"}}, "required": ["b"]},
+                ]
+            },
+        },
+        "required": ["maybe", "either", "nullable", "both"],
+    },
+    "refs": {
+        "$defs": {
+            "address": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}, "zip": {"type": "string"}},
+                "required": ["city", "zip"],
+            },
+            "node": {
+                "type": "object",
+                "properties": {
+                    "value": {"type": "integer"},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/node"}},
+                },
+                "required": ["value"],
+            },
+        },
+        "definitions": {"color": {"type": "string", "enum": ["red", "green"]}},
+        "type": "object",
+        "properties": {
+            "home": {"$ref": "#/$defs/address"},
+            "tree": {"$ref": "#/$defs/node"},
+            "color": {"$ref": "#/definitions/color"},
+            "colors": {"type": "array", "items": {"$ref": "#/definitions/color"}},
+        },
+        "required": ["home", "tree", "color"],
+    },
+    "string_root": {"type": "string", "format": "date"},
+    "array_root": {"type": "array", "items": {"type": "object", "properties": {"x": {}}}},
+}
+
+
+def json_schema(name: str, schema: dict[str, Any], strict: bool = True) -> dict[str, Any]:
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": name, "schema": schema, "strict": strict},
+    }
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_json_schema_answers_validate_in_both_modes(client: httpx.Client, name: str) -> None:
+    schema = SCHEMAS[name]
+    plain, streamed = both_modes(client, response_format=json_schema(name, schema))
+    assert plain == streamed
+    content = plain["content"]
+    document = json.loads(content)
+    validate(document, schema, schema)
+    assert content == json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    assert plain["finish_reason"] == "stop"
+    assert plain["tool_calls"] is None
+    assert plain["usage"]["completion_tokens"] == tokens(content)
+    again, _ = both_modes(client, response_format=json_schema(name, schema, strict=False))
+    assert again["content"] == content
+
+
+def test_json_schema_document_details(client: httpx.Client) -> None:
+    def answer(schema: dict[str, Any]) -> Any:
+        reply = chat(client, response_format=json_schema("x", schema)).json()
+        return json.loads(reply["choices"][0]["message"]["content"])
+
+    person = answer(SCHEMAS["person"])
+    assert person["born"] == "2026-01-01"
+    assert person["age"] == 18
+    assert person["active"] is True
+    assert person["nothing"] is None
+    assert person["role"] == "admin"
+    assert person["anything"] == "example"
+    assert set(person) == set(SCHEMAS["person"]["properties"])
+    arrays = answer(SCHEMAS["arrays"])
+    assert [len(arrays[key]) for key in ("tags", "many", "one")] == [2, 4, 1]
+    assert answer({"type": "integer"}) == 1
+    assert answer({"type": "number"}) == 1.5
+    assert answer({"type": "boolean"}) is True
+    assert answer({"description": "no type"}) == "example"
+    assert answer({"anyOf": [{"type": "null"}, {"type": "string"}]}) == "example"
+    tree = answer(SCHEMAS["refs"])["tree"]
+    assert tree["children"] == [{"value": 1}, {"value": 2}]  # the recursion stops
+
+
+def test_bad_response_formats_are_400(client: httpx.Client) -> None:
+    bad = [
+        {"type": "json_schema"},
+        {"type": "json_schema", "json_schema": {"name": "x", "schema": {"$ref": "#/$defs/no"}}},
+        {"type": "yaml"},
+        "json",
+    ]
+    for response_format in bad:
+        assert chat(client, response_format=response_format).status_code == 400
+    text = chat(client, response_format={"type": "text"}).json()
+    assert text["choices"][0]["message"]["content"].startswith("Hello from")
+
+
+def test_json_object_answer(client: httpx.Client) -> None:
+    messages = [{"role": "user", "content": "Give me JSON, ünïcode ok?"}]
+    plain, streamed = both_modes(
+        client, model="openai/gpt-4o", messages=messages, response_format={"type": "json_object"}
+    )
+    assert plain == streamed
+    expected = {"answer": "Hello from openai/gpt-4o! You said: Give me JSON, ünïcode ok?"}
+    assert json.loads(plain["content"]) == expected
+    assert plain["usage"]["completion_tokens"] == tokens(plain["content"])
+    assert plain["finish_reason"] == "stop"
+
+
+def test_json_schema_cut_by_max_tokens(client: httpx.Client) -> None:
+    fmt = json_schema("p", SCHEMAS["person"])
+    plain, streamed = both_modes(client, response_format=fmt, max_tokens=5)
+    assert plain == streamed
+    assert plain["finish_reason"] == "length"
+    assert plain["usage"]["completion_tokens"] == 5
+
+
+WEATHER_TOOLS: list[dict[str, Any]] = [
+    {
+        "type": "function",
+        "function": {
+            "name": "get_time",
+            "parameters": {"type": "object", "properties": {"zone": {"type": "string"}}},
+        },
+    },
+    {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    },
+    {"type": "function", "function": {"name": "weather_alerts"}},
+]
+
+
+def test_tool_result_turn_answers_with_the_results(client: httpx.Client) -> None:
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": "Weather and time in Paris?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+                },
+                {
+                    "id": "call_2",
+                    "type": "function",
+                    "function": {"name": "get_time", "arguments": '{"zone":"CET"}'},
+                },
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": '{"temp_c": 21}'},
+        {"role": "tool", "tool_call_id": "call_2", "content": [{"type": "text", "text": "12:00"}]},
+    ]
+    for tool_choice in ("required", "auto", {"type": "function", "function": {"name": "x"}}):
+        plain, streamed = both_modes(
+            client, messages=messages, tools=WEATHER_TOOLS, tool_choice=tool_choice
+        )
+        assert plain == streamed
+        assert plain["tool_calls"] is None
+        assert plain["finish_reason"] == "stop"
+        assert plain["content"] == 'Based on the tool results: {"temp_c": 21}; 12:00'
+        assert plain["usage"]["completion_tokens"] == tokens(plain["content"])
+    structured = chat(client, messages=messages, response_format={"type": "json_object"}).json()
+    content = json.loads(structured["choices"][0]["message"]["content"])
+    assert content == {"answer": 'Based on the tool results: {"temp_c": 21}; 12:00'}
+
+
+def test_auto_tool_choice_weather_trigger(client: httpx.Client) -> None:
+    asks = [{"role": "user", "content": "What's the WEATHER like in Oslo?"}]
+    plain, streamed = both_modes(client, messages=asks, tools=WEATHER_TOOLS, tool_choice="auto")
+    assert plain == streamed
+    assert plain["finish_reason"] == "tool_calls"
+    assert plain["content"] is None
+    (call,) = plain["tool_calls"]
+    assert call["function"]["name"] == "get_weather"
+    assert json.loads(call["function"]["arguments"]) == {"city": "What's the WEATHER like in Oslo?"}
+    # tool_choice left out means "auto"
+    default = chat(client, messages=asks, tools=WEATHER_TOOLS).json()["choices"][0]
+    assert default["message"]["tool_calls"][0]["function"]["name"] == "get_weather"
+    # no trigger: other words, no weather tool, tool_choice "none", no tools
+    other = [{"role": "user", "content": "Tell me about weatherproof boots"}]
+    no_tool = [t for t in WEATHER_TOOLS if "weather" not in t["function"]["name"]]
+    bodies: list[dict[str, Any]] = [
+        {"messages": other, "tools": WEATHER_TOOLS, "tool_choice": "auto"},
+        {"messages": asks, "tools": no_tool, "tool_choice": "auto"},
+        {"messages": asks, "tools": WEATHER_TOOLS, "tool_choice": "none"},
+        {"messages": asks, "tool_choice": "auto"},
+    ]
+    for body in bodies:
+        message = chat(client, **body).json()["choices"][0]["message"]
+        assert "tool_calls" not in message
+        assert message["content"].startswith("Hello from")
+
+
+def test_script_tool_calls_both_modes(client: httpx.Client, emu: Emulator) -> None:
+    calls = [
+        {"name": "lookup", "arguments": '{"q": "x"', "id": "call_custom"},
+        {"name": "other", "arguments": "not json at all"},
+        {"name": "empty", "arguments": ""},
+    ]
+    emu.script_tool_calls(calls, times=2)
+    plain, streamed = both_modes(client)
+    assert plain == streamed
+    assert plain["finish_reason"] == "tool_calls"
+    assert plain["content"] is None
+    got = plain["tool_calls"]
+    assert [c["function"]["name"] for c in got] == ["lookup", "other", "empty"]
+    assert [c["function"]["arguments"] for c in got] == [c["arguments"] for c in calls]
+    assert got[0]["id"] == "call_custom"
+    assert got[1]["id"].startswith("call_")
+    assert got[1]["id"] != got[2]["id"]
+    expected = sum(tokens(c["name"]) + tokens(c["arguments"]) for c in calls)
+    assert plain["usage"]["completion_tokens"] == expected
+    # both uses are spent: the next answer is the usual text
+    after = chat(client).json()["choices"][0]["message"]
+    assert after["content"].startswith("Hello from")
+    assert "tool_calls" not in after
+
+
+def test_script_tool_calls_fifo_and_only_chat(client: httpx.Client, emu: Emulator) -> None:
+    emu.script_tool_calls([{"name": "first", "arguments": "{}"}])
+    emu.script_tool_calls([{"name": "second", "arguments": "[1,"}])
+    assert client.get("/models").status_code == 200
+    assert chat(client, model="no/such-model").status_code == 400  # not consumed
+    emu.script(body={"scripted": True})
+    assert chat(client).json() == {"scripted": True}  # not consumed
+    messages = [{"role": "user", "content": "hi"}, {"role": "tool", "content": "{}"}]
+    first = chat(client, messages=messages, response_format={"type": "json_object"}).json()
+    assert first["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "first"
+    assert first["choices"][0]["finish_reason"] == "tool_calls"
+    _, events = stream_events(client)
+    second = assemble(data_chunks(events))
+    assert second["tool_calls"][0]["function"] == {"name": "second", "arguments": "[1,"}
+    assert second["finish_reason"] == "tool_calls"
+    assert chat(client).json()["choices"][0]["finish_reason"] == "stop"
+    emu.script_tool_calls([{"name": "gone", "arguments": "{}"}])
+    emu.reset()
+    assert chat(client).json()["choices"][0]["finish_reason"] == "stop"
+
+
+def test_script_tool_calls_arguments_are_checked(emu: Emulator) -> None:
+    bad: list[tuple[Any, str]] = [
+        ([], "non-empty list"),
+        ([{"arguments": "{}"}], "'name'"),
+        ([{"name": "", "arguments": "{}"}], "'name'"),
+        ([{"name": "x", "arguments": {"a": 1}}], "'arguments'"),
+        ([{"name": "x", "arguments": "{}", "id": ""}], "'id'"),
+        ([{"name": "x", "arguments": "{}", "extra": 1}], "unknown call keys"),
+        (["x"], "must be a dict"),
+    ]
+    for calls, message in bad:
+        with pytest.raises(ValueError, match=message):
+            emu.script_tool_calls(calls)
+    with pytest.raises(ValueError, match="times"):
+        emu.script_tool_calls([{"name": "x", "arguments": "{}"}], times=0)
