@@ -115,3 +115,27 @@ def test_unsupported_hints_fail_at_definition_time() -> None:
 
     with pytest.raises(errors.ValidationError, match="data"):
         ToolDefinition.from_function(bad)
+
+
+@pytest.mark.parametrize(
+    ("messages", "path"),
+    [
+        ([{"role": "robot", "content": "hi"}], "$.messages[0].role"),
+        (
+            [{"role": "tool", "tool_call_id": "call_x", "content": "42"}],
+            "$.messages[0].tool_call_id",
+        ),
+        (
+            [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": ""}}]}],
+            "$.messages[0].content[0].image_url.url",
+        ),
+    ],
+)
+async def test_bad_conversations_are_refused_before_sending(
+    client: Any, messages: Any, path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as info:
+        await call(client.complete(model="a/x", messages=messages))
+    assert info.value.path == path
+    with pytest.raises(errors.ValidationError):
+        client.stream(model="a/x", messages=messages)
