@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openrouter_kit import errors
 from openrouter_kit._async_client import (
     AsyncClient,
@@ -23,7 +25,6 @@ from openrouter_kit._async_client import (
 )
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
-from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionRequest,
@@ -46,6 +47,9 @@ from openrouter_kit._structured import response_format_for
 from openrouter_kit._tools import ToolRun
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
+
+if TYPE_CHECKING:
+    from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
 
 __all__ = [
     "AsyncClient",
@@ -85,8 +89,22 @@ __all__ = [
     "split_variant",
 ]
 
+#: Public names whose module is imported on first use (it compiles many patterns).
+_LAZY = {"TokenCount", "count_prompt", "estimate_prompt"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        from openrouter_kit._core import tokens
+
+        value: object = getattr(tokens, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'openrouter_kit' has no attribute {name!r}")
+
+
 # Show public classes as openrouter_kit.X in reprs and tracebacks.
-for _name in __all__:
+for _name in set(__all__) - _LAZY:
     _obj = globals()[_name]
     if isinstance(_obj, type) and _obj.__module__.startswith("openrouter_kit."):
         _obj.__module__ = __name__
