@@ -73,6 +73,23 @@ class _Unset(enum.Enum):
 UNSET = _Unset.UNSET
 
 
+def _request_data(
+    request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """A request given as an object, a dict or nothing, with keyword ``params`` on top, as a
+    new dict (the caller's objects are untouched)."""
+    if isinstance(request, CompletionRequest):
+        data = dict(convert.converters().fast.unstructure(request))
+    elif request is None or isinstance(request, Mapping):
+        data = dict(request or {})
+    else:
+        raise ValidationError(
+            f"request must be a CompletionRequest or a dict, got {type(request).__name__}"
+        )
+    data.update(params)
+    return data
+
+
 def _candidates(req: CompletionRequest) -> tuple[str, ...]:
     """The models a request may be served by, in fallback order ("" for the account default)."""
     first = (req.model,) if req.model else ()
@@ -323,24 +340,10 @@ class BaseClient:
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
     ) -> CompletionRequest:
         """The validated request with the client's defaults (the caller's object is untouched)."""
-        if isinstance(request, CompletionRequest) and not params:
-            req = convert.structure_input(
-                convert.converters().fast.unstructure(request), CompletionRequest
-            )
-        elif request is None or isinstance(request, CompletionRequest | Mapping):
-            data = dict(
-                convert.converters().fast.unstructure(request)
-                if isinstance(request, CompletionRequest)
-                else request or {}
-            )
-            data.update(params)
-            if isinstance(data.get("response_format"), type):  # a class: ask for its schema
-                data["response_format"] = response_format_for(data["response_format"])
-            req = convert.structure_input(data, CompletionRequest)
-        else:
-            raise ValidationError(
-                f"request must be a CompletionRequest or a dict, got {type(request).__name__}"
-            )
+        data = _request_data(request, params)
+        if isinstance(data.get("response_format"), type):  # a class: ask for its schema
+            data["response_format"] = response_format_for(data["response_format"])
+        req = convert.structure_input(data, CompletionRequest)
         check_messages(req.messages)
         changes: dict[str, Any] = {}
         if req.model is None and not getattr(req, "models", None) and self._config.default_model:
@@ -417,15 +420,7 @@ class BaseClient:
         max_rounds: int,
         raise_errors: bool,
     ) -> ToolLoop:
-        if isinstance(request, CompletionRequest):
-            data = dict(convert.converters().fast.unstructure(request))
-        elif request is None or isinstance(request, Mapping):
-            data = dict(request or {})
-        else:
-            raise ValidationError(
-                f"request must be a CompletionRequest or a dict, got {type(request).__name__}"
-            )
-        data.update(params)
+        data = _request_data(request, params)
         return ToolLoop(data, tools, max_rounds=max_rounds, raise_errors=raise_errors)
 
     # -- attempts --------------------------------------------------------------------------------
