@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
+
 import openrouter_kit
 from openrouter_kit import (
     AsyncClient,
@@ -49,10 +51,11 @@ def test_the_design_contract_names_exist() -> None:
     )
 
     assert OpenRouterClient is AsyncClient
-    for name in ("id", "model", "choices", "usage", "created", "provider"):
-        assert name in CompletionResponse.__attrs_attrs__.__dir__() or hasattr(
-            CompletionResponse.__attrs_attrs__, name
-        )
+    assert {"id", "model", "choices", "usage", "created", "provider"} <= set(
+        attrs.fields_dict(CompletionResponse)
+    )
+    for name in ("id", "model", "delta", "finish_reason", "usage"):  # the seed's chunk fields
+        assert hasattr(StreamChunk, name), name
     assert {"DEFAULT", "NITRO", "FLOOR", "ONLINE", "THINKING"} <= set(RouteVariant.__members__)
     assert MessageRole.USER == "user"
     assert openrouter_kit.Client.__module__ == "openrouter_kit"
