@@ -25,6 +25,13 @@ from openrouter_kit._async_client import (
 )
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
+from openrouter_kit._core.events import (
+    ErrorEvent,
+    HookEvent,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+)
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionRequest,
@@ -43,6 +50,8 @@ from openrouter_kit._generated.models import (
     ToolCall,
     ToolDefinition,
 )
+from openrouter_kit._hooks import Hooks
+from openrouter_kit._logs import configure as _configure_logging
 from openrouter_kit._structured import response_format_for
 from openrouter_kit._tools import ToolRun
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
@@ -62,8 +71,11 @@ __all__ = [
     "CompletionResponse",
     "ContentPart",
     "Credits",
+    "ErrorEvent",
     "FinishReason",
     "GenerationStats",
+    "HookEvent",
+    "Hooks",
     "KeyInfo",
     "Message",
     "MessageRole",
@@ -71,6 +83,9 @@ __all__ = [
     "ModelInfo",
     "ModelRegistry",
     "OpenRouterClient",
+    "RequestEvent",
+    "ResponseEvent",
+    "RetryEvent",
     "RouteVariant",
     "Stream",
     "StreamChunk",
@@ -109,3 +124,5 @@ for _name in set(__all__) - _LAZY:
     if isinstance(_obj, type) and _obj.__module__.startswith("openrouter_kit."):
         _obj.__module__ = __name__
 del _name, _obj
+
+_configure_logging()  # OPENROUTER_LOG=debug|info turns on logging to stderr for scripts

@@ -6,6 +6,7 @@ import functools
 import inspect
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -18,12 +19,14 @@ from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._tools import ToolLoop, ToolRun
 from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
+from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Call
+    from openrouter_kit._base import _Attempt, _Call
+    from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -55,6 +58,7 @@ class AsyncClient(BaseClient):
     """
 
     _http_type = httpx.AsyncClient
+    _awaits_hooks = True
     _http: httpx.AsyncClient | None
     _models: AsyncModelRegistry | None
 
@@ -79,46 +83,72 @@ class AsyncClient(BaseClient):
         if self._closed:
             raise RuntimeError("this AsyncClient is closed")
         http = self._client()
-        async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
-            with attempt:
-                step = self._begin(call, attempt.num)
-                request, api_key = step.request, self._config.api_key
-                with step.settled():
-                    started = time.perf_counter()
+        async with self._reporting(call):
+            async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
+                with attempt:
+                    step = self._begin(call, attempt.num)
+                    await self._fire(self._requesting(call, step))
                     try:
-                        response = await http.send(
-                            http.build_request(
-                                request.method,
-                                request.url,
-                                headers=request.headers,
-                                content=request.body,
-                                timeout=http_timeout(step.timeouts),
-                            ),
-                            stream=True,
-                        )
-                    except httpx.HTTPError as exc:
-                        raise map_transport_error(exc, api_key) from exc
-                    if request.stream and is_event_stream(response.status_code, response.headers):
-                        return response, attempt.num
-                    try:
-                        body = await response.aread()
-                    except httpx.HTTPError as exc:
-                        raise map_transport_error(exc, api_key, response_started=True) from exc
-                    finally:
-                        await _shielded_close(response)
-                    elapsed = time.perf_counter() - started
-                    parsed = self._parse(
-                        call.endpoint,
-                        request,
-                        response.status_code,
-                        response.headers,
-                        body,
-                        elapsed,
-                    )
-                    if request.stream:
-                        raise self._not_a_stream(response.status_code)
-                    return parsed, attempt.num
+                        with step.settled():
+                            return await self._attempt(http, call, step), attempt.num
+                    except OpenRouterError as exc:
+                        await self._fire(self._retrying(call, step, exc, attempt))
+                        raise
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+    async def _attempt(self, http: httpx.AsyncClient, call: _Call, step: _Attempt) -> Any:
+        """Same as ``Client._attempt``, but awaitable."""
+        request, api_key = step.request, self._config.api_key
+        started = time.perf_counter()
+        try:
+            response = await http.send(
+                http.build_request(
+                    request.method,
+                    request.url,
+                    headers=step.headers(),
+                    content=request.body,
+                    timeout=http_timeout(step.timeouts),
+                ),
+                stream=True,
+            )
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc, api_key) from exc
+        status, headers = response.status_code, response.headers
+        if request.stream and is_event_stream(status, headers):
+            try:
+                await self._fire(
+                    self._responded(call, step, status, headers, time.perf_counter() - started)
+                )
+            except BaseException:
+                await _shielded_close(response)
+                raise
+            return response
+        try:
+            body = await response.aread()
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc, api_key, response_started=True) from exc
+        finally:
+            await _shielded_close(response)
+        await self._fire(
+            self._responded(call, step, status, headers, time.perf_counter() - started)
+        )
+        parsed = self._parse(call.endpoint, status, headers, body)
+        if request.stream:
+            raise self._not_a_stream(status)
+        return parsed
+
+    async def _fire(self, event: HookEvent | None) -> None:
+        if event is not None:
+            await self._hooks.afire(event)
+
+    @asynccontextmanager
+    async def _reporting(self, call: _Call) -> AsyncIterator[None]:
+        """Tell the error hooks about a call that fails inside."""
+        try:
+            yield
+        except OpenRouterError as exc:
+            await self._fire(self._failed(call, exc))
+            raise
 
     # -- API -------------------------------------------------------------------------------------
     async def complete(
@@ -130,7 +160,8 @@ class AsyncClient(BaseClient):
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = await self._send(call)
-        return self._finish_completion(call, response, time.perf_counter() - started, attempts)
+        async with self._reporting(call):
+            return self._finish_completion(call, response, time.perf_counter() - started, attempts)
 
     async def _load_prices(self) -> None:
         if self._needs_prices():
@@ -320,9 +351,13 @@ class AsyncStream(BaseStream):
                 chunks = assembler.feed_bytes(raw)
             except httpx.HTTPError as exc:
                 await self.aclose()
-                raise stream_broken(exc, assembler, self._client._config.api_key) from exc
-            except BaseException:
+                error = stream_broken(exc, assembler, self._client._config.api_key)
+                await self._client._fire(self._client._failed(self._call, error))
+                raise error from exc
+            except BaseException as exc:
                 await self.aclose()
+                if isinstance(exc, OpenRouterError):
+                    await self._client._fire(self._client._failed(self._call, exc))
                 raise
             if chunks:
                 return self._batch(chunks)

@@ -32,6 +32,7 @@ from openrouter_kit._core.accounting import (
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
 from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config, Timeouts
+from openrouter_kit._core.events import ErrorEvent, RequestEvent, ResponseEvent, RetryEvent
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
@@ -41,6 +42,8 @@ from openrouter_kit._generated.endpoints import (
     Endpoint,
 )
 from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
+from openrouter_kit._hooks import Hook, Hooks
+from openrouter_kit._logs import CONTENT, content_enabled, logger
 from openrouter_kit._structured import response_format_for
 from openrouter_kit._tools import ToolLoop
 from openrouter_kit.errors import (
@@ -53,6 +56,7 @@ from openrouter_kit.errors import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Self
 
     import httpx
@@ -60,7 +64,6 @@ if TYPE_CHECKING:
 __all__ = ["UNSET", "BaseClient", "BaseStream"]
 
 T = TypeVar("T")
-logger = logging.getLogger("openrouter_kit")
 
 
 class _Unset(enum.Enum):
@@ -124,6 +127,15 @@ class _Call:
     started: float
     #: USD held in the budget for this call until it ends.
     held: Decimal | None = None
+    #: Attempts begun so far.
+    attempts: int = 0
+    #: The model the latest attempt asked for (None when the call names none).
+    model: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The URL path, for logs and hooks."""
+        return urlsplit(self.request.url).path
 
 
 @attrs.define
@@ -134,6 +146,26 @@ class _Attempt:
     key: BreakerKey
     timeouts: Timeouts
     breaker: CircuitBreaker
+    #: Headers request hooks added to this attempt.
+    extra_headers: dict[str, str] | None = None
+
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The headers to send: the request's, plus those request hooks added.
+
+        Raises:
+            ConfigurationError: a hook tried to set Authorization or a non-string header.
+        """
+        extra = self.extra_headers
+        if not extra:
+            return self.request.headers
+        for name, value in extra.items():
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise ConfigurationError("headers added by a request hook must be strings")
+            if name.lower() == "authorization":
+                raise ConfigurationError("a request hook cannot set the Authorization header")
+        names = {name.lower() for name in extra}
+        kept = tuple((k, v) for k, v in self.request.headers if k.lower() not in names)
+        return kept + tuple(extra.items())
 
     @contextmanager
     def settled(self) -> Iterator[None]:
@@ -160,6 +192,8 @@ class BaseClient:
 
     #: The httpx client class the shell drives; an injected ``http_client`` must be one.
     _http_type: ClassVar[type]
+    #: True for the async client, which may await its hooks.
+    _awaits_hooks: ClassVar[bool] = False
     _http: Any
     _models: Any
 
@@ -184,6 +218,7 @@ class BaseClient:
         breaker_recovery: float = 30.0,
         budget: float | str | Decimal | None = None,
         max_cost: float | str | Decimal | None = None,
+        hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
     ) -> None:
         self._config = Config.from_env(
             os.environ,
@@ -221,6 +256,9 @@ class BaseClient:
         self._usage = UsageTotals()
         self._budget = Budget(_usd("budget", budget)) if budget is not None else None
         self._max_cost = _usd("max_cost", max_cost) if max_cost is not None else None
+        self._hooks = Hooks.of(hooks)
+        if not self._awaits_hooks:
+            self._hooks._blocking()
 
     def with_options(
         self,
@@ -299,6 +337,12 @@ class BaseClient:
     def budget(self) -> Budget | None:
         """The client's USD budget (``limit``, ``spent``, ``reserved``, ``remaining``), or None."""
         return self._budget
+
+    @property
+    def hooks(self) -> Hooks:
+        """The functions this client calls on requests, responses, retries and errors; add to
+        its lists (``client.hooks.response.append(fn)``) at any time."""
+        return self._hooks
 
     @property
     def breaker(self) -> CircuitBreaker:
@@ -449,18 +493,12 @@ class BaseClient:
                     timeout="deadline",
                 )
             timeouts = timeouts.capped(left)
-        if number > 1:
-            logger.info(
-                "retrying %s %s (attempt %d of %d)",
-                call.request.method,
-                urlsplit(call.request.url).path,
-                number,
-                self._retry.max_retries + 1,
-            )
+        call.attempts = number
         name = call.endpoint.name
         healthy = [m for m in call.candidates if self._breaker.available((name, m), now)]
         primary = healthy[0] if healthy else call.candidates[0]
         self._breaker.check((name, primary), now)
+        call.model = primary or None
         request = call.request
         if call.req is not None and len(healthy) < len(call.candidates):
             rerouted = attrs.evolve(
@@ -469,26 +507,131 @@ class BaseClient:
             request = attrs.evolve(request, body=convert.dumps(rerouted))
         return _Attempt(request, (name, primary), timeouts, self._breaker)
 
+    # -- events (hooks and logs) -----------------------------------------------------------------
+    def _requesting(self, call: _Call, step: _Attempt) -> RequestEvent | None:
+        """The event for an attempt about to be sent, when hooks or logs want it."""
+        hooks = self._hooks.request
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if not hooks and not debug:
+            return None
+        event = RequestEvent(
+            method=call.request.method,
+            path=call.path,
+            model=call.model,
+            attempt=call.attempts,
+            stream=call.request.stream,
+        )
+        if debug:
+            logger.debug(
+                "sending %s %s (attempt %d, model %s)",
+                event.method,
+                event.path,
+                event.attempt,
+                event.model or "-",
+                extra=event.log_fields(),
+            )
+            if step.request.body is not None and content_enabled():
+                CONTENT.debug("request body: %s", step.request.body.decode(errors="replace"))
+        if not hooks:
+            return None
+        step.extra_headers = event.headers
+        return event
+
+    def _responded(
+        self, call: _Call, step: _Attempt, status: int, headers: Mapping[str, str], latency: float
+    ) -> ResponseEvent | None:
+        """The event for a response that arrived, when hooks or logs want it."""
+        hooks = self._hooks.response
+        if not hooks and not logger.isEnabledFor(logging.INFO):
+            return None
+        event = ResponseEvent(
+            method=call.request.method,
+            path=call.path,
+            model=call.model,
+            attempt=call.attempts,
+            stream=call.request.stream,
+            status_code=status,
+            latency=latency,
+            request_id=wire.request_id(headers, self._config.api_key),
+        )
+        logger.info(
+            "%s %s -> %d in %.1f ms (attempt %d, model %s, request id %s)",
+            event.method,
+            event.path,
+            status,
+            latency * 1000,
+            event.attempt,
+            event.model or "-",
+            event.request_id or "-",
+            extra=event.log_fields(),
+        )
+        return event if hooks else None
+
+    def _retrying(
+        self, call: _Call, step: _Attempt, exc: OpenRouterError, attempt: Any
+    ) -> RetryEvent | None:
+        """The event for a failed attempt that will be retried (None when it will not be,
+        or nobody listens); ``attempt`` is stamina's, for the backoff it will wait."""
+        hooks = self._hooks.retry
+        if not hooks and not logger.isEnabledFor(logging.INFO):
+            return None
+        decision = self._retry.backoff_hook(exc)
+        if decision is False or call.attempts > self._retry.max_retries:
+            return None
+        wait = float(attempt.next_wait) if decision is True else float(decision)
+        event = RetryEvent(
+            method=call.request.method,
+            path=call.path,
+            model=call.model,
+            attempt=call.attempts,
+            stream=call.request.stream,
+            error=exc,
+            wait=wait,
+        )
+        logger.info(
+            "retrying %s %s after %s (attempt %d of %d failed; next in %.2f s)",
+            event.method,
+            event.path,
+            type(exc).__name__,
+            event.attempt,
+            self._retry.max_retries + 1,
+            wait,
+            extra=event.log_fields(),
+        )
+        return event if hooks else None
+
+    def _failed(self, call: _Call, exc: OpenRouterError) -> ErrorEvent | None:
+        """The event for a call that failed, when hooks or logs want it."""
+        hooks = self._hooks.error
+        if not hooks and not logger.isEnabledFor(logging.INFO):
+            return None
+        event = ErrorEvent(
+            method=call.request.method,
+            path=call.path,
+            model=call.model,
+            attempt=call.attempts,
+            stream=call.request.stream,
+            error=exc,
+            elapsed=time.monotonic() - call.started,
+        )
+        logger.info(
+            "%s %s failed after %d attempt(s): %s: %s",
+            event.method,
+            event.path,
+            event.attempt,
+            type(exc).__name__,
+            exc,
+            extra={**event.log_fields(), "status_code": exc.status_code},
+        )
+        return event if hooks else None
+
     # -- finishing -----------------------------------------------------------------------------
     def _parse(
-        self,
-        endpoint: Endpoint,
-        wire_request: wire.WireRequest,
-        status: int,
-        headers: Mapping[str, str],
-        body: bytes,
-        elapsed: float,
+        self, endpoint: Endpoint, status: int, headers: Mapping[str, str], body: bytes
     ) -> Any:
-        """The parsed body of one attempt, or the mapped error raised (logged either way)."""
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %d in %.1f ms (request id %s)",
-                wire_request.method,
-                urlsplit(wire_request.url).path,
-                status,
-                elapsed * 1000,
-                headers.get("x-request-id") or headers.get("x-generation-id") or "-",
-            )
+        """The parsed body of one attempt, or the mapped error raised."""
+        if body and content_enabled():
+            CONTENT.debug("response body: %s", body.decode(errors="replace"))
         return wire.parse_response(
             endpoint,
             status,

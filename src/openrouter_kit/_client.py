@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -16,13 +17,15 @@ from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._tools import ToolRun
 from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
+from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Call
+    from openrouter_kit._base import _Attempt, _Call
     from openrouter_kit._core.assemble import StreamAssembler
+    from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -101,46 +104,70 @@ class Client(BaseClient):
         if self._closed:
             raise RuntimeError("this Client is closed")
         http = self._client()
-        for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
-            with attempt:
-                step = self._begin(call, attempt.num)
-                request, api_key = step.request, self._config.api_key
-                with step.settled():
-                    started = time.perf_counter()
+        with self._reporting(call):
+            for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
+                with attempt:
+                    step = self._begin(call, attempt.num)
+                    self._fire(self._requesting(call, step))
                     try:
-                        response = http.send(
-                            http.build_request(
-                                request.method,
-                                request.url,
-                                headers=request.headers,
-                                content=request.body,
-                                timeout=http_timeout(step.timeouts),
-                            ),
-                            stream=True,
-                        )
-                    except httpx.HTTPError as exc:
-                        raise map_transport_error(exc, api_key) from exc
-                    if request.stream and is_event_stream(response.status_code, response.headers):
-                        return response, attempt.num
-                    try:
-                        body = response.read()
-                    except httpx.HTTPError as exc:
-                        raise map_transport_error(exc, api_key, response_started=True) from exc
-                    finally:
-                        response.close()
-                    elapsed = time.perf_counter() - started
-                    parsed = self._parse(
-                        call.endpoint,
-                        request,
-                        response.status_code,
-                        response.headers,
-                        body,
-                        elapsed,
-                    )
-                    if request.stream:
-                        raise self._not_a_stream(response.status_code)
-                    return parsed, attempt.num
+                        with step.settled():
+                            return self._attempt(http, call, step), attempt.num
+                    except OpenRouterError as exc:
+                        self._fire(self._retrying(call, step, exc, attempt))
+                        raise
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+    def _attempt(self, http: httpx.Client, call: _Call, step: _Attempt) -> Any:
+        """One HTTP attempt: the parsed body, or for a stream the open response."""
+        request, api_key = step.request, self._config.api_key
+        started = time.perf_counter()
+        try:
+            response = http.send(
+                http.build_request(
+                    request.method,
+                    request.url,
+                    headers=step.headers(),
+                    content=request.body,
+                    timeout=http_timeout(step.timeouts),
+                ),
+                stream=True,
+            )
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc, api_key) from exc
+        status, headers = response.status_code, response.headers
+        if request.stream and is_event_stream(status, headers):
+            try:
+                self._fire(
+                    self._responded(call, step, status, headers, time.perf_counter() - started)
+                )
+            except BaseException:
+                response.close()
+                raise
+            return response
+        try:
+            body = response.read()
+        except httpx.HTTPError as exc:
+            raise map_transport_error(exc, api_key, response_started=True) from exc
+        finally:
+            response.close()
+        self._fire(self._responded(call, step, status, headers, time.perf_counter() - started))
+        parsed = self._parse(call.endpoint, status, headers, body)
+        if request.stream:
+            raise self._not_a_stream(status)
+        return parsed
+
+    def _fire(self, event: HookEvent | None) -> None:
+        if event is not None:
+            self._hooks.fire(event)
+
+    @contextmanager
+    def _reporting(self, call: _Call) -> Iterator[None]:
+        """Tell the error hooks about a call that fails inside."""
+        try:
+            yield
+        except OpenRouterError as exc:
+            self._fire(self._failed(call, exc))
+            raise
 
     # -- API -------------------------------------------------------------------------------------
     def complete(
@@ -162,7 +189,8 @@ class Client(BaseClient):
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = self._send(call)
-        return self._finish_completion(call, response, time.perf_counter() - started, attempts)
+        with self._reporting(call):
+            return self._finish_completion(call, response, time.perf_counter() - started, attempts)
 
     def _load_prices(self) -> None:
         if self._needs_prices():
@@ -423,9 +451,13 @@ class Stream(BaseStream):
                 chunks = assembler.feed_bytes(raw)
             except httpx.HTTPError as exc:
                 self.close()
-                raise stream_broken(exc, assembler, self._client._config.api_key) from exc
-            except BaseException:
+                error = stream_broken(exc, assembler, self._client._config.api_key)
+                self._client._fire(self._client._failed(self._call, error))
+                raise error from exc
+            except BaseException as exc:
                 self.close()
+                if isinstance(exc, OpenRouterError):
+                    self._client._fire(self._client._failed(self._call, exc))
                 raise
             if chunks:
                 return self._batch(chunks)

@@ -135,7 +135,10 @@ async def test_retries_are_logged_without_the_key(
     httpx_mock.add_response(status_code=502, json={"error": {"code": 502, "message": "bad"}})
     httpx_mock.add_response(json=OK)
     await call(client.complete(model="a/x", messages=USER))
-    assert "retrying POST /api/v1/chat/completions (attempt 2 of 4)" in caplog.text
+    assert (
+        "retrying POST /api/v1/chat/completions after ModelUnavailableError (attempt 1 of 4 failed"
+        in caplog.text
+    )
     assert CANARY_KEY not in caplog.text
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "parse_retry_after",
     "redact",
     "redact_all",
+    "request_id",
 ]
 
 T = TypeVar("T")
@@ -142,7 +143,8 @@ def _header(headers: Mapping[str, Any], name: str) -> Any:
     return value
 
 
-def _request_id(headers: Mapping[str, Any], api_key: str | None) -> str | None:
+def request_id(headers: Mapping[str, Any], api_key: str | None) -> str | None:
+    """The server's request id (or generation id) from response headers, if it sent one."""
     value = _header(headers, "x-request-id") or _header(headers, "x-generation-id")
     return redact(value[:200], api_key) if isinstance(value, str) else None
 
@@ -312,7 +314,7 @@ def error_from_payload(
         "status_code": status,
         "code": code if code is not None else effective,
         "metadata": redact_all(metadata, api_key),
-        "request_id": _request_id(headers, api_key),
+        "request_id": request_id(headers, api_key),
         "body": redact_all(payload, api_key) if payload is not None else None,
     }
     if issubclass(cls, RateLimitError | ServerError):
@@ -358,7 +360,7 @@ def parse_response(
             f"{endpoint.name}: the server answered {status} with a body that is not JSON: "
             f"{preview!r}",
             status_code=status,
-            request_id=_request_id(headers, api_key),
+            request_id=request_id(headers, api_key),
         ) from None
     # A 200 whose body is an error object (no choices) is that error.
     if isinstance(payload, Mapping) and payload.get("error") and "choices" not in payload:
@@ -369,7 +371,7 @@ def parse_response(
         raise InvalidResponseError(
             f"{endpoint.name}: unexpected response shape: {redact(str(exc)[:200], api_key)}",
             status_code=status,
-            request_id=_request_id(headers, api_key),
+            request_id=request_id(headers, api_key),
         ) from None
 
 
