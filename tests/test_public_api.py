@@ -7,6 +7,7 @@ import inspect
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -18,6 +19,7 @@ from openrouter_kit import (
     Client,
     ModelRegistry,
     Stream,
+    errors,
 )
 
 SRC = Path(openrouter_kit.__file__).parent
@@ -144,3 +146,42 @@ def test_building_a_client_opens_no_connection_pool() -> None:
     client = Client(api_key="sk-test")
     assert client._http is None
     client.close()
+
+
+def _public_members(obj: type) -> dict[str, Any]:
+    """Public methods and properties defined by our classes (inherited ones included)."""
+    found: dict[str, Any] = {}
+    for klass in reversed(obj.__mro__):
+        if not klass.__module__.startswith("openrouter_kit"):
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, staticmethod | classmethod):
+                value = value.__func__
+            if not name.startswith("_") and (
+                inspect.isfunction(value) or isinstance(value, property)
+            ):
+                found[name] = value
+    return found
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    missing = []
+    for name in openrouter_kit.__all__:
+        obj = getattr(openrouter_kit, name)
+        if name == "__version__" or isinstance(obj, str):
+            continue
+        if not (getattr(obj, "__doc__", None) or "").strip():
+            missing.append(name)
+        if isinstance(obj, type) and obj.__module__ == "openrouter_kit":
+            for member, value in _public_members(obj).items():
+                if not (value.__doc__ or "").strip():
+                    missing.append(f"{name}.{member}")
+    for name in dir(errors):
+        obj = getattr(errors, name)
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, Exception)
+            and obj.__module__ == errors.__name__
+        ) and not (obj.__doc__ or "").strip():
+            missing.append(f"errors.{name}")
+    assert missing == []

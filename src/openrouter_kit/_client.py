@@ -66,6 +66,17 @@ class Client(BaseClient):
             set them.
         headers: Extra headers sent with every request.
         http_client: An ``httpx.Client`` to use instead of the client's own (you close it).
+        deadline: Seconds one call may take in all, retries and waits included (None: no bound).
+        backoff_initial, backoff_max: The first wait between attempts and the longest (seconds;
+            it doubles per attempt, with jitter).
+        max_retry_after: The longest server-requested wait (Retry-After) honoured; longer ones
+            raise at once.
+        breaker_threshold: Failures in a row that open a model's circuit (None: no breaker).
+        breaker_recovery: Seconds an open circuit waits before letting one probe through.
+        budget: USD this client may spend in all; calls that could pass it are refused.
+        max_cost: USD one call may cost at worst; dearer calls are refused before sending.
+        hooks: Functions called on every request, response, retry and error (a ``Hooks`` or a
+            dict of lists, see ``Hooks``), for metrics and tracing.
 
     Raises:
         ConfigurationError: no API key, a refused base URL, or an invalid setting.

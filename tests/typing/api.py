@@ -8,10 +8,13 @@ from openrouter_kit import (
     CompletionRequest,
     CompletionResponse,
     FinishReason,
+    Hooks,
     Message,
     MessageRole,
     ModelInfo,
     OpenRouterClient,
+    RequestEvent,
+    ResponseEvent,
     RouteVariant,
     TokenUsage,
     UsageSnapshot,
@@ -65,3 +68,19 @@ async def concurrent() -> None:
         print(exc.status_code, exc.code, exc.request_id, exc.metadata)
     finally:
         await client2.aclose()
+
+
+def with_hooks() -> None:
+    latencies: list[float] = []
+
+    def record(event: ResponseEvent) -> None:
+        latencies.append(event.latency)
+
+    def trace(event: RequestEvent) -> None:
+        event.headers["traceparent"] = "00-abc-def-01"
+
+    async def arecord(event: ResponseEvent) -> None:
+        latencies.append(event.latency)
+
+    Client(hooks={"response": [record], "request": [trace]}).hooks.error.append(print)
+    AsyncClient(hooks=Hooks(response=[arecord, record]))
