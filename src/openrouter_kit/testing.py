@@ -1974,7 +1974,8 @@ class Emulator:
 
     The server runs one daemon thread per connection and accepts hundreds of concurrent
     (keep-alive) connections; :attr:`open_connections` and :attr:`connections_total` count them,
-    :meth:`inject_failures` makes a reproducible share of the requests fail.
+    :meth:`inject_failures` makes a reproducible share of the requests fail, and
+    :meth:`take_down` makes one model fail (a ``models`` fallback list then answers from the next).
 
     Chat completion answers are deterministic; streamed and plain answers to the same request
     agree exactly (content, tool calls, usage, cost). In order of precedence:
@@ -2045,6 +2046,7 @@ class Emulator:
         self._idle = threading.Condition(self._lock)
         self._injection: _Injection | None = None
         self._injected = 0
+        self._down: dict[str, tuple[int, str]] = {}
         self._stopping = threading.Event()
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -2189,7 +2191,8 @@ class Emulator:
             return self._injected
 
     def reset(self) -> None:
-        """Forget scripts, recorded requests, generations, counters, failure injection, ledger.
+        """Forget scripts, recorded requests, generations, counters, failure injection, ledger
+        and models taken down (:meth:`take_down`).
 
         The counters are :attr:`disconnects`, :attr:`injected_failures` and
         :attr:`connections_total`; connections still open stay in :attr:`open_connections`.
@@ -2204,6 +2207,7 @@ class Emulator:
             self._injection = None
             self._injected = 0
             self._connections_total = 0
+            self._down.clear()
         self._ledger.reset()
 
     # -- scripting ----------------------------------------------------------------------------
@@ -2384,6 +2388,42 @@ class Emulator:
             )
         with self._lock:
             self._injection = injection
+
+    def take_down(
+        self,
+        model_id: str,
+        *,
+        status: int = 503,
+        message: str = "No allowed providers are available for the selected model.",
+    ) -> None:
+        """Make one model fail every chat completion, until :meth:`bring_up` or :meth:`reset`.
+
+        A request naming the model (or one of its ``:variant`` ids) is answered with the
+        documented error body and ``status``, like a model whose providers are all down. With a
+        ``models`` fallback list the emulator skips it and answers from the next candidate, as
+        OpenRouter does, so ``response.model`` names the fallback that served; the error is sent
+        only when no candidate can answer. A router (``openrouter/auto``) never routes to a model
+        that is down. Other routes (``/models``, endpoints, ...) are not affected.
+
+        Args:
+            model_id: An id from the model table (without a ``:variant`` suffix).
+            status: The HTTP error status (400–599) its requests get.
+            message: The ``error.message`` text.
+
+        Raises:
+            ValueError: If the model is not in the table or ``status`` is not 400–599.
+        """
+        if model_id not in self._by_id:
+            raise ValueError(f"{model_id!r} is not in the emulator's model table")
+        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+            raise ValueError(f"status must be 400-599, got {status!r}")
+        with self._lock:
+            self._down[model_id] = (status, message)
+
+    def bring_up(self, model_id: str) -> None:
+        """Let a model taken down with :meth:`take_down` answer again (no-op if it is up)."""
+        with self._lock:
+            self._down.pop(model_id, None)
 
     def error(
         self,
@@ -2666,12 +2706,12 @@ class Emulator:
             or entry.get("architecture", {}).get("tokenizer") == "Router"
         )
 
-    def _routed_target(self) -> tuple[str, dict[str, Any]]:
+    def _routed_target(self, down: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         entry = self._by_id.get(DEFAULT_MODEL)
-        if entry is not None and not self._is_router(entry):
+        if entry is not None and not self._is_router(entry) and DEFAULT_MODEL not in down:
             return DEFAULT_MODEL, entry
         for candidate in self._models:
-            if not self._is_router(candidate):
+            if not self._is_router(candidate) and candidate["id"] not in down:
                 return str(candidate["id"]), candidate
         raise _ApiError(503, "No allowed providers are available for the selected model.")
 
@@ -2717,6 +2757,8 @@ class Emulator:
             )
 
         prompt_tokens = sum(4 + _count_tokens(_message_text(m)) for m in messages)
+        with self._lock:
+            down = dict(self._down)
         unknown: str | None = None
         last_error: _ApiError | None = None
         for candidate in candidates:
@@ -2725,10 +2767,18 @@ class Emulator:
                 unknown = unknown or candidate
                 continue
             served_id, entry, free = resolved
+            if entry["id"] in down:
+                status, text = down[entry["id"]]
+                last_error = _ApiError(status, text)
+                continue
             router: str | None = None
             if self._is_router(entry):
                 router = served_id
-                served_id, entry = self._routed_target()
+                try:
+                    served_id, entry = self._routed_target(down)
+                except _ApiError as exc:
+                    last_error = exc
+                    continue
                 free = False
             context = entry.get("context_length")
             wanted = prompt_tokens + (limit or 0)

@@ -196,6 +196,41 @@ def test_models_fallback_list_skips_unknown_ids(client: httpx.Client) -> None:
     assert chat(client, models=["nope/one", "nope/two"]).status_code == 400
 
 
+def test_a_model_taken_down_fails_and_its_fallback_answers(
+    client: httpx.Client, emulator: Emulator
+) -> None:
+    emulator.take_down("openai/gpt-4o")
+    alone = chat(client, model="openai/gpt-4o")
+    assert alone.status_code == 503
+    assert alone.json() == {
+        "error": {
+            "code": 503,
+            "message": "No allowed providers are available for the selected model.",
+        }
+    }
+    assert chat(client, model="openai/gpt-4o:nitro").status_code == 503  # variants too
+    rescued = chat(client, model="openai/gpt-4o", models=["anthropic/claude-sonnet-4"]).json()
+    assert rescued["model"] == "anthropic/claude-sonnet-4"
+    assert emulator.ledger.per_model["anthropic/claude-sonnet-4"].requests == 1
+    assert "openai/gpt-4o" not in emulator.ledger.per_model  # failures are not billed
+    emulator.take_down("anthropic/claude-sonnet-4", status=429, message="Rate limit exceeded")
+    both = chat(client, models=["openai/gpt-4o", "anthropic/claude-sonnet-4"])
+    assert both.status_code == 429  # the last candidate's error
+    assert both.json()["error"]["message"] == "Rate limit exceeded"
+    # the router picks another model while its usual target is down
+    emulator.take_down(DEFAULT_MODEL)
+    routed = chat(client, model="openrouter/auto").json()
+    assert routed["model"] not in (DEFAULT_MODEL, "openrouter/auto")
+    emulator.bring_up("openai/gpt-4o")
+    assert chat(client, model="openai/gpt-4o").status_code == 200
+    emulator.reset()
+    assert chat(client, model=DEFAULT_MODEL).status_code == 200
+    with pytest.raises(ValueError, match="not in the emulator's model table"):
+        emulator.take_down("nope/not-a-model")
+    with pytest.raises(ValueError, match="400-599"):
+        emulator.take_down("openai/gpt-4o", status=200)
+
+
 def test_variant_suffix_is_accepted(client: httpx.Client) -> None:
     nitro = chat(client, model="openai/gpt-4o-mini:nitro")
     assert nitro.status_code == 200
