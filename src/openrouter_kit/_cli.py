@@ -1,189 +1,823 @@
-"""The ``openrouter-kit`` command: ``demo``, ``chat``, ``models`` and ``emulator``.
+"""The ``openrouter-kit`` command: ``chat``, ``models``, ``key``, ``cost``, ``demo``, ``emulator``.
 
-Uses only the public API (and the bundled emulator for ``demo``).
+Uses only the public API, plus the bundled emulator for ``demo`` and ``emulator`` (imported only
+when those commands run, so ``--help`` stays fast). Every failure ends as one line on stderr and a
+distinct exit status (see ``EXIT_CODES`` and ``main``).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import os
 import sys
-import time
-from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TextIO
 
-import openrouter_kit
-from openrouter_kit import Client, CompletionResponse, ModelInfo, errors
+from openrouter_kit import errors
+from openrouter_kit._core.registry import CAPABILITIES
+from openrouter_kit._variants import RouteVariant
+from openrouter_kit._version import __version__
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from openrouter_kit import Client, CompletionResponse, ModelInfo
 
+__all__ = ["EXIT_CODES", "Exit", "main"]
+
+PROG = "openrouter-kit"
 DEMO_MODEL = "openai/gpt-4o-mini"
 DEMO_PROMPT = "Say hello to openrouter-kit in one sentence."
+KEYS_URL = "https://openrouter.ai/keys"
+CREDITS_URL = "https://openrouter.ai/settings/credits"
+_RULE = "-" * 60
+_MAX_DETAIL = 300
+
+
+class Exit(IntEnum):
+    """The exit statuses of ``openrouter-kit``, one per failure family."""
+
+    OK = 0
+    API_ERROR = 1
+    USAGE = 2
+    AUTH = 3
+    CREDITS = 4
+    RATE_LIMITED = 5
+    NETWORK = 6
+    NOT_FOUND = 7
+    CONTENT_POLICY = 8
+    INTERRUPTED = 130
+    BROKEN_PIPE = 141
+
+
+#: What each exit status means (shown by ``openrouter-kit --help``).
+EXIT_CODES: tuple[tuple[Exit, str], ...] = (
+    (Exit.OK, "success"),
+    (Exit.API_ERROR, "other API error (bad request, server or stream error)"),
+    (Exit.USAGE, "usage or configuration error (bad option, no prompt, no API key)"),
+    (Exit.AUTH, "authentication: the key was refused or lacks permission"),
+    (Exit.CREDITS, "credits or budget exhausted"),
+    (Exit.RATE_LIMITED, "rate limited"),
+    (Exit.NETWORK, "network failure or timeout"),
+    (Exit.NOT_FOUND, "not found: unknown model or generation id"),
+    (Exit.CONTENT_POLICY, "the input was flagged by moderation"),
+    (Exit.INTERRUPTED, "interrupted (Ctrl-C)"),
+    (Exit.BROKEN_PIPE, "the output pipe was closed (e.g. | head)"),
+)
+
+
+class CLIError(Exception):
+    """A failure the command line reports as one line with an exit status."""
+
+    def __init__(self, message: str, code: Exit) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Context:
+    """The streams a command writes to, and what the error report needs to know."""
+
+    __slots__ = ("base_url", "err", "mid_line", "out")
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out = out
+        self.err = err
+        self.base_url: str | None = None
+        self.mid_line = False  # True while a streamed answer has not ended its line
+
+    def piece(self, text: str) -> None:
+        """Write a piece of streamed text now (flushed, so it shows as it arrives)."""
+        self.out.write(text)
+        self.out.flush()
+        self.mid_line = not text.endswith("\n")
+
+    def end_line(self) -> None:
+        """End a streamed answer's last line, if it has not ended yet."""
+        if self.mid_line:
+            self.mid_line = False
+            self.out.write("\n")
+            self.out.flush()
+
+
+# -- formatting ----------------------------------------------------------------------------------
+
+
+def _money(value: float | None, *, exact: bool = False) -> str:
+    """USD with 8 decimals (``exact``), or with 2 to 8 decimals as needed."""
+    if value is None:
+        return "unknown"
+    text = f"{value:.8f}"
+    if not exact:
+        whole, _, decimals = text.partition(".")
+        text = f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
+    return f"-${text[1:]}" if text.startswith("-") else f"${text}"
 
 
 def _per_million(price: str | None) -> str:
     """A per-token price string as dollars per million tokens ("variable" for the -1 sentinel)."""
+    from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(price) if price is not None else None
     except InvalidOperation:
         value = None
-    if value is None:
+    if value is None or not value.is_finite():
         return "?"
     if value < 0:
         return "variable"
-    return f"${value * 1_000_000:.2f}"
+    text = f"{value * 1_000_000:.4f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"${whole}.{decimals.ljust(2, '0')}"
 
 
-def _print_reply(reply: CompletionResponse, out: TextIO, latency: float) -> None:
-    usage = reply.usage
-    print(reply.text, file=out)
-    print("-" * 60, file=out)
+def _ms(seconds: float | None) -> str:
+    return "?" if seconds is None else f"{seconds * 1000:.1f} ms"
+
+
+def _dump_json(data: Any, out: TextIO) -> None:
+    import json
+
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= _MAX_DETAIL else line[: _MAX_DETAIL - 3] + "..."
+
+
+# -- the client ----------------------------------------------------------------------------------
+
+
+def _connect(args: argparse.Namespace, ctx: _Context) -> Client:
+    """A client from the environment and ``--base-url``; a missing key is a usage error."""
+    from openrouter_kit import Client
+
+    if not os.environ.get("OPENROUTER_API_KEY", "").strip():
+        raise CLIError(f"no API key: set OPENROUTER_API_KEY ({KEYS_URL})", Exit.USAGE)
+    client = Client(base_url=args.base_url, app_name=PROG)
+    ctx.base_url = client.base_url
+    return client
+
+
+# -- chat and demo -------------------------------------------------------------------------------
+
+
+def _summary(reply: CompletionResponse, out: TextIO) -> None:
+    """The footer under an answer: model, provider, id, tokens, cost and timings."""
+    print(_RULE, file=out)
     print(f"model     {reply.model} (via {reply.provider or 'unknown provider'})", file=out)
+    if reply.id:
+        print(f"id        {reply.id}", file=out)
+    usage = reply.usage
     if usage is not None:
         print(
             f"tokens    {usage.prompt_tokens} prompt + {usage.completion_tokens} completion"
             f" = {usage.total_tokens}",
             file=out,
         )
-    cost = reply.cost
-    print(f"cost      {'unknown' if cost is None else f'${cost:.8f}'}", file=out)
-    print(f"latency   {latency * 1000:.1f} ms ({reply.attempts} attempt(s))", file=out)
+    estimate = " (estimate)" if reply.cost_is_estimate else ""
+    print(f"cost      {_money(reply.cost, exact=True)}{estimate}", file=out)
+    attempts = reply.attempts or 1
+    latency = f"latency   {_ms(reply.latency)} ({attempts} attempt{'s' if attempts != 1 else ''})"
+    if reply.time_to_first_token is not None:
+        latency += f", first token after {_ms(reply.time_to_first_token)}"
+    print(latency, file=out)
+    finish = reply.choices[0].finish_reason if reply.choices else None
+    if finish == "length":
+        print("finish    length: the answer was cut short (raise --max-tokens)", file=out)
+    elif finish not in (None, "stop", "tool_calls"):
+        print(f"finish    {finish}", file=out)
 
 
-def _demo(args: argparse.Namespace, out: TextIO) -> int:
-    from openrouter_kit.testing import Emulator
+def _reply_json(reply: CompletionResponse) -> dict[str, Any]:
+    usage = reply.usage
+    return {
+        "text": reply.text,
+        "model": reply.model,
+        "provider": reply.provider,
+        "id": reply.id,
+        "finish_reason": reply.choices[0].finish_reason if reply.choices else None,
+        "usage": {
+            "prompt_tokens": usage.prompt_tokens if usage else None,
+            "completion_tokens": usage.completion_tokens if usage else None,
+            "total_tokens": usage.total_tokens if usage else None,
+        },
+        "cost": reply.cost,
+        "cost_is_estimate": reply.cost_is_estimate,
+        "latency": reply.latency,
+        "time_to_first_token": reply.time_to_first_token,
+        "attempts": reply.attempts,
+    }
 
-    with Emulator() as emulator:
-        print(f"emulator  {emulator.base_url} (local, no API key needed)", file=out)
-        with Client(
-            api_key=emulator.api_key, base_url=emulator.base_url, app_name="openrouter-kit demo"
-        ) as client:
-            started = time.perf_counter()
-            reply = client.complete(
-                model=args.model, messages=[{"role": "user", "content": args.prompt}]
+
+def _converse(
+    client: Client,
+    ctx: _Context,
+    params: dict[str, Any],
+    *,
+    as_json: bool = False,
+    footer: TextIO | None = None,
+) -> None:
+    """Stream one answer to ``ctx.out`` piece by piece, then the footer (or JSON only)."""
+    with client.stream(**params) as stream:
+        for text in stream.text_stream:
+            if not as_json:
+                ctx.piece(text)
+        reply = stream.final_response()
+    if as_json:
+        _dump_json(_reply_json(reply), ctx.out)
+        return
+    ctx.end_line()
+    _summary(reply, footer or ctx.out)
+
+
+def _prompt(args: argparse.Namespace) -> str:
+    """The prompt argument, or stdin when it is omitted or ``-``."""
+    prompt: str | None = args.prompt
+    if prompt is None or prompt == "-":
+        stdin = sys.stdin
+        if stdin is None or (prompt is None and stdin.isatty()):
+            raise CLIError(
+                "no prompt: give it as an argument or pipe it on stdin "
+                f"(e.g. echo 'Hi' | {PROG} chat)",
+                Exit.USAGE,
             )
-            _print_reply(reply, out, time.perf_counter() - started)
-    return 0
+        prompt = stdin.read().strip()
+    if not prompt.strip():
+        raise CLIError("the prompt is empty: say something to the model", Exit.USAGE)
+    return prompt
 
 
-def _chat(args: argparse.Namespace, out: TextIO) -> int:
+def _chat(args: argparse.Namespace, ctx: _Context) -> int:
+    from openrouter_kit import apply_variant
+
+    prompt = _prompt(args)
+    model = apply_variant(args.model, args.variant) if args.variant else args.model
     messages = []
     if args.system:
         messages.append({"role": "system", "content": args.system})
-    messages.append({"role": "user", "content": args.prompt})
-    params = {
-        k: v
-        for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature))
-        if v is not None
-    }
-    with Client(base_url=args.base_url) as client:
-        started = time.perf_counter()
-        reply = client.complete(model=args.model, messages=messages, **params)
-        _print_reply(reply, out, time.perf_counter() - started)
-    return 0
+    messages.append({"role": "user", "content": prompt})
+    params: dict[str, Any] = {"model": model, "messages": messages}
+    if args.max_tokens is not None:
+        params["max_tokens"] = args.max_tokens
+    if args.temperature is not None:
+        params["temperature"] = args.temperature
+    with _connect(args, ctx) as client:
+        _converse(client, ctx, params, as_json=args.json, footer=ctx.err)
+    return Exit.OK
 
 
-def _models(args: argparse.Namespace, out: TextIO) -> int:
-    with Client(base_url=args.base_url) as client:
-        if args.capability or args.max_price is not None:
-            models: list[ModelInfo] = client.models.list_models(args.capability, args.max_price)
-        else:
-            models = client.list_models()
+def _demo(args: argparse.Namespace, ctx: _Context) -> int:
+    from openrouter_kit import Client
+    from openrouter_kit.testing import Emulator
+
+    with Emulator() as emulator:
+        print(f"emulator  {emulator.base_url} (local, no API key needed)", file=ctx.out)
+        ctx.base_url = emulator.base_url
+        with Client(
+            api_key=emulator.api_key, base_url=emulator.base_url, app_name=f"{PROG} demo"
+        ) as client:
+            params = {"model": args.model, "messages": [{"role": "user", "content": args.prompt}]}
+            _converse(client, ctx, params)
+    return Exit.OK
+
+
+# -- models, key, cost ---------------------------------------------------------------------------
+
+
+def _capabilities(model: ModelInfo) -> list[str]:
+    """The model's capabilities in ``CAPABILITIES`` order, as the model registry derives them."""
+    from openrouter_kit._core.registry import capabilities_of
+
+    found = capabilities_of(model)
+    return [name for name in CAPABILITIES if name in found]
+
+
+def _models(args: argparse.Namespace, ctx: _Context) -> int:
+    with _connect(args, ctx) as client:
+        models = client.models.list_models(args.capability, args.max_price)
+    if args.search:
+        needle = args.search.casefold()
+        models = [m for m in models if needle in f"{m.id}\n{m.name or ''}".casefold()]
+    models = sorted(models, key=lambda m: m.id)
+    out = ctx.out
     if args.json:
-        json.dump(
+        _dump_json(
             [
                 {
                     "id": m.id,
+                    "name": m.name,
                     "context_length": m.context_length,
                     "prompt": m.pricing.prompt if m.pricing else None,
                     "completion": m.pricing.completion if m.pricing else None,
+                    "capabilities": _capabilities(m),
                 }
                 for m in models
             ],
             out,
-            indent=2,
         )
-        print(file=out)
-        return 0
+        return Exit.OK
     width = max([len(m.id) for m in models] + [5])
-    print(f"{'model':<{width}}  {'context':>9}  {'prompt/M':>10}  {'completion/M':>12}", file=out)
-    for m in sorted(models, key=lambda m: m.id):
+    header = f"{'model':<{width}}  {'context':>9}  {'prompt/M':>10}  {'completion/M':>12}"
+    print(f"{header}  capabilities", file=out)
+    for m in models:
         pricing = m.pricing
+        context = str(m.context_length) if m.context_length else "?"
         print(
-            f"{m.id:<{width}}  {m.context_length or 0:>9}  "
+            f"{m.id:<{width}}  {context:>9}  "
             f"{_per_million(pricing.prompt if pricing else None):>10}  "
-            f"{_per_million(pricing.completion if pricing else None):>12}",
+            f"{_per_million(pricing.completion if pricing else None):>12}  "
+            f"{','.join(_capabilities(m)) or '-'}",
             file=out,
         )
-    print(f"{len(models)} models", file=out)
-    return 0
+    print(f"{len(models)} model{'s' if len(models) != 1 else ''}", file=out)
+    return Exit.OK
 
 
-def _emulator(args: argparse.Namespace, out: TextIO) -> int:
+def _key(args: argparse.Namespace, ctx: _Context) -> int:
+    with _connect(args, ctx) as client:
+        info = client.key_info()
+    unlimited = info.limit is None
+    if args.json:
+        _dump_json(
+            {
+                "label": info.label,
+                "unlimited": unlimited,
+                "limit": info.limit,
+                "limit_remaining": info.limit_remaining,
+                "limit_reset": info.limit_reset,
+                "usage": info.usage,
+                "usage_daily": info.usage_daily,
+                "usage_weekly": info.usage_weekly,
+                "usage_monthly": info.usage_monthly,
+                "byok_usage": info.byok_usage,
+                "is_free_tier": info.is_free_tier,
+                "is_management_key": info.is_management_key,
+                "expires_at": info.expires_at,
+            },
+            ctx.out,
+        )
+        return Exit.OK
+    out = ctx.out
+    limit = "unlimited" if unlimited else _money(info.limit)
+    if not unlimited and info.limit_reset:
+        limit += f" (resets {info.limit_reset})"
+    print(f"key        {info.label or 'unknown'}", file=out)
+    print(f"limit      {limit}", file=out)
+    periods = [
+        f"{name} {_money(value)}"
+        for name, value in (
+            ("today", info.usage_daily),
+            ("this week", info.usage_weekly),
+            ("this month", info.usage_monthly),
+        )
+        if value is not None
+    ]
+    detail = f" ({', '.join(periods)})" if periods else ""
+    print(f"usage      {_money(info.usage)}{detail}", file=out)
+    print(f"remaining  {'unlimited' if unlimited else _money(info.limit_remaining)}", file=out)
+    if info.is_free_tier:
+        print("tier       free (never bought credits: lower rate limits)", file=out)
+    if info.expires_at:
+        print(f"expires    {info.expires_at}", file=out)
+    return Exit.OK
+
+
+def _cost(args: argparse.Namespace, ctx: _Context) -> int:
+    generation_id = args.generation_id.strip()
+    if not generation_id:
+        raise CLIError("the generation id is empty: pass the id of a completion", Exit.USAGE)
+    with _connect(args, ctx) as client:
+        try:
+            stats = client.generation(generation_id)
+        except errors.ModelNotFoundError as exc:
+            raise CLIError(
+                f"no generation {generation_id[:80]!r}: check the id (stats can take a few "
+                f"seconds to appear after a request) ({_one_line(str(exc))})",
+                Exit.NOT_FOUND,
+            ) from exc
+    prompt = stats.native_tokens_prompt
+    completion = stats.native_tokens_completion
+    if prompt is None and completion is None:
+        prompt, completion = stats.tokens_prompt, stats.tokens_completion
+    if args.json:
+        _dump_json(
+            {
+                "id": stats.id,
+                "model": stats.model,
+                "provider": stats.provider_name,
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "reasoning_tokens": stats.native_tokens_reasoning,
+                "cached_tokens": stats.native_tokens_cached,
+                "total_cost": stats.total_cost,
+                "cache_discount": stats.cache_discount,
+                "latency_ms": stats.latency,
+                "generation_time_ms": stats.generation_time,
+                "finish_reason": stats.finish_reason,
+                "streamed": stats.streamed,
+                "cancelled": stats.cancelled,
+                "created_at": stats.created_at,
+            },
+            ctx.out,
+        )
+        return Exit.OK
+    out = ctx.out
+    print(f"generation  {stats.id or generation_id}", file=out)
+    print(f"model       {stats.model} (via {stats.provider_name or 'unknown provider'})", file=out)
+    if prompt is not None or completion is not None:
+        tokens = (
+            f"tokens      {prompt or 0} prompt + {completion or 0} completion"
+            f" = {(prompt or 0) + (completion or 0)}"
+        )
+        extras = [
+            f"{count} {name}"
+            for name, count in (
+                ("reasoning", stats.native_tokens_reasoning),
+                ("cached", stats.native_tokens_cached),
+            )
+            if count
+        ]
+        print(tokens + (f" ({', '.join(extras)})" if extras else ""), file=out)
+    discount = f" (cache discount {_money(stats.cache_discount)})" if stats.cache_discount else ""
+    print(f"cost        {_money(stats.total_cost, exact=True)}{discount}", file=out)
+    if stats.latency is not None:
+        generation = stats.generation_time
+        timing = f", generating {generation:.1f} ms" if generation is not None else ""
+        print(f"latency     {stats.latency:.1f} ms{timing}", file=out)
+    finish = stats.finish_reason or ("cancelled" if stats.cancelled else None)
+    if finish:
+        print(f"finish      {finish}{' (streamed)' if stats.streamed else ''}", file=out)
+    if stats.created_at:
+        print(f"created     {stats.created_at}", file=out)
+    return Exit.OK
+
+
+def _emulator(args: argparse.Namespace, ctx: _Context) -> int:
     from openrouter_kit.testing import serve
 
-    serve(host="127.0.0.1", port=args.port)
-    return 0
+    try:
+        serve(host="127.0.0.1", port=args.port)
+    except OSError as exc:
+        raise CLIError(
+            f"cannot start the emulator on port {args.port}: {exc.strerror or exc}; "
+            "pick another --port",
+            Exit.USAGE,
+        ) from exc
+    return Exit.OK
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+def _explain(exc: errors.OpenRouterError, ctx: _Context) -> tuple[str, Exit]:
+    """One line saying what failed and what to do, and the exit status of its family."""
+    detail = _one_line(str(exc))
+    where = ctx.base_url or "the API"
+    if isinstance(exc, errors.ConfigurationError):
+        return f"configuration error: {detail}", Exit.USAGE
+    if isinstance(exc, errors.ValidationError):
+        return f"invalid request: {detail}", Exit.USAGE
+    if isinstance(exc, errors.AuthenticationError):
+        return f"the API key was refused: check OPENROUTER_API_KEY ({detail})", Exit.AUTH
+    if isinstance(exc, errors.ContentPolicyError):
+        reasons = f" for {', '.join(exc.reasons)}" if exc.reasons else ""
+        return (
+            f"the input was flagged by moderation{reasons}: rephrase it or pick another "
+            f"--model ({detail})",
+            Exit.CONTENT_POLICY,
+        )
+    if isinstance(exc, errors.PermissionDeniedError):
+        return (
+            f"the API key may not do this: check the key's permissions and guardrails ({detail})",
+            Exit.AUTH,
+        )
+    if isinstance(exc, errors.InsufficientCreditsError):
+        return f"not enough credits: add credits at {CREDITS_URL} ({detail})", Exit.CREDITS
+    if isinstance(exc, errors.BudgetExceededError):
+        return f"the budget would be exceeded: raise the budget ({detail})", Exit.CREDITS
+    if isinstance(exc, errors.RateLimitError):
+        wait = exc.retry_after
+        when = f"retry in {wait:g} s" if wait is not None else "wait a moment and retry"
+        return f"rate limited: {when} ({detail})", Exit.RATE_LIMITED
+    if isinstance(exc, errors.RequestTimeoutError):
+        return f"the request to {where} timed out: retry later ({detail})", Exit.NETWORK
+    if isinstance(exc, errors.APIConnectionError):
+        return (
+            f"cannot reach {where}: {detail}; check the network connection and --base-url",
+            Exit.NETWORK,
+        )
+    if isinstance(exc, errors.ModelNotFoundError):
+        return (
+            f"model not found: {detail}; list the models with `{PROG} models --search TEXT`",
+            Exit.NOT_FOUND,
+        )
+    if isinstance(exc, errors.ServerError):
+        return (
+            f"OpenRouter could not answer: retry later or pick another --model ({detail})",
+            Exit.API_ERROR,
+        )
+    if isinstance(exc, errors.StreamError):
+        return f"the answer broke off: retry ({detail})", Exit.API_ERROR
+    if isinstance(exc, errors.BadRequestError):
+        return f"the request was refused: {detail}", Exit.API_ERROR
+    return f"{type(exc).__name__}: {detail}", Exit.API_ERROR
+
+
+def _report(ctx: _Context, message: str) -> None:
+    """Print ``message`` as one line on stderr, with any API key in it masked."""
+    key = os.environ.get("OPENROUTER_API_KEY", "").strip()
+    if len(key) >= 8:
+        message = message.replace(key, "***")
+    with contextlib.suppress(OSError, ValueError):
+        print(f"{PROG}: {message}", file=ctx.err, flush=True)
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """After a broken pipe on stdout, point it at /dev/null so the exit flush stays quiet."""
+    if out is not sys.__stdout__ and out is not sys.stdout:
+        return
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, out.fileno())
+        os.close(devnull)
+
+
+# -- the parser ----------------------------------------------------------------------------------
+
+_HelpFormatter = argparse.RawDescriptionHelpFormatter
+
+
+def _exit_table() -> str:
+    return "\n".join(f"  {code.value:>3}  {meaning}" for code, meaning in EXIT_CODES)
+
+
+_MAIN_EPILOG = f"""\
+examples:
+  {PROG} demo                                 try it: no key needed
+  {PROG} chat "What is OpenRouter?"
+  {PROG} chat --model anthropic/claude-sonnet-4 --variant nitro "Hi"
+  git diff | {PROG} chat --system "Review this diff"
+  {PROG} models --capability vision --max-price 0.000001
+  {PROG} key
+  {PROG} cost gen-1234567890-abcdef
+
+environment:
+  OPENROUTER_API_KEY   the API key ({KEYS_URL})
+  OPENROUTER_BASE_URL  the API root (default https://openrouter.ai/api/v1)
+
+exit status:
+{_exit_table()}
+"""
+
+
+def _price(text: str) -> str:
+    """``--max-price``: a non-negative USD amount per prompt token, kept as its exact text."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"must be a USD amount >= 0, got {text!r}")
+    return text
+
+
+def _positive_int(text: str) -> int:
+    """``--max-tokens``: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    """``--port``: a TCP port, 0 to 65535 (0 picks a free one)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 0-65535, got {value}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``openrouter-kit`` command and its subcommands."""
     parser = argparse.ArgumentParser(
-        prog="openrouter-kit", description="Call OpenRouter from the command line."
+        prog=PROG,
+        description="Call OpenRouter from the command line: chat, models, key usage, costs.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=_HelpFormatter,
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {openrouter_kit.__version__}"
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser(
-        "demo", help="run a completion against the bundled emulator (no key needed)"
+    api = argparse.ArgumentParser(add_help=False)
+    api.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="API root (default: OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1)",
     )
-    demo.add_argument("--model", default=DEMO_MODEL)
-    demo.add_argument("--prompt", default=DEMO_PROMPT)
-    demo.set_defaults(run=_demo)
 
-    chat = commands.add_parser("chat", help="ask a model (key from OPENROUTER_API_KEY)")
-    chat.add_argument("prompt")
-    chat.add_argument("--model", default=DEMO_MODEL)
-    chat.add_argument("--system", help="a system message")
-    chat.add_argument("--max-tokens", type=int)
-    chat.add_argument("--temperature", type=float)
-    chat.add_argument("--base-url", help="API root (default: OPENROUTER_BASE_URL or openrouter.ai)")
-    chat.set_defaults(run=_chat)
+    def command(
+        name: str,
+        run: Callable[[argparse.Namespace, _Context], int],
+        summary: str,
+        examples: str,
+        parents: Sequence[argparse.ArgumentParser] = (),
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=f"examples:\n{examples.rstrip()}",
+            formatter_class=_HelpFormatter,
+            parents=list(parents),
+        )
+        sub.set_defaults(run=run)
+        return sub
 
-    models = commands.add_parser("models", help="list models with context length and prices")
+    variants = [v.value for v in RouteVariant if v.value]
+    chat = command(
+        "chat",
+        _chat,
+        "ask a model and stream its answer (key from OPENROUTER_API_KEY)",
+        f"""\
+  {PROG} chat "Explain SSE in one paragraph"
+  {PROG} chat --model meta-llama/llama-3.1-8b-instruct --variant free "Hi"
+  cat notes.txt | {PROG} chat --system "Summarise this" --max-tokens 200
+  {PROG} chat --json "Hi" | jq .cost
+
+The answer goes to stdout as it arrives; the summary (model, provider, generation id, tokens,
+cost, latency, time to first token) goes to stderr. --json prints one object instead, with
+text, model, provider, id, finish_reason, usage, cost, cost_is_estimate, latency and
+time_to_first_token (seconds) and attempts.""",
+        [api],
+    )
+    chat.add_argument(
+        "prompt",
+        nargs="?",
+        metavar="PROMPT",
+        help="what to ask; read from stdin when omitted or '-'",
+    )
+    chat.add_argument("--model", default=DEMO_MODEL, help=f"the model id (default: {DEMO_MODEL})")
+    chat.add_argument(
+        "--variant",
+        choices=variants,
+        metavar="VARIANT",
+        help=f"a routing variant added to the model id: {', '.join(variants)}",
+    )
+    chat.add_argument("--system", metavar="TEXT", help="a system message sent before the prompt")
+    chat.add_argument("--temperature", type=float, metavar="T", help="sampling temperature")
+    chat.add_argument(
+        "--max-tokens", type=_positive_int, metavar="N", help="the most tokens to answer with"
+    )
+    chat.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of streaming text"
+    )
+
+    models = command(
+        "models",
+        _models,
+        "list models with context length, prices per million tokens and capabilities",
+        f"""\
+  {PROG} models --search claude
+  {PROG} models --capability tools --max-price 0.000001
+  {PROG} models --capability free --json | jq '.[].id'
+
+Capabilities are derived from the model list as openrouter_kit.ModelRegistry does:
+{", ".join(CAPABILITIES)}.""",
+        [api],
+    )
     models.add_argument(
-        "--capability", help="only models with this capability (e.g. vision, tools)"
+        "--capability",
+        choices=list(CAPABILITIES),
+        metavar="NAME",
+        help=f"only models with this capability: {', '.join(CAPABILITIES)}",
     )
     models.add_argument(
-        "--max-price", type=float, help="only models at most this USD per prompt token"
+        "--max-price",
+        type=_price,
+        metavar="USD",
+        help="only models whose prompt price is at most this many USD per token "
+        "(0.000001 is $1 per million tokens)",
+    )
+    models.add_argument(
+        "--search", metavar="TEXT", help="only models whose id or name contains TEXT (any case)"
     )
     models.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    models.add_argument(
-        "--base-url", help="API root (default: OPENROUTER_BASE_URL or openrouter.ai)"
-    )
-    models.set_defaults(run=_models)
 
-    emulator = commands.add_parser("emulator", help="serve the local emulator until Ctrl-C")
-    emulator.add_argument("--port", type=int, default=8765)
-    emulator.set_defaults(run=_emulator)
+    key = command(
+        "key",
+        _key,
+        "show the API key's label, spending limit, usage and what is left",
+        f"""\
+  {PROG} key
+  {PROG} key --json | jq .limit_remaining""",
+        [api],
+    )
+    key.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    cost = command(
+        "cost",
+        _cost,
+        "show what a finished generation cost: model, provider, tokens, USD, latency",
+        f"""\
+  {PROG} cost gen-1234567890-abcdef
+  {PROG} cost "$({PROG} chat --json Hi | jq -r .id)" --json
+
+The generation id is the "id" of a completion (printed by `{PROG} chat`). Stats can take a
+few seconds to appear after the request.""",
+        [api],
+    )
+    cost.add_argument("generation_id", metavar="GENERATION_ID", help="the id of a completion")
+    cost.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    demo = command(
+        "demo",
+        _demo,
+        "stream a completion from the bundled emulator (no key needed)",
+        f"""\
+  {PROG} demo
+  {PROG} demo --prompt "Tell me a joke" """,
+    )
+    demo.add_argument("--model", default=DEMO_MODEL, help=f"the model id (default: {DEMO_MODEL})")
+    demo.add_argument("--prompt", default=DEMO_PROMPT, help="what to ask")
+
+    emulator = command(
+        "emulator",
+        _emulator,
+        "serve the local OpenRouter emulator until Ctrl-C (any key is accepted)",
+        f"""\
+  {PROG} emulator --port 8765
+  OPENROUTER_API_KEY=test {PROG} chat --base-url http://127.0.0.1:8765/api/v1 "Hi" """,
+    )
+    emulator.add_argument(
+        "--port", type=_port, default=8765, help="TCP port on 127.0.0.1 (default: 8765)"
+    )
     return parser
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 API or network error, 2 bad usage)."""
-    args = _parser().parse_args(argv)
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the ``openrouter-kit`` command line and return its exit status.
+
+    ``argv`` defaults to ``sys.argv[1:]``; output goes to ``out`` (default stdout), help and
+    argparse usage errors too, and error lines and the chat summary to ``err`` (default stderr).
+    Every failure is one line on ``err``, never a traceback, never the API key.
+
+    Exit statuses:
+
+    - 0: success
+    - 1: other API error (bad request, server or stream error)
+    - 2: usage or configuration error (bad option, no prompt, no API key)
+    - 3: authentication: the key was refused or lacks permission
+    - 4: credits or budget exhausted
+    - 5: rate limited
+    - 6: network failure or timeout
+    - 7: not found: unknown model or generation id
+    - 8: the input was flagged by moderation
+    - 130: interrupted (Ctrl-C)
+    - 141: the output pipe was closed (e.g. ``| head``)
+    """
+    ctx = _Context(out or sys.stdout, err or sys.stderr)
     try:
-        return int(args.run(args, out or sys.stdout))
-    except (errors.ConfigurationError, errors.ValidationError) as exc:
-        print(f"openrouter-kit: {exc}", file=sys.stderr)
-        return 2
-    except errors.OpenRouterError as exc:
-        print(f"openrouter-kit: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+        with contextlib.redirect_stdout(ctx.out), contextlib.redirect_stderr(ctx.err):
+            args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
+        return exc.code if isinstance(exc.code, int) else Exit.USAGE
+    try:
+        status = int(args.run(args, ctx))
+        ctx.out.flush()
+        return status
     except KeyboardInterrupt:
-        return 130
+        with contextlib.suppress(OSError, ValueError):
+            ctx.end_line()
+        _report(ctx, "interrupted")
+        return Exit.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout(ctx.out)
+        return Exit.BROKEN_PIPE
+    except CLIError as exc:
+        message, code = str(exc), exc.code
+    except errors.OpenRouterError as exc:
+        message, code = _explain(exc, ctx)
+    except Exception as exc:  # a bug: still one line, no traceback (it could show the key)
+        message = f"unexpected error: {type(exc).__name__}: {_one_line(str(exc))}"
+        code = Exit.API_ERROR
+    with contextlib.suppress(OSError, ValueError):
+        ctx.end_line()
+    _report(ctx, message)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
