@@ -38,6 +38,42 @@ EXAMPLES = {
     "tool_loop.py": ["tool result: {", "Based on the tool results", "2 round(s)"],
     "image_question.py": ["Hello from openai/gpt-4o-mini", "What colour is this image"],
     "extract_structured.py": ["Person(name="],
+    "async_fanout.py": [
+        "9 answered, 1 failed",
+        "FAILED In five words, what is",
+        "ContentPolicyError",
+        "(at most 4 at a time)",
+    ],
+    "stream_to_terminal.py": [
+        "You said: Tell me a very short story about a lighthouse.\n[first token after",
+        "[the stream failed midway: Provider disconnected]",
+        "ended before usage]",
+        "Session: 2 stream(s)",
+    ],
+    "fallbacks_and_variants.py": [
+        "answered by anthropic/claude-sonnet-4 (a fallback)",
+        "openai/gpt-4o-mini:nitro: answered by",
+        "openai/gpt-4o-mini:floor: answered by",
+        "provider preferences: openai/gpt-4o-mini via OpenAI",
+    ],
+    "budget_report.py": [
+        "ok      openai/gpt-4o-mini (max_tokens=300)",
+        "REFUSED anthropic/claude-sonnet-4 (max_tokens=1000)",
+        "more than max_cost $0.0005",
+        "of the $0.01 budget is left",
+        "anthropic/claude-sonnet-4           1",
+        "Budget: limit $0.01, spent $",
+    ],
+    "retry_and_breaker.py": [
+        "two 503s, then OK: answered after 3 attempt(s)",
+        "Retry-After: 1, then OK: answered after 2 attempt(s)",
+        "RateLimitError (the server asked to wait 120",
+        "call 3: ServerError",
+        "call 4: CircuitOpenError",
+        "breaker for openai/gpt-4o-mini: open, 3 consecutive failure(s)",
+        "after reset: answered after 1 attempt(s)",
+    ],
+    "testing_with_emulator.py": ["5 passed"],
 }
 
 
