@@ -566,6 +566,7 @@ examples:
 environment:
   OPENROUTER_API_KEY   the API key ({KEYS_URL})
   OPENROUTER_BASE_URL  the API root (default https://openrouter.ai/api/v1)
+  OPENROUTER_LOG       debug or info: log requests, retries and errors to stderr
 
 exit status:
 {_exit_table()}
