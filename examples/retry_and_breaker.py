@@ -34,7 +34,7 @@ def make_client(api_key: str | None = None, base_url: str | None = None) -> Clie
         max_retry_after=5.0,  # wait for a Retry-After up to 5 s; longer ones raise at once
         deadline=30.0,  # one call, all attempts and waits included
         # Seconds per phase of each attempt (or one number for all four phases).
-        timeout={"connect": 5.0, "read": 60.0, "write": 10.0, "pool": 5.0},  # type: ignore[arg-type]
+        timeout={"connect": 5.0, "read": 60.0, "write": 10.0, "pool": 5.0},
         breaker_threshold=3,  # consecutive failures that open the breaker (None: no breaker)
         breaker_recovery=30.0,  # seconds before one probe call may test the service again
     )

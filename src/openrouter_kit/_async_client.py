@@ -322,10 +322,14 @@ class AsyncStream(BaseStream):
 
     async def _open(self) -> None:
         self._opening()
-        await self._client._load_prices()
-        self._client._reserve(self._call)
-        with self._client._spending(self._call):
-            response, self.attempts = await self._client._send(self._call)
+        try:
+            await self._client._load_prices()
+            self._client._reserve(self._call)
+            with self._client._spending(self._call):
+                response, self.attempts = await self._client._send(self._call)
+        except BaseException as exc:
+            self._failure = exc
+            raise
         self._response = response
         self._raw = _body(response)
 

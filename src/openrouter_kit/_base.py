@@ -31,7 +31,13 @@ from openrouter_kit._core.accounting import (
 )
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
-from openrouter_kit._core.config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, Config, Timeouts
+from openrouter_kit._core.config import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    Config,
+    Timeouts,
+    TimeoutSetting,
+)
 from openrouter_kit._core.events import ErrorEvent, RequestEvent, ResponseEvent, RetryEvent
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.retry import RetryPolicy
@@ -203,7 +209,7 @@ class BaseClient:
         base_url: str | None = None,
         app_name: str | None = "openrouter-kit",
         app_url: str | None = None,
-        timeout: float | Timeouts | None = DEFAULT_TIMEOUT,
+        timeout: TimeoutSetting = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | httpx.AsyncClient | None = None,
         *,
@@ -264,7 +270,7 @@ class BaseClient:
         self,
         *,
         max_retries: int | _Unset = UNSET,
-        timeout: float | Timeouts | _Unset | None = UNSET,
+        timeout: TimeoutSetting | _Unset = UNSET,
         deadline: float | _Unset | None = UNSET,
         max_cost: float | str | Decimal | _Unset | None = UNSET,
     ) -> Self:
@@ -764,6 +770,7 @@ class BaseStream:
         "_call",
         "_client",
         "_closed",
+        "_failure",
         "_pending",
         "_position",
         "_raw",
@@ -783,6 +790,7 @@ class BaseStream:
         self._pending: list[StreamChunk] = []
         self._position = 0
         self._closed = False
+        self._failure: BaseException | None = None
         self._started_at = 0.0
         self.attempts = 0
         self.latency: float | None = None
@@ -799,6 +807,11 @@ class BaseStream:
         return self._assembler.comment_count
 
     def _opening(self) -> None:
+        if self._failure is not None:  # never sent twice: the caller asks again if they want
+            raise RuntimeError(
+                "this stream failed to open (see the error raised then); "
+                "call client.stream() again to retry"
+            ) from self._failure
         if self._closed:
             raise RuntimeError("this stream is closed")
         self._started_at = time.perf_counter()

@@ -422,10 +422,14 @@ class Stream(BaseStream):
 
     def _open(self) -> None:
         self._opening()
-        self._client._load_prices()
-        self._client._reserve(self._call)
-        with self._client._spending(self._call):
-            response, self.attempts = self._client._send(self._call)
+        try:
+            self._client._load_prices()
+            self._client._reserve(self._call)
+            with self._client._spending(self._call):
+                response, self.attempts = self._client._send(self._call)
+        except BaseException as exc:
+            self._failure = exc
+            raise
         self._response = response
         self._raw = response.iter_bytes()
 

@@ -221,3 +221,22 @@ async def _iterate(stream: Any) -> AsyncIterator[StreamChunk]:
     else:
         async for chunk in stream:
             yield chunk
+
+
+async def test_a_stream_that_failed_to_open_is_never_sent_again(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(max_retries=0)
+    httpx_mock.add_response(status_code=503, json={"error": {"code": 503, "message": "busy"}})
+    stream = client.stream(model="a/b", messages=USER)
+    with pytest.raises(errors.ModelUnavailableError) as info:
+        await enter(stream)
+    for again in (
+        lambda: enter(stream),
+        lambda: collect(stream),
+        lambda: call(stream.final_response()),
+    ):
+        with pytest.raises(RuntimeError, match="failed to open") as later:
+            await again()
+        assert later.value.__cause__ is info.value
+    assert len(httpx_mock.get_requests()) == 1  # one request, whatever the caller tries next

@@ -84,3 +84,11 @@ def with_hooks() -> None:
 
     Client(hooks={"response": [record], "request": [trace]}).hooks.error.append(print)
     AsyncClient(hooks=Hooks(response=[arecord, record]))
+
+
+def timeouts() -> None:
+    import httpx
+
+    Client(timeout={"connect": 5.0, "read": 60.0})
+    Client(timeout=httpx.Timeout(10.0, connect=2.0)).with_options(timeout=None)
+    AsyncClient(timeout=30)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import attrs
@@ -16,7 +16,14 @@ from attrs import field, frozen
 
 from openrouter_kit.errors import ConfigurationError
 
-__all__ = ["DEFAULT_BASE_URL", "Config", "Timeouts", "check_base_url"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "Config",
+    "PhaseTimeouts",
+    "TimeoutSetting",
+    "Timeouts",
+    "check_base_url",
+]
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT = 120.0
@@ -111,6 +118,24 @@ class Timeouts:
     def as_tuple(self) -> tuple[float | None, float | None, float | None, float | None]:
         """(connect, read, write, pool)."""
         return (self.connect, self.read, self.write, self.pool)
+
+
+class PhaseTimeouts(Protocol):
+    """Anything with ``connect``, ``read``, ``write``, ``pool`` seconds, as ``httpx.Timeout``."""
+
+    @property
+    def connect(self) -> float | None: ...
+    @property
+    def read(self) -> float | None: ...
+    @property
+    def write(self) -> float | None: ...
+    @property
+    def pool(self) -> float | None: ...
+
+
+#: What ``timeout=`` accepts: seconds for every phase, None (no limit), a dict with some of
+#: ``connect``/``read``/``write``/``pool``, ``Timeouts``, or an ``httpx.Timeout``.
+TimeoutSetting = float | Timeouts | Mapping[str, float | None] | PhaseTimeouts | None
 
 
 @frozen
