@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from openrouter_kit.testing import Emulator
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -74,6 +76,12 @@ EXAMPLES = {
         "after reset: answered after 1 attempt(s)",
     ],
     "testing_with_emulator.py": ["5 passed"],
+    "latency_percentiles.py": [
+        "40 answers; HTTP statuses: {200: 40",
+        "latency p50 ",
+        "retries: {'ModelUnavailableError': 4}",
+        "failed calls: none",
+    ],
 }
 
 
@@ -95,3 +103,35 @@ def test_examples_run_against_the_emulator(example: str) -> None:
     assert "emulator" in result.stdout
     for expected in EXAMPLES[example]:
         assert expected in result.stdout, (expected, result.stdout)
+
+
+def readme_snippets() -> list[str]:
+    """The README's Python snippets that are whole programs (they import what they use)."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    return [b for b in blocks if b.startswith("from ") or b.startswith("import ")]
+
+
+#: Snippets that need files of the reader's (an image, a settings file): not run here.
+NEEDS_FILES = ("photo.jpg", "settings.yaml")
+
+
+@pytest.mark.parametrize("snippet", readme_snippets(), ids=lambda s: s.splitlines()[-1][:40])
+def test_readme_snippets_run_against_the_emulator(snippet: str, tmp_path: Path) -> None:
+    if any(name in snippet for name in NEEDS_FILES):
+        pytest.skip("needs a file of the reader's")
+    with Emulator() as emulator:
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")},
+            "OPENROUTER_API_KEY": emulator.api_key,
+            "OPENROUTER_BASE_URL": emulator.base_url,
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", snippet],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() or "print(" not in snippet
