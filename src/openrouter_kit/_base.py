@@ -38,7 +38,13 @@ from openrouter_kit._core.config import (
     Timeouts,
     TimeoutSetting,
 )
-from openrouter_kit._core.events import ErrorEvent, RequestEvent, ResponseEvent, RetryEvent
+from openrouter_kit._core.events import (
+    ErrorEvent,
+    HookEvent,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+)
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
@@ -188,6 +194,21 @@ class _Attempt:
             self.breaker.release(self.key)  # cancelled: no verdict on the service
             raise
         self.breaker.record_success(self.key)
+
+
+E = TypeVar("E", bound=HookEvent)
+
+
+def _event(kind: type[E], call: _Call, **fields: Any) -> E:
+    """An event of ``kind`` about ``call``'s latest attempt."""
+    return kind(
+        method=call.request.method,
+        path=call.path,
+        model=call.model,
+        attempt=call.attempts,
+        stream=call.request.stream,
+        **fields,
+    )
 
 
 class BaseClient:
@@ -520,13 +541,7 @@ class BaseClient:
         debug = logger.isEnabledFor(logging.DEBUG)
         if not hooks and not debug:
             return None
-        event = RequestEvent(
-            method=call.request.method,
-            path=call.path,
-            model=call.model,
-            attempt=call.attempts,
-            stream=call.request.stream,
-        )
+        event = _event(RequestEvent, call)
         if debug:
             logger.debug(
                 "sending %s %s (attempt %d, model %s)",
@@ -550,12 +565,9 @@ class BaseClient:
         hooks = self._hooks.response
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
-        event = ResponseEvent(
-            method=call.request.method,
-            path=call.path,
-            model=call.model,
-            attempt=call.attempts,
-            stream=call.request.stream,
+        event = _event(
+            ResponseEvent,
+            call,
             status_code=status,
             latency=latency,
             request_id=wire.request_id(headers, self._config.api_key),
@@ -585,12 +597,9 @@ class BaseClient:
         if decision is False or call.attempts > self._retry.max_retries:
             return None
         wait = float(attempt.next_wait) if decision is True else float(decision)
-        event = RetryEvent(
-            method=call.request.method,
-            path=call.path,
-            model=call.model,
-            attempt=call.attempts,
-            stream=call.request.stream,
+        event = _event(
+            RetryEvent,
+            call,
             error=exc,
             wait=wait,
         )
@@ -611,12 +620,9 @@ class BaseClient:
         hooks = self._hooks.error
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
-        event = ErrorEvent(
-            method=call.request.method,
-            path=call.path,
-            model=call.model,
-            attempt=call.attempts,
-            stream=call.request.stream,
+        event = _event(
+            ErrorEvent,
+            call,
             error=exc,
             elapsed=time.monotonic() - call.started,
         )
