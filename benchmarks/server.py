@@ -1,13 +1,16 @@
 """A fast loopback server that speaks OpenRouter's wire, for benchmarks.
 
 A raw ``asyncio.Protocol`` HTTP/1.1 server (keep-alive, Content-Length request bodies) that
-answers from precomputed bytes, so it is never the bottleneck:
+answers from precomputed bytes, so it is never the bottleneck. Parsed request heads and whole
+answers are cached by the request's bytes: a client repeating a request costs the server two dict
+lookups and one ``write``.
 
 - ``POST /api/v1/chat/completions`` with ``"stream": true``: ``text/event-stream``, chunked, body
   as OpenRouter sends it: a ``: OPENROUTER PROCESSING`` comment, N content chunks, a finish chunk,
   a usage chunk (``choices: []``), ``data: [DONE]``. N comes from ``?chunks=N``, the
   ``x-bench-chunks`` header, or ``--chunks`` (default 20,000); each N's body is built once.
-- the same without ``stream``: one ``chat.completion`` JSON.
+- the same without ``stream``: one ``chat.completion`` JSON whose text has N tokens (N from
+  ``?chunks=N``, ``x-bench-chunks`` or ``--completion-tokens``, default 50).
 - ``GET /api/v1/models``: ~300 realistic model objects.
 - ``GET /_bench/cpu``: ``{"cpu": <this process's CPU seconds>}``, so a runner can check the
   server's own cost.
@@ -188,6 +191,12 @@ def models_json(count: int = 300) -> bytes:
     return _dumps({"data": data}).encode()
 
 
+@cache
+def ok_json(kind: str, n: int = 0) -> bytes:
+    """A whole ``200 OK`` answer (head and body) for a completion of ``n`` tokens or the models."""
+    return _plain("200 OK", completion_json(n) if kind == "completion" else models_json())
+
+
 def _plain(status: str, body: bytes, content_type: str = "application/json") -> bytes:
     head = (
         f"HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n"
@@ -196,10 +205,30 @@ def _plain(status: str, body: bytes, content_type: str = "application/json") -> 
     return head.encode() + body
 
 
+#: Parsed request heads and whole answers by request (head and body): a client sends the same
+#: bytes request after request, so the server mostly answers with two dict lookups.
+HEADS: dict[bytes, tuple[str, str, dict[str, str], int, bool]] = {}
+ANSWERS: dict[tuple[bytes, bytes], bytes] = {}
+CACHE_LIMIT = 4096
+
+
+def parse_head(head: bytes) -> tuple[str, str, dict[str, str], int, bool]:
+    """Method, target, headers (lower-case names), body size and whether to close afterwards."""
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    method, target, _ = lines[0].split(" ", 2)
+    size = int(headers.get("content-length", "0"))
+    return method, target, headers, size, headers.get("connection", "").lower() == "close"
+
+
 class BenchProtocol(asyncio.Protocol):
     """One connection: parse requests as they arrive, answer each from precomputed bytes."""
 
     default_chunks = 20_000
+    default_completion_tokens = 50
 
     def __init__(self) -> None:
         self.buffer = b""
@@ -210,51 +239,75 @@ class BenchProtocol(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        self.buffer += data
+        self.buffer = self.buffer + data if self.buffer else data
         while self.transport is not None:
-            end = self.buffer.find(b"\r\n\r\n")
+            buffer = self.buffer
+            end = buffer.find(b"\r\n\r\n")
             if end < 0:
                 return
-            head = self.buffer[:end].decode("latin-1").split("\r\n")
-            headers = {}
-            for line in head[1:]:
-                name, _, value = line.partition(":")
-                headers[name.strip().lower()] = value.strip()
-            size = int(headers.get("content-length", "0"))
-            if len(self.buffer) < end + 4 + size:
+            head = buffer[:end]
+            parsed = HEADS.get(head)
+            if parsed is None:
+                parsed = parse_head(head)
+                if len(HEADS) >= CACHE_LIMIT:
+                    HEADS.clear()
+                HEADS[head] = parsed
+            method, target, headers, size, close = parsed
+            if len(buffer) < end + 4 + size:
                 return
-            body = self.buffer[end + 4 : end + 4 + size]
-            self.buffer = self.buffer[end + 4 + size :]
-            method, target, _ = head[0].split(" ", 2)
-            self.transport.write(self.answer(method, target, headers, body))
-            if headers.get("connection", "").lower() == "close":
+            body = buffer[end + 4 : end + 4 + size]
+            self.buffer = buffer[end + 4 + size :]
+            key = (head, body)
+            answer = ANSWERS.get(key)
+            if answer is None:
+                answer, cacheable = self.answer(method, target, headers, body)
+                if cacheable:
+                    if len(ANSWERS) >= CACHE_LIMIT:
+                        ANSWERS.clear()
+                    ANSWERS[key] = answer
+            self.transport.write(answer)
+            if close:
                 self.transport.close()
                 self.transport = None
 
-    def answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
+    def answer(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[bytes, bool]:
+        """The whole answer to one request, and whether the same request always gets it."""
+        if method == "GET" and target == "/_bench/cpu":
+            return _plain("200 OK", _dumps({"cpu": time.process_time()}).encode()), False
+        return self.fixed_answer(method, target, headers, body), True
+
+    def fixed_answer(self, method: str, target: str, headers: dict[str, str], body: bytes) -> bytes:
         url = urlsplit(target)
         if method == "POST" and url.path == "/api/v1/chat/completions":
             query = parse_qs(url.query)
             wanted = query.get("chunks", [headers.get("x-bench-chunks", "")])[0]
-            n = min(int(wanted), MAX_CHUNKS) if wanted.isdigit() else self.default_chunks
             try:
                 stream = json.loads(body).get("stream") is True
             except (ValueError, AttributeError):
                 return _plain("400 Bad Request", b'{"error":{"code":400,"message":"bad JSON"}}')
-            return stream_response(n) if stream else _plain("200 OK", completion_json(n))
+            if wanted.isdigit():
+                n = min(int(wanted), MAX_CHUNKS)
+            else:
+                n = self.default_chunks if stream else self.default_completion_tokens
+            return stream_response(n) if stream else ok_json("completion", n)
         if method == "GET" and url.path == "/api/v1/models":
-            return _plain("200 OK", models_json())
-        if method == "GET" and url.path == "/_bench/cpu":
-            return _plain("200 OK", _dumps({"cpu": time.process_time()}).encode())
+            return ok_json("models")
         return _plain("404 Not Found", b'{"error":{"code":404,"message":"Not Found"}}')
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
 
 
-async def serve(host: str, port: int, chunks: int, exit_on_eof: bool) -> None:
+async def serve(
+    host: str, port: int, chunks: int, exit_on_eof: bool, completion_tokens: int = 50
+) -> None:
     BenchProtocol.default_chunks = chunks
-    stream_response(chunks)  # build the default body before the first request
+    BenchProtocol.default_completion_tokens = completion_tokens
+    stream_response(chunks)  # build the default bodies before the first request
+    ok_json("completion", completion_tokens)
+    ok_json("models")
     loop = asyncio.get_running_loop()
     server = await loop.create_server(BenchProtocol, host, port, backlog=128)
     print(server.sockets[0].getsockname()[1], flush=True)
@@ -275,10 +328,18 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
     parser.add_argument("--chunks", type=int, default=20_000, help="N when a request names none")
+    parser.add_argument(
+        "--completion-tokens",
+        type=int,
+        default=50,
+        help="tokens in a non-streamed answer when a request names none",
+    )
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="for runners")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port, args.chunks, args.exit_on_stdin_eof))
+        asyncio.run(
+            serve(args.host, args.port, args.chunks, args.exit_on_stdin_eof, args.completion_tokens)
+        )
 
 
 if __name__ == "__main__":
