@@ -18,7 +18,12 @@ from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._tools import ToolLoop, ToolRun
-from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
+from openrouter_kit._transport import (
+    async_http_client,
+    http_timeout,
+    map_transport_error,
+    stream_broken,
+)
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -73,9 +78,7 @@ class AsyncClient(BaseClient):
     def _client(self) -> httpx.AsyncClient:
         # No await between the check and the assignment, so concurrent tasks build one pool.
         if self._http is None:
-            self._http = httpx.AsyncClient(
-                timeout=http_timeout(self._config.timeout), limits=LIMITS
-            )
+            self._http = async_http_client(self._config)
         return self._http
 
     async def _send(self, call: _Call) -> tuple[Any, int]:

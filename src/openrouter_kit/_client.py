@@ -16,7 +16,12 @@ from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._tools import ToolRun
-from openrouter_kit._transport import LIMITS, http_timeout, map_transport_error, stream_broken
+from openrouter_kit._transport import (
+    http_timeout,
+    map_transport_error,
+    stream_broken,
+    sync_http_client,
+)
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -103,9 +108,7 @@ class Client(BaseClient):
                 if self._closed:
                     raise RuntimeError("this Client is closed")
                 if self._http is None:
-                    self._http = httpx.Client(
-                        timeout=http_timeout(self._config.timeout), limits=LIMITS
-                    )
+                    self._http = sync_http_client(self._config)
                 http = self._http
         return http
 

@@ -1,0 +1,161 @@
+"""The pools the clients build: one shared SSL context per process, none for loopback http."""
+
+from __future__ import annotations
+
+import importlib.util
+import ssl
+import threading
+from pathlib import Path
+from typing import Any
+
+import certifi
+import httpx
+import pytest
+
+from openrouter_kit import AsyncClient, Client
+from openrouter_kit import _transport as transport_module
+
+HTTPS = "https://openrouter.ai/api/v1"
+LOOPBACK = "http://127.0.0.1:8765/api/v1"
+CERT_DIR = str(Path(certifi.where()).parent)
+SHELLS = [Client, AsyncClient]
+HAS_AIOHTTP = importlib.util.find_spec("httpx_aiohttp") is not None
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """A fresh process-wide cache, and a record of every SSL context made from now on (by
+    anyone: ``ssl.create_default_context``, ``ssl.SSLContext(...)``, httpx or aiohttp)."""
+    if HAS_AIOHTTP:
+        import aiohttp  # noqa: F401 - aiohttp makes its own two contexts once, when imported
+
+    monkeypatch.setattr(transport_module, "_ssl_contexts", {})
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)  # as httpx: certifi unless these are set
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    record: list[tuple[Any, ...]] = []
+    original_new = ssl.SSLContext.__new__
+    original_default = ssl.create_default_context
+
+    def new(cls: type[ssl.SSLContext], *args: Any, **kwargs: Any) -> ssl.SSLContext:
+        record.append(("SSLContext", args))
+        return original_new(cls, *args, **kwargs)
+
+    def create_default_context(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        record.append(("create_default_context", kwargs))
+        return original_default(*args, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "__new__", new)
+    monkeypatch.setattr(ssl, "create_default_context", create_default_context)
+    return record
+
+
+def close(client: Client | AsyncClient) -> None:
+    """Close without an event loop: the pools never opened a connection."""
+    http = client._http
+    if isinstance(http, httpx.Client):
+        http.close()
+    client._http = None
+
+
+@pytest.mark.parametrize("cls", SHELLS)
+def test_many_https_clients_share_one_ssl_context(
+    cls: type[Client | AsyncClient], made: list[tuple[Any, ...]]
+) -> None:
+    clients = [cls(base_url=HTTPS) for _ in range(20)]
+    assert made == []  # nothing is built before first use
+    pools = [c._client() for c in clients]
+    assert [kind for kind, _ in made] == ["create_default_context", "SSLContext"]
+    shared = transport_module.shared_ssl_context()
+    for pool in pools:
+        assert pool._transport._pool._ssl_context is shared
+    # Built as httpx builds its own: certifi's bundle, verified, hostnames checked.
+    assert made[0][1] == {"cafile": certifi.where()}
+    assert shared.verify_mode == ssl.CERT_REQUIRED
+    assert shared.check_hostname
+    for client in clients:
+        close(client)
+
+
+def test_blocking_and_async_clients_share_it_too(made: list[tuple[Any, ...]]) -> None:
+    sync, other = Client(base_url=HTTPS), AsyncClient(base_url=HTTPS)
+    assert sync._client()._transport._pool._ssl_context is (
+        other._client()._transport._pool._ssl_context
+    )
+    assert len(made) == 2  # create_default_context, and the context it made
+    close(sync)
+    close(other)
+
+
+@pytest.mark.parametrize("cls", SHELLS)
+def test_a_loopback_http_client_makes_no_ssl_context(
+    cls: type[Client | AsyncClient], made: list[tuple[Any, ...]]
+) -> None:
+    client = cls(base_url=LOOPBACK)
+    assert client._client()._transport._pool._ssl_context is None
+    assert made == []
+    assert transport_module._ssl_contexts == {}
+    close(client)
+
+
+def test_threads_racing_to_the_first_client_make_one_context(
+    monkeypatch: pytest.MonkeyPatch, made: list[tuple[Any, ...]]
+) -> None:
+    calls: list[int] = []
+    create = httpx.create_ssl_context
+    threads_in = threading.Barrier(16)
+
+    def slow_create(**kwargs: Any) -> ssl.SSLContext:
+        calls.append(1)
+        threading.Event().wait(0.05)  # widen the window in which a second creator could enter
+        return create(**kwargs)
+
+    monkeypatch.setattr(httpx, "create_ssl_context", slow_create)
+    contexts: list[ssl.SSLContext] = []
+
+    def first_use() -> None:
+        client = Client(base_url=HTTPS)
+        threads_in.wait()
+        contexts.append(client._client()._transport._pool._ssl_context)
+        close(client)
+
+    threads = [threading.Thread(target=first_use) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(contexts) == 16
+    assert len({id(c) for c in contexts}) == 1
+
+
+def test_ssl_cert_file_and_dir_are_honoured_like_httpx(
+    monkeypatch: pytest.MonkeyPatch, made: list[tuple[Any, ...]]
+) -> None:
+    default = transport_module.shared_ssl_context()
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())
+    from_file = transport_module.shared_ssl_context()
+    assert from_file is not default
+    assert transport_module.shared_ssl_context() is from_file  # still one per setting
+    monkeypatch.delenv("SSL_CERT_FILE")
+    monkeypatch.setenv("SSL_CERT_DIR", CERT_DIR)
+    from_dir = transport_module.shared_ssl_context()
+    monkeypatch.delenv("SSL_CERT_DIR")
+    assert transport_module.shared_ssl_context() is default
+    settings = [kwargs for kind, kwargs in made if kind == "create_default_context"]
+    assert settings == [
+        {"cafile": certifi.where()},
+        {"cafile": certifi.where()},
+        {"capath": CERT_DIR},
+    ]
+    assert from_dir not in (default, from_file)
+
+
+@pytest.mark.parametrize("cls", SHELLS)
+def test_a_given_http_client_is_used_as_is(
+    cls: type[Client | AsyncClient], made: list[tuple[Any, ...]]
+) -> None:
+    http = httpx.Client() if cls is Client else httpx.AsyncClient()
+    made.clear()  # the user's own client made its own context: that is theirs
+    client = cls(base_url=HTTPS, http_client=http)
+    assert client._client() is http
+    assert made == []
