@@ -59,7 +59,14 @@ class AsyncClient(BaseClient):
 
     One client is safe to share between many concurrent tasks of one event loop; create it once
     and reuse it. Takes the same arguments as ``Client`` (``http_client``: an
-    ``httpx.AsyncClient``).
+    ``httpx.AsyncClient``), and one more choice for ``transport``:
+
+    Args:
+        transport: ``"httpx"`` (default) sends with httpx's own pool, under asyncio or trio.
+            ``"aiohttp"`` sends through aiohttp's pool instead, measured faster at high
+            concurrency; asyncio only (under trio a request raises ``ConfigurationError``).
+            It needs ``pip install 'openrouter-kit[aiohttp]'`` and cannot be combined with
+            ``http_client``. Errors, timeouts, streams and pool limits behave the same.
     """
 
     _http_type = httpx.AsyncClient
@@ -78,7 +85,7 @@ class AsyncClient(BaseClient):
     def _client(self) -> httpx.AsyncClient:
         # No await between the check and the assignment, so concurrent tasks build one pool.
         if self._http is None:
-            self._http = async_http_client(self._config)
+            self._http = async_http_client(self._config, self._transport)
         return self._http
 
     async def _send(self, call: _Call) -> tuple[Any, int]:

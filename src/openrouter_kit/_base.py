@@ -58,6 +58,7 @@ from openrouter_kit._hooks import Hook, Hooks
 from openrouter_kit._logs import CONTENT, content_enabled, logger
 from openrouter_kit._structured import response_format_for
 from openrouter_kit._tools import ToolLoop
+from openrouter_kit._transport import Transport, checked_transport
 from openrouter_kit.errors import (
     BudgetExceededError,
     ConfigurationError,
@@ -246,6 +247,7 @@ class BaseClient:
         budget: float | str | Decimal | None = None,
         max_cost: float | str | Decimal | None = None,
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
+        transport: Transport = "httpx",
     ) -> None:
         self._config = Config.from_env(
             os.environ,
@@ -264,6 +266,7 @@ class BaseClient:
                 f"{type(self).__name__} needs an httpx.{self._http_type.__name__} as http_client, "
                 f"got {type(http_client).__name__}"
             )
+        self._transport = checked_transport(transport, self._http_type, http_client)
         self._http = http_client
         self._owns_http = http_client is None
         self._closed = False

@@ -71,6 +71,9 @@ class Client(BaseClient):
             set them.
         headers: Extra headers sent with every request.
         http_client: An ``httpx.Client`` to use instead of the client's own (you close it).
+        transport: What sends the requests: ``"httpx"`` (the default and, for ``Client``, the
+            only choice). ``AsyncClient`` also takes ``"aiohttp"``, a faster pool for asyncio
+            (``pip install 'openrouter-kit[aiohttp]'``).
         deadline: Seconds one call may take in all, retries and waits included (None: no bound).
         backoff_initial, backoff_max: The first wait between attempts and the longest (seconds;
             it doubles per attempt, with jitter).

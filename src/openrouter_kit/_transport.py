@@ -1,11 +1,12 @@
-"""What both shells share about httpx: the pools we build (one shared SSL context), timeouts and
-the mapping of transport failures."""
+"""What both shells share about httpx: the pools we build (one shared SSL context, the optional
+aiohttp transport), timeouts and the mapping of transport failures."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
@@ -13,7 +14,12 @@ import httpx
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.config import Timeouts
 from openrouter_kit._core.wire import redact
-from openrouter_kit.errors import APIConnectionError, OpenRouterError, RequestTimeoutError
+from openrouter_kit.errors import (
+    APIConnectionError,
+    ConfigurationError,
+    OpenRouterError,
+    RequestTimeoutError,
+)
 
 if TYPE_CHECKING:
     import ssl
@@ -23,7 +29,10 @@ if TYPE_CHECKING:
 __all__ = [
     "LIMITS",
     "TIMEOUT_NAMES",
+    "TRANSPORTS",
+    "Transport",
     "async_http_client",
+    "checked_transport",
     "http_timeout",
     "map_transport_error",
     "shared_ssl_context",
@@ -50,6 +59,42 @@ def http_timeout(timeouts: Timeouts) -> httpx.Timeout:
     return httpx.Timeout(
         connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
     )
+
+
+#: The async transports ``AsyncClient(transport=...)`` takes; ``Client`` has only httpx's.
+Transport = Literal["httpx", "aiohttp"]
+TRANSPORTS: tuple[Transport, ...] = ("httpx", "aiohttp")
+
+_AIOHTTP_MISSING = (
+    "transport='aiohttp' needs the httpx-aiohttp package: pip install 'openrouter-kit[aiohttp]'"
+)
+
+
+def checked_transport(transport: object, http_type: type, http_client: object) -> Transport:
+    """Return ``transport`` if a client sending with ``http_type`` (``httpx.Client`` or
+    ``httpx.AsyncClient``) can use it; raise ``ConfigurationError`` otherwise.
+
+    Cheap: it looks for the aiohttp package without importing it.
+    """
+    if transport == "httpx":
+        return "httpx"
+    if transport != "aiohttp":
+        raise ConfigurationError(
+            f"transport must be one of {', '.join(map(repr, TRANSPORTS))}, got {transport!r}"
+            " (for your own httpx transport, pass http_client=httpx.AsyncClient(transport=...))"
+        )
+    if not issubclass(http_type, httpx.AsyncClient):
+        raise ConfigurationError(
+            "Client (blocking) sends with httpx only; transport='aiohttp' is for AsyncClient"
+        )
+    if http_client is not None:
+        raise ConfigurationError(
+            "give either http_client or transport='aiohttp', not both: transport chooses the pool"
+            " the client builds for itself"
+        )
+    if importlib.util.find_spec("httpx_aiohttp") is None:
+        raise ConfigurationError(_AIOHTTP_MISSING)
+    return "aiohttp"
 
 
 # -- one SSL context per process ----------------------------------------------------------------
@@ -102,11 +147,21 @@ def sync_http_client(config: Config) -> httpx.Client:
     )
 
 
-def async_http_client(config: Config) -> httpx.AsyncClient:
-    """The ``httpx.AsyncClient`` an ``AsyncClient`` builds for itself."""
-    return httpx.AsyncClient(
-        timeout=http_timeout(config.timeout), limits=LIMITS, verify=_ssl_for(config.base_url)
-    )
+def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.AsyncClient:
+    """The ``httpx.AsyncClient`` an ``AsyncClient`` builds for itself, sending with httpx's own
+    pool or, for ``transport="aiohttp"``, with aiohttp's (imported here, on first use).
+
+    Raises:
+        ConfigurationError: aiohttp was asked for and is not installed.
+    """
+    timeout, verify = http_timeout(config.timeout), _ssl_for(config.base_url)
+    if transport == "aiohttp":
+        try:
+            from openrouter_kit._aiohttp import AiohttpClient
+        except ImportError as exc:
+            raise ConfigurationError(f"{_AIOHTTP_MISSING} ({exc})") from None
+        return AiohttpClient(timeout=timeout, limits=LIMITS, verify=verify)
+    return httpx.AsyncClient(timeout=timeout, limits=LIMITS, verify=verify)
 
 
 def map_transport_error(

@@ -224,8 +224,10 @@ def test_settings_file_end_to_end(
 
 
 @pytest.mark.anyio
-async def test_async_client_under_asyncio_and_trio(emu: Emulator) -> None:
-    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+async def test_async_client_under_asyncio_and_trio(emu: Emulator, async_transport: str) -> None:
+    async with AsyncClient(
+        api_key=emu.api_key, base_url=emu.base_url, transport=async_transport
+    ) as client:
         reply = await client.complete(model="openai/gpt-4o", messages=USER)
         assert reply.text.startswith("Hello from openai/gpt-4o!")
         assert (await client.models.get_model("openai/gpt-4o")).name
@@ -238,8 +240,12 @@ async def test_async_client_under_asyncio_and_trio(emu: Emulator) -> None:
 
 
 @pytest.mark.anyio
-async def test_many_concurrent_tasks_share_one_async_client(emu: Emulator) -> None:
-    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+async def test_many_concurrent_tasks_share_one_async_client(
+    emu: Emulator, async_transport: str
+) -> None:
+    async with AsyncClient(
+        api_key=emu.api_key, base_url=emu.base_url, transport=async_transport
+    ) as client:
         texts: list[str] = []
 
         async def one(i: int) -> None:

@@ -20,9 +20,12 @@ MODEL = "openai/gpt-4o-mini"
 CHAT = "/chat/completions"
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "async-aiohttp"])
 def run(request: pytest.FixtureRequest, emu: Emulator) -> Callable[..., Any]:
-    """Call one client method on a fresh Client or AsyncClient; return (result, attempts)."""
+    """Call one client method on a fresh Client or AsyncClient (over httpx or aiohttp)."""
+    transport = "aiohttp" if request.param == "async-aiohttp" else "httpx"
+    if transport == "aiohttp":
+        pytest.importorskip("httpx_aiohttp", reason="the aiohttp extra is not installed")
 
     def call(method: str, *args: Any, client: dict[str, Any] | None = None, **kwargs: Any) -> Any:
         options = {"api_key": emu.api_key, "base_url": emu.base_url, **(client or {})}
@@ -31,7 +34,7 @@ def run(request: pytest.FixtureRequest, emu: Emulator) -> Callable[..., Any]:
                 return getattr(sync_client, method)(*args, **kwargs)
 
         async def main() -> Any:
-            async with AsyncClient(**options) as async_client:
+            async with AsyncClient(**options, transport=transport) as async_client:
                 return await getattr(async_client, method)(*args, **kwargs)
 
         return anyio.run(main)
@@ -206,7 +209,7 @@ def test_retry_after_is_waited_for(emu: Emulator, real_waits: list[RetryDetails]
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
 async def test_retry_after_is_waited_for_async(
-    emu: Emulator, real_waits: list[RetryDetails]
+    emu: Emulator, real_waits: list[RetryDetails], async_transport: str
 ) -> None:
     emu.script(
         path=CHAT,
@@ -214,7 +217,9 @@ async def test_retry_after_is_waited_for_async(
         body={"error": {"code": 503, "message": "busy"}},
         headers={"Retry-After": "0.2"},
     )
-    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+    async with AsyncClient(
+        api_key=emu.api_key, base_url=emu.base_url, transport=async_transport
+    ) as client:
         started = time.monotonic()
         reply = await client.complete(model=MODEL, messages=USER)
         assert time.monotonic() - started >= 0.2

@@ -56,7 +56,9 @@ def report(name: str, **figures: object) -> None:
 
 @pytest.mark.anyio
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
-async def test_2000_requests_at_concurrency_200_with_5_percent_failures(emu: Emulator) -> None:
+async def test_2000_requests_at_concurrency_200_with_5_percent_failures(
+    emu: Emulator, async_transport: str
+) -> None:
     emu.inject_failures(0.05, statuses=(500, 502, 503, 429), faults=FAULTS, seed=7)
     baseline = emu.open_connections
     outcomes: dict[str, int] = {}
@@ -64,7 +66,10 @@ async def test_2000_requests_at_concurrency_200_with_5_percent_failures(emu: Emu
     limiter = anyio.Semaphore(200)
     started = time.monotonic()
     async with AsyncClient(
-        api_key=emu.api_key, base_url=emu.base_url, breaker_threshold=None
+        api_key=emu.api_key,
+        base_url=emu.base_url,
+        breaker_threshold=None,
+        transport=async_transport,
     ) as client:
 
         async def one(i: int) -> None:

@@ -199,8 +199,12 @@ def test_no_connection_leaks_with_a_small_pool(emu: Emulator) -> None:
 
 
 @pytest.mark.anyio
-async def test_async_streams_match_complete_and_clean_up(emu: Emulator) -> None:
-    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+async def test_async_streams_match_complete_and_clean_up(
+    emu: Emulator, async_transport: str
+) -> None:
+    async with AsyncClient(
+        api_key=emu.api_key, base_url=emu.base_url, transport=async_transport
+    ) as client:
         whole = await client.complete(model="deepseek/deepseek-r1", messages=USER, reasoning={})
         async with client.stream(
             model="deepseek/deepseek-r1", messages=USER, reasoning={}
@@ -226,8 +230,12 @@ async def test_async_streams_match_complete_and_clean_up(emu: Emulator) -> None:
 
 
 @pytest.mark.anyio
-async def test_async_mid_stream_error_and_dropped_stream(emu: Emulator) -> None:
-    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+async def test_async_mid_stream_error_and_dropped_stream(
+    emu: Emulator, async_transport: str
+) -> None:
+    async with AsyncClient(
+        api_key=emu.api_key, base_url=emu.base_url, transport=async_transport
+    ) as client:
         emu.script_stream(chunks=6, error_after=2)
         with pytest.raises(errors.StreamError):
             await client.stream(model=MODEL, messages=USER).final_response()

@@ -1,9 +1,12 @@
-"""The pools the clients build: one shared SSL context per process, none for loopback http."""
+"""The pools the clients build: one shared SSL context per process, none for loopback http, and
+the choice of async transport (checked at construction, aiohttp imported only on first use)."""
 
 from __future__ import annotations
 
 import importlib.util
 import ssl
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,7 @@ import certifi
 import httpx
 import pytest
 
-from openrouter_kit import AsyncClient, Client
+from openrouter_kit import AsyncClient, Client, errors
 from openrouter_kit import _transport as transport_module
 
 HTTPS = "https://openrouter.ai/api/v1"
@@ -20,6 +23,7 @@ LOOPBACK = "http://127.0.0.1:8765/api/v1"
 CERT_DIR = str(Path(certifi.where()).parent)
 SHELLS = [Client, AsyncClient]
 HAS_AIOHTTP = importlib.util.find_spec("httpx_aiohttp") is not None
+needs_aiohttp = pytest.mark.skipif(not HAS_AIOHTTP, reason="the aiohttp extra is not installed")
 
 
 @pytest.fixture
@@ -97,6 +101,24 @@ def test_a_loopback_http_client_makes_no_ssl_context(
     close(client)
 
 
+@needs_aiohttp
+@pytest.mark.parametrize("base_url", [HTTPS, LOOPBACK])
+def test_the_aiohttp_transport_uses_the_shared_context_or_none(
+    base_url: str, made: list[tuple[Any, ...]]
+) -> None:
+    from openrouter_kit._aiohttp import AiohttpTransport
+
+    client = AsyncClient(base_url=base_url, transport="aiohttp")
+    pool = client._client()._transport
+    assert isinstance(pool, AiohttpTransport)
+    if base_url == HTTPS:
+        assert pool.ssl_context is transport_module.shared_ssl_context()
+        assert len(made) == 2
+    else:
+        assert pool.ssl_context is None
+        assert made == []
+
+
 def test_threads_racing_to_the_first_client_make_one_context(
     monkeypatch: pytest.MonkeyPatch, made: list[tuple[Any, ...]]
 ) -> None:
@@ -159,3 +181,68 @@ def test_a_given_http_client_is_used_as_is(
     client = cls(base_url=HTTPS, http_client=http)
     assert client._client() is http
     assert made == []
+
+
+# -- choosing the transport -------------------------------------------------------------------
+def test_the_blocking_client_takes_httpx_only() -> None:
+    assert Client(transport="httpx")._transport == "httpx"
+    with pytest.raises(errors.ConfigurationError, match=r"Client \(blocking\).*AsyncClient"):
+        Client(transport="aiohttp")
+
+
+@pytest.mark.parametrize("cls", SHELLS)
+@pytest.mark.parametrize("value", ["requests", "", None, httpx.HTTPTransport])
+def test_an_unknown_transport_names_the_valid_ones(
+    cls: type[Client | AsyncClient], value: Any
+) -> None:
+    with pytest.raises(errors.ConfigurationError, match="one of 'httpx', 'aiohttp', got"):
+        cls(transport=value)
+
+
+def test_transport_and_http_client_do_not_mix() -> None:
+    with pytest.raises(errors.ConfigurationError, match="either http_client or transport"):
+        AsyncClient(transport="aiohttp", http_client=httpx.AsyncClient())
+    assert AsyncClient(transport="httpx", http_client=httpx.AsyncClient())._transport == "httpx"
+
+
+def test_a_missing_aiohttp_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    find_spec = importlib.util.find_spec
+
+    def without_it(name: str, *args: Any) -> Any:
+        return None if name == "httpx_aiohttp" else find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_it)
+    with pytest.raises(errors.ConfigurationError, match=r"pip install 'openrouter-kit\[aiohttp\]'"):
+        AsyncClient(transport="aiohttp")
+
+
+@needs_aiohttp
+def test_a_broken_aiohttp_install_fails_at_first_use_with_the_same_advice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = AsyncClient(transport="aiohttp")
+    monkeypatch.setitem(sys.modules, "openrouter_kit._aiohttp", None)  # import fails
+    with pytest.raises(errors.ConfigurationError, match=r"pip install 'openrouter-kit\[aiohttp\]'"):
+        client._client()
+
+
+@needs_aiohttp
+def test_aiohttp_is_imported_on_first_use_only() -> None:
+    code = (
+        "import sys\n"
+        "from openrouter_kit import AsyncClient\n"
+        "client = AsyncClient(api_key='k', transport='aiohttp')\n"
+        "assert not {'aiohttp', 'httpx_aiohttp'} & set(sys.modules), 'imported early'\n"
+        "client._client()\n"
+        "assert 'aiohttp' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@needs_aiohttp
+def test_copies_share_the_aiohttp_pool() -> None:
+    client = AsyncClient(transport="aiohttp")
+    copy = client.with_options(max_retries=0)
+    assert copy._transport == "aiohttp"
+    assert copy._client() is client._client()
+    assert type(client._client()).__name__ == "AiohttpClient"
