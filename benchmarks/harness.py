@@ -145,6 +145,7 @@ class Sample:
     ops: int
     values: list[float] = field(default_factory=list)  # per operation, for some scenarios
     server_cpu: float = 0.0
+    idle_before: float = 0.0  # seconds since this contender's previous sample or warm-up ended
 
 
 @dataclass
@@ -206,16 +207,20 @@ def interleave(
     warm: Callable[[Any], object] | None = None,
     close: Callable[[Any], object] | None = None,
     label: str = "",
+    min_idle: float = 0.0,
+    idle: Callable[[float], object] = time.sleep,
 ) -> list[Series]:
     """Run ``sample(instance)`` for every contender in each of ``rounds`` rounds.
 
     ``entries``: (name, factory) pairs; a factory returns the contender's instance (a client
     wrapper). A contender whose factory, warm-up or a sample raises is marked ``n/a (reason)``
     and the others go on. ``close`` is called on every instance at the end (coroutines are run on
-    the context's loop).
+    the context's loop). ``min_idle``: each sample starts at least this many seconds after the
+    same contender's previous activity ended (``idle(seconds)`` waits the rest, if any).
     """
     series: list[Series] = []
     instances: list[Any] = []
+    last: dict[int, float] = {}
     try:
         for name, factory in entries:
             s, instance = Series(name), None
@@ -223,6 +228,7 @@ def interleave(
                 instance = factory()
                 if warm is not None:
                     warm(instance)
+                last[len(series)] = time.perf_counter()
             except Exception as exc:
                 s.unavailable = reason(exc)
                 ctx.log(f"    {name}: n/a ({s.unavailable})")
@@ -232,20 +238,26 @@ def interleave(
             series.append(s)
             instances.append(instance)
         for i in range(rounds):
-            pairs = list(zip(series, instances, strict=True))
+            pairs = list(enumerate(zip(series, instances, strict=True)))
             shift = i % len(pairs)
-            for s, instance in pairs[shift:] + pairs[:shift]:
+            for index, (s, instance) in pairs[shift:] + pairs[:shift]:
                 if instance is None or s.unavailable is not None:
                     continue
+                if (wait := min_idle - (time.perf_counter() - last[index])) > 0:
+                    idle(wait)
                 gc.collect()
                 server0 = ctx.server_cpu()
+                idle_before = time.perf_counter() - last[index]
                 try:
                     result = sample(instance)
                 except Exception as exc:
                     s.unavailable = f"failed in round {i + 1}: {reason(exc)}"
                     ctx.log(f"    {s.contender}: n/a ({s.unavailable})")
                     continue
+                finally:
+                    last[index] = time.perf_counter()
                 result.server_cpu = ctx.server_cpu() - server0
+                result.idle_before = idle_before
                 s.samples.append(result)
             ctx.log(f"    {label}round {i + 1}/{rounds}")
     finally:

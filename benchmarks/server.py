@@ -12,6 +12,8 @@ lookups and one ``write``.
 - the same without ``stream``: one ``chat.completion`` JSON whose text has N tokens (N from
   ``?chunks=N``, ``x-bench-chunks`` or ``--completion-tokens``, default 50).
 - ``GET /api/v1/models``: ~300 realistic model objects.
+- any request with an ``x-bench-delay-ms: D`` header is answered D milliseconds after it arrived
+  (a timer: the server keeps serving other connections meanwhile), like an API's latency.
 - ``GET /_bench/cpu``: ``{"cpu": <this process's CPU seconds>}``, so a runner can check the
   server's own cost.
 
@@ -265,10 +267,24 @@ class BenchProtocol(asyncio.Protocol):
                     if len(ANSWERS) >= CACHE_LIMIT:
                         ANSWERS.clear()
                     ANSWERS[key] = answer
-            self.transport.write(answer)
+            delay = headers.get("x-bench-delay-ms")
+            if delay:  # answer later, like a real API; the timer costs the server nothing
+                asyncio.get_running_loop().call_later(
+                    int(delay) / 1000, self.send, self.transport, answer, close
+                )
+                if close:
+                    self.transport = None
+                continue
+            self.send(self.transport, answer, close)
             if close:
-                self.transport.close()
                 self.transport = None
+
+    @staticmethod
+    def send(transport: asyncio.Transport, answer: bytes, close: bool) -> None:
+        if not transport.is_closing():
+            transport.write(answer)
+            if close:
+                transport.close()
 
     def answer(
         self, method: str, target: str, headers: dict[str, str], body: bytes
