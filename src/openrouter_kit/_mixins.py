@@ -18,6 +18,7 @@ M = TypeVar("M")
 __all__ = [
     "CompletionResponseMixin",
     "ContentPartMixin",
+    "LazyModel",
     "MessageMixin",
     "StreamChunkMixin",
     "ToolCallMixin",
@@ -127,12 +128,12 @@ class CompletionResponseMixin(WireModel):
         return (usage is None or usage.cost is None) and self.estimated_cost is not None  # type: ignore[attr-defined]
 
 
-class StreamChunkMixin(WireModel):
-    """Shortcuts on a stream chunk for the first choice: ``delta``, ``text``, ``finish_reason``.
+class LazyModel(WireModel):
+    """A model built from decoded JSON on first use: the JSON is kept, and the typed fields are
+    filled in when any of them is first read (equality, repr and ``attrs`` helpers read them too).
 
-    Chunks from a stream are built lazily: the decoded JSON is kept, and the typed fields are
-    filled in on first access of any of them. ``text`` and ``finish_reason`` read the JSON
-    directly, so a loop that only wants the text never pays for the typed objects.
+    Used where many objects arrive and few of their fields are read: stream chunks and the model
+    list. A payload that does not fit raises ``InvalidResponseError`` at that first read.
     """
 
     __slots__ = ("_payload",)
@@ -141,22 +142,23 @@ class StreamChunkMixin(WireModel):
     if not TYPE_CHECKING:  # keep mypy strict about attribute names
 
         def __getattr__(self, name: str) -> Any:
-            # Only reached for a slot that is not set yet: the fields of a lazy chunk.
+            # Only reached for a slot that is not set yet: the fields of a lazy object.
             if name == "_payload" or name.startswith("__"):
                 raise AttributeError(name)
             try:
                 payload = self._payload
             except AttributeError:
                 raise AttributeError(name) from None
-            from openrouter_kit._core.convert import converters
+            from openrouter_kit._core.convert import structure_now
             from openrouter_kit._core.wire import redact
             from openrouter_kit.errors import InvalidResponseError
 
             try:
-                full = converters().fast.structure(payload, type(self))
+                full = structure_now(payload, type(self))
             except Exception as exc:  # any parse failure becomes our typed error
                 raise InvalidResponseError(
-                    f"stream chunk is not the documented shape ({type(exc).__name__}): "
+                    f"{_LAZY_NAMES.get(type(self).__name__, type(self).__name__)} is not the "
+                    f"documented shape ({type(exc).__name__}): "
                     f"{redact(repr(payload)[:200], None)}",
                     status_code=200,
                 ) from None
@@ -167,6 +169,21 @@ class StreamChunkMixin(WireModel):
                     object.__setattr__(self, a.name, getattr(full, a.name))
             del self._payload
             return object.__getattribute__(self, name)
+
+
+#: How error messages name a lazy model.
+_LAZY_NAMES = {"StreamChunk": "stream chunk", "ModelInfo": "model"}
+
+
+class StreamChunkMixin(LazyModel):
+    """Shortcuts on a stream chunk for the first choice: ``delta``, ``text``, ``finish_reason``.
+
+    Chunks from a stream are built lazily: the decoded JSON is kept, and the typed fields are
+    filled in on first access of any of them. ``text`` and ``finish_reason`` read the JSON
+    directly, so a loop that only wants the text never pays for the typed objects.
+    """
+
+    __slots__ = ()
 
     def _first_choice(self) -> Any:
         try:

@@ -26,14 +26,17 @@ from email.utils import formatdate
 from typing import Any
 
 import attrs
+import cattrs
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from openrouter_kit._core import convert
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.convert import converters, dumps, structure_input
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
 from openrouter_kit._core.wire import error_from_response, parse_response, parse_retry_after
+from openrouter_kit._generated import models as generated
 from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS, CREDITS, ENDPOINTS, Endpoint
 from openrouter_kit._generated.models import (
     CompletionRequest,
@@ -711,3 +714,51 @@ def test_a_validation_error_never_shows_a_key_used_as_a_dict_key() -> None:
         )
     no_key(info.value)
     assert KEY not in repr(info.value.path)
+
+
+# --- the fast response hooks agree with cattrs' own ---------------------------------------------
+def _reference() -> cattrs.Converter:
+    """A response converter built the plain cattrs way: generated hooks for every model, no lazy
+    models, no shortcuts for scalars."""
+    ref = cattrs.Converter(detailed_validation=False)
+    ref.register_structure_hook_factory(convert._is_list, convert._structure_list)
+    ref.register_structure_hook_factory(convert._is_multi_union, convert._structure_union)
+    ref.register_structure_hook_factory(convert._is_model, convert._structure_model)
+    return ref
+
+
+REFERENCE = _reference()
+MODELS = sorted(
+    (c for c in vars(generated).values() if isinstance(c, type) and attrs.has(c)),
+    key=lambda c: c.__name__,
+)
+
+
+def _outcome(parse: Callable[[], Any]) -> Any:
+    """The unstructured result (lazy models filled in), or the kind of failure."""
+    try:
+        return converters().fast.unstructure(parse())
+    except InvalidResponseError:
+        return "failed"
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError):
+        return "failed"
+
+
+@fuzz(300)
+@given(st.sampled_from(MODELS).flatmap(lambda c: st.tuples(st.just(c), shaped(c, 3, False))))
+def test_fast_hooks_give_what_cattrs_gives(case: tuple[type, Any]) -> None:
+    cls, payload = case
+    ours = _outcome(lambda: STRUCTURE(payload, cls))
+    theirs = _outcome(lambda: REFERENCE.structure(payload, cls))
+    assert ours == theirs
+
+
+def test_a_model_list_is_parsed_lazily_and_a_bad_entry_fails_when_read() -> None:
+    good = {"id": "a/b", "context_length": 1000, "pricing": {"prompt": "0.1", "completion": "1"}}
+    bad = {"id": "c/d", "architecture": "not an object"}
+    listed = STRUCTURE({"data": [good, bad]}, generated.ModelList).data
+    assert listed[0]._payload is good
+    assert listed[0].pricing.prompt == "0.1"
+    assert listed[0] == REFERENCE.structure(good, generated.ModelInfo)
+    with pytest.raises(InvalidResponseError, match="model is not the documented shape"):
+        _ = listed[1].id

@@ -33,7 +33,7 @@ from openrouter_kit._generated.models import (
     TokenUsage,
     ToolCall,
 )
-from openrouter_kit._mixins import StreamChunkMixin
+from openrouter_kit._mixins import LazyModel
 from openrouter_kit.errors import APIConnectionError, InvalidResponseError, StreamError
 
 __all__ = ["StreamAssembler"]
@@ -56,7 +56,7 @@ def _known(cls: type) -> frozenset[str]:
 _CHUNK_KEYS = _known(StreamChunk)
 # A lazy chunk is made with two C calls (see StreamChunkMixin): no __init__, no field parsing.
 _new_chunk = object.__new__
-_set_payload = vars(StreamChunkMixin)["_payload"].__set__
+_set_payload = vars(LazyModel)["_payload"].__set__
 _DELTA_KEYS = _known(StreamDelta)
 _TOOL_CALL_KEYS = _known(ToolCall)
 

@@ -28,10 +28,17 @@ from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from openrouter_kit._core.wire import redact
-from openrouter_kit._mixins import WireModel
+from openrouter_kit._mixins import LazyModel, WireModel
 from openrouter_kit.errors import ValidationError
 
-__all__ = ["Converters", "check_limits", "converters", "dumps", "structure_input"]
+__all__ = [
+    "Converters",
+    "check_limits",
+    "converters",
+    "dumps",
+    "structure_input",
+    "structure_now",
+]
 
 T = TypeVar("T")
 _NONE = type(None)
@@ -62,16 +69,104 @@ def _structure_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any
     known = frozenset(_wire_name(a) for a in fields if not _skipped(a))
 
     def structure(data: Any, _: Any) -> T:
-        if isinstance(data, cls):
-            return data
-        if not isinstance(data, Mapping):
-            raise TypeError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
+        if type(data) is not dict:  # a dict is by far the most common: one cheap test for it
+            if isinstance(data, cls):
+                return data
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
         obj = base(data, cls)
         if not known.issuperset(data):
             obj.extra = {k: v for k, v in data.items() if k not in known}  # type: ignore[attr-defined]
         return obj
 
     return structure
+
+
+def _fast_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
+    """A structure hook for responses that visits only the keys present and converts only what
+    needs it: a scalar that already has its type is used as is, nested hooks are looked up once.
+
+    Same results as ``_structure_model`` on valid data, and much faster on model lists. Falls back
+    to it for classes it does not handle (init=False fields, factories taking self).
+    """
+    fields = [a for a in attrs.fields(cast(Any, cls)) if not _skipped(a)]
+    if any(
+        not a.init or (isinstance(a.default, attrs.Factory) and a.default.takes_self)  # type: ignore[arg-type]
+        for a in fields
+    ):
+        return _structure_model(cls, conv)
+    #: wire key -> (argument name, hook, type, is a scalar type, None means "unset")
+    table: dict[str, tuple[str, Callable[[Any, Any], Any], Any, bool, bool]] = {}
+    for a in fields:
+        member = a.type
+        if _is_optional(a.type):
+            member = next(m for m in typing.get_args(a.type) if m is not _NONE)
+        unset_if_none = a.default is None
+        hook = conv.get_structure_hook(member if unset_if_none else a.type)
+        target = member if unset_if_none else a.type
+        table[_wire_name(a)] = (a.alias, hook, target, target in _SCALARS, unset_if_none)
+    name = cls.__name__
+
+    def structure(data: Any, _: Any) -> T:
+        if type(data) is not dict:
+            if isinstance(data, cls):
+                return data
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected an object for {name}, got {type(data).__name__}")
+        values: dict[str, Any] = {}
+        extra = None
+        for key, value in data.items():
+            entry = table.get(key)
+            if entry is None:
+                if extra is None:
+                    extra = {}
+                extra[key] = value
+                continue
+            alias, hook, target, scalar, unset_if_none = entry
+            if value is None and unset_if_none:
+                continue
+            values[alias] = value if scalar and type(value) is target else hook(value, target)
+        obj = cls(**values)
+        if extra is not None:
+            obj.extra = extra  # type: ignore[attr-defined]
+        return obj
+
+    return structure
+
+
+def _is_lazy(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, LazyModel)
+
+
+_new = object.__new__
+_set_payload = vars(LazyModel)["_payload"].__set__
+
+
+def _lazy_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
+    """Responses' lazy models: a dict is kept as is, and parsed when a field is first read."""
+    eager = _fast_model(cls, conv)
+
+    def structure(data: Any, _: Any) -> T:
+        if type(data) is dict:
+            obj = _new(cls)
+            _set_payload(obj, data)
+            return obj
+        return eager(data, cls)
+
+    return structure
+
+
+#: Eager response hooks of the lazy models, by class.
+_EAGER: dict[type, Callable[[Any, Any], Any]] = {}
+
+
+def structure_now(data: Any, cls: type[T]) -> T:
+    """``data`` parsed into ``cls`` with the response converter, fields filled in now (for the
+    lazy models, which call it on first use)."""
+    hook = _EAGER.get(cls)
+    if hook is None:
+        hook = _EAGER.setdefault(cls, _fast_model(cls, converters().fast))
+    return cast(T, hook(data, cls))
 
 
 def _unstructure_model(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
@@ -144,9 +239,49 @@ def _is_list(t: Any) -> bool:
     return typing.get_origin(t) is list
 
 
+#: Types whose JSON values need no conversion when they already have the type.
+_SCALARS = (str, int, float, bool)
+
+
+def _is_optional(t: Any) -> bool:
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return False
+    args = typing.get_args(t)
+    return len(args) == 2 and _NONE in args
+
+
+def _structure_optional(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """``X | None`` with X's hook looked up once (cattrs looks it up for every value)."""
+    (member,) = [m for m in typing.get_args(t) if m is not _NONE]
+    hook = conv.get_structure_hook(member)
+    if member in _SCALARS and not conv.detailed_validation:  # user input: every value checked
+
+        def scalar(value: Any, _: Any) -> Any:
+            if value is None or type(value) is member:
+                return value
+            return hook(value, member)
+
+        return scalar
+
+    def structure(value: Any, _: Any) -> Any:
+        return None if value is None else hook(value, member)
+
+    return structure
+
+
 def _structure_list(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
     base = list_structure_factory(t, conv)
     strict = conv.detailed_validation
+    (item,) = typing.get_args(t) or (Any,)
+    if item in _SCALARS and not strict:
+        hook = conv.get_structure_hook(item)
+
+        def scalars(value: Any, _: Any) -> Any:
+            if type(value) is list:
+                return [v if type(v) is item else hook(v, item) for v in value]
+            return base(value if isinstance(value, list | tuple) else [value], t)
+
+        return scalars
 
     def structure(value: Any, _: Any) -> Any:
         if isinstance(value, list | tuple):
@@ -195,9 +330,12 @@ def converters() -> Converters:
     fast = cattrs.Converter(detailed_validation=False)
     fast.register_structure_hook_factory(_is_list, _structure_list)
     fast.register_structure_hook_factory(_is_multi_union, _structure_union)
-    fast.register_structure_hook_factory(_is_model, _structure_model)
+    fast.register_structure_hook_factory(_is_optional, _structure_optional)
+    fast.register_structure_hook_factory(_is_model, _fast_model)
+    fast.register_structure_hook_factory(_is_lazy, _lazy_model)
     fast.register_unstructure_hook_factory(_is_model, _unstructure_model)
     strict = fast.copy(detailed_validation=True)
+    strict.register_structure_hook_factory(_is_model, _structure_model)  # names the bad field
     strict.register_structure_hook(str, _exact(str, "a string"))
     strict.register_structure_hook(int, _exact(int, "an integer"))
     strict.register_structure_hook(bool, _exact(bool, "true or false"))
@@ -247,20 +385,37 @@ _LIMITS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 }
 
 
+@functools.cache
+def _limit_plan(cls: Any) -> tuple[tuple[str, str, list[tuple[str, Any]]], ...]:
+    """For ``cls``: the fields that have limits or may hold models, with their wire names and
+    limits (computed once per class)."""
+    plan = []
+    for a in attrs.fields(cls):
+        limits = [(key, a.metadata[key]) for key in _LIMITS if key in a.metadata]
+        nested = any(_is_model(t) or t is Any for t in _types_in(a.type))
+        if limits or nested:
+            plan.append((a.name, _wire_name(a), limits))
+    return tuple(plan)
+
+
+def _types_in(t: Any) -> list[Any]:
+    """``t`` and every type nested in it (union members, list items, ...)."""
+    found = [t]
+    for arg in typing.get_args(t):
+        found.extend(_types_in(arg))
+    return found
+
+
 def check_limits(obj: Any, path: str = "$") -> None:
     """Raise ValidationError for the first value outside its documented range, naming its path."""
-    for a in attrs.fields(type(obj)):
-        value = getattr(obj, a.name)
+    for name, wire, limits in _limit_plan(cast(Any, type(obj))):
+        value = getattr(obj, name)
         if value is None:
             continue
-        here = f"{path}.{_wire_name(a)}"
-        for key, (ok, words) in _LIMITS.items():
-            if (
-                key in a.metadata
-                and isinstance(value, int | float | list)
-                and not ok(value, a.metadata[key])
-            ):
-                limit = a.metadata[key]
+        here = f"{path}.{wire}"
+        for key, limit in limits:
+            ok, words = _LIMITS[key]
+            if isinstance(value, int | float | list) and not ok(value, limit):
                 if isinstance(value, list):
                     text = f"{here} must have {words} {limit} item(s), got {len(value)}"
                 else:

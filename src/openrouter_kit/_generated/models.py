@@ -11,6 +11,7 @@ from attrs import define, field
 from openrouter_kit._mixins import (
     CompletionResponseMixin,
     ContentPartMixin,
+    LazyModel,
     MessageMixin,
     StreamChunkMixin,
     ToolCallMixin,
@@ -1087,7 +1088,7 @@ class AliasTarget(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ModelInfo(WireModel):
+class ModelInfo(LazyModel):
     """A model available on OpenRouter: its id, limits, capabilities and prices."""
 
     #: The id to put in a request, possibly with a variant suffix.
