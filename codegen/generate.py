@@ -281,12 +281,25 @@ class Generator:
         return "\n".join(out) + "\n"
 
     def endpoints_module(self) -> str:
-        used = sorted({n for e in self.endpoints.values() for n in self.endpoint_types(e) if n})
         out = [
             HEADER.format(doc="The endpoint table: one row per OpenRouter operation."),
             "from attrs import frozen",
             "",
-            import_line("openrouter_kit._generated.models", used),
+            "",
+            "#: Wire models by name, once looked up.",
+            "_MODELS: dict[str, type] = {}",
+            "",
+            "",
+            "def _model(name: str | None) -> type | None:",
+            '    """The wire model called ``name`` (its module is imported on first use)."""',
+            "    if name is None:",
+            "        return None",
+            "    model = _MODELS.get(name)",
+            "    if model is None:",
+            "        from openrouter_kit._generated import models",
+            "",
+            "        model = _MODELS[name] = getattr(models, name)",
+            "    return model",
             "",
             "",
             "@frozen",
@@ -297,12 +310,28 @@ class Generator:
             "    method: str",
             "    #: Relative to the base URL; ``{name}`` segments are filled from path parameters.",
             "    path: str",
-            "    #: The request body's model, or None for operations without a body.",
-            "    request: type | None",
-            "    #: The model of a successful response body.",
-            "    response: type",
-            "    #: The model of one server-sent event when the operation streams, else None.",
-            "    chunk: type | None",
+            "    #: Names of the request body's model (None: no body), of a successful",
+            "    #: response's model, and of one event's model (None: it does not stream).",
+            "    request_name: str | None",
+            "    response_name: str",
+            "    chunk_name: str | None",
+            "",
+            "    @property",
+            "    def request(self) -> type | None:",
+            '        """The request body\'s model, or None for operations without a body."""',
+            "        return _model(self.request_name)",
+            "",
+            "    @property",
+            "    def response(self) -> type:",
+            '        """The model of a successful response body."""',
+            "        model = _model(self.response_name)",
+            "        assert model is not None",
+            "        return model",
+            "",
+            "    @property",
+            "    def chunk(self) -> type | None:",
+            '        """The model of one server-sent event, or None when it does not stream."""',
+            "        return _model(self.chunk_name)",
             "",
             "",
         ]
@@ -311,7 +340,8 @@ class Generator:
             out.append(
                 f"{name.upper()} = Endpoint(name={json.dumps(name)}, "
                 f"method={json.dumps(row['method'])}, path={json.dumps(row['path'])}, "
-                f"request={request}, response={response}, chunk={chunk})"
+                f"request_name={_literal(request)}, response_name={_literal(response)}, "
+                f"chunk_name={_literal(chunk)})"
             )
         out.extend(["", "ENDPOINTS: dict[str, Endpoint] = {"])
         out.extend(f"    {name.upper()}.name: {name.upper()}," for name in self.endpoints)
@@ -331,6 +361,11 @@ class Generator:
             "models.py": self.models_module(),
             "endpoints.py": self.endpoints_module(),
         }
+
+
+def _literal(name: str | None) -> str:
+    """``name`` as a Python literal: a quoted string, or None."""
+    return "None" if name is None else json.dumps(name)
 
 
 def render(schemas: Path = SCHEMAS) -> dict[str, str]:

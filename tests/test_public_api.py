@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 
 import openrouter_kit
 from openrouter_kit import (
@@ -131,10 +132,16 @@ def test_no_asyncio_anywhere_in_the_package() -> None:
 
 
 def test_import_is_light() -> None:
+    """``import openrouter_kit`` builds no wire model and loads no optional module: the models
+    (about 60 attrs classes), events, tools and tokenizer load on first use."""
     code = (
         "import sys, openrouter_kit\n"
         "from openrouter_kit._core.convert import converters\n"
-        "names = ('yaml', 'httpcore', 'openrouter_kit.testing', 'openrouter_kit._cli')\n"
+        "names = ('yaml', 'httpcore', 'aiohttp', 'httpx_aiohttp', 'openrouter_kit.testing',\n"
+        "         'openrouter_kit._cli', 'openrouter_kit._settings', 'openrouter_kit._schema',\n"
+        "         'openrouter_kit._generated.models', 'openrouter_kit._core.events',\n"
+        "         'openrouter_kit._core.assemble', 'openrouter_kit._core.tokens',\n"
+        "         'openrouter_kit._tools')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(heavy, converters.cache_info().currsize)\n"
     )
@@ -187,3 +194,19 @@ def test_every_public_name_has_a_docstring() -> None:
         ) and not (obj.__doc__ or "").strip():
             missing.append(f"errors.{name}")
     assert missing == []
+
+
+def test_lazy_names_load_on_first_use_and_show_as_public() -> None:
+    code = (
+        "import sys, openrouter_kit\n"
+        "before = 'openrouter_kit._generated.models' in sys.modules\n"
+        "from openrouter_kit import Message, CompletionResponse\n"
+        "print(before, Message.__module__, CompletionResponse.__module__,\n"
+        "      'Message' in dir(openrouter_kit))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "openrouter_kit", "openrouter_kit", "True"]
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = openrouter_kit.Nope  # type: ignore[attr-defined]

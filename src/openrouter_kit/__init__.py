@@ -25,40 +25,40 @@ from openrouter_kit._async_client import (
 )
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
-from openrouter_kit._core.events import (
-    ErrorEvent,
-    HookEvent,
-    RequestEvent,
-    ResponseEvent,
-    RetryEvent,
-)
-from openrouter_kit._generated.models import (
-    CompletionChoice,
-    CompletionRequest,
-    CompletionResponse,
-    ContentPart,
-    Credits,
-    FinishReason,
-    GenerationStats,
-    KeyInfo,
-    Message,
-    MessageRole,
-    ModelEndpoints,
-    ModelInfo,
-    StreamChunk,
-    TokenUsage,
-    ToolCall,
-    ToolDefinition,
-)
 from openrouter_kit._hooks import Hooks
 from openrouter_kit._logs import configure as _configure_logging
 from openrouter_kit._structured import response_format_for
-from openrouter_kit._tools import ToolRun
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
 
 if TYPE_CHECKING:
+    from openrouter_kit._core.events import (
+        ErrorEvent,
+        HookEvent,
+        RequestEvent,
+        ResponseEvent,
+        RetryEvent,
+    )
     from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
+    from openrouter_kit._generated.models import (
+        CompletionChoice,
+        CompletionRequest,
+        CompletionResponse,
+        ContentPart,
+        Credits,
+        FinishReason,
+        GenerationStats,
+        KeyInfo,
+        Message,
+        MessageRole,
+        ModelEndpoints,
+        ModelInfo,
+        StreamChunk,
+        TokenUsage,
+        ToolCall,
+        ToolDefinition,
+    )
+    from openrouter_kit._tools import ToolRun
 
 __all__ = [
     "AsyncClient",
@@ -104,25 +104,64 @@ __all__ = [
     "split_variant",
 ]
 
-#: Public names whose module is imported on first use (it compiles many patterns).
-_LAZY = {"TokenCount", "count_prompt", "estimate_prompt"}
+#: Public names whose module is imported on first use, so ``import openrouter_kit`` stays light:
+#: the wire models (about 60 attrs classes), the hook events, the tool runner and the tokenizer.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "CompletionChoice",
+            "CompletionRequest",
+            "CompletionResponse",
+            "ContentPart",
+            "Credits",
+            "FinishReason",
+            "GenerationStats",
+            "KeyInfo",
+            "Message",
+            "MessageRole",
+            "ModelEndpoints",
+            "ModelInfo",
+            "StreamChunk",
+            "TokenUsage",
+            "ToolCall",
+            "ToolDefinition",
+        ),
+        "openrouter_kit._generated.models",
+    ),
+    **dict.fromkeys(
+        ("ErrorEvent", "HookEvent", "RequestEvent", "ResponseEvent", "RetryEvent"),
+        "openrouter_kit._core.events",
+    ),
+    "ToolRun": "openrouter_kit._tools",
+    **dict.fromkeys(
+        ("TokenCount", "count_prompt", "estimate_prompt"), "openrouter_kit._core.tokens"
+    ),
+}
+
+
+def _publish(values: dict[str, object]) -> None:
+    """Bind public names here and show their classes as ``openrouter_kit.X`` in reprs."""
+    for name, value in values.items():
+        if isinstance(value, type) and value.__module__.startswith("openrouter_kit."):
+            value.__module__ = __name__
+        globals()[name] = value
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        from openrouter_kit._core import tokens
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openrouter_kit' has no attribute {name!r}")
+    from importlib import import_module
 
-        value: object = getattr(tokens, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'openrouter_kit' has no attribute {name!r}")
+    loaded = import_module(module)
+    _publish({n: getattr(loaded, n) for n, m in _LAZY.items() if m == module})
+    return globals()[name]
 
 
-# Show public classes as openrouter_kit.X in reprs and tracebacks.
-for _name in set(__all__) - _LAZY:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) and _obj.__module__.startswith("openrouter_kit."):
-        _obj.__module__ = __name__
-del _name, _obj
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+_publish({name: globals()[name] for name in __all__ if name not in _LAZY})
 
 _configure_logging()  # OPENROUTER_LOG=debug|info turns on logging to stderr for scripts

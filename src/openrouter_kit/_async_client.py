@@ -6,7 +6,6 @@ import functools
 import inspect
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -17,7 +16,6 @@ from openrouter_kit._base import BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._tools import ToolLoop, ToolRun
 from openrouter_kit._transport import (
     async_http_client,
     http_timeout,
@@ -43,6 +41,7 @@ if TYPE_CHECKING:
         StreamChunk,
         ToolCall,
     )
+    from openrouter_kit._tools import ToolLoop, ToolRun
 
 __all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
 
@@ -93,18 +92,36 @@ class AsyncClient(BaseClient):
         if self._closed:
             raise RuntimeError("this AsyncClient is closed")
         http = self._client()
-        async with self._reporting(call):
+        try:
+            # The first attempt runs outside stamina: most calls need no retry, and setting up
+            # the retry machinery costs more than the rest of our side of a request.
+            try:
+                return await self._try(http, call, 1), 1
+            except OpenRouterError as exc:
+                if not self._will_retry(call, exc):
+                    raise
+                failed: OpenRouterError | None = exc
             async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
                 with attempt:
-                    step = self._begin(call, attempt.num)
-                    await self._fire(self._requesting(call, step))
-                    try:
-                        with step.settled():
-                            return await self._attempt(http, call, step), attempt.num
-                    except OpenRouterError as exc:
-                        await self._fire(self._retrying(call, step, exc, attempt))
-                        raise
+                    if failed is not None:  # stamina judges the first failure and waits
+                        first, failed = failed, None
+                        raise first
+                    return await self._try(http, call, attempt.num), attempt.num
+        except OpenRouterError as exc:
+            await self._fire(self._failed(call, exc))
+            raise
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+    async def _try(self, http: Any, call: _Call, number: int) -> Any:
+        """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
+        step = self._begin(call, number)
+        await self._fire(self._requesting(call, step))
+        try:
+            with step.settled():
+                return await self._attempt(http, call, step)
+        except OpenRouterError as exc:
+            await self._fire(self._retrying(call, exc))
+            raise
 
     async def _attempt(self, http: httpx.AsyncClient, call: _Call, step: _Attempt) -> Any:
         """Same as ``Client._attempt``, but awaitable."""
@@ -151,15 +168,6 @@ class AsyncClient(BaseClient):
         if event is not None:
             await self._hooks.afire(event)
 
-    @asynccontextmanager
-    async def _reporting(self, call: _Call) -> AsyncIterator[None]:
-        """Tell the error hooks about a call that fails inside."""
-        try:
-            yield
-        except OpenRouterError as exc:
-            await self._fire(self._failed(call, exc))
-            raise
-
     # -- API -------------------------------------------------------------------------------------
     async def complete(
         self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
@@ -170,8 +178,11 @@ class AsyncClient(BaseClient):
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = await self._send(call)
-        async with self._reporting(call):
+        try:
             return self._finish_completion(call, response, time.perf_counter() - started, attempts)
+        except OpenRouterError as exc:  # an error inside the answer
+            await self._fire(self._failed(call, exc))
+            raise
 
     async def _load_prices(self) -> None:
         if self._needs_prices():

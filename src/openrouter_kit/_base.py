@@ -13,8 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
@@ -29,7 +28,6 @@ from openrouter_kit._core.accounting import (
     estimate_cost,
     worst_case_cost,
 )
-from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
 from openrouter_kit._core.config import (
     DEFAULT_MAX_RETRIES,
@@ -37,13 +35,6 @@ from openrouter_kit._core.config import (
     Config,
     Timeouts,
     TimeoutSetting,
-)
-from openrouter_kit._core.events import (
-    ErrorEvent,
-    HookEvent,
-    RequestEvent,
-    ResponseEvent,
-    RetryEvent,
 )
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.retry import RetryPolicy
@@ -53,11 +44,9 @@ from openrouter_kit._generated.endpoints import (
     MODEL_ENDPOINTS,
     Endpoint,
 )
-from openrouter_kit._generated.models import CompletionRequest, CompletionResponse, StreamChunk
 from openrouter_kit._hooks import Hook, Hooks
 from openrouter_kit._logs import CONTENT, content_enabled, logger
 from openrouter_kit._structured import response_format_for
-from openrouter_kit._tools import ToolLoop
 from openrouter_kit._transport import Transport, checked_transport
 from openrouter_kit.errors import (
     BudgetExceededError,
@@ -73,6 +62,21 @@ if TYPE_CHECKING:
     from typing import Self
 
     import httpx
+
+    from openrouter_kit._core.assemble import StreamAssembler
+    from openrouter_kit._core.events import (
+        ErrorEvent,
+        HookEvent,
+        RequestEvent,
+        ResponseEvent,
+        RetryEvent,
+    )
+    from openrouter_kit._generated.models import (
+        CompletionRequest,
+        CompletionResponse,
+        StreamChunk,
+    )
+    from openrouter_kit._tools import ToolLoop
 
 __all__ = ["UNSET", "BaseClient", "BaseStream"]
 
@@ -94,6 +98,8 @@ def _request_data(
 ) -> dict[str, Any]:
     """A request given as an object, a dict or nothing, with keyword ``params`` on top, as a
     new dict (the caller's objects are untouched)."""
+    from openrouter_kit._generated.models import CompletionRequest
+
     if isinstance(request, CompletionRequest):
         data = dict(convert.converters().fast.unstructure(request))
     elif request is None or isinstance(request, Mapping):
@@ -180,24 +186,29 @@ class _Attempt:
         kept = tuple((k, v) for k, v in self.request.headers if k.lower() not in names)
         return kept + tuple(extra.items())
 
-    @contextmanager
-    def settled(self) -> Iterator[None]:
-        """Record the attempt's outcome in the circuit breaker, whatever happens inside."""
-        try:
-            yield
-        except OpenRouterError as exc:
+    def settled(self) -> Self:
+        """Use as ``with step.settled():``: records the attempt's outcome in the circuit
+        breaker, whatever happens inside (a class, not a generator: it runs on every request)."""
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if exc is None:
+            self.breaker.record_success(self.key)
+        elif isinstance(exc, OpenRouterError):
             if counts_against(exc):
                 self.breaker.record_failure(self.key, time.monotonic())
             else:
                 self.breaker.record_success(self.key)
-            raise
-        except BaseException:
+        else:
             self.breaker.release(self.key)  # cancelled: no verdict on the service
-            raise
-        self.breaker.record_success(self.key)
 
 
-E = TypeVar("E", bound=HookEvent)
+E = TypeVar("E", bound="HookEvent")
 
 
 def _event(kind: type[E], call: _Call, **fields: Any) -> E:
@@ -414,6 +425,8 @@ class BaseClient:
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
     ) -> CompletionRequest:
         """The validated request with the client's defaults (the caller's object is untouched)."""
+        from openrouter_kit._generated.models import CompletionRequest
+
         data = _request_data(request, params)
         if isinstance(data.get("response_format"), type):  # a class: ask for its schema
             data["response_format"] = response_format_for(data["response_format"])
@@ -451,6 +464,8 @@ class BaseClient:
         wire_request = wire.build_request(
             self._config, CHAT_COMPLETIONS, body=convert.dumps(req), stream=True
         )
+        from openrouter_kit._core.assemble import StreamAssembler
+
         structure = convert.converters().fast.structure
         return self._call(CHAT_COMPLETIONS, wire_request, req), StreamAssembler(
             structure, self._config.api_key
@@ -494,6 +509,8 @@ class BaseClient:
         max_rounds: int,
         raise_errors: bool,
     ) -> ToolLoop:
+        from openrouter_kit._tools import ToolLoop
+
         data = _request_data(request, params)
         return ToolLoop(data, tools, max_rounds=max_rounds, raise_errors=raise_errors)
 
@@ -537,6 +554,10 @@ class BaseClient:
             request = attrs.evolve(request, body=convert.dumps(rerouted))
         return _Attempt(request, (name, primary), timeouts, self._breaker)
 
+    def _will_retry(self, call: _Call, exc: OpenRouterError) -> bool:
+        """True when the failed latest attempt of ``call`` is followed by another."""
+        return self._retry.wait_after(exc, call.attempts) is not None
+
     # -- events (hooks and logs) -----------------------------------------------------------------
     def _requesting(self, call: _Call, step: _Attempt) -> RequestEvent | None:
         """The event for an attempt about to be sent, when hooks or logs want it."""
@@ -544,6 +565,8 @@ class BaseClient:
         debug = logger.isEnabledFor(logging.DEBUG)
         if not hooks and not debug:
             return None
+        from openrouter_kit._core.events import RequestEvent
+
         event = _event(RequestEvent, call)
         if debug:
             logger.debug(
@@ -568,6 +591,8 @@ class BaseClient:
         hooks = self._hooks.response
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
+        from openrouter_kit._core.events import ResponseEvent
+
         event = _event(
             ResponseEvent,
             call,
@@ -588,18 +613,17 @@ class BaseClient:
         )
         return event if hooks else None
 
-    def _retrying(
-        self, call: _Call, step: _Attempt, exc: OpenRouterError, attempt: Any
-    ) -> RetryEvent | None:
+    def _retrying(self, call: _Call, exc: OpenRouterError) -> RetryEvent | None:
         """The event for a failed attempt that will be retried (None when it will not be,
-        or nobody listens); ``attempt`` is stamina's, for the backoff it will wait."""
+        or nobody listens)."""
         hooks = self._hooks.retry
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
-        decision = self._retry.backoff_hook(exc)
-        if decision is False or call.attempts > self._retry.max_retries:
+        wait = self._retry.wait_after(exc, call.attempts)
+        if wait is None:
             return None
-        wait = float(attempt.next_wait) if decision is True else float(decision)
+        from openrouter_kit._core.events import RetryEvent
+
         event = _event(
             RetryEvent,
             call,
@@ -623,6 +647,8 @@ class BaseClient:
         hooks = self._hooks.error
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
+        from openrouter_kit._core.events import ErrorEvent
+
         event = _event(
             ErrorEvent,
             call,
@@ -710,14 +736,10 @@ class BaseClient:
             cost = response.cost
             self._budget.settle(held, Decimal(repr(cost)) if cost is not None else None)
 
-    @contextmanager
-    def _spending(self, call: _Call) -> Iterator[None]:
-        """Release the call's reservation if it fails before an answer arrives."""
-        try:
-            yield
-        except BaseException:
-            self._settle(call, None)
-            raise
+    def _spending(self, call: _Call) -> _Spending:
+        """Use as ``with client._spending(call):``: releases the call's reservation if it
+        fails before an answer arrives."""
+        return _Spending(self, call)
 
     def _finish_stream(
         self,
@@ -768,6 +790,24 @@ class BaseClient:
             response.model,
             Decimal(repr(estimate)) if estimate is not None else None,
         )
+
+
+class _Spending:
+    """See ``BaseClient._spending`` (a class, not a generator: it runs on every request)."""
+
+    __slots__ = ("call", "client")
+
+    def __init__(self, client: BaseClient, call: _Call) -> None:
+        self.client, self.call = client, call
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if exc is not None:
+            self.client._settle(self.call, None)
 
 
 class BaseStream:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -15,7 +14,6 @@ from openrouter_kit._base import BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._tools import ToolRun
 from openrouter_kit._transport import (
     http_timeout,
     map_transport_error,
@@ -41,6 +39,7 @@ if TYPE_CHECKING:
         ModelInfo,
         StreamChunk,
     )
+    from openrouter_kit._tools import ToolRun
 
 __all__ = ["Client", "ModelRegistry", "Stream"]
 
@@ -121,18 +120,36 @@ class Client(BaseClient):
         if self._closed:
             raise RuntimeError("this Client is closed")
         http = self._client()
-        with self._reporting(call):
+        try:
+            # The first attempt runs outside stamina: most calls need no retry, and setting up
+            # the retry machinery costs more than the rest of our side of a request.
+            try:
+                return self._try(http, call, 1), 1
+            except OpenRouterError as exc:
+                if not self._will_retry(call, exc):
+                    raise
+                failed: OpenRouterError | None = exc
             for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
                 with attempt:
-                    step = self._begin(call, attempt.num)
-                    self._fire(self._requesting(call, step))
-                    try:
-                        with step.settled():
-                            return self._attempt(http, call, step), attempt.num
-                    except OpenRouterError as exc:
-                        self._fire(self._retrying(call, step, exc, attempt))
-                        raise
+                    if failed is not None:  # stamina judges the first failure and waits
+                        first, failed = failed, None
+                        raise first
+                    return self._try(http, call, attempt.num), attempt.num
+        except OpenRouterError as exc:
+            self._fire(self._failed(call, exc))
+            raise
         raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+
+    def _try(self, http: Any, call: _Call, number: int) -> Any:
+        """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
+        step = self._begin(call, number)
+        self._fire(self._requesting(call, step))
+        try:
+            with step.settled():
+                return self._attempt(http, call, step)
+        except OpenRouterError as exc:
+            self._fire(self._retrying(call, exc))
+            raise
 
     def _attempt(self, http: httpx.Client, call: _Call, step: _Attempt) -> Any:
         """One HTTP attempt: the parsed body, or for a stream the open response."""
@@ -177,15 +194,6 @@ class Client(BaseClient):
         if event is not None:
             self._hooks.fire(event)
 
-    @contextmanager
-    def _reporting(self, call: _Call) -> Iterator[None]:
-        """Tell the error hooks about a call that fails inside."""
-        try:
-            yield
-        except OpenRouterError as exc:
-            self._fire(self._failed(call, exc))
-            raise
-
     # -- API -------------------------------------------------------------------------------------
     def complete(
         self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
@@ -206,8 +214,11 @@ class Client(BaseClient):
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = self._send(call)
-        with self._reporting(call):
+        try:
             return self._finish_completion(call, response, time.perf_counter() - started, attempts)
+        except OpenRouterError as exc:  # an error inside the answer
+            self._fire(self._failed(call, exc))
+            raise
 
     def _load_prices(self) -> None:
         if self._needs_prices():

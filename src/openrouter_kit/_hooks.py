@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from openrouter_kit._core.events import HookEvent
 from openrouter_kit.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from openrouter_kit._core.events import HookEvent
 
 __all__ = ["Hook", "Hooks"]
 

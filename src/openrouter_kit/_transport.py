@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.config import Timeouts
 from openrouter_kit._core.wire import redact
 from openrouter_kit.errors import (
@@ -24,6 +23,7 @@ from openrouter_kit.errors import (
 if TYPE_CHECKING:
     import ssl
 
+    from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import Config
 
 __all__ = [

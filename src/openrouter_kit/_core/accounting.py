@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from openrouter_kit._generated.models import ModelPricing, TokenUsage
 from openrouter_kit.errors import BudgetExceededError
+
+if TYPE_CHECKING:
+    from openrouter_kit._generated.models import ModelPricing, TokenUsage
 
 __all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "worst_case_cost"]
 

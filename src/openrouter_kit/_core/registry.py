@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from openrouter_kit._core.accounting import price
-from openrouter_kit._generated.models import ModelInfo
 from openrouter_kit.errors import ContextLengthError, ModelNotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from openrouter_kit._generated.models import ModelInfo
 
 __all__ = ["CAPABILITIES", "RegistryCache", "capabilities_of", "prompt_price"]
 

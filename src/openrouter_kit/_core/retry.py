@@ -78,6 +78,20 @@ class RetryPolicy:
             "wait_jitter": self.wait_jitter,
         }
 
+    def base_wait(self, number: int) -> float:
+        """Seconds of backoff after attempt ``number`` fails, without jitter (a lower bound)."""
+        return float(min(self.wait_max, self.wait_initial * 2 ** (number - 1)))
+
+    def wait_after(self, exc: Exception, number: int) -> float | None:
+        """Seconds before the attempt after failed attempt ``number`` (backoff without jitter,
+        or the server's Retry-After), or None when ``exc`` ends the call."""
+        if number > self.max_retries:
+            return None
+        decision = self.backoff_hook(exc)
+        if decision is False:
+            return None
+        return self.base_wait(number) if decision is True else float(decision)
+
     def backoff_hook(self, exc: Exception) -> bool | float:
         """False: raise ``exc`` now. True: retry after the usual backoff. A number: wait so long.
 

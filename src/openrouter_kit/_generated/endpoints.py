@@ -5,16 +5,21 @@ Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 
 from attrs import frozen
 
-from openrouter_kit._generated.models import (
-    CompletionRequest,
-    CompletionResponse,
-    CreditsResponse,
-    GenerationResponse,
-    KeyResponse,
-    ModelEndpointsResponse,
-    ModelList,
-    StreamChunk,
-)
+
+#: Wire models by name, once looked up.
+_MODELS: dict[str, type] = {}
+
+
+def _model(name: str | None) -> type | None:
+    """The wire model called ``name`` (its module is imported on first use)."""
+    if name is None:
+        return None
+    model = _MODELS.get(name)
+    if model is None:
+        from openrouter_kit._generated import models
+
+        model = _MODELS[name] = getattr(models, name)
+    return model
 
 
 @frozen
@@ -25,20 +30,36 @@ class Endpoint:
     method: str
     #: Relative to the base URL; ``{name}`` segments are filled from path parameters.
     path: str
-    #: The request body's model, or None for operations without a body.
-    request: type | None
-    #: The model of a successful response body.
-    response: type
-    #: The model of one server-sent event when the operation streams, else None.
-    chunk: type | None
+    #: Names of the request body's model (None: no body), of a successful
+    #: response's model, and of one event's model (None: it does not stream).
+    request_name: str | None
+    response_name: str
+    chunk_name: str | None
+
+    @property
+    def request(self) -> type | None:
+        """The request body's model, or None for operations without a body."""
+        return _model(self.request_name)
+
+    @property
+    def response(self) -> type:
+        """The model of a successful response body."""
+        model = _model(self.response_name)
+        assert model is not None
+        return model
+
+    @property
+    def chunk(self) -> type | None:
+        """The model of one server-sent event, or None when it does not stream."""
+        return _model(self.chunk_name)
 
 
-CHAT_COMPLETIONS = Endpoint(name="chat_completions", method="POST", path="/chat/completions", request=CompletionRequest, response=CompletionResponse, chunk=StreamChunk)
-LIST_MODELS = Endpoint(name="list_models", method="GET", path="/models", request=None, response=ModelList, chunk=None)
-MODEL_ENDPOINTS = Endpoint(name="model_endpoints", method="GET", path="/models/{author}/{slug}/endpoints", request=None, response=ModelEndpointsResponse, chunk=None)
-GENERATION = Endpoint(name="generation", method="GET", path="/generation", request=None, response=GenerationResponse, chunk=None)
-KEY = Endpoint(name="key", method="GET", path="/key", request=None, response=KeyResponse, chunk=None)
-CREDITS = Endpoint(name="credits", method="GET", path="/credits", request=None, response=CreditsResponse, chunk=None)
+CHAT_COMPLETIONS = Endpoint(name="chat_completions", method="POST", path="/chat/completions", request_name="CompletionRequest", response_name="CompletionResponse", chunk_name="StreamChunk")
+LIST_MODELS = Endpoint(name="list_models", method="GET", path="/models", request_name=None, response_name="ModelList", chunk_name=None)
+MODEL_ENDPOINTS = Endpoint(name="model_endpoints", method="GET", path="/models/{author}/{slug}/endpoints", request_name=None, response_name="ModelEndpointsResponse", chunk_name=None)
+GENERATION = Endpoint(name="generation", method="GET", path="/generation", request_name=None, response_name="GenerationResponse", chunk_name=None)
+KEY = Endpoint(name="key", method="GET", path="/key", request_name=None, response_name="KeyResponse", chunk_name=None)
+CREDITS = Endpoint(name="credits", method="GET", path="/credits", request_name=None, response_name="CreditsResponse", chunk_name=None)
 
 ENDPOINTS: dict[str, Endpoint] = {
     CHAT_COMPLETIONS.name: CHAT_COMPLETIONS,

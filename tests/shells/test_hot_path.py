@@ -1,0 +1,95 @@
+"""Guard rails for speed, without timing: what a request must not build again.
+
+Counting calls instead of seconds: after the first request of each kind, further requests build
+no converter, no cattrs hook, no httpx client and no retry machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import stamina
+from pytest_httpx import HTTPXMock, IteratorStream
+
+from openrouter_kit._core import convert
+from tests.shells.conftest import call
+from tests.shells.test_stream import BODY, SSE_HEADERS, collect
+
+pytestmark = pytest.mark.anyio
+USER = [{"role": "user", "content": "Hi"}]
+OK = {
+    "id": "gen-1",
+    "model": "a/x",
+    "choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}}],
+    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2, "cost": 0.1},
+}
+MODELS = {
+    "data": [{"id": f"a/m{i}", "pricing": {"prompt": "0", "completion": "0"}} for i in range(5)]
+}
+
+
+def _built() -> dict[str, int]:
+    """How many converters and cattrs hooks exist so far."""
+    both = convert.converters()
+    return {
+        "converters": convert.converters.cache_info().misses,
+        "structure hooks": sum(
+            c._structure_func.dispatch.cache_info().misses for c in (both.fast, both.strict)
+        ),
+        "unstructure hooks": both.fast._unstructure_func.dispatch.cache_info().misses,
+        "eager hooks": len(convert._EAGER),
+    }
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def wrap(self, fn: Any) -> Any:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return fn(*args, **kwargs)
+
+        return counted
+
+
+async def _one_of_each(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=OK)
+    await call(client.complete(model="a/x", messages=USER, temperature=0.5))
+    httpx_mock.add_response(stream=IteratorStream(BODY), headers=SSE_HEADERS)
+    chunks = await collect(client.stream(model="a/x", messages=USER))
+    assert [c.delta for c in chunks]  # typed chunks built
+    httpx_mock.add_response(json=MODELS)
+    models = await call(client.list_models())
+    assert models[0].pricing.prompt == "0"  # lazy models filled in
+
+
+async def test_requests_after_the_first_build_nothing_again(
+    client: Any, httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _one_of_each(client, httpx_mock)  # the first of each kind builds what it needs
+    before = _built()
+    clients, retries = Counter(), Counter()
+    monkeypatch.setattr(httpx.Client, "__init__", clients.wrap(httpx.Client.__init__))
+    monkeypatch.setattr(httpx.AsyncClient, "__init__", clients.wrap(httpx.AsyncClient.__init__))
+    monkeypatch.setattr(stamina, "retry_context", retries.wrap(stamina.retry_context))
+    for _ in range(10):
+        await _one_of_each(client, httpx_mock)
+    assert _built() == before
+    assert clients.calls == 0  # one connection pool per client
+    assert retries.calls == 0  # no retry machinery for calls that succeed at once
+
+
+async def test_a_retried_call_still_counts_its_attempts(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(max_retries=2)
+    busy = {"error": {"code": 503, "message": "busy"}}
+    httpx_mock.add_response(status_code=503, json=busy)
+    httpx_mock.add_response(status_code=503, json=busy)
+    httpx_mock.add_response(json=OK)
+    reply = await call(client.complete(model="a/x", messages=USER))
+    assert reply.attempts == 3
+    assert len(httpx_mock.get_requests()) == 3
