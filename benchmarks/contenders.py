@@ -7,6 +7,8 @@ Every wrapper offers the same operations, so a scenario can time them alike:
 - ``first_chunk()``: one streamed completion; returns (seconds from issuing the request to the
   first chunk with text, number of events), reading the rest outside the timed part.
 - ``list_models()``: ``GET /models``; returns the number of models.
+- ``list_models_read()``: the same, then reads each model's id, context length, prompt price and
+  input modalities (a library that parses lazily pays for it here).
 
 **raw httpx** is the floor on the transport openrouter-kit uses: ``json.loads`` on the body,
 ``iter_lines`` + ``json.loads`` for streams, no types and no checks. Its pool has the same limits
@@ -102,6 +104,15 @@ class RawHttpx:
         response.raise_for_status()
         return len(json.loads(response.content)["data"])
 
+    def list_models_read(self) -> int:
+        response = self.client.get(self.models_url)
+        response.raise_for_status()
+        models = json.loads(response.content)["data"]
+        for m in models:
+            _ = (m["id"], m["context_length"], m["pricing"]["prompt"])
+            _ = m["architecture"]["input_modalities"]
+        return len(models)
+
     def close(self) -> None:
         self.client.close()
 
@@ -183,6 +194,12 @@ class OpenAI:
     def list_models(self) -> int:
         return len(self.client.models.list().data)
 
+    def list_models_read(self) -> int:
+        models = self.client.models.list().data
+        for m in models:  # OpenRouter's fields beyond OpenAI's are kept as plain dicts
+            _ = (m.id, m.context_length, m.pricing["prompt"], m.architecture["input_modalities"])
+        return len(models)
+
     def close(self) -> None:
         self.client.close()
 
@@ -262,6 +279,12 @@ class Ours:
 
     def list_models(self) -> int:
         return len(self.client.list_models())  # fetched every time: list_models() has no cache
+
+    def list_models_read(self) -> int:
+        models = self.client.list_models()
+        for m in models:
+            _ = (m.id, m.context_length, m.pricing.prompt, m.architecture.input_modalities)
+        return len(models)
 
     def close(self) -> None:
         self.client.close()

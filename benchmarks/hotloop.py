@@ -7,7 +7,8 @@ of this process sees only the client), warms the client up, then runs one operat
     python -m cProfile -s tottime benchmarks/hotloop.py list_models 300 | head -40
     python -m cProfile -s tottime benchmarks/hotloop.py stream 20 20000 | head -40
 
-Operations: ``complete``, ``list_models``, ``stream`` (N streams of CHUNKS chunks, default
+Operations: ``complete``, ``list_models``, ``list_models_read`` (reading 4 fields of every
+model too), ``stream`` (N streams of CHUNKS chunks, default
 20,000), ``first_chunk`` (N streams of 20 chunks) and ``acomplete`` (N async completions, 64 at a
 time; ``--transport aiohttp`` for that transport). The server is not named ``profile.py``: cProfile
 imports ``profile``, and this directory comes first on ``sys.path``.
@@ -26,7 +27,15 @@ from harness import pin_self, start_server, stop_server
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "operation", choices=["complete", "list_models", "stream", "first_chunk", "acomplete"]
+        "operation",
+        choices=[
+            "complete",
+            "list_models",
+            "list_models_read",
+            "stream",
+            "first_chunk",
+            "acomplete",
+        ],
     )
     parser.add_argument("n", type=int, nargs="?", default=2000)
     parser.add_argument("chunks", type=int, nargs="?", default=20_000)
