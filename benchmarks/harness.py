@@ -321,6 +321,28 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def source() -> dict[str, Any]:
+    """The repository's commit, and whether ``src/`` differs from it (others edit it too)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(  # noqa: S603
+                ["git", *args],  # noqa: S607
+                cwd=HERE,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip()
+
+    status = git("status", "--porcelain", "--", "../src")
+    modified = None if status is None else bool(status)
+    return {"commit": git("rev-parse", "HEAD"), "src_modified": modified}
+
+
 def machine(pinned_server: bool, pinned_self: bool) -> dict[str, Any]:
     cpu_model = ""
     cpuinfo = Path("/proc/cpuinfo")

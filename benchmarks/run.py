@@ -139,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         "scenarios": args.scenarios,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": info,
+        "source": harness.source(),
         "targets": checks,
         "errors": errors,
         "results": {name: _jsonable(o) for name, o in outcomes.items()},
