@@ -17,8 +17,9 @@ from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._transport import (
+    RequestBuilder,
     async_http_client,
-    http_timeout,
+    build_request,
     map_transport_error,
     stream_broken,
 )
@@ -85,6 +86,7 @@ class AsyncClient(BaseClient):
         # No await between the check and the assignment, so concurrent tasks build one pool.
         if self._http is None:
             self._http = async_http_client(self._config, self._transport)
+            self._requests = RequestBuilder(self._http)
         return self._http
 
     async def _send(self, call: _Call) -> tuple[Any, int]:
@@ -129,12 +131,14 @@ class AsyncClient(BaseClient):
         started = time.perf_counter()
         try:
             response = await http.send(
-                http.build_request(
+                build_request(
+                    http,
+                    self._requests,
                     request.method,
                     request.url,
-                    headers=step.headers(),
-                    content=request.body,
-                    timeout=http_timeout(step.timeouts),
+                    step.headers(),
+                    request.body,
+                    step.timeouts,
                 ),
                 stream=True,
             )
@@ -151,11 +155,13 @@ class AsyncClient(BaseClient):
                 raise
             return response
         try:
-            body = await response.aread()
+            body = await response.aread()  # closes the response once it is read
         except httpx.HTTPError as exc:
-            raise map_transport_error(exc, api_key, response_started=True) from exc
-        finally:
             await _shielded_close(response)
+            raise map_transport_error(exc, api_key, response_started=True) from exc
+        except BaseException:
+            await _shielded_close(response)
+            raise
         await self._fire(
             self._responded(call, step, status, headers, time.perf_counter() - started)
         )

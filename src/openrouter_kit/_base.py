@@ -280,6 +280,8 @@ class BaseClient:
         self._transport = checked_transport(transport, self._http_type, http_client)
         self._http = http_client
         self._owns_http = http_client is None
+        #: Builds requests for the pool the shell makes (None for a pool passed in).
+        self._requests: Any = None
         self._closed = False
         self._lock = threading.Lock()
         self._models = None

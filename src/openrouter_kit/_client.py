@@ -15,7 +15,8 @@ from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._transport import (
-    http_timeout,
+    RequestBuilder,
+    build_request,
     map_transport_error,
     stream_broken,
     sync_http_client,
@@ -110,7 +111,8 @@ class Client(BaseClient):
                 if self._closed:
                     raise RuntimeError("this Client is closed")
                 if self._http is None:
-                    self._http = sync_http_client(self._config)
+                    self._requests = RequestBuilder(http := sync_http_client(self._config))
+                    self._http = http
                 http = self._http
         return http
 
@@ -157,12 +159,14 @@ class Client(BaseClient):
         started = time.perf_counter()
         try:
             response = http.send(
-                http.build_request(
+                build_request(
+                    http,
+                    self._requests,
                     request.method,
                     request.url,
-                    headers=step.headers(),
-                    content=request.body,
-                    timeout=http_timeout(step.timeouts),
+                    step.headers(),
+                    request.body,
+                    step.timeouts,
                 ),
                 stream=True,
             )

@@ -13,7 +13,11 @@ import pytest
 import stamina
 from pytest_httpx import HTTPXMock, IteratorStream
 
-from openrouter_kit._core import convert
+from openrouter_kit._core import convert, wire
+from openrouter_kit._core.config import Config
+from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS
+from openrouter_kit._transport import RequestBuilder, http_timeout
+from tests.conftest import CANARY_KEY
 from tests.shells.conftest import call
 from tests.shells.test_stream import BODY, SSE_HEADERS, collect
 
@@ -93,3 +97,25 @@ async def test_a_retried_call_still_counts_its_attempts(
     reply = await call(client.complete(model="a/x", messages=USER))
     assert reply.attempts == 3
     assert len(httpx_mock.get_requests()) == 3
+
+
+@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("query", ["", "?id=gen-1"])
+def test_our_requests_are_what_httpx_would_build(stream: bool, query: str) -> None:
+    config = Config.from_env({"OPENROUTER_API_KEY": CANARY_KEY}, timeout={"connect": 2, "read": 9})
+    wire_request = wire.build_request(config, CHAT_COMPLETIONS, body=b"{}", stream=stream)
+    url = wire_request.url + query
+    with httpx.Client(headers={"X-Pool": "default"}) as http:
+        builder = RequestBuilder(http)
+        for _ in range(2):  # the second one comes from the caches
+            ours = builder.build("POST", url, wire_request.headers, b"{}", config.timeout)
+            theirs = http.build_request(
+                "POST",
+                url,
+                headers=wire_request.headers,
+                content=b"{}",
+                timeout=http_timeout(config.timeout),
+            )
+            assert ours.headers.multi_items() == theirs.headers.multi_items()
+            assert (ours.method, ours.url, ours.content) == (theirs.method, theirs.url, b"{}")
+            assert ours.extensions == theirs.extensions
