@@ -155,7 +155,7 @@ def report_text(
     parts = []
     for outcome in outcomes.values():
         parts.append(f"### {outcome.title}\n")
-        parts.extend(outcome.tables)
+        parts.append("\n\n".join(outcome.tables))
         parts.extend(f"\n{note}" for note in outcome.notes)
         parts.append("")
     for name, error in errors.items():
@@ -170,7 +170,7 @@ def _jsonable(outcome: Outcome) -> dict[str, Any]:
         "title": outcome.title,
         "summary": outcome.summary,
         "notes": outcome.notes,
-        "table": "\n".join(outcome.tables),
+        "table": "\n\n".join(outcome.tables),
         **outcome.data,
     }
 

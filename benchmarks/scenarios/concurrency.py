@@ -61,7 +61,7 @@ async def _batch(complete: Callable[[], Coroutine[Any, Any, str]], n: int) -> No
 
 
 def run(ctx: Context) -> Outcome:
-    rounds = ctx.rounds or ctx.pick(5, 3)
+    rounds = ctx.rounds or ctx.pick(5, 2)  # quick: each round waits ~5.5 s (see IDLE)
     batch = ctx.pick(1000, 300)
     ctx.log(f"    {rounds} rounds of {batch} requests per contender, {CONCURRENCY} at a time")
     headers = {"x-bench-chunks": "50"}
