@@ -139,6 +139,21 @@ class LazyModel(WireModel):
     __slots__ = ("_payload",)
     _payload: dict[str, Any]
 
+    def _fill_in(self, payload: dict[str, Any]) -> None:
+        from openrouter_kit._core.convert import fill
+        from openrouter_kit._core.wire import redact
+        from openrouter_kit.errors import InvalidResponseError
+
+        try:
+            fill(self, payload)
+        except Exception as exc:  # any parse failure becomes our typed error
+            raise InvalidResponseError(
+                f"{_LAZY_NAMES.get(type(self).__name__, type(self).__name__)} is not the "
+                f"documented shape ({type(exc).__name__}): {redact(repr(payload)[:200], None)}",
+                status_code=200,
+            ) from None
+        object.__delattr__(self, "_payload")
+
     if not TYPE_CHECKING:  # keep mypy strict about attribute names
 
         def __getattr__(self, name: str) -> Any:
@@ -146,29 +161,22 @@ class LazyModel(WireModel):
             if name == "_payload" or name.startswith("__"):
                 raise AttributeError(name)
             try:
-                payload = self._payload
+                payload = object.__getattribute__(self, "_payload")
             except AttributeError:
                 raise AttributeError(name) from None
-            from openrouter_kit._core.convert import structure_now
-            from openrouter_kit._core.wire import redact
-            from openrouter_kit.errors import InvalidResponseError
-
-            try:
-                full = structure_now(payload, type(self))
-            except Exception as exc:  # any parse failure becomes our typed error
-                raise InvalidResponseError(
-                    f"{_LAZY_NAMES.get(type(self).__name__, type(self).__name__)} is not the "
-                    f"documented shape ({type(exc).__name__}): "
-                    f"{redact(repr(payload)[:200], None)}",
-                    status_code=200,
-                ) from None
-            for a in attrs.fields(type(self)):
-                try:
-                    object.__getattribute__(self, a.name)
-                except AttributeError:  # not set by the caller since: take the parsed value
-                    object.__setattr__(self, a.name, getattr(full, a.name))
-            del self._payload
+            self._fill_in(payload)
             return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Assigning a field of a lazy object fills it in first, so the assignment is kept.
+        if name != "_payload":
+            try:
+                payload = object.__getattribute__(self, "_payload")
+            except AttributeError:
+                pass
+            else:
+                self._fill_in(payload)
+        object.__setattr__(self, name, value)
 
 
 #: How error messages name a lazy model.

@@ -762,3 +762,13 @@ def test_a_model_list_is_parsed_lazily_and_a_bad_entry_fails_when_read() -> None
     assert listed[0] == REFERENCE.structure(good, generated.ModelInfo)
     with pytest.raises(InvalidResponseError, match="model is not the documented shape"):
         _ = listed[1].id
+
+
+def test_assigning_to_a_lazy_model_fills_it_in_first_and_keeps_the_assignment() -> None:
+    payload = {"id": "a/b", "name": "B", "unknown": 1}
+    (model,) = STRUCTURE(
+        {"data": [payload]}, generated.ModelInfo.__mro__[0] and generated.ModelList
+    ).data
+    model.name = "renamed"
+    assert (model.id, model.name, model.extra) == ("a/b", "renamed", {"unknown": 1})
+    assert not hasattr(model, "_payload")

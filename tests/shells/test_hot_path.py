@@ -43,7 +43,7 @@ def _built() -> dict[str, int]:
             c._structure_func.dispatch.cache_info().misses for c in (both.fast, both.strict)
         ),
         "unstructure hooks": both.fast._unstructure_func.dispatch.cache_info().misses,
-        "eager hooks": len(convert._EAGER),
+        "fillers": len(convert._FILLERS),
     }
 
 

@@ -36,8 +36,8 @@ __all__ = [
     "check_limits",
     "converters",
     "dumps",
+    "fill",
     "structure_input",
-    "structure_now",
 ]
 
 T = TypeVar("T")
@@ -82,37 +82,26 @@ def _structure_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any
     return structure
 
 
-def _fast_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
-    """A structure hook for responses that visits only the keys present and converts only what
-    needs it: a scalar that already has its type is used as is, nested hooks are looked up once.
-
-    Same results as ``_structure_model`` on valid data, and much faster on model lists. Falls back
-    to it for classes it does not handle (init=False fields, factories taking self).
-    """
-    fields = [a for a in attrs.fields(cast(Any, cls)) if not _skipped(a)]
-    if any(
-        not a.init or (isinstance(a.default, attrs.Factory) and a.default.takes_self)  # type: ignore[arg-type]
-        for a in fields
-    ):
-        return _structure_model(cls, conv)
+def _values_reader(
+    cls: type, conv: cattrs.Converter
+) -> Callable[[Mapping[str, Any]], tuple[dict[str, Any], dict[str, Any] | None]]:
+    """A function giving, for a response dict, ``cls``'s field values by argument name and the
+    unknown keys. It visits only the keys present and converts only what needs it: a scalar that
+    already has its type is used as is, and nested hooks are looked up once."""
     #: wire key -> (argument name, hook, type, is a scalar type, None means "unset")
     table: dict[str, tuple[str, Callable[[Any, Any], Any], Any, bool, bool]] = {}
-    for a in fields:
+    for a in attrs.fields(cast(Any, cls)):
+        if _skipped(a):
+            continue
         member = a.type
         if _is_optional(a.type):
             member = next(m for m in typing.get_args(a.type) if m is not _NONE)
         unset_if_none = a.default is None
-        hook = conv.get_structure_hook(member if unset_if_none else a.type)
         target = member if unset_if_none else a.type
+        hook = conv.get_structure_hook(target)
         table[_wire_name(a)] = (a.alias, hook, target, target in _SCALARS, unset_if_none)
-    name = cls.__name__
 
-    def structure(data: Any, _: Any) -> T:
-        if type(data) is not dict:
-            if isinstance(data, cls):
-                return data
-            if not isinstance(data, Mapping):
-                raise TypeError(f"expected an object for {name}, got {type(data).__name__}")
+    def read(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
         values: dict[str, Any] = {}
         extra = None
         for key, value in data.items():
@@ -126,6 +115,35 @@ def _fast_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]
             if value is None and unset_if_none:
                 continue
             values[alias] = value if scalar and type(value) is target else hook(value, target)
+        return values, extra
+
+    return read
+
+
+def _handled(cls: type) -> bool:
+    """True for the classes the fast paths handle (no init=False fields, no factories taking
+    self); others use cattrs' generated hooks."""
+    return not any(
+        not a.init or (isinstance(a.default, attrs.Factory) and a.default.takes_self)  # type: ignore[arg-type]
+        for a in attrs.fields(cast(Any, cls))
+    )
+
+
+def _fast_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
+    """The response converter's hook for a model: same results as ``_structure_model`` on valid
+    data, several times faster on model lists."""
+    if not _handled(cls):
+        return _structure_model(cls, conv)
+    read = _values_reader(cls, conv)
+    name = cls.__name__
+
+    def structure(data: Any, _: Any) -> T:
+        if type(data) is not dict:
+            if isinstance(data, cls):
+                return data
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected an object for {name}, got {type(data).__name__}")
+        values, extra = read(data)
         obj = cls(**values)
         if extra is not None:
             obj.extra = extra  # type: ignore[attr-defined]
@@ -156,17 +174,56 @@ def _lazy_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]
     return structure
 
 
-#: Eager response hooks of the lazy models, by class.
-_EAGER: dict[type, Callable[[Any, Any], Any]] = {}
+#: How to fill in each lazy model class, made on first use.
+_FILLERS: dict[type, Callable[[Any, dict[str, Any]], None]] = {}
+_REQUIRED = object()
 
 
-def structure_now(data: Any, cls: type[T]) -> T:
-    """``data`` parsed into ``cls`` with the response converter, fields filled in now (for the
-    lazy models, which call it on first use)."""
-    hook = _EAGER.get(cls)
-    if hook is None:
-        hook = _EAGER.setdefault(cls, _fast_model(cls, converters().fast))
-    return cast(T, hook(data, cls))
+def _filler(cls: type) -> Callable[[Any, dict[str, Any]], None]:
+    if not _handled(cls):  # pragma: no cover - generated lazy models are all handled
+
+        def by_instance(obj: Any, payload: dict[str, Any]) -> None:
+            full: Any = converters().fast.structure(payload, cls)
+            for a in attrs.fields(cast(Any, cls)):
+                object.__setattr__(obj, a.name, getattr(full, a.name))
+
+        return by_instance
+    read = _values_reader(cls, converters().fast)
+    plan: list[tuple[str, str, Any, bool]] = []
+    for a in attrs.fields(cast(Any, cls)):
+        default: Any = a.default
+        if default is attrs.NOTHING:
+            plan.append((a.name, a.alias, _REQUIRED, False))
+        elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            plan.append((a.name, a.alias, default.factory, True))
+        else:
+            plan.append((a.name, a.alias, default, False))
+    setter = object.__setattr__
+
+    def fill(obj: Any, payload: dict[str, Any]) -> None:
+        values, extra = read(payload)
+        for name, alias, default, factory in plan:
+            if alias in values:
+                value = values[alias]
+            elif name == "extra" and extra is not None:
+                value = extra
+            elif default is _REQUIRED:
+                raise KeyError(f"missing required field {alias!r}")
+            else:
+                value = default() if factory else default
+            setter(obj, name, value)
+
+    return fill
+
+
+def fill(obj: Any, payload: dict[str, Any]) -> None:
+    """Set every field of the lazy model ``obj`` from its response ``payload`` (what the
+    response converter would have built, without building a second object)."""
+    cls = type(obj)
+    filler = _FILLERS.get(cls)
+    if filler is None:
+        filler = _FILLERS.setdefault(cls, _filler(cls))
+    filler(obj, payload)
 
 
 def _unstructure_model(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
