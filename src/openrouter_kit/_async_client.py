@@ -364,38 +364,46 @@ class AsyncStream(BaseStream):
         return self
 
     async def __anext__(self) -> StreamChunk:
-        if self._position < len(self._pending):
-            self._position += 1
-            return self._pending[self._position - 1]
-        return await self._next_batch()
+        while True:
+            try:
+                chunk = self._next_chunk()
+            except BaseException as exc:  # an error event, or an event that is not a chunk
+                await self._broken(exc)
+                raise
+            if chunk is not None:
+                return chunk
+            if not await self._read():
+                raise StopAsyncIteration
 
-    async def _next_batch(self) -> StreamChunk:
+    async def _broken(self, exc: BaseException) -> None:
+        await self.aclose()
+        if isinstance(exc, OpenRouterError):
+            await self._client._fire(self._client._failed(self._call, exc))
+
+    async def _read(self) -> bool:
+        """Same as ``Stream._read``, but awaitable."""
         if self._response is None and not self._closed:
             await self._open()
         assembler = self._assembler
-        while not self._closed and self._raw is not None:
+        while not self._closed and not assembler.done and self._raw is not None:
             try:
                 raw = await anext(self._raw, None)
                 if raw is None:
                     assembler.finish()
                     break
-                chunks = assembler.feed_bytes(raw)
+                events = assembler.events(raw)
             except httpx.HTTPError as exc:
-                await self.aclose()
                 error = stream_broken(exc, assembler, self._client._config.api_key)
-                await self._client._fire(self._client._failed(self._call, error))
+                await self._broken(error)
                 raise error from exc
             except BaseException as exc:
-                await self.aclose()
-                if isinstance(exc, OpenRouterError):
-                    await self._client._fire(self._client._failed(self._call, exc))
+                await self._broken(exc)
                 raise
-            if chunks:
-                return self._batch(chunks)
-            if assembler.done:
-                break
+            if events:
+                self._pending, self._position = events, 0
+                return True
         await self.aclose()
-        raise StopAsyncIteration
+        return False
 
     async def final_response(self) -> CompletionResponse:
         """Same as ``Stream.final_response``, but awaitable."""

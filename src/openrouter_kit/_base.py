@@ -71,6 +71,7 @@ if TYPE_CHECKING:
         ResponseEvent,
         RetryEvent,
     )
+    from openrouter_kit._core.sse import ServerSentEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -838,7 +839,7 @@ class BaseStream:
         self._assembler = assembler
         self._response: Any = None
         self._raw: Any = None
-        self._pending: list[StreamChunk] = []
+        self._pending: list[ServerSentEvent] = []  # read, not yet turned into chunks
         self._position = 0
         self._closed = False
         self._failure: BaseException | None = None
@@ -867,12 +868,23 @@ class BaseStream:
             raise RuntimeError("this stream is closed")
         self._started_at = time.perf_counter()
 
-    def _batch(self, chunks: list[StreamChunk]) -> StreamChunk:
-        """Keep a batch of chunks for iteration and return its first (measuring TTFT)."""
-        if self.time_to_first_token is None and self._assembler.started:
-            self.time_to_first_token = time.perf_counter() - self._started_at
-        self._pending, self._position = chunks, 1
-        return chunks[0]
+    def _next_chunk(self) -> StreamChunk | None:
+        """The next chunk from the events already read, or None when they are used up.
+
+        Events are turned into chunks one at a time, as the caller asks: a read of 64 KiB holds
+        hundreds of events, and building all their chunks at once kept them alive together,
+        which made the garbage collector run (and scan them) several times per read.
+        """
+        events, feed = self._pending, self._assembler.feed
+        while self._position < len(events):
+            event = events[self._position]
+            self._position += 1
+            chunk = feed(event)
+            if chunk is not None:
+                if self.time_to_first_token is None and self._assembler.started:
+                    self.time_to_first_token = time.perf_counter() - self._started_at
+                return chunk
+        return None
 
     def _closing(self) -> bool:
         """Mark the stream closed; True when a response is open and must be closed now."""

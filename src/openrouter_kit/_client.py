@@ -457,50 +457,58 @@ class Stream(BaseStream):
     def __iter__(self) -> Iterator[StreamChunk]:
         # A generator over the same state as __next__: resuming it costs less than a call to
         # __next__ per chunk, and next(stream) still works between loops.
+        take = self._take
         while True:
-            pending = self._pending
-            while self._position < len(pending):
-                self._position += 1
-                yield pending[self._position - 1]
-            try:
-                chunk = self._next_batch()
-            except StopIteration:
+            chunk = take()
+            if chunk is not None:
+                yield chunk
+            elif not self._read():
                 return
-            yield chunk
 
     def __next__(self) -> StreamChunk:
-        if self._position < len(self._pending):
-            self._position += 1
-            return self._pending[self._position - 1]
-        return self._next_batch()
+        while True:
+            chunk = self._take()
+            if chunk is not None:
+                return chunk
+            if not self._read():
+                raise StopIteration
 
-    def _next_batch(self) -> StreamChunk:
+    def _take(self) -> StreamChunk | None:
+        try:
+            return self._next_chunk()
+        except BaseException as exc:  # an error event, or an event that is not a chunk
+            self._broken(exc)
+            raise
+
+    def _broken(self, exc: BaseException) -> None:
+        self.close()
+        if isinstance(exc, OpenRouterError):
+            self._client._fire(self._client._failed(self._call, exc))
+
+    def _read(self) -> bool:
+        """Read more of the body; False once it has ended (the stream is then closed)."""
         if self._response is None and not self._closed:
             self._open()
         assembler = self._assembler
-        while not self._closed:
+        while not self._closed and not assembler.done:
             try:
                 raw = next(self._raw, None)
                 if raw is None:
                     assembler.finish()
                     break
-                chunks = assembler.feed_bytes(raw)
+                events = assembler.events(raw)
             except httpx.HTTPError as exc:
-                self.close()
                 error = stream_broken(exc, assembler, self._client._config.api_key)
-                self._client._fire(self._client._failed(self._call, error))
+                self._broken(error)
                 raise error from exc
             except BaseException as exc:
-                self.close()
-                if isinstance(exc, OpenRouterError):
-                    self._client._fire(self._client._failed(self._call, exc))
+                self._broken(exc)
                 raise
-            if chunks:
-                return self._batch(chunks)
-            if assembler.done:
-                break
+            if events:
+                self._pending, self._position = events, 0
+                return True
         self.close()
-        raise StopIteration
+        return False
 
     def final_response(self) -> CompletionResponse:
         """Return the whole answer, reading the rest of the stream first if needed.

@@ -286,6 +286,11 @@ class StreamAssembler:
                 chunks.append(chunk)
         return chunks
 
+    def events(self, data: bytes) -> list[ServerSentEvent]:
+        """The events completed by ``data``, to be passed to ``feed`` one by one (a stream turns
+        each into a chunk only when it is asked for the next one)."""
+        return self._decoder.feed(data)
+
     def feed(self, event: ServerSentEvent) -> StreamChunk | None:
         """Return the chunk ``event`` carries, or None (``[DONE]``, an event after it)."""
         if self.done:
