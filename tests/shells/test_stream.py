@@ -240,3 +240,26 @@ async def test_a_stream_that_failed_to_open_is_never_sent_again(
             await again()
         assert later.value.__cause__ is info.value
     assert len(httpx_mock.get_requests()) == 1  # one request, whatever the caller tries next
+
+
+async def test_chunks_before_an_error_event_in_the_same_read_arrive_first(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    error = b'data: {"error": {"code": 502, "message": "provider died"}}\n\n'
+    httpx_mock.add_response(
+        stream=IteratorStream([text("Hel") + text("lo") + error]), headers=SSE_HEADERS
+    )
+    got: list[str] = []
+
+    async def read(stream: Any) -> None:
+        if hasattr(stream, "__anext__"):
+            async for chunk in stream:
+                got.append(chunk.text)
+        else:
+            for chunk in stream:
+                got.append(chunk.text)
+
+    with pytest.raises(errors.StreamError, match="provider died") as info:
+        await read(client.stream(model="a/b", messages=USER))
+    assert got == ["Hel", "lo"]
+    assert info.value.response.text == "Hello"
