@@ -280,7 +280,7 @@ class StreamAssembler:
             InvalidResponseError: an event is not valid JSON, or not a chunk.
         """
         chunks = []
-        for event in self._decoder.feed(data):
+        for event in self.events(data):
             chunk = self.feed(event)
             if chunk is not None:
                 chunks.append(chunk)

@@ -180,14 +180,8 @@ _REQUIRED = object()
 
 
 def _filler(cls: type) -> Callable[[Any, dict[str, Any]], None]:
-    if not _handled(cls):  # pragma: no cover - generated lazy models are all handled
-
-        def by_instance(obj: Any, payload: dict[str, Any]) -> None:
-            full: Any = converters().fast.structure(payload, cls)
-            for a in attrs.fields(cast(Any, cls)):
-                object.__setattr__(obj, a.name, getattr(full, a.name))
-
-        return by_instance
+    if not _handled(cls):  # pragma: no cover - a guard for the generator's lazy models
+        raise TypeError(f"{cls.__name__} cannot be lazy: it has init=False or self-taking fields")
     read = _values_reader(cls, converters().fast)
     plan: list[tuple[str, str, Any, bool]] = []
     for a in attrs.fields(cast(Any, cls)):
