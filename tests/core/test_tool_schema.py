@@ -574,7 +574,8 @@ def unresolvable(a: DoesNotExist) -> None:  # type: ignore[name-defined]  # noqa
         (
             bad_bytes,
             "parameter 'data' of bad_bytes: type bytes cannot be expressed as JSON schema; use str,"
-            " int, float, bool, list, dict, Literal, Enum, an attrs class or a TypedDict",
+            " int, float, bool, list, dict, Literal, Enum, an attrs class, a dataclass or a"
+            " TypedDict",
         ),
         (bad_datetime, "parameter 'when' of bad_datetime: type datetime.datetime cannot"),
         (bad_class, "parameter 'thing' of bad_class: type tests.core.test_tool_schema.Plain"),
