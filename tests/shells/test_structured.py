@@ -261,3 +261,36 @@ async def test_bad_conversations_are_refused_before_sending(
     assert info.value.path == path
     with pytest.raises(errors.ValidationError):
         client.stream(model="a/x", messages=messages)
+
+
+async def test_a_response_format_object_is_sent_as_given(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    from openrouter_kit._generated.models import ResponseFormat
+
+    httpx_mock.add_response(json=answer('{"answer": "ok"}'))
+    fmt = ResponseFormat(type="json_object")
+    await call(client.complete(model="a/x", messages=USER, response_format=fmt))
+    sent = json.loads(httpx_mock.get_requests()[0].content)
+    assert sent["response_format"] == {"type": "json_object"}
+
+
+class Grumpy:
+    """Has pydantic's two methods; its validation fails with a plain error, not pydantic's."""
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        return {"type": "object", "properties": {}}
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Grumpy:
+        raise TypeError("no grumpy answers")
+
+
+def test_any_error_of_a_model_s_validation_becomes_a_structured_output_error() -> None:
+    from openrouter_kit._structured import parse_output, request_format
+
+    with pytest.raises(errors.StructuredOutputError, match="TypeError: no grumpy answers"):
+        parse_output("{}", Grumpy)
+    assert request_format(None) is None
+    assert request_format(Grumpy)["json_schema"]["name"] == "Grumpy"
