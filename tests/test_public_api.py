@@ -196,6 +196,25 @@ def test_every_public_name_has_a_docstring() -> None:
     assert missing == []
 
 
+def test_every_error_is_exported_and_drawn_in_the_tree() -> None:
+    classes = {
+        name
+        for name, obj in vars(errors).items()
+        if isinstance(obj, type)
+        and issubclass(obj, Exception)
+        and obj.__module__ == errors.__name__
+    }
+    assert classes <= set(errors.__all__)
+    tree = errors.__doc__ or ""
+    for name in classes:
+        assert f"── {name} " in tree or f"    {name} " in tree, name  # the root has no branch
+    # Structured-output problems found before sending are validation errors, named for them.
+    assert "ResponseFormatError" in errors.__all__
+    assert issubclass(errors.ResponseFormatError, errors.ValidationError)
+    assert issubclass(errors.ResponseFormatError, ValueError)
+    assert tree.index("── ValidationError") < tree.index("── ResponseFormatError")
+
+
 def test_lazy_names_load_on_first_use_and_show_as_public() -> None:
     code = (
         "import sys, openrouter_kit\n"

@@ -46,7 +46,7 @@ from openrouter_kit._generated.endpoints import (
 )
 from openrouter_kit._hooks import Hook, Hooks
 from openrouter_kit._logs import CONTENT, content_enabled, logger
-from openrouter_kit._structured import response_format_for
+from openrouter_kit._structured import request_format
 from openrouter_kit._transport import Transport, checked_transport
 from openrouter_kit.errors import (
     BudgetExceededError,
@@ -431,8 +431,8 @@ class BaseClient:
         from openrouter_kit._generated.models import CompletionRequest
 
         data = _request_data(request, params)
-        if isinstance(data.get("response_format"), type):  # a class: ask for its schema
-            data["response_format"] = response_format_for(data["response_format"])
+        if data.get("response_format") is not None:  # a class becomes its schema; see there
+            data["response_format"] = request_format(data["response_format"])
         req = convert.structure_input(data, CompletionRequest)
         check_messages(req.messages)
         changes: dict[str, Any] = {}

@@ -111,11 +111,13 @@ class CompletionResponseMixin(WireModel):
         return cast("float | None", reported if reported is not None else self.estimated_cost)  # type: ignore[attr-defined]
 
     def parse(self, target: Any) -> Any:
-        """The answer's text parsed as ``target``: an instance of an attrs class, TypedDict or
-        dataclass, or the decoded JSON for ``dict``, ``list`` or a JSON Schema dict.
+        """The answer's text parsed as ``target``: an instance of an attrs class, dataclass,
+        TypedDict or pydantic model (validated by pydantic), or the decoded JSON for ``dict``,
+        ``list`` or a JSON Schema dict.
 
         Raises:
-            StructuredOutputError: the text is not JSON or does not fit (the message shows it).
+            StructuredOutputError: the text is not JSON or does not fit (the message shows it,
+                and pydantic's messages for a pydantic model).
         """
         from openrouter_kit._structured import parse_output
 

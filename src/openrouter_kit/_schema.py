@@ -1,14 +1,17 @@
 """JSON Schemas from Python functions and type hints: tool definitions and structured outputs.
 
-This module owns the mapping from a type hint to JSON Schema and the reading of docstrings for
-descriptions. It is pure (no I/O, no network, no global state) and knows nothing of clients.
-Everything it cannot express raises `ToolDefinitionError` when the tool is *defined*, never when
-the model calls it.
+This module owns the mapping from a type hint to JSON Schema, the reading of docstrings for
+descriptions, and the fitting of a pydantic model's own schema to the same rules. It is pure (no
+I/O, no network, no global state) and knows nothing of clients. It never imports pydantic: a
+pydantic v2 model is recognised by its ``model_json_schema`` and ``model_validate`` methods.
+What it cannot express raises `ToolDefinitionError` when a tool is *defined* (never when the
+model calls it), and `ResponseFormatError` when a structured output is asked for.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import copy
 import dataclasses
 import enum
 import functools
@@ -23,12 +26,27 @@ from typing import Any
 import attrs
 
 from openrouter_kit._generated.models import FunctionDefinition
-from openrouter_kit.errors import ValidationError
+from openrouter_kit.errors import ResponseFormatError, ValidationError
 
-__all__ = ["ToolDefinitionError", "function_schema", "json_schema"]
+__all__ = [
+    "OUTPUT_TARGETS",
+    "ToolDefinitionError",
+    "function_schema",
+    "is_pydantic_model",
+    "json_schema",
+    "output_schema",
+]
 
 _NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
-_SUPPORTED = "use str, int, float, bool, list, dict, Literal, Enum, an attrs class or a TypedDict"
+_SUPPORTED = (
+    "use str, int, float, bool, list, dict, Literal, Enum, an attrs class, a dataclass "
+    "or a TypedDict"
+)
+#: What ``response_format=`` and ``reply.parse()`` take; ends every `ResponseFormatError`.
+OUTPUT_TARGETS = (
+    "structured outputs take an attrs class, a dataclass, a TypedDict or a pydantic model, "
+    "or a JSON Schema dict through response_format_for(schema_dict)"
+)
 _SCALARS: dict[Any, str] = {
     str: "string",
     int: "integer",
@@ -184,14 +202,72 @@ def json_schema(hint: Any, *, strict: bool = False) -> dict[str, Any]:
         raise ToolDefinitionError(err.describe()) from None
 
 
+def is_pydantic_model(target: Any) -> bool:
+    """True for a pydantic v2 model class (recognised by its methods; pydantic is not imported)."""
+    return (
+        isinstance(target, type)
+        and callable(getattr(target, "model_json_schema", None))
+        and callable(getattr(target, "model_validate", None))
+    )
+
+
+def output_schema(target: Any, *, strict: bool = True) -> dict[str, Any]:
+    """Get the JSON Schema that asks a model for an instance of ``target``.
+
+    ``target`` is an attrs class, a dataclass or a TypedDict (converted as `json_schema` does),
+    or a pydantic v2 model (its ``model_json_schema()``, tidied: no ``title`` or ``$schema``;
+    a recursive model's top-level ``$ref`` resolved so the top is an object; ``$defs`` kept).
+
+    With ``strict=True`` the schema follows OpenAI's strict structured outputs, everywhere
+    (inside ``$defs`` too): every object lists all its properties in ``required`` and has
+    ``additionalProperties: false``; a field with a default is required too (the model fills
+    it in; a field that may be left empty is typed ``X | None``, which admits null); ``default``
+    and pydantic's ``discriminator`` are left out, ``oneOf`` becomes ``anyOf``, and a ``$ref``
+    with siblings (a description) is moved into an ``anyOf`` of one.
+
+    Args:
+        target: The class of the answer.
+        strict: Follow the strict rules above.
+
+    Returns:
+        A new JSON Schema dict (type object), safe to mutate and to pass to `json.dumps`.
+
+    Raises:
+        ResponseFormatError: ``target`` is not one of those classes, or a part of it cannot be
+            expressed as JSON Schema; the message lists what structured outputs take.
+    """
+    shown = _type_name(target)
+    if is_pydantic_model(target):
+        return _pydantic_schema(target, shown, strict=strict)
+    if not isinstance(target, type) or not (
+        attrs.has(target) or dataclasses.is_dataclass(target) or typing.is_typeddict(target)
+    ):
+        raise ResponseFormatError(
+            f"response_format={shown} cannot be expressed as JSON Schema; {OUTPUT_TARGETS}"
+        )
+    try:
+        return _Converter(strict=strict, null_means_default=False).convert(target)
+    except _Unsupported as err:
+        raise ResponseFormatError(
+            f"response_format={shown}: {err.describe()}; {OUTPUT_TARGETS}"
+        ) from None
+
+
 # -- type hints to schema ---------------------------------------------------------------------
 
 
 class _Converter:
-    """One conversion: remembers the classes being expanded, to refuse recursive types."""
+    """One conversion: remembers the classes being expanded, to refuse recursive types.
 
-    def __init__(self, *, strict: bool) -> None:
+    In strict mode every property is required. A property with a default is then nullable
+    (null stands for "use the default", as tool arguments need), unless ``null_means_default``
+    is False: structured outputs are parsed into the class as they come, so there it keeps its
+    type and the model fills it in.
+    """
+
+    def __init__(self, *, strict: bool, null_means_default: bool = True) -> None:
         self.strict = strict
+        self.null_means_default = null_means_default
         self._expanding: list[type] = []
 
     def convert(self, hint: Any) -> dict[str, Any]:
@@ -282,7 +358,8 @@ class _Converter:
         if cls in self._expanding:
             raise _Unsupported(
                 cls,
-                "refers to itself; recursive types cannot be expressed as a tool schema",
+                "refers to itself; recursive attrs classes, dataclasses and TypedDicts cannot "
+                "be expressed as JSON schema",
             )
         self._expanding.append(cls)
         try:
@@ -352,7 +429,7 @@ def _finish_property(
     if not has_default:
         return schema
     if converter.strict:
-        return _nullable(schema)
+        return _nullable(schema) if converter.null_means_default else schema
     value = _default_value(default)
     return schema if value is _NO_DEFAULT else {**schema, "default": value}
 
@@ -457,6 +534,87 @@ def _type_name(hint: Any) -> str:
 
 def _qualified(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
+
+
+# -- pydantic models ---------------------------------------------------------------------------
+
+# Keywords whose value is a map of schemas, a list of schemas, or one schema (or a bool); every
+# other keyword's value is data (enum, const, required, examples...) and is copied as it is.
+_SCHEMA_MAPS = frozenset({"properties", "$defs", "definitions", "patternProperties"})
+_SCHEMA_LISTS = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
+_SCHEMA_ONE = frozenset(
+    {"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames"}
+)
+_DEFS = ("$defs", "definitions")
+
+
+def _pydantic_schema(model: Any, shown: str, *, strict: bool) -> dict[str, Any]:
+    try:
+        raw = model.model_json_schema()
+    except Exception as err:  # pydantic's own errors: a type without a schema, an undefined name
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise ResponseFormatError(
+            f"response_format={shown}: pydantic cannot build its JSON Schema ({reason}); "
+            f"{OUTPUT_TARGETS}"
+        ) from None
+    if not isinstance(raw, dict):
+        raise ResponseFormatError(
+            f"response_format={shown}: model_json_schema() returned "
+            f"{type(raw).__name__}, not a dict; {OUTPUT_TARGETS}"
+        )
+    schema = _tidy(raw, strict=strict)
+    schema = _resolve_top_ref(schema)
+    if strict and schema.get("type") != "object":
+        raise ResponseFormatError(
+            f"response_format={shown}: strict structured outputs need a JSON object at the top, "
+            f"and this schema is {schema.get('type') or 'not an object'}; wrap the value in a "
+            f"model with one field, or pass strict=False to response_format_for"
+        )
+    return schema
+
+
+def _tidy(node: Any, *, strict: bool) -> Any:
+    """A copy of a pydantic schema node without titles, fitted to the strict rules if asked."""
+    if isinstance(node, list):  # "items" as a list (older drafts)
+        return [_tidy(item, strict=strict) for item in node]
+    if not isinstance(node, dict):
+        return node  # true / false schemas
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("title", "$schema") or (strict and key in ("default", "discriminator")):
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            out[key] = {name: _tidy(sub, strict=strict) for name, sub in value.items()}
+        elif (key in _SCHEMA_LISTS and isinstance(value, list)) or key in _SCHEMA_ONE:
+            out[key] = _tidy(value, strict=strict)
+        else:
+            out[key] = copy.deepcopy(value)
+    if not strict:
+        return out
+    if "oneOf" in out and "anyOf" not in out:  # discriminated unions; strict mode has no oneOf
+        out["anyOf"] = out.pop("oneOf")
+    if len(out.get("allOf", ())) == 1 and "anyOf" not in out:  # older pydantic: described $ref
+        out["anyOf"] = out.pop("allOf")
+    if "$ref" in out and "anyOf" not in out and set(out) - {"$ref", *_DEFS}:
+        out["anyOf"] = [{"$ref": out.pop("$ref")}]  # strict mode allows no siblings to $ref
+    if isinstance(out.get("properties"), dict):  # a model; a dict[str, T] field has none
+        out["required"] = list(out["properties"])
+        out["additionalProperties"] = False
+    return out
+
+
+def _resolve_top_ref(schema: dict[str, Any]) -> dict[str, Any]:
+    """A recursive model's schema is ``{"$defs": {...}, "$ref": "#/$defs/Node"}``; the top must
+    be the object itself, so copy the definition up (it stays in ``$defs`` for the inner refs)."""
+    ref = schema.get("$ref")
+    for defs_key in _DEFS:
+        prefix = f"#/{defs_key}/"
+        if isinstance(ref, str) and ref.startswith(prefix):
+            target = schema.get(defs_key, {}).get(ref[len(prefix) :])
+            if isinstance(target, dict):
+                rest = {key: value for key, value in schema.items() if key != "$ref"}
+                return {**copy.deepcopy(target), **rest}
+    return schema
 
 
 # -- functions ---------------------------------------------------------------------------------

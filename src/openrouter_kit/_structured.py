@@ -1,43 +1,71 @@
-"""Structured outputs: a ``response_format`` from a class or a schema, and answers parsed back."""
+"""Structured outputs: a ``response_format`` from a class or a schema, and answers parsed back.
+
+pydantic is never imported here: a pydantic v2 model is recognised by its methods
+(``model_json_schema``, ``model_validate``), so the SDK works the same without it.
+"""
 
 from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from openrouter_kit._core.wire import redact
-from openrouter_kit.errors import StructuredOutputError, ValidationError
+from openrouter_kit.errors import ResponseFormatError, StructuredOutputError
 
-__all__ = ["parse_output", "response_format_for"]
+__all__ = ["parse_output", "request_format", "response_format_for"]
 
 T = TypeVar("T")
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.S)
 _NAME = re.compile(r"[^a-zA-Z0-9_-]")
+# A ``type`` naming a JSON type marks a JSON Schema; a response format's type is text,
+# json_object, json_schema, ... (an open list: unknown ones go to the server as given).
+_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+_FORMAT_TYPES = frozenset({"text", "json_object", "json_schema", "grammar", "python"})
 
 
 def response_format_for(
     target: Any, *, name: str | None = None, strict: bool = True
 ) -> dict[str, Any]:
-    """The ``response_format`` asking for JSON that fits ``target``: an attrs class, a
-    TypedDict, a dataclass, or a JSON Schema given as a dict.
+    """The ``response_format`` asking for JSON that fits ``target``.
+
+    ``target`` is an attrs class, a dataclass, a TypedDict, a pydantic v2 model, or a JSON
+    Schema given as a dict (sent as it is). A class's schema is built for it; with
+    ``strict=True`` it follows OpenAI's strict structured outputs: every object lists all its
+    properties as required and allows no others, so a field with a default is filled in by the
+    model too, and one that may be empty should be typed ``X | None``.
+
+    Args:
+        target: The class of the answer, or a JSON Schema dict.
+        name: The format's name (``[a-zA-Z0-9_-]``, at most 64), if not the class's name or the
+            schema's ``title``.
+        strict: Ask the provider to follow the schema exactly (where it supports it).
+
+    Returns:
+        ``{"type": "json_schema", "json_schema": {"name": ..., "schema": ..., "strict": ...}}``,
+        to pass as ``response_format=``.
 
     Raises:
-        ValidationError: ``target`` cannot be expressed as JSON Schema.
+        ResponseFormatError: ``target`` is not one of those, or a part of a class cannot be
+            expressed as JSON Schema; the message lists what structured outputs take.
     """
     if isinstance(target, Mapping):
+        if target.get("type") in _FORMAT_TYPES:
+            raise ResponseFormatError(
+                f"response_format_for() takes a JSON Schema, and this dict is already a "
+                f"response format (type {target['type']!r}); pass it as response_format= directly"
+            )
         schema = dict(target)
         label = name or str(schema.get("title") or "response")
     elif isinstance(target, type):
-        from openrouter_kit._schema import json_schema
+        from openrouter_kit._schema import output_schema
 
-        schema = json_schema(target)
+        schema = output_schema(target, strict=strict)
         label = name or target.__name__
     else:
-        raise ValidationError(
-            f"response_format needs a class or a JSON Schema dict, got {type(target).__name__}"
-        )
+        raise _wrong_kind(target, "response_format_for() needs a class or a JSON Schema dict")
     return {
         "type": "json_schema",
         "json_schema": {
@@ -48,13 +76,79 @@ def response_format_for(
     }
 
 
-def parse_output(text: str, target: Any) -> Any:
-    """The answer ``text`` as ``target``: an instance of an attrs class, TypedDict or dataclass,
-    or the decoded JSON when ``target`` is ``dict``, ``list`` or a JSON Schema dict.
+def request_format(value: Any) -> Any:
+    """What ``response_format=`` sends: a class becomes ``response_format_for(cls)``; a response
+    format (a dict with its ``type``, or a ``ResponseFormat``) and None are kept as they are.
+
+    A bare JSON Schema dict (no ``type``, or a JSON type such as ``"object"``) is refused rather
+    than wrapped: the name and strictness of the format are the caller's choice, and a schema
+    written for non-strict use would be refused by the provider under the default
+    ``strict=True``. The error points at ``response_format_for(schema)``.
 
     Raises:
-        StructuredOutputError: the text is not JSON, or does not fit ``target``; the message
-            shows the text (shortened), and ``text`` keeps all of it.
+        ResponseFormatError: a bare JSON Schema, a value of the wrong kind, or a class that
+            cannot be expressed as JSON Schema; ``path`` is ``$.response_format``.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        kind = value.get("type")
+        bare = "type" not in value and "json_schema" not in value
+        if bare or isinstance(kind, list) or (isinstance(kind, str) and kind in _JSON_TYPES):
+            from openrouter_kit._schema import OUTPUT_TARGETS
+
+            raise ResponseFormatError(
+                "response_format is a bare JSON Schema, which the API refuses: pass "
+                f"response_format=response_format_for(schema) instead; {OUTPUT_TARGETS}",
+                path="$.response_format",
+            )
+        return value
+    try:
+        if isinstance(value, type):
+            return response_format_for(value)
+        from openrouter_kit._generated.models import ResponseFormat
+
+        if isinstance(value, ResponseFormat):
+            return value
+        raise _wrong_kind(value, "response_format needs a class or a response format dict")
+    except ResponseFormatError as err:
+        err.path = "$.response_format"
+        raise
+
+
+def _wrong_kind(value: Any, needs: str) -> ResponseFormatError:
+    from openrouter_kit._schema import OUTPUT_TARGETS
+
+    if typing.get_origin(value) is not None:  # list[Person], Person | None, Literal[...]
+        got = repr(value).replace("typing.", "")
+    else:
+        got = f"an instance of {type(value).__name__} (pass the class itself)"
+        if not _instance(value):
+            got = f"a value of type {type(value).__name__}"
+    return ResponseFormatError(f"{needs}, got {got}; {OUTPUT_TARGETS}")
+
+
+def _instance(value: Any) -> bool:
+    """True for an instance of a class that would have been a valid target."""
+    from openrouter_kit._schema import is_pydantic_model
+
+    cls = type(value)
+    return (
+        is_pydantic_model(cls)
+        or hasattr(cls, "__attrs_attrs__")
+        or hasattr(cls, "__dataclass_fields__")
+    )
+
+
+def parse_output(text: str, target: Any) -> Any:
+    """The answer ``text`` as ``target``: an instance of an attrs class, dataclass, TypedDict or
+    pydantic model (validated by pydantic), or the decoded JSON when ``target`` is ``dict``,
+    ``list`` or a JSON Schema dict.
+
+    Raises:
+        StructuredOutputError: the text is not JSON, or does not fit ``target`` (with pydantic's
+            own messages for a pydantic model); the message shows the text (shortened), and
+            ``text`` keeps all of it.
     """
     fenced = _FENCE.match(text)  # some models wrap JSON in a Markdown fence
     body = fenced.group(1) if fenced else text
@@ -66,6 +160,18 @@ def parse_output(text: str, target: Any) -> Any:
         if target in (dict, list) and not isinstance(data, target):
             raise _error(f"the answer is JSON but not a {target.__name__}", text)
         return data
+    from openrouter_kit._schema import is_pydantic_model
+
+    shown = getattr(target, "__name__", target)
+    if is_pydantic_model(target):
+        try:
+            # JSON mode when the model has it: a strict model then takes "red" for an Enum field
+            # and ISO strings for dates, as they arrive in JSON.
+            validate_json = getattr(target, "model_validate_json", None)
+            return validate_json(body) if callable(validate_json) else target.model_validate(data)
+        except Exception as exc:  # pydantic's ValidationError, or an error in a user validator
+            problems = _pydantic_problems(exc)
+            raise _error(f"the answer does not fit {shown}: {problems}", text) from None
     from openrouter_kit._core.convert import converters
 
     try:
@@ -77,9 +183,25 @@ def parse_output(text: str, target: Any) -> Any:
             problems = "; ".join(transform_error(exc, path="$"))
         except Exception:  # not a cattrs validation error
             problems = f"{type(exc).__name__}: {exc}"
-        raise _error(
-            f"the answer does not fit {getattr(target, '__name__', target)}: {problems}", text
-        ) from None
+        raise _error(f"the answer does not fit {shown}: {problems}", text) from None
+
+
+def _pydantic_problems(exc: Exception) -> str:
+    """pydantic's messages, each with its place in the answer: ``@ $.field[0]`` as cattrs says."""
+    errors = getattr(exc, "errors", None)
+    try:
+        found = errors(include_url=False) if callable(errors) else None
+    except Exception:
+        found = None
+    if not isinstance(found, list) or not found:
+        return f"{type(exc).__name__}: {exc}"
+    problems = []
+    for error in found:
+        path = "$" + "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.get("loc", ())
+        )
+        problems.append(f"{error.get('msg', 'invalid')} @ {path}")
+    return "; ".join(problems)
 
 
 def _error(problem: str, text: str) -> StructuredOutputError:

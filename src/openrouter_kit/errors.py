@@ -5,6 +5,7 @@
     OpenRouterError                      root: catch this to catch everything below
     ├── ConfigurationError (ValueError)  bad client settings: missing key, bad URL, bad YAML file
     ├── ValidationError (ValueError)     invalid message or request, caught before sending
+    │   └── ResponseFormatError          a response_format that cannot be sent as given
     ├── APIError                         the server answered with an error
     │   ├── BadRequestError              400, 413, 422 and other 4xx
     │   │   └── ContextLengthError       400: prompt plus max_tokens exceed the context window
@@ -52,6 +53,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RequestTimeoutError",
+    "ResponseFormatError",
     "ServerError",
     "StreamError",
     "StructuredOutputError",
@@ -125,6 +127,16 @@ class ValidationError(OpenRouterError, ValueError):
     def __init__(self, message: str, *, path: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.path = path
+
+
+class ResponseFormatError(ValidationError):
+    """``response_format`` cannot be sent as given; nothing was sent.
+
+    Raised for a class that cannot be expressed as JSON Schema, a raw JSON Schema dict given
+    without ``response_format_for(schema)``, or a value of the wrong kind. The message lists what
+    structured outputs take: an attrs class, a dataclass, a TypedDict, a pydantic model, or a
+    JSON Schema dict through ``response_format_for(schema_dict)``.
+    """
 
 
 class APIError(OpenRouterError):

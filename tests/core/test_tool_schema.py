@@ -16,10 +16,19 @@ from typing import Annotated, Any, Literal, NewType, NotRequired, Optional, Type
 
 import attrs
 import pytest
+from pydantic import BaseModel, RootModel
 
 from openrouter_kit._generated.models import FunctionDefinition
-from openrouter_kit._schema import ToolDefinitionError, function_schema, json_schema
-from openrouter_kit.errors import OpenRouterError, ValidationError
+from openrouter_kit._schema import (
+    ToolDefinitionError,
+    function_schema,
+    is_pydantic_model,
+    json_schema,
+    output_schema,
+)
+from openrouter_kit.errors import OpenRouterError, ResponseFormatError, ValidationError
+from tests.structured_models import FILM_JSON as FILM
+from tests.structured_models import Film, Pet, TreeNode, strict_problems
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
@@ -574,7 +583,8 @@ def unresolvable(a: DoesNotExist) -> None:  # type: ignore[name-defined]  # noqa
         (
             bad_bytes,
             "parameter 'data' of bad_bytes: type bytes cannot be expressed as JSON schema; use str,"
-            " int, float, bool, list, dict, Literal, Enum, an attrs class or a TypedDict",
+            " int, float, bool, list, dict, Literal, Enum, an attrs class, a dataclass or a"
+            " TypedDict",
         ),
         (bad_datetime, "parameter 'when' of bad_datetime: type datetime.datetime cannot"),
         (bad_class, "parameter 'thing' of bad_class: type tests.core.test_tool_schema.Plain"),
@@ -691,3 +701,157 @@ def test_every_schema_is_plain_json(strict: bool | None) -> None:
     assert len(tool.parameters["properties"]) == 18
     for hint, _ in CASES:
         json.dumps(json_schema(hint, strict=True), allow_nan=False)
+
+
+# -- output_schema: structured outputs (response_format) ----------------------------------------
+
+
+def test_a_pydantic_model_gets_a_strict_schema() -> None:
+    assert len(strict_problems(Film.model_json_schema())) > 5  # pydantic's own breaks them
+    schema = output_schema(Film)
+    assert strict_problems(schema) == []
+    assert schema["required"] == [
+        "title", "year", "genres", "studio", "distributor", "cast", "ratings", "rating"
+    ]  # fmt: skip
+    props = schema["properties"]
+    assert props["title"] == {"type": "string", "description": "The film's title"}
+    assert props["year"] == INTEGER
+    assert props["genres"] == {"type": "array", "items": {"$ref": "#/$defs/Genre"}}
+    assert props["studio"] == {"description": "Who made it", "anyOf": [{"$ref": "#/$defs/Studio"}]}
+    assert props["distributor"] == {"anyOf": [{"$ref": "#/$defs/Studio"}, NULL]}
+    assert props["cast"] == {"type": "array", "items": {"$ref": "#/$defs/Actor"}}
+    assert props["ratings"] == {"type": "array", "items": {"type": "number"}}  # no default
+    assert props["rating"] == {"type": "string", "enum": ["G", "PG", "R"]}
+    assert schema["description"] == "A film, as extracted from a review."
+    assert schema["$defs"]["Genre"] == {"type": "string", "enum": ["drama", "comedy"]}
+    assert schema["$defs"]["Studio"] == obj(
+        {"name": STRING, "city": {"anyOf": [STRING, NULL]}}, ["name", "city"]
+    ) | {"description": "A film studio."}
+    assert schema["$defs"]["Actor"]["required"] == ["name", "born"]
+    assert json.loads(json.dumps(schema, allow_nan=False)) == schema
+
+
+def test_a_pydantic_model_without_strict_keeps_its_own_rules() -> None:
+    schema = output_schema(Film, strict=False)
+    raw = Film.model_json_schema()
+    assert schema["required"] == raw["required"] == ["title", "year", "genres", "studio", "cast"]
+    assert schema["properties"]["rating"]["default"] == "PG"
+    assert "additionalProperties" not in schema
+    assert "title" not in schema
+    assert "title" not in schema["properties"]["year"]
+    assert "title" in schema["properties"]  # the property, not the keyword
+
+
+def test_a_recursive_pydantic_model_has_an_object_at_the_top() -> None:
+    assert TreeNode.model_json_schema()["$ref"] == "#/$defs/TreeNode"
+    schema = output_schema(TreeNode)
+    assert strict_problems(schema) == []
+    assert schema["properties"]["children"]["items"] == {"$ref": "#/$defs/TreeNode"}
+    assert schema["$defs"]["TreeNode"]["required"] == ["value", "children"]
+
+
+def test_a_discriminated_union_becomes_any_of() -> None:
+    schema = output_schema(Pet)
+    assert strict_problems(schema) == []
+    assert schema["properties"]["pet"] == {
+        "anyOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}]
+    }
+
+
+def test_output_schemas_of_attrs_classes_dataclasses_and_typed_dicts() -> None:
+    for cls in (Point, Route, Box, Movie, PartialMovie):
+        assert strict_problems(output_schema(cls)) == [], cls
+        assert output_schema(cls, strict=False) == json_schema(cls)
+    # A field with a default is required and keeps its type: the model fills it in, and the
+    # answer parses into the class as it comes (null would not fit ``label: str``).
+    assert output_schema(Box) == obj(
+        {
+            "width": {"type": "number"},
+            "label": STRING,
+            "items": {"type": "array", "items": INTEGER},
+        },
+        ["width", "label", "items"],
+    )
+    assert output_schema(Movie)["properties"]["rating"] == {"type": "number"}
+    assert output_schema(Route)["properties"]["name"] == {"type": ["string", "null"]}
+
+
+class Duck:
+    """Looks like a pydantic model (the two methods) without being one."""
+
+    @classmethod
+    def model_json_schema(cls) -> dict[str, Any]:
+        return {"title": "Duck", "type": "object", "properties": {"q": {"title": "Q"}}}
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Duck:
+        return cls()
+
+
+def test_pydantic_models_are_recognised_by_their_methods() -> None:
+    assert is_pydantic_model(Film)
+    assert is_pydantic_model(Duck)
+    assert not is_pydantic_model(Film(**json.loads(FILM)))  # an instance
+    assert not is_pydantic_model(Point)
+    assert output_schema(Duck) == obj({"q": {}}, ["q"])
+
+
+class NoSchema(BaseModel):
+    callback: Callable[[int], int]
+
+
+REFUSED: list[tuple[Any, str]] = [
+    (Plain, "response_format=tests.core.test_tool_schema.Plain cannot be expressed"),
+    (int, "response_format=int cannot be expressed"),
+    (Holder, "type bytes (in field 'payload' of Holder) cannot be expressed"),
+    (Node, "Node (in field 'children' of Node) refers to itself"),
+    (NoSchema, "pydantic cannot build its JSON Schema"),
+    (RootModel[list[int]], "strict structured outputs need a JSON object at the top"),
+]
+
+
+@pytest.mark.parametrize(("target", "message"), REFUSED, ids=[repr(c[0]) for c in REFUSED])
+def test_output_schema_refusals_list_what_structured_outputs_take(
+    target: Any, message: str
+) -> None:
+    with pytest.raises(ResponseFormatError) as info:
+        output_schema(target)
+    text = str(info.value)
+    assert message in text
+    if "object at the top" not in message:
+        for target_kind in ("attrs class", "dataclass", "TypedDict", "pydantic model"):
+            assert target_kind in text
+        assert "response_format_for(schema_dict)" in text
+    assert not isinstance(info.value, ToolDefinitionError)
+    assert isinstance(info.value, ValidationError)
+
+
+def test_a_root_model_without_strict_is_sent_as_it_is() -> None:
+    assert output_schema(RootModel[list[int]], strict=False) == {
+        "type": "array",
+        "items": INTEGER,
+    }
+
+
+def test_tools_keep_their_own_error_for_pydantic_parameters() -> None:
+    def save(film: Film) -> None:
+        """Save a film."""
+
+    with pytest.raises(ToolDefinitionError, match="parameter 'film' of save"):
+        function_schema(save)
+
+
+def test_the_package_never_imports_pydantic() -> None:
+    import ast
+    from pathlib import Path
+
+    import openrouter_kit
+
+    for path in Path(openrouter_kit.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(name.split(".")[0] == "pydantic" for name in names), path
