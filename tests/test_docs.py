@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,24 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "pytest" in tests
     assert "--cov-fail-under=90" in tests
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
+
+
+def test_package_metadata_has_a_license_and_project_urls() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    urls = project["urls"]
+    assert {"Homepage", "Source", "Issues", "Changelog"} <= set(urls)
+    assert all(url.startswith("https://") for url in urls.values())
+
+
+def test_readme_says_how_to_install_while_the_package_is_not_on_pypi() -> None:
+    install = (ROOT / "README.md").read_text().split("## Install\n", 1)[1].split("\n## ", 1)[0]
+    assert "not on PyPI yet" in install
+    commands = re.findall(r"```bash\n(.*?)```", install, re.S)[0].splitlines()
+    assert commands[0].startswith("pip install .  ")  # from a clone
+    assert not any(line.startswith("pip install openrouter-kit") for line in commands)
 
 
 #: What each example prints against the emulator (every example must be listed here).
