@@ -51,7 +51,7 @@ from types import TracebackType
 from typing import Any, Literal, Self, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from openrouter_kit._variants import RouteVariant
+from openrouter_kit import RouteVariant
 from openrouter_kit._version import __version__
 
 __all__ = [
