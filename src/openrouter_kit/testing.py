@@ -79,8 +79,6 @@ _PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
 _ENDPOINTS_RE = re.compile(r"^/models/([^/]+)/([^/]+)/endpoints$")
 #: Every documented ``:variant`` suffix (``:batch`` included), the SDK's public list of them.
 _VARIANTS = frozenset(v.value for v in RouteVariant if v.value)
-#: Routes OpenRouter serves without an API key (the model list and a model's endpoints).
-_PUBLIC_PATHS = frozenset({"/models"})
 _MODELS_PAGE_MAX = 1000
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 _ALNUM = string.ascii_letters + string.digits
@@ -1743,18 +1741,18 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _ApiError(404, "Not Found")
             if self.command not in allowed:
                 raise _ApiError(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
-            if token is None and not (rel in _PUBLIC_PATHS or match):
+            if rel == "/models":  # public, as on OpenRouter: no key needed
+                self._send_json(200, emu._list_models(query))
+            elif match:  # public too; latency and throughput need a key
+                model_id = f"{match.group(1)}/{match.group(2)}"
+                stats = token is not None
+                self._send_json(200, {"data": emu._endpoints(model_id, stats=stats)})
+            elif token is None:
                 raise _ApiError(401, "No auth credentials found")
-            if rel == "/chat/completions":
+            elif rel == "/chat/completions":
                 if not raw.strip() or not isinstance(body, dict):
                     raise _ApiError(400, "Invalid request: the body must be a JSON object")
                 self._chat(body, headers, started)
-            elif rel == "/models":
-                self._send_json(200, emu._list_models(query))
-            elif match:
-                model_id = f"{match.group(1)}/{match.group(2)}"
-                stats = token is not None  # latency and throughput need a key
-                self._send_json(200, {"data": emu._endpoints(model_id, stats=stats)})
             elif rel == "/generation":
                 self._send_json(200, {"data": emu._generation(query.get("id"))})
             elif rel in ("/key", "/auth/key"):
@@ -3226,16 +3224,18 @@ class Emulator:
 def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
     """Run an emulator in the foreground until Ctrl-C (for the ``openrouter-kit`` CLI).
 
-    Prints the base URL to use; any non-empty Bearer token is accepted.
+    Prints the base URL to use; any non-empty Bearer token is accepted. Ctrl-C stops it and
+    returns normally.
 
     Args:
         host: Interface to bind.
         port: TCP port to listen on.
     """
-    emulator = Emulator(host=host, port=port).start()
-    print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
-    print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
-    try:
+    emulator = Emulator(host=host, port=port)
+    try:  # Ctrl-C is the way to stop, from the moment the server is up: return normally then
+        emulator.start()
+        print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
+        print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
