@@ -49,8 +49,12 @@ async def main() -> None:
                     "OPENROUTER_API_KEY is not set: using the local emulator at "
                     f"{emulator.base_url}."
                 )
+                print("(emulator: the answers are echoes and placeholder values)")
                 # The first request to arrive is refused by "moderation" (not retryable).
                 emulator.error(403, "Input was flagged", metadata={"reasons": ["demo"]})
+                print(
+                    "(emulator: the first request is refused by moderation, staged for this demo)"
+                )
                 client = await astack.enter_async_context(
                     AsyncClient(api_key=emulator.api_key, base_url=emulator.base_url)
                 )

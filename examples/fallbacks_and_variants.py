@@ -35,6 +35,7 @@ def main() -> None:
             print(
                 f"OPENROUTER_API_KEY is not set: using the local emulator at {emulator.base_url}."
             )
+            print("(emulator: the answers are echoes and placeholder values)")
             emulator.take_down(MODELS[0])  # every request for it fails with 503
             print(f"(emulator: {MODELS[0]} is down for this demo)")
             client = stack.enter_context(

@@ -31,6 +31,7 @@ def main() -> None:
             print(
                 f"OPENROUTER_API_KEY is not set: using the local emulator at {emulator.base_url}."
             )
+            print("(emulator: the answers are echoes and placeholder values)")
             client = stack.enter_context(
                 Client(api_key=emulator.api_key, base_url=emulator.base_url)
             )

@@ -39,6 +39,7 @@ async def main() -> None:
                     "OPENROUTER_API_KEY is not set: using the local emulator at "
                     f"{emulator.base_url}."
                 )
+                print("(emulator: the answers are echoes and placeholder values)")
                 client = await astack.enter_async_context(
                     AsyncClient(api_key=emulator.api_key, base_url=emulator.base_url)
                 )

@@ -58,6 +58,7 @@ def main() -> None:
             print(
                 f"OPENROUTER_API_KEY is not set: using the local emulator at {emulator.base_url}."
             )
+            print("(emulator: the answers are echoes and placeholder values)")
             emulator.script_stream(delay=0.05)  # one token every 50 ms: try Ctrl-C
             emulator.script_stream(error_after=6)  # an error event after 6 tokens
             client = stack.enter_context(

@@ -6,17 +6,19 @@ import io
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
 
 from openrouter_kit import Client
-from openrouter_kit._cli import EXIT_CODES, Exit, main
+from openrouter_kit._cli import EXIT_CODES, Exit, _money_json, _per_million, _price_json, main
 from openrouter_kit._client import Stream
 from openrouter_kit._core.registry import CAPABILITIES, capabilities_of
 from openrouter_kit._generated.models import ModelInfo
@@ -185,7 +187,8 @@ def test_chat_json_prints_one_object_and_no_stream(emulator: Emulator) -> None:
     assert data["finish_reason"] == "stop"
     usage = data["usage"]
     assert usage["prompt_tokens"] + usage["completion_tokens"] == usage["total_tokens"] > 0
-    assert data["cost"] > 0
+    assert re.fullmatch(r"0\.\d+", data["cost"])  # a decimal string, never 1.47e-05
+    assert Decimal(data["cost"]) == Decimal(str(emulator.ledger.cost_decimal))
     assert data["cost_is_estimate"] is False
     assert data["latency"] >= data["time_to_first_token"] > 0
     assert data["attempts"] == 1
@@ -336,7 +339,7 @@ def test_an_unreachable_server_is_a_network_error(monkeypatch: pytest.MonkeyPatc
 
 def test_cli_without_a_key_exits_2_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENROUTER_API_KEY")
-    for argv in (["chat", "Hi"], ["models"], ["key"], ["cost", "gen-1"]):
+    for argv in (["chat", "Hi"], ["key"], ["cost", "gen-1"]):
         result = run(*argv)
         assert result.code == 2
         assert result.err == (
@@ -425,7 +428,7 @@ def test_models_search_matches_id_or_name_in_any_case(emulator: Emulator) -> Non
 
 
 def test_models_filters_combine(emulator: Emulator) -> None:
-    result = run("models", "--capability", "tools", "--max-price", "0.00000015", "--json")
+    result = run("models", "--capability", "tools", "--max-price", "0.15", "--json")
     assert result.code == 0, result.err
     found = {m["id"] for m in json.loads(result.out)}
     assert found == {
@@ -452,8 +455,10 @@ def test_models_json_has_the_registry_capabilities(emulator: Emulator) -> None:
             "capabilities",
         }
     mini = next(m for m in data if m["id"] == "openai/gpt-4o-mini")
-    assert mini["prompt"] == "0.00000015"
+    assert mini["prompt"] == "0.00000015"  # the API's unit: USD per token
     assert "vision" in mini["capabilities"]
+    auto = next(m for m in data if m["id"] == "openrouter/auto")
+    assert (auto["prompt"], auto["completion"]) == (None, None)  # a variable price is no amount
 
 
 @pytest.mark.parametrize(
@@ -468,6 +473,103 @@ def test_models_refuses_bad_filters(emulator: Emulator, argv: list[str], message
     result = run("models", *argv)
     assert result.code == 2
     assert message in result.err
+
+
+def test_models_max_price_is_in_the_tables_unit(emulator: Emulator) -> None:
+    """--max-price takes USD per million tokens, like the prompt/M column (A8)."""
+    result = run("models", "--max-price", "1")
+    assert result.code == 0, result.err
+    ids = [line.split()[0] for line in result.out.splitlines()[1:-1]]
+    assert ids == sorted(
+        m["id"]
+        for m in emulator.models
+        if Decimal(m["pricing"]["prompt"]) >= 0 and Decimal(m["pricing"]["prompt"]) * 10**6 <= 1
+    )
+    assert "openai/gpt-4o-mini" in ids  # $0.15/M
+    assert "openai/gpt-4o" not in ids  # $2.50/M
+    assert "openrouter/auto" not in ids  # a variable price never passes
+    cheapest = run("models", "--max-price", "0.02", "--json")
+    assert {m["id"] for m in json.loads(cheapest.out)} == {
+        "meta-llama/llama-3.1-8b-instruct",  # exactly $0.02/M
+        "meta-llama/llama-3.3-70b-instruct:free",
+    }
+    help_text = run("models", "--help").out
+    assert "USD per million tokens" in " ".join(help_text.split())
+
+
+def test_models_needs_no_key_and_sends_none(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenRouter's model list is public: without a key, `models` sends no Authorization (P5)."""
+    monkeypatch.delenv("OPENROUTER_API_KEY")
+    result = run("models", "--search", "gpt-4o-mini")
+    assert result.code == 0, result.err
+    assert "openai/gpt-4o-mini" in result.out
+    (sent,) = emulator.requests
+    assert sent.path == "/models"
+    assert "authorization" not in sent.headers
+    # the other commands still need a key
+    assert run("key").code == Exit.USAGE
+
+
+def test_models_without_a_key_where_the_server_wants_one(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENROUTER_API_KEY")
+    emulator.error(401, "No auth credentials found", path="/models")
+    result = run("models")
+    assert result.code == Exit.AUTH
+    assert result.err.startswith(
+        f"openrouter-kit: {emulator.base_url} wants an API key for this: set OPENROUTER_API_KEY"
+    )
+    assert result.err.count("\n") == 1
+
+
+def test_json_gives_money_as_decimal_strings_everywhere(emulator: Emulator) -> None:
+    """chat, models, key and cost agree on one type for money (P7)."""
+    decimal = re.compile(r"-?\d+(\.\d+)?")
+    chat = json.loads(run("chat", "Hi", "--json").out)
+    assert decimal.fullmatch(chat["cost"])
+    cost = json.loads(run("cost", chat["id"], "--json").out)
+    assert cost["total_cost"] == chat["cost"]
+    assert cost["cache_discount"] is None
+    key = json.loads(run("key", "--json").out)
+    for name in ("usage", "usage_daily", "usage_weekly", "usage_monthly", "byok_usage"):
+        assert isinstance(key[name], str), name
+        assert decimal.fullmatch(key[name]), (name, key[name])
+    assert Decimal(key["usage"]) == Decimal(chat["cost"])
+    for model in json.loads(run("models", "--json").out):
+        for name in ("prompt", "completion"):
+            assert model[name] is None or decimal.fullmatch(model[name]), (model["id"], name)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1.47e-05, "0.0000147"),  # a float: by its shortest repr, not binary noise
+        (Decimal("1E-7"), "0.0000001"),  # a Decimal: never in scientific notation
+        ("0.00000015", "0.00000015"),  # the wire's price strings
+        (2, "2"),
+        (None, None),
+        ("lots", None),
+        (float("nan"), None),
+        (True, None),
+    ],
+)
+def test_one_money_formatter_takes_every_type_the_sdk_reports(value: Any, expected: Any) -> None:
+    assert _money_json(value) == expected
+
+
+def test_a_variable_price_is_no_amount() -> None:
+    class VariablePrice:  # the SDK's marker for the wire's "-1" is not a number
+        pass
+
+    for variable in ("-1", Decimal(-1), VariablePrice()):
+        assert _price_json(variable) is None
+        assert _per_million(variable) == "variable"
+    assert _per_million("0.0000025") == "$2.50"
+    assert _per_million(Decimal("0.00000015")) == "$0.15"
+    assert _per_million(None) == "?"
 
 
 # -- key and cost --------------------------------------------------------------------------------
@@ -496,7 +598,7 @@ def test_key_shows_limit_usage_and_remaining(emulator: Emulator) -> None:
     assert re.search(r"^expires\s+2027-01-01T00:00:00Z$", result.out, re.MULTILINE)
     data = json.loads(run("key", "--json").out)
     assert data["unlimited"] is False
-    assert (data["limit"], data["limit_remaining"], data["usage"]) == (10.0, 7.5, 2.5)
+    assert (data["limit"], data["limit_remaining"], data["usage"]) == ("10.0", "7.5", "2.5")
 
 
 def test_key_json_marks_an_unlimited_key(emulator: Emulator) -> None:
@@ -517,12 +619,12 @@ def test_cost_shows_a_generation(emulator: Emulator) -> None:
         f"tokens      {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion"
         f" = {usage['total_tokens']}"
     ) in result.out
-    assert f"cost        ${reply['cost']:.8f}" in result.out
+    assert f"cost        ${Decimal(reply['cost']):.8f}" in result.out
     assert re.search(r"^latency\s+[\d.]+ ms", result.out, re.MULTILINE)
     assert "finish      stop (streamed)" in result.out
     data = json.loads(run("cost", reply["id"], "--json").out)
     assert data["id"] == reply["id"]
-    assert data["total_cost"] == pytest.approx(reply["cost"])
+    assert data["total_cost"] == reply["cost"]
     assert data["prompt_tokens"] == usage["prompt_tokens"]
     assert data["provider"] == "OpenAI"
     assert data["latency_ms"] is not None
@@ -556,7 +658,122 @@ def test_bad_arguments_are_usage_errors(emulator: Emulator, argv: list[str], mes
     assert emulator.requests == []
 
 
+# -- global options and usage errors ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_base_url_works_before_or_after_the_command(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, before: bool
+) -> None:
+    """--base-url is a global option: either side of the command (P4)."""
+    monkeypatch.delenv("OPENROUTER_BASE_URL")
+    url = ["--base-url", emulator.base_url]
+    for argv in (["chat", "Hi"], ["models"], ["key"]):
+        full = [*url, *argv] if before else [*argv, *url]
+        result = run(*full)
+        assert result.code == 0, (full, result.err)
+    assert len(emulator.requests) == 3
+    unreachable = "http://127.0.0.1:9/api/v1"
+    after = run("--base-url", unreachable, "chat", "--base-url", emulator.base_url, "Hi")
+    assert after.code == 0, after.err  # the one after the command wins
+
+
+def test_an_unknown_option_shows_the_commands_usage(emulator: Emulator) -> None:
+    result = run("chat", "--bogus", "Hi")
+    assert result.code == 2
+    assert result.err.startswith("usage: openrouter-kit chat ")
+    assert result.err.endswith("openrouter-kit chat: error: unrecognized arguments: --bogus\n")
+    assert emulator.requests == []
+    models = run("models", "--bogus")
+    assert models.err.startswith("usage: openrouter-kit models ")
+
+
+def test_base_url_does_not_apply_to_the_emulator_commands() -> None:
+    for command in ("demo", "emulator"):
+        result = run("--base-url", "http://127.0.0.1:9/api/v1", command)
+        assert result.code == 2
+        assert f"openrouter-kit {command}: error: --base-url does not apply to {command}" in (
+            result.err
+        )
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    """``python -m openrouter_kit`` is the same command (P11)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "openrouter_kit", "demo", "--prompt", "ping"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "You said: ping" in result.stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "openrouter_kit", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert version.stdout.startswith("openrouter-kit ")
+
+
+# -- a model that does not exist -------------------------------------------------------------
+
+
+def test_a_mistyped_model_gets_a_did_you_mean(emulator: Emulator) -> None:
+    """The model list is public, so a bad --model is compared with it (P6)."""
+    result = run("chat", "--model", "openai/gpt-4o-minii", "Hi")
+    assert result.code == Exit.NOT_FOUND
+    assert result.err.count("\n") == 1
+    assert result.err.startswith(
+        "openrouter-kit: model not found: unknown model 'openai/gpt-4o-minii'"
+    )
+    assert "did you mean openai/gpt-4o-mini" in result.err
+    assert "is not a valid model ID" in result.err  # the server's words are kept
+    assert result.err.rstrip().endswith(
+        "list the models with `openrouter-kit models --search TEXT`"
+    )
+
+
+def test_a_model_unlike_any_gets_the_servers_words(emulator: Emulator) -> None:
+    result = run("chat", "--model", "zzz/qqq", "Hi")
+    assert result.code == Exit.NOT_FOUND
+    assert "did you mean" not in result.err
+    assert "zzz/qqq is not a valid model ID" in result.err
+
+
+def test_demo_with_an_unknown_model_names_the_demos_models() -> None:
+    """The demo's emulator is gone after it: `models` would ask the real API instead (P6)."""
+    result = run("demo", "--model", "foo/bar")
+    assert result.code == Exit.NOT_FOUND
+    assert "models --search" not in result.err
+    assert "the demo's emulator serves " in result.err
+    assert "openai/gpt-4o-mini" in result.err
+    near = run("demo", "--model", "openai/gpt-4o-mino")
+    assert "did you mean openai/gpt-4o-mini" in near.err
+
+
 # -- emulator ------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_stops_the_emulator_with_status_0() -> None:
+    """Ctrl-C is how the emulator command stops: exit 0, as the README says (P16)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "openrouter_kit", "emulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("OpenRouter emulator listening on http://")
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0
+    assert "Traceback" not in stderr
 
 
 def test_emulator_on_a_busy_port_is_one_clear_line() -> None:

@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,27 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert tests in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
+def test_package_metadata_has_a_license_and_project_urls() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    urls = project["urls"]
+    assert {"Homepage", "Source", "Issues", "Changelog"} <= set(urls)
+    assert all(url.startswith("https://") for url in urls.values())
+
+
+def test_readme_says_how_to_install_while_the_package_is_not_on_pypi() -> None:
+    install = (ROOT / "README.md").read_text().split("## Install\n", 1)[1].split("\n## ", 1)[0]
+    assert "not on PyPI yet" in install
+    commands = re.findall(r"```bash\n(.*?)```", install, re.S)[0].splitlines()
+    assert commands[0].startswith("pip install .  ")  # from a clone
+    assert not any(line.startswith("pip install openrouter-kit") for line in commands)
+
+
+#: What an example whose output shows the emulator's echoes or placeholders prints, once.
+PLACEHOLDERS = "(emulator: the answers are echoes and placeholder values)"
+
 #: What each example prints against the emulator (every example must be listed here).
 EXAMPLES = {
     "quickstart_sync.py": ["Hello from openai/gpt-4o-mini"],
@@ -41,6 +63,7 @@ EXAMPLES = {
     "image_question.py": ["Hello from openai/gpt-4o-mini", "What colour is this image"],
     "extract_structured.py": ["Person(name="],
     "async_fanout.py": [
+        "(emulator: the first request is refused by moderation, staged for this demo)",
         "9 answered, 1 failed",
         "FAILED In five words, what is",
         "ContentPolicyError",
@@ -85,8 +108,23 @@ EXAMPLES = {
 }
 
 
+#: The examples whose output shows what the emulator answered (echoes, placeholder values).
+ECHOING = {
+    "quickstart_sync.py",
+    "quickstart_async.py",
+    "async_fanout.py",
+    "stream_to_terminal.py",
+    "tool_loop.py",
+    "image_question.py",
+    "extract_structured.py",
+    "cheapest_model.py",
+    "fallbacks_and_variants.py",
+}
+
+
 def test_every_example_is_checked() -> None:
     assert sorted(p.name for p in (ROOT / "examples").glob("*.py")) == sorted(EXAMPLES)
+    assert sorted(ECHOING - set(EXAMPLES)) == []
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
@@ -103,6 +141,26 @@ def test_examples_run_against_the_emulator(example: str) -> None:
     assert "emulator" in result.stdout
     for expected in EXAMPLES[example]:
         assert expected in result.stdout, (expected, result.stdout)
+    # said once where the output shows echoes or placeholders (P3), and nowhere else
+    assert result.stdout.count(PLACEHOLDERS) == (1 if example in ECHOING else 0)
+
+
+def test_the_pytest_example_without_pytest_says_so_in_one_line() -> None:
+    """A plain install has no pytest: one line and a non-zero status, no traceback (P1)."""
+    run_without_pytest = (
+        "import runpy, sys; sys.modules['pytest'] = None; "
+        f"runpy.run_path({str(ROOT / 'examples' / 'testing_with_emulator.py')!r}, "
+        "run_name='__main__')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", run_without_pytest],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == "needs pytest: pip install pytest\n"
+    assert result.stdout == ""
 
 
 def readme_snippets() -> list[str]:
@@ -111,14 +169,19 @@ def readme_snippets() -> list[str]:
     return [b for b in blocks if b.startswith("from ") or b.startswith("import ")]
 
 
-#: Snippets that need files of the reader's (an image, a settings file): not run here.
-NEEDS_FILES = ("photo.jpg", "settings.yaml")
+#: Files a snippet stands for that the reader brings (an image, a PDF, a recording, a settings
+#: file): the repository ships none of them, so such a snippet is not run here.
+NEEDS_FILES = ("photo.jpg", "report.pdf", "memo.wav", "settings.yaml")
 
 
 @pytest.mark.parametrize("snippet", readme_snippets(), ids=lambda s: s.splitlines()[-1][:40])
 def test_readme_snippets_run_against_the_emulator(snippet: str, tmp_path: Path) -> None:
-    if any(name in snippet for name in NEEDS_FILES):
-        pytest.skip("needs a file of the reader's")
+    needed = [name for name in NEEDS_FILES if name in snippet]
+    if needed:
+        pytest.skip(
+            f"reads {', '.join(needed)}: the reader's own files, which the snippet stands for "
+            "and the repository does not ship"
+        )
     with Emulator() as emulator:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")},

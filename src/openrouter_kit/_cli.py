@@ -11,7 +11,8 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -32,6 +33,12 @@ KEYS_URL = "https://openrouter.ai/keys"
 CREDITS_URL = "https://openrouter.ai/settings/credits"
 _RULE = "-" * 60
 _MAX_DETAIL = 300
+#: What ``models`` without OPENROUTER_API_KEY puts in the client's key slot. It is never sent: the
+#: client's HTTP pool drops the Authorization header (OpenRouter's model list is public).
+_NO_KEY = "no-key-sent"
+#: The table shows prices per million tokens (and ``models --max-price`` takes them so); the API's
+#: unit is per token.
+_PER_MILLION = Decimal(1_000_000)
 
 
 class Exit(IntEnum):
@@ -61,7 +68,7 @@ EXIT_CODES: tuple[tuple[Exit, str], ...] = (
     (Exit.NETWORK, "network failure or timeout"),
     (Exit.NOT_FOUND, "not found: unknown model or generation id"),
     (Exit.CONTENT_POLICY, "the input was flagged by moderation"),
-    (Exit.INTERRUPTED, "interrupted (Ctrl-C)"),
+    (Exit.INTERRUPTED, "interrupted (Ctrl-C); the emulator command stops with 0"),
     (Exit.BROKEN_PIPE, "the output pipe was closed (e.g. | head)"),
 )
 
@@ -102,30 +109,66 @@ class _Context:
 # -- formatting ----------------------------------------------------------------------------------
 
 
-def _money(value: float | None, *, exact: bool = False) -> str:
+def _decimal(value: object) -> Decimal | None:
+    """An amount of money or a price as an exact Decimal, whatever type the SDK reports it in.
+
+    Every amount the command line shows or prints as JSON goes through here. It takes a
+    ``Decimal``, an ``int``, a ``float`` (read through its shortest repr, so ``1.47e-05`` becomes
+    ``0.0000147``, not binary noise) or a decimal string (the wire's prices). ``None``, a variable
+    price (``VariablePrice``, not a number) and anything that is not a finite number give None.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, float):
+        amount = Decimal(repr(value))
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    else:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _money_json(value: object) -> str | None:
+    """Money for ``--json``: a plain decimal string in USD (``"0.0000147"``), or null."""
+    amount = _decimal(value)
+    return None if amount is None else format(amount, "f")
+
+
+def _price_json(value: object) -> str | None:
+    """A per-token price for ``--json``: a decimal string, or null when unknown or variable."""
+    amount = _decimal(value)
+    return None if amount is None or amount < 0 else format(amount, "f")
+
+
+def _money(value: object, *, exact: bool = False) -> str:
     """USD with 8 decimals (``exact``), or with 2 to 8 decimals as needed."""
-    if value is None:
+    amount = _decimal(value)
+    if amount is None:
         return "unknown"
-    text = f"{value:.8f}"
+    text = f"{amount:.8f}"
     if not exact:
         whole, _, decimals = text.partition(".")
         text = f"{whole}.{decimals.rstrip('0').ljust(2, '0')}"
     return f"-${text[1:]}" if text.startswith("-") else f"${text}"
 
 
-def _per_million(price: str | None) -> str:
-    """A per-token price string as dollars per million tokens ("variable" for the -1 sentinel)."""
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        value = Decimal(price) if price is not None else None
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+def _per_million(price: object) -> str:
+    """A per-token price as dollars per million tokens ("variable" for a variable price)."""
+    if price is None:
         return "?"
-    if value < 0:
+    amount = _decimal(price)
+    if amount is None:  # a VariablePrice, or a string that is not a number
+        return "?" if isinstance(price, str) else "variable"
+    if amount < 0:  # the wire's "-1"
         return "variable"
-    text = f"{value * 1_000_000:.4f}".rstrip("0")
+    text = f"{amount * _PER_MILLION:.4f}".rstrip("0")
     whole, _, decimals = text.partition(".")
     return f"${whole}.{decimals.ljust(2, '0')}"
 
@@ -149,15 +192,45 @@ def _one_line(text: str) -> str:
 # -- the client ----------------------------------------------------------------------------------
 
 
-def _connect(args: argparse.Namespace, ctx: _Context) -> Client:
-    """A client from the environment and ``--base-url``; a missing key is a usage error."""
+def _has_key() -> bool:
+    return bool(os.environ.get("OPENROUTER_API_KEY", "").strip())
+
+
+@contextlib.contextmanager
+def _connect(args: argparse.Namespace, ctx: _Context, *, public: bool = False) -> Iterator[Client]:
+    """A client from the environment and ``--base-url``; a missing key is a usage error.
+
+    ``public`` (the model list, which OpenRouter serves to anyone): without a key, the client
+    sends no Authorization header at all. Its HTTP pool drops the header, so the client's own
+    key rules stay as they are for everything else.
+    """
     from openrouter_kit import Client
 
-    if not os.environ.get("OPENROUTER_API_KEY", "").strip():
+    if _has_key():
+        with Client(base_url=args.base_url, app_name=PROG) as client:
+            ctx.base_url = client.base_url
+            yield client
+        return
+    if not public:
         raise CLIError(f"no API key: set OPENROUTER_API_KEY ({KEYS_URL})", Exit.USAGE)
-    client = Client(base_url=args.base_url, app_name=PROG)
-    ctx.base_url = client.base_url
-    return client
+    import httpx
+
+    def drop_key(request: httpx.Request) -> None:
+        request.headers.pop("Authorization", None)
+
+    with (
+        httpx.Client(event_hooks={"request": [drop_key]}) as http,
+        Client(api_key=_NO_KEY, base_url=args.base_url, app_name=PROG, http_client=http) as client,
+    ):
+        ctx.base_url = client.base_url
+        try:
+            yield client
+        except errors.AuthenticationError as exc:
+            raise CLIError(
+                f"{client.base_url} wants an API key for this: set OPENROUTER_API_KEY "
+                f"({KEYS_URL}) ({_one_line(str(exc))})",
+                Exit.AUTH,
+            ) from exc
 
 
 # -- chat and demo -------------------------------------------------------------------------------
@@ -203,7 +276,7 @@ def _reply_json(reply: CompletionResponse) -> dict[str, Any]:
             "completion_tokens": usage.completion_tokens if usage else None,
             "total_tokens": usage.total_tokens if usage else None,
         },
-        "cost": reply.cost,
+        "cost": _money_json(reply.cost),
         "cost_is_estimate": reply.cost_is_estimate,
         "latency": reply.latency,
         "time_to_first_token": reply.time_to_first_token,
@@ -264,8 +337,27 @@ def _chat(args: argparse.Namespace, ctx: _Context) -> int:
     if args.temperature is not None:
         params["temperature"] = args.temperature
     with _connect(args, ctx) as client:
-        _converse(client, ctx, params, as_json=args.json, footer=ctx.err)
+        try:
+            _converse(client, ctx, params, as_json=args.json, footer=ctx.err)
+        except errors.ModelNotFoundError as exc:
+            look = f"list the models with `{PROG} models --search TEXT`"
+            raise _unknown_model(client, model, exc, look) from exc
     return Exit.OK
+
+
+def _unknown_model(
+    client: Client, model_id: str, exc: errors.ModelNotFoundError, look: str
+) -> CLIError:
+    """The "model not found" line, with the closest ids when the model list can be had."""
+    detail = _one_line(str(exc))
+    try:
+        client.models.get_model(model_id)
+    except errors.ModelNotFoundError as unknown:
+        if unknown.status_code is None:  # the registry's verdict, with its "did you mean"
+            detail = f"{_one_line(str(unknown))} ({detail})"
+    except errors.OpenRouterError:
+        pass  # no model list to compare with: the server's words alone
+    return CLIError(f"model not found: {detail}; {look}", Exit.NOT_FOUND)
 
 
 def _demo(args: argparse.Namespace, ctx: _Context) -> int:
@@ -279,7 +371,13 @@ def _demo(args: argparse.Namespace, ctx: _Context) -> int:
             api_key=emulator.api_key, base_url=emulator.base_url, app_name=f"{PROG} demo"
         ) as client:
             params = {"model": args.model, "messages": [{"role": "user", "content": args.prompt}]}
-            _converse(client, ctx, params)
+            try:
+                _converse(client, ctx, params)
+            except errors.ModelNotFoundError as exc:
+                # `models` would ask the real API: name what this emulator serves instead
+                served = ", ".join(sorted(m["id"] for m in emulator.models))
+                look = f"the demo's emulator serves {served}"
+                raise _unknown_model(client, args.model, exc, look) from exc
     return Exit.OK
 
 
@@ -295,8 +393,11 @@ def _capabilities(model: ModelInfo) -> list[str]:
 
 
 def _models(args: argparse.Namespace, ctx: _Context) -> int:
-    with _connect(args, ctx) as client:
-        models = client.models.list_models(args.capability, args.max_price)
+    per_token = None
+    if args.max_price is not None:  # the table's unit, USD per million tokens, to the API's
+        per_token = format(args.max_price.scaleb(-6), "f")
+    with _connect(args, ctx, public=True) as client:
+        models = client.models.list_models(args.capability, per_token)
     if args.search:
         needle = args.search.casefold()
         models = [m for m in models if needle in f"{m.id}\n{m.name or ''}".casefold()]
@@ -309,8 +410,8 @@ def _models(args: argparse.Namespace, ctx: _Context) -> int:
                     "id": m.id,
                     "name": m.name,
                     "context_length": m.context_length,
-                    "prompt": m.pricing.prompt if m.pricing else None,
-                    "completion": m.pricing.completion if m.pricing else None,
+                    "prompt": _price_json(m.pricing.prompt if m.pricing else None),
+                    "completion": _price_json(m.pricing.completion if m.pricing else None),
                     "capabilities": _capabilities(m),
                 }
                 for m in models
@@ -344,14 +445,14 @@ def _key(args: argparse.Namespace, ctx: _Context) -> int:
             {
                 "label": info.label,
                 "unlimited": unlimited,
-                "limit": info.limit,
-                "limit_remaining": info.limit_remaining,
+                "limit": _money_json(info.limit),
+                "limit_remaining": _money_json(info.limit_remaining),
                 "limit_reset": info.limit_reset,
-                "usage": info.usage,
-                "usage_daily": info.usage_daily,
-                "usage_weekly": info.usage_weekly,
-                "usage_monthly": info.usage_monthly,
-                "byok_usage": info.byok_usage,
+                "usage": _money_json(info.usage),
+                "usage_daily": _money_json(info.usage_daily),
+                "usage_weekly": _money_json(info.usage_weekly),
+                "usage_monthly": _money_json(info.usage_monthly),
+                "byok_usage": _money_json(info.byok_usage),
                 "is_free_tier": info.is_free_tier,
                 "is_management_key": info.is_management_key,
                 "expires_at": info.expires_at,
@@ -411,8 +512,8 @@ def _cost(args: argparse.Namespace, ctx: _Context) -> int:
                 "completion_tokens": completion,
                 "reasoning_tokens": stats.native_tokens_reasoning,
                 "cached_tokens": stats.native_tokens_cached,
-                "total_cost": stats.total_cost,
-                "cache_discount": stats.cache_discount,
+                "total_cost": _money_json(stats.total_cost),
+                "cache_discount": _money_json(stats.cache_discount),
                 "latency_ms": stats.latency,
                 "generation_time_ms": stats.generation_time,
                 "finish_reason": stats.finish_reason,
@@ -559,7 +660,8 @@ examples:
   {PROG} chat "What is OpenRouter?"
   {PROG} chat --model anthropic/claude-sonnet-4 --variant nitro "Hi"
   git diff | {PROG} chat --system "Review this diff"
-  {PROG} models --capability vision --max-price 0.000001
+  {PROG} models --capability vision --max-price 1
+  {PROG} --base-url http://127.0.0.1:8765/api/v1 models
   {PROG} key
   {PROG} cost gen-1234567890-abcdef
 
@@ -573,17 +675,15 @@ exit status:
 """
 
 
-def _price(text: str) -> str:
-    """``--max-price``: a non-negative USD amount per prompt token, kept as its exact text."""
-    from decimal import Decimal, InvalidOperation
-
+def _price(text: str) -> Decimal:
+    """``--max-price``: a non-negative USD amount per million prompt tokens, exact."""
     try:
         value = Decimal(text)
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not value.is_finite() or value < 0:
         raise argparse.ArgumentTypeError(f"must be a USD amount >= 0, got {text!r}")
-    return text
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -608,8 +708,11 @@ def _port(text: str) -> int:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``openrouter-kit`` command and its subcommands."""
+_BASE_URL_HELP = "API root (default: OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1)"
+
+
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The argument parser of the ``openrouter-kit`` command, and its subcommands' by name."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Call OpenRouter from the command line: chat, models, key usage, costs.",
@@ -617,16 +720,16 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=_HelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    # A global option, accepted before the command too (`openrouter-kit --base-url URL chat`).
+    parser.add_argument("--base-url", metavar="URL", help=_BASE_URL_HELP)
     commands = parser.add_subparsers(
         title="commands", dest="command", required=True, metavar="COMMAND"
     )
+    by_name: dict[str, argparse.ArgumentParser] = {}
 
     api = argparse.ArgumentParser(add_help=False)
-    api.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="API root (default: OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1)",
-    )
+    # SUPPRESS: when given only before the command, the command's parser must not reset it.
+    api.add_argument("--base-url", metavar="URL", default=argparse.SUPPRESS, help=_BASE_URL_HELP)
 
     def command(
         name: str,
@@ -643,7 +746,8 @@ def _parser() -> argparse.ArgumentParser:
             formatter_class=_HelpFormatter,
             parents=list(parents),
         )
-        sub.set_defaults(run=run)
+        sub.set_defaults(run=run, takes_base_url=bool(parents))
+        by_name[name] = sub
         return sub
 
     variants = [v.value for v in RouteVariant if v.value]
@@ -660,7 +764,7 @@ def _parser() -> argparse.ArgumentParser:
 The answer goes to stdout as it arrives; the summary (model, provider, generation id, tokens,
 cost, latency, time to first token) goes to stderr. --json prints one object instead, with
 text, model, provider, id, finish_reason, usage, cost, cost_is_estimate, latency and
-time_to_first_token (seconds) and attempts.""",
+time_to_first_token (seconds) and attempts; cost is a decimal string in USD ("0.0000147").""",
         [api],
     )
     chat.add_argument(
@@ -691,9 +795,12 @@ time_to_first_token (seconds) and attempts.""",
         "list models with context length, prices per million tokens and capabilities",
         f"""\
   {PROG} models --search claude
-  {PROG} models --capability tools --max-price 0.000001
+  {PROG} models --capability tools --max-price 0.5
   {PROG} models --capability free --json | jq '.[].id'
 
+No API key is needed: OpenRouter's model list is public (without OPENROUTER_API_KEY, no key is
+sent). Prices in the table and --max-price are USD per million tokens; --json gives the API's
+prices, USD per token, as decimal strings (null for a variable price, like openrouter/auto's).
 Capabilities are derived from the model list as openrouter_kit.ModelRegistry does:
 {", ".join(CAPABILITIES)}.""",
         [api],
@@ -708,8 +815,9 @@ Capabilities are derived from the model list as openrouter_kit.ModelRegistry doe
         "--max-price",
         type=_price,
         metavar="USD",
-        help="only models whose prompt price is at most this many USD per token "
-        "(0.000001 is $1 per million tokens)",
+        help="only models whose prompt price is at most USD per million tokens, the unit of the "
+        "table's prompt/M column (0.5 keeps models at $0.50/M or less; a variable price never "
+        "passes)",
     )
     models.add_argument(
         "--search", metavar="TEXT", help="only models whose id or name contains TEXT (any case)"
@@ -722,7 +830,9 @@ Capabilities are derived from the model list as openrouter_kit.ModelRegistry doe
         "show the API key's label, spending limit, usage and what is left",
         f"""\
   {PROG} key
-  {PROG} key --json | jq .limit_remaining""",
+  {PROG} key --json | jq .limit_remaining
+
+--json gives every amount as a decimal string in USD ("2.5"), or null.""",
         [api],
     )
     key.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -736,7 +846,8 @@ Capabilities are derived from the model list as openrouter_kit.ModelRegistry doe
   {PROG} cost "$({PROG} chat --json Hi | jq -r .id)" --json
 
 The generation id is the "id" of a completion (printed by `{PROG} chat`). Stats can take a
-few seconds to appear after the request.""",
+few seconds to appear after the request. --json gives total_cost and cache_discount as decimal
+strings in USD ("0.0000147"), or null.""",
         [api],
     )
     cost.add_argument("generation_id", metavar="GENERATION_ID", help="the id of a completion")
@@ -764,7 +875,19 @@ few seconds to appear after the request.""",
     emulator.add_argument(
         "--port", type=_port, default=8765, help="TCP port on 127.0.0.1 (default: 8765)"
     )
-    return parser
+    return parser, by_name
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The parsed command line; a usage error is reported under the command's own usage."""
+    parser, commands = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    command = commands[args.command]
+    if unknown:  # argparse would report these under the top-level usage
+        command.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.base_url is not None and not args.takes_base_url:
+        command.error(f"--base-url does not apply to {args.command}: it serves its own emulator")
+    return args
 
 
 def main(
@@ -787,13 +910,13 @@ def main(
     - 6: network failure or timeout
     - 7: not found: unknown model or generation id
     - 8: the input was flagged by moderation
-    - 130: interrupted (Ctrl-C)
+    - 130: interrupted (Ctrl-C); the emulator command stops with 0
     - 141: the output pipe was closed (e.g. ``| head``)
     """
     ctx = _Context(out or sys.stdout, err or sys.stderr)
     try:
         with contextlib.redirect_stdout(ctx.out), contextlib.redirect_stderr(ctx.err):
-            args = _parser().parse_args(argv)
+            args = _parse(argv)
     except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
         return exc.code if isinstance(exc.code, int) else Exit.USAGE
     try:

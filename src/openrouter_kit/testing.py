@@ -1,8 +1,9 @@
 """A loopback emulator of the OpenRouter API, for tests and demos.
 
 ``Emulator`` runs a small HTTP/1.1 server on a local port (standard library only) that answers the
-routes the SDK uses the way the real API does: chat completions (plain and SSE streamed), the model
-list, model endpoints, generation lookup, key info and credits. Answers are deterministic, token
+routes the SDK uses the way the real API does, in the shapes of OpenRouter's OpenAPI document: chat
+completions (plain and SSE streamed), the model list, model endpoints, generation lookup, key info
+and credits. Answers are deterministic, token
 counts come from a simple tokenizer, and costs come from the emulator's own model table, so tests
 can check the SDK's arithmetic exactly. Any answer can be overridden with :meth:`Emulator.script`
 or :meth:`Emulator.error` (status, headers, JSON or raw bodies such as an HTML 502 page), or broken
@@ -50,6 +51,7 @@ from types import TracebackType
 from typing import Any, Literal, Self, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from openrouter_kit import RouteVariant
 from openrouter_kit._version import __version__
 
 __all__ = [
@@ -75,7 +77,9 @@ _WEATHER_RE = re.compile(r"\bweather\b", re.IGNORECASE)
 _SCHEMA_MAX_REFS = 64
 _PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
 _ENDPOINTS_RE = re.compile(r"^/models/([^/]+)/([^/]+)/endpoints$")
-_VARIANTS = frozenset({"free", "nitro", "floor", "online", "thinking", "extended", "exacto"})
+#: Every documented ``:variant`` suffix (``:batch`` included), the SDK's public list of them.
+_VARIANTS = frozenset(v.value for v in RouteVariant if v.value)
+_MODELS_PAGE_MAX = 1000
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 _ALNUM = string.ascii_letters + string.digits
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
@@ -595,10 +599,9 @@ _PROVIDERS: dict[str, list[tuple[str, str, str | None]]] = {
     "deepseek/deepseek-r1": [("DeepSeek", "deepseek", "fp8"), ("Together", "together", "fp8")],
     "qwen/qwen-2.5-coder-32b-instruct": [
         ("DeepInfra", "deepinfra", "fp8"),
-        ("Hyperbolic", "hyperbolic", "bf16"),
+        ("Fireworks", "fireworks", "bf16"),
     ],
     "openai/gpt-5-image-mini": [("OpenAI", "openai", None)],
-    "openrouter/auto": [("OpenRouter", "openrouter", None)],
 }
 _CACHING_PROVIDERS = frozenset({"openai", "azure", "deepseek", "google-ai-studio", "google-vertex"})
 
@@ -1392,14 +1395,16 @@ class _Plan:
         }
 
     def head(self, obj: str) -> dict[str, Any]:
-        return {
+        head = {
             "id": self.gen_id,
             "provider": self.provider,
             "model": self.model,
             "object": obj,
             "created": self.created,
-            "system_fingerprint": None,
         }
+        if obj == "chat.completion":  # a chunk's system_fingerprint is a string when present
+            head["system_fingerprint"] = None
+        return head
 
 
 def _error_body(
@@ -1736,17 +1741,18 @@ class _Handler(BaseHTTPRequestHandler):
                 raise _ApiError(404, "Not Found")
             if self.command not in allowed:
                 raise _ApiError(405, "Method Not Allowed", headers={"Allow": ", ".join(allowed)})
-            if token is None:
+            if rel == "/models":  # public, as on OpenRouter: no key needed
+                self._send_json(200, emu._list_models(query))
+            elif match:  # public too; latency and throughput need a key
+                model_id = f"{match.group(1)}/{match.group(2)}"
+                stats = token is not None
+                self._send_json(200, {"data": emu._endpoints(model_id, stats=stats)})
+            elif token is None:
                 raise _ApiError(401, "No auth credentials found")
-            if rel == "/chat/completions":
+            elif rel == "/chat/completions":
                 if not raw.strip() or not isinstance(body, dict):
                     raise _ApiError(400, "Invalid request: the body must be a JSON object")
                 self._chat(body, headers, started)
-            elif rel == "/models":
-                self._send_json(200, {"data": emu._list_models(query)})
-            elif match:
-                model_id = f"{match.group(1)}/{match.group(2)}"
-                self._send_json(200, {"data": emu._endpoints(model_id)})
             elif rel == "/generation":
                 self._send_json(200, {"data": emu._generation(query.get("id"))})
             elif rel in ("/key", "/auth/key"):
@@ -1941,6 +1947,21 @@ class _Handler(BaseHTTPRequestHandler):
                 self._serve(plan, body, headers, streamed=True, cancelled=True, elapsed=elapsed)
 
 
+def _query_int(query: Mapping[str, str], name: str, low: int, high: int | None) -> int | None:
+    """An integer query parameter within ``[low, high]``, None when absent; else a 400."""
+    text = query.get(name)
+    if text is None or text == "":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise _ApiError(400, f"{name} must be an integer, got {text[:40]!r}") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise _ApiError(400, f"{name} must be {bounds}, got {value}")
+    return value
+
+
 def _bearer_token(value: str | None) -> str | None:
     if not value:
         return None
@@ -1968,9 +1989,16 @@ class Emulator:
             ``: OPENROUTER PROCESSING`` comment first, then wait).
         chunk_delay: Seconds to wait between SSE events of a streamed answer.
 
-    Every request needs an ``Authorization: Bearer <token>`` header; any non-empty token is
-    accepted (:attr:`api_key` is a convenient one). Use it as a context manager, or call
-    :meth:`start` and :meth:`stop`.
+    Every request needs an ``Authorization: Bearer <token>`` header, except ``GET /models`` and
+    ``GET /models/{author}/{slug}/endpoints``, which OpenRouter serves without a key (the endpoints'
+    latency and throughput are then null); any non-empty token is accepted (:attr:`api_key` is a
+    convenient one). Use it as a context manager, or call :meth:`start` and :meth:`stop`.
+
+    Its answers follow OpenRouter's OpenAPI document (the test suite validates each route's
+    answers against it): ``/models`` has ``total_count`` and ``links`` and pages with
+    ``offset``/``limit``; a model id may carry any documented ``:variant`` (``RouteVariant``,
+    ``:batch`` included; ``:free`` costs nothing); a router such as ``openrouter/auto`` lists no
+    endpoints of its own. The answers are echoes and placeholder values, not a model's words.
 
     The server runs one daemon thread per connection and accepts hundreds of concurrent
     (keep-alive) connections; :attr:`open_connections` and :attr:`connections_total` count them,
@@ -3055,17 +3083,34 @@ class Emulator:
                     "status": 200,
                     "latency": latency_ms,
                     "id": upstream_id,
-                    "endpoint_id": None,
                     "model_permaslug": plan.entry.get("canonical_slug"),
                     "is_byok": False,
-                    "routed_service_tier": None,
                 }
             ],
         }
         with self._lock:
             self._generations[plan.gen_id] = record
 
-    def _list_models(self, query: Mapping[str, str]) -> list[dict[str, Any]]:
+    def _list_models(self, query: Mapping[str, str]) -> dict[str, Any]:
+        """The ``GET /models`` body: ``data``, ``total_count`` (after the filters) and ``links``.
+
+        ``offset`` and ``limit`` page the list (opt-in, as on OpenRouter: without both, the whole
+        list); ``links.next`` is then the relative URL of the next page, else null.
+        """
+        offset = _query_int(query, "offset", 0, None)
+        limit = _query_int(query, "limit", 1, _MODELS_PAGE_MAX)
+        models = self._filtered_models(query)
+        total = len(models)
+        next_url = None
+        if offset is not None or limit is not None:
+            start = offset or 0
+            size = limit if limit is not None else 500
+            models = models[start : start + size]
+            if start + size < total:
+                next_url = f"{_API_PREFIX}/models?offset={start + size}&limit={size}"
+        return {"data": models, "total_count": total, "links": {"next": next_url}}
+
+    def _filtered_models(self, query: Mapping[str, str]) -> list[dict[str, Any]]:
         models = copy.deepcopy(self._models)
         wanted_out = query.get("output_modalities")
         if wanted_out and wanted_out != "all":
@@ -3079,13 +3124,18 @@ class Emulator:
             models = [m for m in models if params <= set(m.get("supported_parameters", []))]
         return models
 
-    def _endpoints(self, model_id: str) -> dict[str, Any]:
+    def _endpoints(self, model_id: str, *, stats: bool = True) -> dict[str, Any]:
+        """A model's endpoints; ``stats`` False (no key) leaves latency and throughput null.
+
+        A router (``openrouter/auto``) has no endpoints of its own: it routes to other models'.
+        """
         resolved = self._resolve(model_id)
         if resolved is None:
             raise _ApiError(404, f"No endpoints found for {model_id}.")
         entry = resolved[1]
+        providers = [] if self._is_router(entry) else _providers_for(entry)
         endpoints = []
-        for position, (provider, tag, quantization) in enumerate(_providers_for(entry)):
+        for position, (provider, tag, quantization) in enumerate(providers):
             top = entry.get("top_provider") or {}
             endpoints.append(
                 {
@@ -3111,13 +3161,17 @@ class Emulator:
                         "p75": 0.61 + position * 0.1,
                         "p90": 0.88 + position * 0.1,
                         "p99": 1.9 + position * 0.2,
-                    },
+                    }
+                    if stats
+                    else None,
                     "throughput_last_30m": {
                         "p50": 85.0 - position * 10,
                         "p75": 70.0 - position * 10,
                         "p90": 55.0 - position * 10,
                         "p99": 30.0 - position * 5,
-                    },
+                    }
+                    if stats
+                    else None,
                 }
             )
         return {
@@ -3170,16 +3224,18 @@ class Emulator:
 def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
     """Run an emulator in the foreground until Ctrl-C (for the ``openrouter-kit`` CLI).
 
-    Prints the base URL to use; any non-empty Bearer token is accepted.
+    Prints the base URL to use; any non-empty Bearer token is accepted. Ctrl-C stops it and
+    returns normally.
 
     Args:
         host: Interface to bind.
         port: TCP port to listen on.
     """
-    emulator = Emulator(host=host, port=port).start()
-    print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
-    print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
-    try:
+    emulator = Emulator(host=host, port=port)
+    try:  # Ctrl-C is the way to stop, from the moment the server is up: return normally then
+        emulator.start()
+        print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
+        print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -492,7 +492,8 @@ def test_tiktoken_is_not_used_without_its_cached_file(
 
 @pytest.mark.skipif(
     importlib.util.find_spec("tiktoken") is None or importlib.util.find_spec("bpe_openai") is None,
-    reason="needs tiktoken, and bpe-openai's bundled table to fill tiktoken's cache offline",
+    reason="needs tiktoken (not in the [test] extra: pip install tiktoken), and bpe-openai's "
+    "bundled table to fill tiktoken's cache offline",
 )
 def test_tiktoken_counts_from_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = importlib.util.find_spec("bpe_openai")

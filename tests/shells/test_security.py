@@ -183,8 +183,9 @@ def test_plain_http_and_other_schemes_are_refused(url: str) -> None:
 
 def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENROUTER_API_KEY")
-    with pytest.raises(errors.ConfigurationError, match="OPENROUTER_API_KEY"):
+    with pytest.raises(errors.ConfigurationError, match="OPENROUTER_API_KEY") as missing:
         Client()
+    assert "openrouter_kit.testing.Emulator" in str(missing.value)  # how to try without a key
     monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
     monkeypatch.setenv("OPENROUTER_BASE_URL", "http://127.0.0.1:9/api/v1/")
     client = Client()

@@ -185,7 +185,9 @@ class Config:
         key = api_key if api_key is not None else environ.get("OPENROUTER_API_KEY", "")
         if not isinstance(key, str) or not key.strip():
             raise ConfigurationError(
-                "no API key: pass api_key=... or set the OPENROUTER_API_KEY environment variable"
+                "no API key: pass api_key=... or set the OPENROUTER_API_KEY environment variable "
+                "(keys: https://openrouter.ai/keys); to try the SDK without a key, point it at the "
+                "local emulator, openrouter_kit.testing.Emulator (see the README)"
             )
         if any(c.isspace() for c in key.strip()) or not key.isprintable():
             raise ConfigurationError("the API key contains whitespace or control characters")
