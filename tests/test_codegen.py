@@ -111,9 +111,9 @@ LEFT_TO_EXTRA: dict[str, dict[str, str]] = {
         ],
         "server-tool setting; set it through extra",
     ),
-    # The response message shares the spec schema of request-side assistant messages.
+    # The response message shares the spec schema of request-side assistant messages (its name
+    # is declared: it goes back with the message into a conversation).
     "ResponseMessage": {
-        "name": "only meaningful on request messages",
         "model": "only meaningful on request messages",
     },
     # ContentPart: the cache breakpoint is typed; nothing else is missing.

@@ -29,6 +29,7 @@ from openrouter_kit._generated.models import (
     ModelInfo,
     OutputModality,
     Quantization,
+    TokenUsage,
     ToolChoice,
 )
 
@@ -202,7 +203,7 @@ def test_explicit_nulls_parse_to_none_and_are_not_sent_back() -> None:
     resp = fast.structure(payload, CompletionResponse)
     choice = resp.choices[0]
     assert resp.system_fingerprint is None
-    assert resp.usage is None
+    assert resp.usage == TokenUsage()  # zeros: a completion always has a usage
     assert resp.cost is None
     assert choice.finish_reason is None
     assert choice.logprobs is None
