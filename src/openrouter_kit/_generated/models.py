@@ -843,7 +843,8 @@ class CompletionChoice(WireModel):
     """One answer of a completion."""
 
     index: int = 0
-    message: ResponseMessage | None = None
+    #: The answer; an empty assistant message when the server sent none.
+    message: ResponseMessage = field(factory=ResponseMessage)
     finish_reason: str | None = None
     native_finish_reason: str | None = None
     error: ErrorInfo | None = None
