@@ -443,8 +443,6 @@ class Generator:
         typing_names = [n for n in ("Any", "Literal", "Required") if re.search(rf"\b{n}\b", text)]
         out = [
             HEADER.format(doc="The chat calls' keyword arguments, typed: a TypedDict per object."),
-            "from __future__ import annotations",
-            "",
             "from collections.abc import Mapping, Sequence",
         ]
         if re.search(r"\bDecimal\b", text):

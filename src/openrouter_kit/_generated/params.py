@@ -3,8 +3,6 @@
 Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Required, TypedDict
 
