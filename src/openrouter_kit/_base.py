@@ -132,6 +132,11 @@ def _unknown_parameter(names: Iterable[Any]) -> ValidationError:
     shown = wire.redact(repr(name)[:60], None)
     if name in _CLIENT_SETTINGS:
         return ValidationError(f"{shown} is not a request parameter: {_CLIENT_SETTINGS[name]}")
+    if name in OPTIONS:  # inside a request dict
+        return ValidationError(
+            f"{shown} is an option of the call, not a request field: pass it as a keyword, "
+            f"as in complete(request, {name}=...)"
+        )
     close = difflib.get_close_matches(str(name), [*_parameters(), *OPTIONS], n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return ValidationError(

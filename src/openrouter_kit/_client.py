@@ -471,7 +471,9 @@ class Stream(BaseStream):
         reply = stream.final_response()          # text, tool calls, usage, cost
 
     The request is sent when the ``with`` block or the first iteration starts. Leaving the block,
-    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once.
+    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once;
+    if the server had not finished, ``partial`` is then True and ``final_response()`` is the answer
+    so far, marked ``partial`` too (never a silently shortened answer).
     Session usage is recorded once per stream: the final chunk's tokens and cost when it arrived;
     a stream closed before that counts as a request with no tokens (the server sends usage last).
     Iterate a stream from one thread at a time.
@@ -571,7 +573,8 @@ class Stream(BaseStream):
     def final_response(self) -> CompletionResponse:
         """Return the whole answer, reading the rest of the stream first if needed.
 
-        After an early ``close()`` it is the answer so far.
+        After an early ``close()`` it is the answer so far, with ``partial=True`` and at least
+        one choice (an empty assistant message when nothing arrived).
         """
         for _ in self:
             pass

@@ -133,6 +133,11 @@ async def test_unknown_keywords_are_refused_with_a_suggestion(
     assert httpx_mock.get_requests() == []
 
 
+async def test_an_option_inside_a_request_dict_is_pointed_to_its_keyword(client: Any) -> None:
+    with pytest.raises(errors.ValidationError, match=r"option of the call.*timeout=\.\.\."):
+        await call(client.complete({"model": MODEL, "messages": USER, "timeout": 5}))
+
+
 async def test_a_request_object_keeps_the_extra_it_was_given(
     client: Any, httpx_mock: HTTPXMock
 ) -> None:
