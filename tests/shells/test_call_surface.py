@@ -273,3 +273,15 @@ async def test_routing_metadata_of_the_last_chunk_reaches_the_final_response(
     reply = await call(client.stream(model=MODEL, messages=USER).final_response())
     assert reply.openrouter_metadata == metadata
     assert "openrouter_metadata" not in reply.extra
+
+
+async def test_a_call_rerouted_around_an_open_circuit_keeps_its_extra_body(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(max_retries=0, breaker_threshold=1)
+    httpx_mock.add_response(status_code=502, json={"error": {"code": 502, "message": "a is down"}})
+    with pytest.raises(errors.ModelUnavailableError):
+        await call(client.complete(model="a/x", messages=USER))
+    httpx_mock.add_response(json=COMPLETION)
+    await call(client.complete(models=["a/x", "b/y"], messages=USER, extra_body={"x_flag": 1}))
+    assert sent(httpx_mock) == {"model": "b/y", "models": ["b/y"], "messages": USER, "x_flag": 1}

@@ -5,8 +5,8 @@ Owns every structure/unstructure hook, registered once per converter by factorie
 - generated models keep unknown keys in ``extra`` (and send them back), never send ``None`` fields
   or client-side (``local``) fields, and accept an instance of themselves as is, so messages may be
   ``Message`` objects or plain dicts; a model with an ``_adopt`` classmethod also takes what it
-  adopts (a ``Message`` takes a reply's ``ResponseMessage``), and a plain dict found where a model
-  was declared (``ToolDefinition(function={...})``) is sent as it is;
+  adopts from the user (a ``Message`` takes a reply's ``ResponseMessage``), and a plain dict found
+  where a model was declared (``ToolDefinition(function={...})``) is sent as it is;
 - unions such as ``str | list[ContentPart] | None`` are resolved by the JSON kind of the value.
 
 Two converters share these hooks: the *strict* one checks user input (exact scalar types, error
@@ -144,15 +144,11 @@ def _fast_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]
         return _structure_model(cls, conv)
     read = _values_reader(cls, conv)
     name = cls.__name__
-    adopt = getattr(cls, "_adopt", None)
 
     def structure(data: Any, _: Any) -> T:
         if type(data) is not dict:
             if isinstance(data, cls):
                 return data
-            adopted = adopt(data) if adopt is not None else None
-            if adopted is not None:
-                return adopted  # type: ignore[no-any-return]
             if not isinstance(data, Mapping):
                 raise TypeError(f"expected an object for {name}, got {type(data).__name__}")
         values, extra = read(data)
