@@ -29,7 +29,19 @@ only by ``tests/test_codegen.py``): a component schema (``ChatUsage``), an objec
 reached through its properties (``ChatUsage.prompt_tokens_details``), or an operation's 200 JSON
 body when the spec has no component for it (``GET /key``, ``GET /key.data``); ``[]`` means the spec
 has no counterpart. ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/
-``minItems`` become field metadata that the client checks before sending.
+``minItems``/``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
+definition, in ``anyOf`` members or array items) become field metadata that the client checks
+before sending; responses are never checked against them (enums stay open there), nor a property
+marked ``x-open-enum`` (checked elsewhere).
+``x-python-type`` (``money`` or ``price``) types an amount of USD, see ``python_type``.
+A ``$ref`` property with ``"default": {}`` defaults to an empty instance of its class.
+
+``params.py`` holds the typed keyword arguments of the chat calls: ``CompletionParams`` (every
+``CompletionRequest`` property but ``stream``), ``RunToolsParams`` (the same without ``tools``)
+and one ``<Name>Param`` ``TypedDict`` per object definition they reach. There a nested object
+is ``<Name> | <Name>Param``, an array a ``Sequence``, an enum a ``Literal`` (and its ``StrEnum``
+class for a named enum), and ``x-param-also`` on a definition lists other types accepted wherever
+it is (``ResponseMessage`` where a ``Message`` is).
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ from __future__ import annotations
 import argparse
 import json
 import keyword
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,7 +61,15 @@ HEADER = (
     '"""{doc}\n\nGenerated - do not edit. Run ``python codegen/generate.py`` to regenerate.\n"""\n'
 )
 LINE_LENGTH = 100  # the project's ruff line length: generated imports must pass ruff's isort check
-CHECKS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems")
+CHECKS = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "maxLength",
+)
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 
 
@@ -94,10 +115,43 @@ def is_enum(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "string" and "enum" in schema
 
 
+#: ``x-python-type`` -> (the attrs field's annotation, what a keyword argument accepts).
+PYTHON_TYPES = {
+    "money": ("Decimal", "Decimal | float | str"),
+    "price": ("Price", "Decimal | float | str"),
+}
+
+
+def python_type(schema: dict[str, Any], *, param: bool = False) -> str | None:
+    """The annotation ``x-python-type`` asks for (None when the property has none): a wire
+    model's field type, or with ``param`` what a keyword argument accepts."""
+    kind = schema.get("x-python-type")
+    if kind is None:
+        return None
+    if kind not in PYTHON_TYPES:
+        raise SystemExit(f"unknown x-python-type {kind!r}; known: {', '.join(PYTHON_TYPES)}")
+    return PYTHON_TYPES[kind][1 if param else 0]
+
+
 class Generator:
     def __init__(self, defs: dict[str, dict[str, Any]], endpoints: dict[str, Any]) -> None:
         self.defs = defs
         self.endpoints = endpoints
+        #: Object definitions a request body can contain: only their enums are checked.
+        self.inputs = self.reachable(
+            [row["request"] for row in endpoints.values() if row.get("request")]
+        )
+
+    def reachable(self, roots: list[str]) -> list[str]:
+        """``roots`` and every object definition their properties reach, in dependency order."""
+        wanted: set[str] = set()
+        todo = list(roots)
+        while todo:
+            name = todo.pop()
+            if name not in wanted:
+                wanted.add(name)
+                todo.extend(self.dependencies(self.defs[name].get("properties", {})))
+        return [name for name in self.ordered_classes() if name in wanted]
 
     # -- types ---------------------------------------------------------------------------------
     def type_of(self, schema: dict[str, Any]) -> str:
@@ -125,6 +179,19 @@ class Generator:
             inner = self.type_of(values) if isinstance(values, dict) else "Any"
             return f"dict[str, {inner}]"
         return "Any"
+
+    def enum_values(self, schema: dict[str, Any]) -> list[Any]:
+        """The values an enum allows for a property (through ``$ref``, ``anyOf``/``oneOf`` and
+        array items), in declaration order; [] when it has none."""
+        if "$ref" in schema:
+            return list(self.defs[ref_name(schema["$ref"])].get("enum", []))
+        values: list[Any] = list(schema.get("enum", []))
+        for key in ("anyOf", "oneOf"):
+            for member in schema.get(key, []):
+                values.extend(self.enum_values(member))
+        if "items" in schema:
+            values.extend(self.enum_values(schema["items"]))
+        return list(dict.fromkeys(v for v in values if v is not None))
 
     @staticmethod
     def union(members: list[str]) -> str:
@@ -192,7 +259,9 @@ class Generator:
         text = schema.get("description", name).strip().replace('"""', "'''")
         return text if text.endswith(".") else text + "."
 
-    def field_source(self, wire: str, prop: dict[str, Any], required: bool) -> list[str]:
+    def field_source(
+        self, wire: str, prop: dict[str, Any], required: bool, checked: bool = False
+    ) -> list[str]:
         attr = prop.get("x-python-name", wire)
         if not attr.isidentifier() or keyword.iskeyword(attr) or attr == "extra":
             raise SystemExit(f"property {wire!r} needs an x-python-name")
@@ -202,6 +271,8 @@ class Generator:
             default = prop.get("default")
             if default == []:
                 args.append("factory=list")
+            elif default == {} and annotation in self.defs:  # an empty instance of a model
+                args.append(f"factory={annotation}")
             elif default == {}:
                 args.append("factory=dict")
             elif default is not None:
@@ -219,6 +290,9 @@ class Generator:
         for check in CHECKS:
             if check in prop:
                 metadata[check] = prop[check]
+        allowed = self.enum_values(prop) if checked and not prop.get("x-open-enum") else []
+        if allowed:
+            metadata["enum"] = tuple(allowed)
         if metadata:
             args.append(f"metadata={metadata!r}")
         lines = [f"    #: {line}" for line in self.wrap(prop.get("description", ""))]
@@ -247,8 +321,9 @@ class Generator:
         lines.append("")
         props: dict[str, Any] = schema.get("properties", {})
         # Required fields first: reading order only, every field is keyword-only.
+        checked = name in self.inputs
         for wire in sorted(props, key=lambda w: w not in required):
-            lines.extend(self.field_source(wire, props[wire], wire in required))
+            lines.extend(self.field_source(wire, props[wire], wire in required, checked))
         lines.append(
             "    #: Fields the server sent that this version does not know; sent back as they are."
         )
@@ -275,6 +350,114 @@ class Generator:
         for name in self.ordered_classes():
             out.extend(self.class_source(name, self.defs[name]))
         names = sorted(self.defs)
+        out.append("__all__ = [")
+        out.extend(f'    "{name}",' for name in names)
+        out.append("]")
+        return "\n".join(out) + "\n"
+
+    # -- keyword arguments (params.py) -------------------------------------------------------
+    def param_type(self, schema: dict[str, Any]) -> str:
+        """What a keyword argument (or a key of a ``<Name>Param``) accepts for a property."""
+        special = python_type(schema, param=True)
+        if special is not None:
+            return special
+        if "$ref" in schema:
+            target = ref_name(schema["$ref"])
+            definition = self.defs[target]
+            if is_enum(definition):
+                return f"{target} | {_literal_of(definition['enum'])}"
+            return self.union([target, f"{target}Param", *definition.get("x-param-also", [])])
+        for key in ("anyOf", "oneOf"):
+            if key in schema:
+                return self.union([self.param_type(member) for member in schema[key]])
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            return self.union([self.param_type({**schema, "type": one}) for one in kind])
+        if kind == "string" and "enum" in schema:
+            return _literal_of(schema["enum"])
+        if kind in SCALARS:
+            return SCALARS[kind]
+        if kind == "array":
+            return f"Sequence[{self.param_type(schema.get('items', {}))}]"
+        if kind == "object":
+            values = schema.get("additionalProperties", {})
+            inner = self.param_type(values) if isinstance(values, dict) else "Any"
+            return f"Mapping[str, {inner}]"
+        return "Any"
+
+    def typed_dict_source(
+        self, name: str, schema: dict[str, Any], doc: str, skip: tuple[str, ...] = ()
+    ) -> list[str]:
+        """A ``TypedDict`` of ``schema``'s properties but ``skip``. The keyword arguments (with
+        ``skip``) require nothing: a request object may bring the rest."""
+        required = set(schema.get("required", []))
+        marked = set() if skip else required
+        lines = [f"class {name}(TypedDict, total=False):", f'    """{doc}"""', ""]
+        props: dict[str, Any] = schema.get("properties", {})
+        for wire in sorted(props, key=lambda w: w not in required):
+            prop = props[wire]
+            if wire in skip or prop.get("x-local"):
+                continue
+            if not wire.isidentifier() or keyword.iskeyword(wire):
+                raise SystemExit(f"property {wire!r} cannot be a TypedDict key")
+            annotation = self.param_type(prop)
+            if wire in marked:
+                annotation = f"Required[{annotation}]"
+            elif (
+                wire not in required
+                and "None" not in split_union(annotation)
+                and annotation != "Any"
+            ):
+                annotation += " | None"  # None: not sent, as on the models
+            lines.extend(f"    #: {line}" for line in self.wrap(prop.get("description", "")))
+            lines.append(f"    {wire}: {annotation}")
+        return [*lines, "", ""]
+
+    def params_module(self) -> str:
+        request = self.defs["CompletionRequest"]
+        nested = [n for n in self.reachable(["CompletionRequest"]) if n != "CompletionRequest"]
+        body: list[str] = []
+        for name in nested:
+            text = self.doc(self.defs[name], name)
+            doc = f"{text} The dict form of ``{name}``."
+            body.extend(self.typed_dict_source(f"{name}Param", self.defs[name], doc))
+        body.extend(
+            self.typed_dict_source(
+                "RunToolsParams",
+                request,
+                "The keyword arguments of ``run_tools()``: those of ``complete()`` but ``tools``.",
+                skip=("stream", "tools"),
+            )
+        )
+        body.extend(
+            self.typed_dict_source(
+                "CompletionParams",
+                request,
+                "The keyword arguments of ``complete()`` and ``stream()``: every documented "
+                "chat parameter.",
+                skip=("stream",),
+            )
+        )
+        text = "\n".join(body)
+        used = [n for n in sorted(self.defs) if re.search(rf"\b{n}\b(?!Param)", text)]
+        typing_names = [n for n in ("Any", "Literal", "Required") if re.search(rf"\b{n}\b", text)]
+        out = [
+            HEADER.format(doc="The chat calls' keyword arguments, typed: a TypedDict per object."),
+            "from collections.abc import Mapping, Sequence",
+        ]
+        if re.search(r"\bDecimal\b", text):
+            out.append("from decimal import Decimal")
+        out.extend(
+            [
+                import_line("typing", [*typing_names, "TypedDict"]),
+                "",
+                import_line("openrouter_kit._generated.models", used),
+                "",
+                "",
+                *body,
+            ]
+        )
+        names = sorted(["CompletionParams", "RunToolsParams", *(f"{n}Param" for n in nested)])
         out.append("__all__ = [")
         out.extend(f'    "{name}",' for name in names)
         out.append("]")
@@ -360,7 +543,13 @@ class Generator:
             "__init__.py": init,
             "models.py": self.models_module(),
             "endpoints.py": self.endpoints_module(),
+            "params.py": self.params_module(),
         }
+
+
+def _literal_of(values: list[Any]) -> str:
+    """``Literal[...]`` of an enum's values."""
+    return f"Literal[{', '.join(json.dumps(v) for v in values if v is not None)}]"
 
 
 def _literal(name: str | None) -> str:

@@ -38,11 +38,12 @@ def stream_answer(client: Client, question: str) -> bool:
         print("\n[Ctrl-C: the stream is closed, the model stops generating]")
     reply = stream.final_response()  # the whole answer, or what arrived before it ended
     first = f"{reply.time_to_first_token * 1000:.0f} ms" if reply.time_to_first_token else "-"
-    if reply.usage is not None:  # the server sends usage in the last chunk
+    if reply.partial:  # it ended early; the server sends usage in the last chunk
+        chars = len(reply.text)
+        print(f"[first token after {first}; {chars} characters; partial: ended before usage]")
+    else:
         cost = f"${reply.cost or 0:.8f}"
         print(f"[first token after {first}; {reply.usage.total_tokens} tokens, {cost}]")
-    else:
-        print(f"[first token after {first}; {len(reply.text)} characters; ended before usage]")
     return not interrupted
 
 

@@ -111,9 +111,9 @@ LEFT_TO_EXTRA: dict[str, dict[str, str]] = {
         ],
         "server-tool setting; set it through extra",
     ),
-    # The response message shares the spec schema of request-side assistant messages.
+    # The response message shares the spec schema of request-side assistant messages (its name
+    # is declared: it goes back with the message into a conversation).
     "ResponseMessage": {
-        "name": "only meaningful on request messages",
         "model": "only meaningful on request messages",
     },
     # ContentPart: the cache breakpoint is typed; nothing else is missing.
@@ -505,3 +505,40 @@ def test_allow_lists_are_not_stale(spec: Spec) -> None:
         assert prop in declared(name), f"{name}.{prop}"
     for name, targets in CONTAINERS.items():
         assert targets < set(x_spec(name)), name
+
+
+# -- typed keyword arguments (params.py) -----------------------------------------------------------
+def test_every_chat_parameter_is_a_typed_keyword() -> None:
+    from openrouter_kit._generated import params
+
+    wire = set(declared("CompletionRequest"))
+    assert set(params.CompletionParams.__annotations__) == wire - {"stream"}
+    assert set(params.RunToolsParams.__annotations__) == wire - {"stream", "tools"}
+    for name in generate_module().Generator(*generate_module().load_schemas(
+        generate_module().SCHEMAS
+    )).reachable(["CompletionRequest"])[:-1]:  # fmt: skip
+        typed = getattr(params, f"{name}Param")
+        assert set(typed.__annotations__) == set(declared(name)), name
+        assert typed.__required_keys__ == set(our_defs()[name].get("required", [])), name
+
+
+def test_only_request_models_check_their_enums() -> None:
+    from openrouter_kit._generated import models
+
+    def checked(cls: type, name: str) -> Any:
+        return attrs.fields_dict(cls)[name].metadata.get("enum")
+
+    assert checked(models.ProviderPreferences, "data_collection") == ("allow", "deny")
+    assert checked(models.CompletionRequest, "modalities") == ("text", "image", "audio")
+    assert checked(models.CompletionChoice, "finish_reason") is None  # responses stay open
+    assert checked(models.ModelArchitecture, "input_modalities") is None
+    assert checked(models.Message, "role") is None  # x-open-enum: check_messages names the roles
+
+
+def test_a_model_default_of_an_empty_object_is_an_empty_instance() -> None:
+    from openrouter_kit._generated import models
+
+    usage = attrs.fields_dict(models.CompletionResponse)["usage"]
+    assert usage.type is models.TokenUsage
+    assert usage.default.factory is models.TokenUsage  # type: ignore[union-attr]
+    assert models.CompletionResponse().usage == models.TokenUsage()

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         ToolCall,
         ToolDefinition,
     )
+    from openrouter_kit._generated.params import CompletionParams
     from openrouter_kit._tools import ToolRun
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "Budget",
     "Client",
     "CompletionChoice",
+    "CompletionParams",
     "CompletionRequest",
     "CompletionResponse",
     "ContentPart",
@@ -132,6 +134,7 @@ _LAZY = {
         ("ErrorEvent", "HookEvent", "RequestEvent", "ResponseEvent", "RetryEvent"),
         "openrouter_kit._core.events",
     ),
+    "CompletionParams": "openrouter_kit._generated.params",
     "ToolRun": "openrouter_kit._tools",
     **dict.fromkeys(
         ("TokenCount", "count_prompt", "estimate_prompt"), "openrouter_kit._core.tokens"

@@ -6,13 +6,13 @@ import functools
 import inspect
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import anyio
 import httpx
 import stamina
 
-from openrouter_kit._base import BaseClient, BaseStream
+from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -26,10 +26,12 @@ from openrouter_kit._transport import (
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
+    from decimal import Decimal
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Attempt, _Call
+    from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
+    from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         StreamChunk,
         ToolCall,
     )
+    from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolLoop, ToolRun
 
 __all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
@@ -176,11 +179,29 @@ class AsyncClient(BaseClient):
 
     # -- API -------------------------------------------------------------------------------------
     async def complete(
-        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[CompletionParams],
     ) -> CompletionResponse:
         """Same as ``Client.complete``, but awaitable."""
-        await self._load_prices()
-        call = self._prepare_completion(request, params)
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        return await self._complete(request, params, options)
+
+    async def _complete(
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None,
+        params: Mapping[str, Any],
+        options: _Options | None,
+    ) -> CompletionResponse:
+        await self._load_prices(options)
+        call = self._prepare_completion(request, params, options)
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = await self._send(call)
@@ -190,19 +211,29 @@ class AsyncClient(BaseClient):
             await self._fire(self._failed(call, exc))
             raise
 
-    async def _load_prices(self) -> None:
-        if self._needs_prices():
+    async def _load_prices(self, options: _Options | None = None) -> None:
+        if self._needs_prices(options):
             await self.models._fresh()
 
     def stream(
-        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[CompletionParams],
     ) -> AsyncStream:
         """Same as ``Client.stream``, but an async iterator and async context manager.
 
         ``async for chunk in client.stream(...)`` works without ``await``: the request is sent
         when the iteration or the ``async with`` block starts.
         """
-        call, assembler = self._prepare_stream(request, params)
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        call, assembler = self._prepare_stream(request, params, options)
         return AsyncStream(self, call, assembler)
 
     async def run_tools(
@@ -213,13 +244,19 @@ class AsyncClient(BaseClient):
         tools: Sequence[Callable[..., Any]],
         max_rounds: int = 8,
         raise_errors: bool = False,
-        **params: Any,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[RunToolsParams],
     ) -> ToolRun:
         """Same as ``Client.run_tools``, but awaitable; a turn's calls run concurrently (async
         tools in the event loop, plain functions in worker threads)."""
-        loop = self._tool_loop(request, params, tools, max_rounds, raise_errors)
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        loop = self._tool_loop(request, params, tools, max_rounds, raise_errors, options)
         while True:
-            calls = loop.record(await self.complete(**loop.next_request()))
+            calls = loop.record(await self._complete(None, loop.next_request(), loop.options))
             if not calls:
                 return loop.result()
             outcomes: list[_Outcome] = [(None, None, None)] * len(calls)
@@ -350,7 +387,7 @@ class AsyncStream(BaseStream):
     async def _open(self) -> None:
         self._opening()
         try:
-            await self._client._load_prices()
+            await self._client._load_prices(self._call.options)
             self._client._reserve(self._call)
             with self._client._spending(self._call):
                 response, self.attempts = await self._client._send(self._call)
@@ -471,7 +508,10 @@ class AsyncModelRegistry:
         return self._cache
 
     async def check(
-        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        **params: Unpack[CompletionParams],
     ) -> None:
         """Same as ``ModelRegistry.check``, but awaitable."""
         await self._fresh()

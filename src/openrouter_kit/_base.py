@@ -8,7 +8,9 @@ shells in ``_client`` and ``_async_client`` only send, wait and close.
 from __future__ import annotations
 
 import copy
+import difflib
 import enum
+import functools
 import logging
 import os
 import threading
@@ -90,27 +92,105 @@ class _Unset(enum.Enum):
     UNSET = "UNSET"
 
 
-#: "Keep the client's setting" in ``with_options`` (where None already means "no limit").
+#: "Keep the client's setting" in ``with_options`` and the per-call ``timeout=`` (where None
+#: already means "no limit").
 UNSET = _Unset.UNSET
+
+#: The per-call options of ``complete``, ``stream`` and ``run_tools``: never sent in the body.
+OPTIONS = ("timeout", "extra_headers", "extra_query", "extra_body", "max_cost")
+
+#: Why a client setting given to a call is refused, and where it belongs.
+_CLIENT_SETTINGS = {
+    "budget": "budget is a client option: Client(budget=...) caps what the client spends in all "
+    "(max_cost=... caps one call)",
+    "max_retries": "max_retries is a client option: client.with_options(max_retries=...)"
+    ".complete(...) changes it for some calls",
+    "deadline": "deadline is a client option: client.with_options(deadline=...).complete(...) "
+    "changes it for some calls",
+    "headers": "headers for one call go in extra_headers={...} (Client(headers=...) sends them "
+    "with every call)",
+    "api_key": "api_key is a client option: Client(api_key=...)",
+    "base_url": "base_url is a client option: Client(base_url=...)",
+}
+
+
+@functools.cache
+def _parameters() -> frozenset[str]:
+    """The wire names of every chat parameter this version knows."""
+    from openrouter_kit._generated.models import CompletionRequest
+
+    return frozenset(
+        str(a.metadata.get("wire", a.name))
+        for a in attrs.fields(CompletionRequest)
+        if a.name != "extra" and not a.metadata.get("local")
+    )
+
+
+def _unknown_parameter(names: Iterable[Any]) -> ValidationError:
+    """The error for keywords (or keys of a request dict) that are no chat parameter."""
+    name = next(n for n in names if n not in _parameters())
+    shown = wire.redact(repr(name)[:60], None)
+    if name in _CLIENT_SETTINGS:
+        return ValidationError(f"{shown} is not a request parameter: {_CLIENT_SETTINGS[name]}")
+    if name in OPTIONS:  # inside a request dict
+        return ValidationError(
+            f"{shown} is an option of the call, not a request field: pass it as a keyword, "
+            f"as in complete(request, {name}=...)"
+        )
+    close = difflib.get_close_matches(str(name), [*_parameters(), *OPTIONS], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return ValidationError(
+        f"unknown parameter {shown}{hint}; a parameter this version does not know can be sent "
+        f"with extra_body={{{shown}: ...}}",
+        path=f"$.{str(name)[:60]}",
+    )
 
 
 def _request_data(
     request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
 ) -> dict[str, Any]:
     """A request given as an object, a dict or nothing, with keyword ``params`` on top, as a
-    new dict (the caller's objects are untouched)."""
+    new dict (the caller's objects are untouched).
+
+    Raises:
+        ValidationError: a keyword (or a key of a request dict) is no chat parameter.
+    """
     from openrouter_kit._generated.models import CompletionRequest
 
+    known = _parameters()
     if isinstance(request, CompletionRequest):
-        data = dict(convert.converters().fast.unstructure(request))
+        data = dict(convert.converters().fast.unstructure(request))  # its extra: as given
     elif request is None or isinstance(request, Mapping):
         data = dict(request or {})
+        if not known.issuperset(data):
+            raise _unknown_parameter(data)
     else:
         raise ValidationError(
             f"request must be a CompletionRequest or a dict, got {type(request).__name__}"
         )
+    if not known.issuperset(params):
+        raise _unknown_parameter(params)
     data.update(params)
     return data
+
+
+@attrs.frozen
+class _Options:
+    """One call's options (see ``BaseClient._options``), checked."""
+
+    timeouts: Timeouts | None
+    headers: tuple[tuple[str, str], ...]
+    query: Mapping[str, str] | None
+    body: Mapping[str, Any] | None
+    max_cost: Decimal | None
+
+
+def _strings(name: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationError(f"{name} must be a dict of strings to strings", path=name)
+    return dict(value)
 
 
 def _candidates(req: CompletionRequest) -> tuple[str, ...]:
@@ -145,6 +225,8 @@ class _Call:
     candidates: tuple[str, ...]
     #: ``time.monotonic()`` when the call began, for the deadline.
     started: float
+    #: The call's own options (None: the client's settings).
+    options: _Options | None = None
     #: USD held in the budget for this call until it ends.
     held: Decimal | None = None
     #: Attempts begun so far.
@@ -411,16 +493,87 @@ class BaseClient:
         return self._usage.snapshot()
 
     # -- preparing -----------------------------------------------------------------------------
+    @staticmethod
+    def _options(
+        timeout: TimeoutSetting | _Unset,
+        extra_headers: Mapping[str, str] | None,
+        extra_query: Mapping[str, str] | None,
+        extra_body: Mapping[str, Any] | None,
+        max_cost: float | str | Decimal | None,
+    ) -> _Options | None:
+        """One call's options checked, or None when it has none (the usual case, free).
+
+        Raises:
+            ValidationError: an option is invalid (nothing is sent).
+        """
+        if (
+            timeout is UNSET
+            and extra_headers is None
+            and extra_query is None
+            and extra_body is None
+            and max_cost is None
+        ):
+            return None
+        headers: tuple[tuple[str, str], ...] = ()
+        if extra_headers is not None:
+            headers = tuple(_strings("extra_headers", extra_headers).items())
+            if any(name.lower() == "authorization" for name, _ in headers):
+                raise ValidationError(
+                    "extra_headers cannot set Authorization: the client sends its own key "
+                    "(use another Client for another key)",
+                    path="extra_headers",
+                )
+        if extra_body is not None:
+            if not isinstance(extra_body, Mapping) or not all(
+                isinstance(k, str) for k in extra_body
+            ):
+                raise ValidationError(
+                    "extra_body must be a dict with string keys", path="extra_body"
+                )
+            if "stream" in extra_body:
+                raise ValidationError(
+                    "extra_body cannot set stream: use client.stream() or client.complete()",
+                    path="extra_body.stream",
+                )
+        try:
+            timeouts = None if isinstance(timeout, _Unset) else Timeouts.of(timeout)
+            cost = None if max_cost is None else _usd("max_cost", max_cost)
+        except ConfigurationError as exc:
+            raise ValidationError(exc.message) from None
+        return _Options(
+            timeouts=timeouts,
+            headers=headers,
+            query=None if extra_query is None else _strings("extra_query", extra_query),
+            body=dict(extra_body) if extra_body is not None else None,
+            max_cost=cost,
+        )
+
+    def _chat_request(
+        self, req: CompletionRequest, options: _Options | None, *, stream: bool = False
+    ) -> wire.WireRequest:
+        """The chat completion request to send, with the call's options."""
+        if options is None:
+            body = convert.dumps(req)
+            return wire.build_request(self._config, CHAT_COMPLETIONS, body=body, stream=stream)
+        return wire.build_request(
+            self._config,
+            CHAT_COMPLETIONS,
+            body=convert.dumps(req, options.body),
+            query=options.query,
+            stream=stream,
+            headers=options.headers,
+        )
+
     def _prepare_completion(
-        self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None,
+        params: Mapping[str, Any],
+        options: _Options | None = None,
     ) -> _Call:
         req = self._completion_request(request, params)
         if req.stream:
             raise ValidationError("stream=True is not accepted by complete(); use client.stream()")
-        body = convert.dumps(req)
-        call = self._call(
-            CHAT_COMPLETIONS, wire.build_request(self._config, CHAT_COMPLETIONS, body=body), req
-        )
+        call = self._call(CHAT_COMPLETIONS, self._chat_request(req, options), req, options)
         self._reserve(call)  # last: nothing is held when preparing fails
         return call
 
@@ -458,19 +611,20 @@ class BaseClient:
         registry._cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
 
     def _prepare_stream(
-        self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None,
+        params: Mapping[str, Any],
+        options: _Options | None = None,
     ) -> tuple[_Call, StreamAssembler]:
         req = self._completion_request(request, params)
         if req.stream is False:
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
         req = attrs.evolve(req, stream=True)
-        wire_request = wire.build_request(
-            self._config, CHAT_COMPLETIONS, body=convert.dumps(req), stream=True
-        )
+        wire_request = self._chat_request(req, options, stream=True)
         from openrouter_kit._core.assemble import StreamAssembler
 
         structure = convert.converters().fast.structure
-        return self._call(CHAT_COMPLETIONS, wire_request, req), StreamAssembler(
+        return self._call(CHAT_COMPLETIONS, wire_request, req, options), StreamAssembler(
             structure, self._config.api_key
         )
 
@@ -511,18 +665,25 @@ class BaseClient:
         tools: Sequence[Callable[..., Any]],
         max_rounds: int,
         raise_errors: bool,
+        options: _Options | None = None,
     ) -> ToolLoop:
         from openrouter_kit._tools import ToolLoop
 
         data = _request_data(request, params)
-        return ToolLoop(data, tools, max_rounds=max_rounds, raise_errors=raise_errors)
+        return ToolLoop(
+            data, tools, max_rounds=max_rounds, raise_errors=raise_errors, options=options
+        )
 
     # -- attempts --------------------------------------------------------------------------------
     def _call(
-        self, endpoint: Endpoint, request: wire.WireRequest, req: CompletionRequest | None = None
+        self,
+        endpoint: Endpoint,
+        request: wire.WireRequest,
+        req: CompletionRequest | None = None,
+        options: _Options | None = None,
     ) -> _Call:
         candidates = _candidates(req) if req is not None else ("",)
-        return _Call(endpoint, request, req, candidates, time.monotonic())
+        return _Call(endpoint, request, req, candidates, time.monotonic(), options)
 
     def _begin(self, call: _Call, number: int) -> _Attempt:
         """The request, breaker key and timeouts for attempt ``number`` of ``call``.
@@ -534,7 +695,10 @@ class BaseClient:
             RequestTimeoutError: the call's deadline has passed.
         """
         now = time.monotonic()
+        options = call.options
         timeouts = self._config.timeout
+        if options is not None and options.timeouts is not None:
+            timeouts = options.timeouts
         if self._retry.deadline is not None:
             left = self._retry.deadline - (now - call.started)
             if left <= 0:
@@ -554,7 +718,8 @@ class BaseClient:
             rerouted = attrs.evolve(
                 call.req, model=primary, models=healthy if call.req.models else None
             )
-            request = attrs.evolve(request, body=convert.dumps(rerouted))
+            body = convert.dumps(rerouted, options.body if options is not None else None)
+            request = attrs.evolve(request, body=body)
         return _Attempt(request, (name, primary), timeouts, self._breaker)
 
     def _will_retry(self, call: _Call, exc: OpenRouterError) -> bool:
@@ -687,9 +852,13 @@ class BaseClient:
         )
 
     # -- budget --------------------------------------------------------------------------------
-    def _needs_prices(self) -> bool:
+    def _needs_prices(self, options: _Options | None = None) -> bool:
         """True when calls must be priced before they are sent (a budget or a per-call cap)."""
-        return self._budget is not None or self._max_cost is not None
+        return (
+            self._budget is not None
+            or self._max_cost is not None
+            or (options is not None and options.max_cost is not None)
+        )
 
     def _reserve(self, call: _Call) -> None:
         """Hold the call's worst-case cost in the budget, or refuse it (nothing is sent).
@@ -700,9 +869,12 @@ class BaseClient:
             BudgetExceededError: the worst case passes ``max_cost`` or what is left of the
                 budget, or it cannot be bounded (unknown or variable prices).
         """
-        req = call.req
-        if req is None or not self._needs_prices() or self._models is None:
+        req, options = call.req, call.options
+        if req is None or not self._needs_prices(options) or self._models is None:
             return
+        max_cost = self._max_cost
+        if options is not None and options.max_cost is not None:
+            max_cost = options.max_cost
         from openrouter_kit._core.tokens import estimate_prompt
 
         prompt = estimate_prompt(req.messages, req.tools)
@@ -719,11 +891,11 @@ class BaseClient:
                     "are unknown or variable; name models with fixed prices"
                 )
             worst = max(worst, cost)
-        if self._max_cost is not None and worst > self._max_cost:
+        if max_cost is not None and worst > max_cost:
             raise BudgetExceededError(
-                f"this call could cost up to ${worst:.6f}, more than max_cost ${self._max_cost}; "
+                f"this call could cost up to ${worst:.6f}, more than max_cost ${max_cost}; "
                 "lower max_tokens or choose a cheaper model",
-                metadata={"max_cost": str(self._max_cost), "needed": str(worst)},
+                metadata={"max_cost": str(max_cost), "needed": str(worst)},
             )
         if self._budget is not None:
             call.held = self._budget.reserve(worst, "this call")
@@ -780,8 +952,10 @@ class BaseClient:
         """Estimate the cost from the model's prices when the server reported none and the
         model list is loaded (it is never fetched just for this)."""
         usage = response.usage
-        if usage is None or usage.cost is not None or self._models is None or not response.model:
+        if usage.cost is not None or self._models is None or not response.model:
             return
+        if not (usage.prompt_tokens or usage.completion_tokens):
+            return  # no usage came (a stream closed early): nothing to price, nothing to settle
         model = self._models._cache.peek(response.model)
         estimate = estimate_cost(usage, model.pricing) if model is not None else None
         response.estimated_cost = float(estimate) if estimate is not None else None
@@ -852,6 +1026,13 @@ class BaseStream:
     def chunk_count(self) -> int:
         """How many chunks arrived so far."""
         return self._assembler.chunk_count
+
+    @property
+    def partial(self) -> bool:
+        """True when the stream was closed (leaving the ``with`` block, ``break``, ``close()``, or
+        an error) before the server finished the answer: ``final_response()`` is then the answer
+        so far, marked ``partial`` too."""
+        return self._closed and not self._assembler.complete
 
     @property
     def comment_count(self) -> int:

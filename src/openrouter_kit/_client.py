@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 import stamina
 
-from openrouter_kit._base import BaseClient, BaseStream
+from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -24,11 +24,13 @@ from openrouter_kit._transport import (
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
+    from decimal import Decimal
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Attempt, _Call
+    from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
     from openrouter_kit._core.assemble import StreamAssembler
+    from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
         ModelInfo,
         StreamChunk,
     )
+    from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolRun
 
 __all__ = ["Client", "ModelRegistry", "Stream"]
@@ -200,21 +203,54 @@ class Client(BaseClient):
 
     # -- API -------------------------------------------------------------------------------------
     def complete(
-        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[CompletionParams],
     ) -> CompletionResponse:
         """Return the model's answer to a chat completion request.
 
-        Pass a ``CompletionRequest``, a dict, or keywords (``model=..., messages=[...]``; messages
-        as ``Message`` objects or OpenAI-style dicts). Keywords override the request's fields;
-        unknown keywords are sent as they are.
+        Pass a ``CompletionRequest``, a dict, or keywords (``model=..., messages=[...]``), each a
+        documented chat parameter (see ``CompletionParams``); keywords override the request's
+        fields. Messages are ``Message`` objects, OpenAI-style dicts, or messages the SDK
+        returned (``reply.choices[0].message``), which go back as the API takes them,
+        ``reasoning_details`` included. The options below are never sent in the body.
+
+        Args:
+            timeout: Seconds this call's HTTP attempts may take, as the client's ``timeout``
+                (default: the client's; None: no limit).
+            extra_headers: Headers for this call, over the client's (any case); not
+                ``Authorization``.
+            extra_query: Query parameters added to the URL.
+            extra_body: Keys set over the top level of the JSON body, after validation and
+                unchecked: for parameters (or values) this version does not know.
+            max_cost: USD this call may cost at worst, checked before sending as
+                ``with_options(max_cost=...)`` does (default: the client's).
 
         Raises:
-            ValidationError: the request is invalid (nothing was sent).
+            ValidationError: the request or an option is invalid, or a keyword is no chat
+                parameter (nothing was sent; the message suggests the closest name).
+            BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass (see ``openrouter_kit.errors``).
             RequestTimeoutError, APIConnectionError: the network failed after all retries.
         """
-        self._load_prices()
-        call = self._prepare_completion(request, params)
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        return self._complete(request, params, options)
+
+    def _complete(
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None,
+        params: Mapping[str, Any],
+        options: _Options | None,
+    ) -> CompletionResponse:
+        self._load_prices(options)
+        call = self._prepare_completion(request, params, options)
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = self._send(call)
@@ -224,22 +260,33 @@ class Client(BaseClient):
             self._fire(self._failed(call, exc))
             raise
 
-    def _load_prices(self) -> None:
-        if self._needs_prices():
+    def _load_prices(self, options: _Options | None = None) -> None:
+        if self._needs_prices(options):
             self.models._fresh()
 
     def stream(
-        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[CompletionParams],
     ) -> Stream:
         """Return a streamed completion: iterate it for ``StreamChunk``s as they arrive.
 
-        Takes the same arguments as ``complete()``. The request is validated now and sent when
-        the ``with`` block or the iteration starts; ``final_response()`` gives the whole answer.
+        Takes the same arguments and options as ``complete()``. The request is validated now and
+        sent when the ``with`` block or the iteration starts; ``final_response()`` gives the
+        whole answer (marked ``partial`` when the stream was closed before the end).
 
         Raises:
-            ValidationError: the request is invalid (nothing was sent).
+            ValidationError: the request or an option is invalid (nothing was sent).
         """
-        call, assembler = self._prepare_stream(request, params)
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        call, assembler = self._prepare_stream(request, params, options)
         return Stream(self, call, assembler)
 
     def run_tools(
@@ -250,7 +297,12 @@ class Client(BaseClient):
         tools: Sequence[Callable[..., Any]],
         max_rounds: int = 8,
         raise_errors: bool = False,
-        **params: Any,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[RunToolsParams],
     ) -> ToolRun:
         """Let the model call Python functions until it answers: the final answer and transcript.
 
@@ -258,15 +310,18 @@ class Client(BaseClient):
         docstrings, see ``ToolDefinition.from_function``), runs the calls it asks for and sends
         the results back; it stops when the model answers or after ``max_rounds`` calls. A tool
         that raises is reported to the model as an error result (``raise_errors=True`` re-raises
-        instead). Usage and cost are summed over the rounds.
+        instead). Usage and cost are summed over the rounds. Each assistant turn goes back with
+        its reasoning. The options (``timeout``, ``extra_headers``, ``extra_query``,
+        ``extra_body``, ``max_cost``) apply to every round, as ``complete()`` describes.
 
         Raises:
             ValidationError: a tool cannot be described, or the request is invalid.
             APIError: as ``complete()``.
         """
-        loop = self._tool_loop(request, params, tools, max_rounds, raise_errors)
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        loop = self._tool_loop(request, params, tools, max_rounds, raise_errors, options)
         while True:
-            calls = loop.record(self.complete(**loop.next_request()))
+            calls = loop.record(self._complete(None, loop.next_request(), loop.options))
             if not calls:
                 return loop.result()
             for call in calls:
@@ -354,7 +409,10 @@ class ModelRegistry:
         return self._cache
 
     def check(
-        self, request: CompletionRequest | Mapping[str, Any] | None = None, /, **params: Any
+        self,
+        request: CompletionRequest | Mapping[str, Any] | None = None,
+        /,
+        **params: Unpack[CompletionParams],
     ) -> None:
         """Check a request against the model list (fetched if needed) without sending it.
 
@@ -413,7 +471,9 @@ class Stream(BaseStream):
         reply = stream.final_response()          # text, tool calls, usage, cost
 
     The request is sent when the ``with`` block or the first iteration starts. Leaving the block,
-    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once.
+    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once;
+    if the server had not finished, ``partial`` is then True and ``final_response()`` is the answer
+    so far, marked ``partial`` too (never a silently shortened answer).
     Session usage is recorded once per stream: the final chunk's tokens and cost when it arrived;
     a stream closed before that counts as a request with no tokens (the server sends usage last).
     Iterate a stream from one thread at a time.
@@ -444,7 +504,7 @@ class Stream(BaseStream):
     def _open(self) -> None:
         self._opening()
         try:
-            self._client._load_prices()
+            self._client._load_prices(self._call.options)
             self._client._reserve(self._call)
             with self._client._spending(self._call):
                 response, self.attempts = self._client._send(self._call)
@@ -513,7 +573,8 @@ class Stream(BaseStream):
     def final_response(self) -> CompletionResponse:
         """Return the whole answer, reading the rest of the stream first if needed.
 
-        After an early ``close()`` it is the answer so far.
+        After an early ``close()`` it is the answer so far, with ``partial=True`` and at least
+        one choice (an empty assistant message when nothing arrived).
         """
         for _ in self:
             pass

@@ -13,6 +13,8 @@ import attrs
 if TYPE_CHECKING:
     from typing import Self
 
+    from openrouter_kit._generated.models import Message
+
 M = TypeVar("M")
 
 __all__ = [
@@ -20,6 +22,7 @@ __all__ = [
     "ContentPartMixin",
     "LazyModel",
     "MessageMixin",
+    "ResponseMessageMixin",
     "StreamChunkMixin",
     "ToolCallMixin",
     "ToolDefinitionMixin",
@@ -82,6 +85,55 @@ class MessageMixin(WireModel):
 
         call_id = call if isinstance(call, str) else call.id
         return _build(cls, role="tool", tool_call_id=call_id, content=format_result(result))
+
+    @classmethod
+    def _adopt(cls, value: Any) -> Self | None:
+        """``value`` as a message when it is another kind of message (a reply's), else None:
+        the converter calls this for objects that are neither a ``Message`` nor a dict."""
+        if isinstance(value, ResponseMessageMixin):
+            return cast("Self", value.to_message())
+        return None
+
+
+class ResponseMessageMixin(WireModel):
+    """A reply's message goes back into the conversation: ``messages.append(reply.choices[0]
+    .message)`` works as it is, and ``to_message()`` gives the ``Message`` that is sent."""
+
+    __slots__ = ()
+
+    def to_message(self) -> Message:
+        """The assistant ``Message`` this reply becomes in a conversation, as the API takes it
+        back: role, content, name, tool calls (ids, names and argument strings unchanged),
+        refusal, reasoning and ``reasoning_details`` (unmodified, in order), images and audio.
+        Response-only fields (``annotations``, unknown keys the server added) are left out."""
+        from openrouter_kit._generated.models import FunctionCall, Message, ToolCall
+
+        me: Any = self
+        calls = None
+        if me.tool_calls:
+            calls = [
+                ToolCall(
+                    id=call.id,
+                    type=call.type,
+                    function=None
+                    if call.function is None
+                    else FunctionCall(name=call.function.name, arguments=call.function.arguments),
+                )
+                for call in me.tool_calls
+            ]
+        return Message(
+            role=me.role or "assistant",
+            content=me.content,
+            name=me.name,
+            tool_calls=calls,
+            refusal=me.refusal,
+            reasoning=me.reasoning,
+            reasoning_details=list(me.reasoning_details)
+            if me.reasoning_details is not None
+            else None,
+            images=list(me.images) if me.images is not None else None,
+            audio=me.audio,
+        )
 
 
 class CompletionResponseMixin(WireModel):

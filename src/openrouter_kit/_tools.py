@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -19,6 +19,9 @@ from openrouter_kit._generated.models import (
     ToolDefinition,
 )
 from openrouter_kit.errors import ToolArgumentsError, ValidationError
+
+if TYPE_CHECKING:
+    from openrouter_kit._base import _Options
 
 __all__ = ["ToolLoop", "ToolRun", "decode_arguments", "format_result"]
 
@@ -62,8 +65,8 @@ class ToolRun:
     Attributes:
         response: The model's last response (its answer, or its last tool calls when the round
             limit stopped the run).
-        messages: The whole conversation: the request's messages, each assistant turn and
-            each tool result, ready to continue.
+        messages: The whole conversation: the request's messages, each assistant turn (with
+            its reasoning, as the API takes it back) and each tool result, ready to continue.
         rounds: How many times the model was called.
         finished: True when the model answered without asking for more tools.
         usage: Tokens summed over every round.
@@ -88,7 +91,10 @@ class ToolLoop:
         *,
         max_rounds: int,
         raise_errors: bool,
+        options: _Options | None = None,
     ) -> None:
+        #: The per-call options every round is sent with.
+        self.options = options
         if isinstance(max_rounds, bool) or not isinstance(max_rounds, int) or max_rounds < 1:
             raise ValidationError(f"max_rounds must be an integer >= 1, got {max_rounds!r}")
         self.functions: dict[str, Callable[..., Any]] = {}
@@ -121,11 +127,9 @@ class ToolLoop:
         self.replies.append(reply)
         message = reply.choices[0].message if reply.choices else None
         calls = (message.tool_calls or []) if message is not None else []
-        self.messages.append(
-            Message.assistant(
-                message.content if message is not None else None, tool_calls=calls or None
-            )
-        )
+        # The turn as the API takes it back: reasoning and reasoning_details included, which
+        # reasoning models need (unmodified, in order) to continue after a tool call.
+        self.messages.append(message.to_message() if message is not None else Message.assistant())
         if not calls or self.rounds >= self.max_rounds:
             return []
         return calls
@@ -159,8 +163,8 @@ class ToolLoop:
 
     def result(self) -> ToolRun:
         """The run's outcome."""
-        prompt = sum((r.usage.prompt_tokens or 0) if r.usage else 0 for r in self.replies)
-        completion = sum((r.usage.completion_tokens or 0) if r.usage else 0 for r in self.replies)
+        prompt = sum(r.usage.prompt_tokens or 0 for r in self.replies)
+        completion = sum(r.usage.completion_tokens or 0 for r in self.replies)
         costs = [Decimal(repr(r.cost)) for r in self.replies if r.cost is not None]
         last = self.replies[-1]
         finished = not (

@@ -266,3 +266,44 @@ def test_lazy_chunks_behave_like_parsed_ones() -> None:
     assert other.id == "gen-9"  # parsing the rest keeps what the caller set
     assert other.model == "changed/before-parsing"
     assert not hasattr(other, "no_such_field")
+
+
+def test_an_answer_the_server_had_not_finished_is_partial() -> None:
+    asm = assembler()
+    asm.feed_bytes(sse(delta(content="The answer"), done=False))
+    reply = asm.final_response()
+    assert (asm.complete, reply.partial, reply.text) == (False, True, "The answer")
+    asm.feed_bytes(sse(delta(finish="stop")))
+    asm.finish()
+    assert asm.complete
+    assert not asm.final_response().partial
+
+
+def test_a_partial_answer_before_any_choice_still_has_one() -> None:
+    asm = assembler()
+    asm.feed_bytes(sse(delta(role="assistant"), done=False)[:10])  # not even one whole event
+    reply = asm.final_response()
+    assert reply.partial
+    assert len(reply.choices) == 1
+    choice = reply.choices[0]
+    assert (choice.index, choice.finish_reason, choice.message.role) == (0, None, "assistant")
+    assert (reply.text, reply.usage.total_tokens) == ("", 0)
+
+
+def test_a_complete_answer_without_usage_has_zeros_and_is_not_partial() -> None:
+    asm, _ = run(sse(delta(content="ok", finish="stop")))
+    reply = asm.final_response()
+    assert (reply.partial, reply.usage.total_tokens, reply.usage.cost) == (False, 0, None)
+
+
+def test_routing_metadata_from_the_last_chunk_is_kept() -> None:
+    metadata = {"strategy": "latency", "region": "eu"}
+    asm, _ = run(
+        sse(
+            delta(content="ok", finish="stop"),
+            {"choices": [], "usage": USAGE, "openrouter_metadata": metadata, "x_new": 1},
+        )
+    )
+    reply = asm.final_response()
+    assert reply.openrouter_metadata == metadata
+    assert reply.extra == {"x_new": 1}

@@ -29,6 +29,7 @@ from openrouter_kit._generated.models import (
     ModelInfo,
     OutputModality,
     Quantization,
+    TokenUsage,
     ToolChoice,
 )
 
@@ -202,7 +203,7 @@ def test_explicit_nulls_parse_to_none_and_are_not_sent_back() -> None:
     resp = fast.structure(payload, CompletionResponse)
     choice = resp.choices[0]
     assert resp.system_fingerprint is None
-    assert resp.usage is None
+    assert resp.usage == TokenUsage()  # zeros: a completion always has a usage
     assert resp.cost is None
     assert choice.finish_reason is None
     assert choice.logprobs is None
@@ -212,11 +213,9 @@ def test_explicit_nulls_parse_to_none_and_are_not_sent_back() -> None:
     assert choice.message.refusal is None
     assert choice.message.tool_calls is None
     assert resp.text == ""
-    # Nulls of known optional fields are dropped on the way out; nothing unknown is invented.
-    assert fast.unstructure(resp) == {
-        "id": "gen-1",
-        "choices": [{"index": 0, "message": {"role": "assistant"}}],
-    }
+    # Nulls of known optional fields are dropped on the way out, and so are the empty usage and
+    # message that stand in for missing ones; nothing unknown is invented.
+    assert fast.unstructure(resp) == {"id": "gen-1", "choices": [{"index": 0}]}
     assert resp.extra == {}
     assert choice.extra == {}
     assert choice.message.extra == {}
@@ -655,3 +654,89 @@ def test_the_fast_converter_takes_one_item_where_the_wire_documents_a_list() -> 
     model = converters().fast.structure(payload, ModelInfo)
     assert model.architecture is not None
     assert model.architecture.input_modalities == ["text"]
+
+
+# --- replies back into the conversation ----------------------------------------------------------
+
+
+def _reply_message() -> Any:
+    from openrouter_kit._generated.models import ResponseMessage
+
+    payload = {
+        "role": "assistant",
+        "content": "Checking.",
+        "tool_calls": [
+            {"index": 0, "id": "c1", "type": "function", "x": 1,
+             "function": {"name": "f", "arguments": '{"a":  1}'}}
+        ],
+        "reasoning": "think",
+        "reasoning_details": [{"type": "reasoning.encrypted", "data": "e1"}, {"type": "x"}],
+        "refusal": None,
+        "images": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}],
+        "annotations": [{"type": "url_citation"}],
+        "provider_secret_sauce": 1,
+    }  # fmt: skip
+    return converters().fast.structure(payload, ResponseMessage)
+
+
+def test_a_reply_message_becomes_the_assistant_message_the_api_takes_back() -> None:
+    message = _reply_message().to_message()
+    assert isinstance(message, Message)
+    assert json.loads(dumps(message)) == {
+        "role": "assistant",
+        "content": "Checking.",
+        "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a":  1}'}}
+        ],
+        "reasoning": "think",
+        "reasoning_details": [{"type": "reasoning.encrypted", "data": "e1"}, {"type": "x"}],
+        "images": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AA"}}],
+    }
+
+
+def test_a_reply_message_is_taken_wherever_a_message_is() -> None:
+    reply = _reply_message()
+    request = structure_input({"messages": [USER, reply]}, CompletionRequest)
+    assert request.messages[1] == reply.to_message()
+    built = CompletionRequest(messages=[Message.user("hi"), reply])
+    sent = json.loads(dumps(built))["messages"][1]
+    assert sent == json.loads(dumps(reply.to_message()))
+    assert "annotations" not in sent
+    assert "provider_secret_sauce" not in sent
+
+
+def test_a_dict_where_a_model_is_declared_is_sent_as_it_is() -> None:
+    from openrouter_kit._generated.models import ToolDefinition
+
+    function = {"name": "f", "parameters": {"type": "object"}, "x_new": [ContentPart.of_text("a")]}
+    tool = ToolDefinition(function=function)  # type: ignore[arg-type]
+    assert json.loads(dumps(tool)) == {
+        "type": "function",
+        "function": {**function, "x_new": [{"type": "text", "text": "a"}]},
+    }
+
+
+# --- documented values ---------------------------------------------------------------------------
+
+
+def test_documented_values_are_checked_on_input_only() -> None:
+    with pytest.raises(errors.ValidationError) as info:
+        structure_input(
+            {"messages": [USER], "provider": {"quantizations": ["fp8", "fp3"]}}, CompletionRequest
+        )
+    assert info.value.path == "$.provider.quantizations[1]"
+    assert "'fp3' is not one of int4, int8" in info.value.message
+    # Responses stay open: values this version does not know parse as plain strings.
+    fast = converters().fast
+    reply = fast.structure(
+        {"choices": [{"finish_reason": "paused", "message": {"role": "narrator"}}]},
+        CompletionResponse,
+    )
+    assert (reply.choices[0].finish_reason, reply.choices[0].message.role) == ("paused", "narrator")
+
+
+def test_string_lengths_are_checked() -> None:
+    tool = {"type": "function", "function": {"name": "f" * 65}}
+    with pytest.raises(errors.ValidationError, match="at most 64 characters, got 65") as info:
+        structure_input({"messages": [USER], "tools": [tool]}, CompletionRequest)
+    assert info.value.path == "$.tools[0].function.name"

@@ -106,6 +106,35 @@ def test_max_cost_per_call_and_variable_prices(use: Callable[..., Any], emu: Emu
     assert chats(emu) == 1
 
 
+def echo(text: str) -> str:
+    """Say it back."""
+    return text
+
+
+def test_max_cost_given_to_one_call_is_enforced_like_with_options(
+    use: Callable[..., Any], emu: Emulator
+) -> None:
+    async def body(client: Any) -> None:
+        tiny = "0.0000001"
+        with pytest.raises(errors.BudgetExceededError, match="more than max_cost"):
+            await _maybe(client.complete(model=MODEL, messages=USER, max_tokens=500, max_cost=tiny))
+        stream = client.stream(model=MODEL, messages=USER, max_tokens=500, max_cost=tiny)
+        with pytest.raises(errors.BudgetExceededError, match="more than max_cost"):
+            await _maybe(stream.final_response())
+        with pytest.raises(errors.BudgetExceededError, match="more than max_cost"):
+            await _maybe(
+                client.run_tools(model=MODEL, messages=USER, tools=[echo], max_cost=Decimal(tiny))
+            )
+        reply = await _maybe(client.complete(model=MODEL, messages=USER, max_tokens=20, max_cost=1))
+        assert reply.text
+        # The client itself has no cap: the same call without max_cost is not priced first.
+        assert (await _maybe(client.complete(model=MODEL, messages=USER, max_tokens=500))).text
+
+    use(lambda c: body(c))  # no budget, no client-wide max_cost: the call's own cap is enough
+    assert chats(emu) == 2
+    assert sum(1 for r in emu.requests if r.path == "/models") == 1  # prices fetched once
+
+
 def test_streams_settle_their_reservation(emu: Emulator) -> None:
     with Client(api_key=emu.api_key, base_url=emu.base_url, budget=1) as client:
         with client.stream(model=MODEL, messages=USER, max_tokens=40) as stream:

@@ -89,8 +89,9 @@ async def test_complete_with_request_object_messages_and_overrides(
         "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}],
         "max_tokens": 50,
     }
-    # Keywords override the object's fields; unknown keywords pass through; the object is untouched.
-    await call(client.complete(request, max_tokens=10, safe_prompt=True))
+    # Keywords override the object's fields; extra_body sends what this version does not know;
+    # the object is untouched.
+    await call(client.complete(request, max_tokens=10, extra_body={"safe_prompt": True}))
     assert sent_json(httpx_mock)["max_tokens"] == 10
     assert sent_json(httpx_mock)["safe_prompt"] is True
     assert request.max_tokens == 50

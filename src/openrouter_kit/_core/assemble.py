@@ -3,8 +3,9 @@
 Owns: ``[DONE]``, JSON decoding of events (a malformed event is a typed error showing the line),
 errors inside a 200 stream (``StreamError`` after the chunks before it), the merge of deltas
 (content, reasoning, reasoning details, tool calls by index, several choices, finish reasons,
-usage from the last chunk) and the rule that a stream which ends before ``[DONE]`` and before any
-finish reason is an error, not a silently shortened answer. Never knows: sockets, clocks.
+usage and routing metadata from the last chunk), the rule that a stream which ends before
+``[DONE]`` and before any finish reason is an error, not a silently shortened answer, and the
+marking of an answer the server had not finished as ``partial``. Never knows: sockets, clocks.
 
 Speed: this runs once per chunk. Deltas are merged from the decoded JSON, and the chunks handed
 to the caller are lazy (typed fields are built on first access), so a stream costs little more
@@ -54,6 +55,9 @@ def _known(cls: type) -> frozenset[str]:
 
 
 _CHUNK_KEYS = _known(StreamChunk)
+# Chunks with keys outside these take the slower path in _merge: unknown keys, and the routing
+# metadata of the last chunk (so the usual chunk pays nothing for it).
+_PLAIN_CHUNK_KEYS = _CHUNK_KEYS - {"openrouter_metadata"}
 # A lazy chunk is made with two C calls (see StreamChunkMixin): no __init__, no field parsing.
 _new_chunk = object.__new__
 _set_payload = vars(LazyModel)["_payload"].__set__
@@ -238,10 +242,14 @@ class StreamAssembler:
         self._top: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
         self._usage: Any = None
+        self._metadata: dict[str, Any] | None = None
         self._missing: tuple[str, ...] = _TOP_LEVEL  # top-level fields not seen yet
         self.started = False
         self.done = False
         self.finished = False
+        #: True once the server finished the answer: ``[DONE]``, or the body ended after a
+        #: finish reason. Until then ``final_response()`` is marked ``partial``.
+        self.complete = False
         self.chunk_count = 0
         #: True once this stream's usage was added to the session totals (it is added once).
         self.recorded = False
@@ -297,7 +305,7 @@ class StreamAssembler:
             return None
         data = event.data
         if data == _DONE:
-            self.done = True
+            self.done = self.complete = True
             return None
         try:
             payload, end = _scan(data, 0)
@@ -338,8 +346,11 @@ class StreamAssembler:
                     top[name] = payload[name]
             if "id" in top:  # later chunks repeat the first one's fields: stop looking
                 self._missing = ()
-        if not _CHUNK_KEYS.issuperset(payload):
+        if not _PLAIN_CHUNK_KEYS.issuperset(payload):
             self._extra.update((k, v) for k, v in payload.items() if k not in _CHUNK_KEYS)
+            metadata = payload.get("openrouter_metadata")
+            if metadata is not None:
+                self._metadata = metadata
         usage = payload.get("usage")
         if usage is not None:
             self._usage = usage
@@ -417,6 +428,7 @@ class StreamAssembler:
         for event in self._decoder.flush():
             self.feed(event)
         if self.done or any(c.finish_reason is not None for c in self._choices.values()):
+            self.complete = True
             return
         exc = APIConnectionError(
             f"the stream ended after {self.chunk_count} chunk(s) without a finish reason or "
@@ -427,6 +439,10 @@ class StreamAssembler:
 
     def final_response(self) -> CompletionResponse:
         """The accumulated answer: text, reasoning, tool calls, finish reasons, usage and cost.
+
+        Before the server finished (see ``complete``) it is the answer so far, with
+        ``partial=True`` and at least one choice (an empty one when nothing arrived), so
+        ``choices[0]`` is always there; usage is zeros until the last chunk brought it.
 
         Raises:
             InvalidResponseError: the chunks do not add up to a response (wrong-typed fields).
@@ -442,6 +458,10 @@ class StreamAssembler:
 
     def _build(self) -> CompletionResponse:
         top = self._top
+        choices = [self._choices[i].build() for i in sorted(self._choices)]
+        partial = not self.complete
+        if partial and not choices:
+            choices = [_ChoiceParts(0).build()]
         return CompletionResponse(
             id=top.get("id"),
             object="chat.completion",
@@ -450,7 +470,9 @@ class StreamAssembler:
             provider=top.get("provider"),
             system_fingerprint=top.get("system_fingerprint"),
             service_tier=top.get("service_tier"),
-            choices=[self._choices[i].build() for i in sorted(self._choices)],
-            usage=self.usage,
+            choices=choices,
+            usage=self.usage or TokenUsage(),
+            openrouter_metadata=self._metadata,
+            partial=partial,
             extra=dict(self._extra),
         )

@@ -4,7 +4,9 @@ Owns every structure/unstructure hook, registered once per converter by factorie
 
 - generated models keep unknown keys in ``extra`` (and send them back), never send ``None`` fields
   or client-side (``local``) fields, and accept an instance of themselves as is, so messages may be
-  ``Message`` objects or plain dicts;
+  ``Message`` objects or plain dicts; a model with an ``_adopt`` classmethod also takes what it
+  adopts from the user (a ``Message`` takes a reply's ``ResponseMessage``), and a plain dict found
+  where a model was declared (``ToolDefinition(function={...})``) is sent as it is;
 - unions such as ``str | list[ContentPart] | None`` are resolved by the JSON kind of the value.
 
 Two converters share these hooks: the *strict* one checks user input (exact scalar types, error
@@ -67,11 +69,15 @@ def _structure_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any
         cls, conv, _cattrs_detailed_validation=conv.detailed_validation, **overrides
     )
     known = frozenset(_wire_name(a) for a in fields if not _skipped(a))
+    adopt = getattr(cls, "_adopt", None)
 
     def structure(data: Any, _: Any) -> T:
         if type(data) is not dict:  # a dict is by far the most common: one cheap test for it
             if isinstance(data, cls):
                 return data
+            adopted = adopt(data) if adopt is not None else None
+            if adopted is not None:
+                return adopted  # type: ignore[no-any-return]
             if not isinstance(data, Mapping):
                 raise TypeError(f"expected an object for {cls.__name__}, got {type(data).__name__}")
         obj = base(data, cls)
@@ -96,7 +102,9 @@ def _values_reader(
         member = a.type
         if _is_optional(a.type):
             member = next(m for m in typing.get_args(a.type) if m is not _NONE)
-        unset_if_none = a.default is None
+        # None from the server means "not sent": the default (or the factory's value) is kept.
+        factory = isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+        unset_if_none = a.default is None or factory
         target = member if unset_if_none else a.type
         hook = conv.get_structure_hook(target)
         table[_wire_name(a)] = (a.alias, hook, target, target in _SCALARS, unset_if_none)
@@ -226,14 +234,23 @@ def _unstructure_model(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any]
         if _skipped(a):
             overrides[a.name] = override(omit=True)
         else:
-            # Unset optional fields are not sent at all; required ones and real defaults always are.
+            # Unset optional fields are not sent at all, nor an empty model standing in for one
+            # (a response's usage); required ones and real defaults always are.
+            default: Any = a.default
+            empty_model = isinstance(default, attrs.Factory) and _is_model(default.factory)  # type: ignore[arg-type]
             overrides[a.name] = override(
                 rename=_wire_name(a) if "wire" in a.metadata else None,
-                omit_if_default=a.default is None,
+                omit_if_default=default is None or empty_model,
             )
     base = make_dict_unstructure_fn(cls, conv, **overrides)
+    adopt = getattr(cls, "_adopt", None)
 
     def unstructure(obj: Any) -> dict[str, Any]:
+        if type(obj) is not cls and not isinstance(obj, cls):  # not the declared type: as given
+            adopted = adopt(obj) if adopt is not None else None
+            if adopted is None:  # a plain dict (``ToolDefinition(function={...})``), ...
+                return conv.unstructure(obj)  # type: ignore[no-any-return]
+            obj = adopted
         data: dict[str, Any] = base(obj)
         for key, value in obj.extra.items():
             data.setdefault(key, value)
@@ -433,20 +450,57 @@ _LIMITS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "exclusiveMaximum": (lambda v, lim: v < lim, "less than"),
     "minItems": (lambda v, lim: len(v) >= lim, "at least"),
     "maxItems": (lambda v, lim: len(v) <= lim, "at most"),
+    "maxLength": (lambda v, lim: len(v) <= lim, "at most"),
+}
+#: What each limit applies to: numbers, lists (their length) or strings (their length).
+_LIMITED: dict[str, type | tuple[type, ...]] = {
+    "minimum": (int, float),
+    "maximum": (int, float),
+    "exclusiveMinimum": (int, float),
+    "exclusiveMaximum": (int, float),
+    "minItems": list,
+    "maxItems": list,
+    "maxLength": str,
 }
 
 
 @functools.cache
-def _limit_plan(cls: Any) -> tuple[tuple[str, str, list[tuple[str, Any]]], ...]:
-    """For ``cls``: the fields that have limits or may hold models, with their wire names and
-    limits (computed once per class)."""
+def _limit_plan(
+    cls: Any,
+) -> tuple[tuple[str, str, list[tuple[str, Any]], tuple[Any, ...] | None], ...]:
+    """For ``cls``: the fields that have limits, documented values or may hold models, with
+    their wire names, limits and values (computed once per class)."""
     plan = []
     for a in attrs.fields(cls):
         limits = [(key, a.metadata[key]) for key in _LIMITS if key in a.metadata]
+        allowed = tuple(a.metadata["enum"]) if "enum" in a.metadata else None
         nested = any(_is_model(t) or t is Any for t in _types_in(a.type))
-        if limits or nested:
-            plan.append((a.name, _wire_name(a), limits))
+        if limits or allowed or nested:
+            plan.append((a.name, _wire_name(a), limits, allowed))
     return tuple(plan)
+
+
+def _check_values(value: Any, allowed: tuple[Any, ...], here: str) -> None:
+    """Raise ValidationError when a string (or a list's string) is not one of ``allowed``."""
+    if isinstance(value, str):
+        if value in allowed:
+            return
+        bad, at = value, here
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item not in allowed:
+                bad, at = item, f"{here}[{i}]"
+                break
+        else:
+            return
+    else:
+        return  # an object in a union (a ToolChoice for tool_choice): checked on its own
+    shown = ", ".join(str(v) for v in allowed)
+    raise ValidationError(
+        f"{at}: {redact(repr(bad)[:60], None)} is not one of {shown} "
+        "(send a value this version does not know with extra_body={...})",
+        path=at,
+    )
 
 
 def _types_in(t: Any) -> list[Any]:
@@ -458,20 +512,25 @@ def _types_in(t: Any) -> list[Any]:
 
 
 def check_limits(obj: Any, path: str = "$") -> None:
-    """Raise ValidationError for the first value outside its documented range, naming its path."""
-    for name, wire, limits in _limit_plan(cast(Any, type(obj))):
+    """Raise ValidationError for the first value outside its documented range or values, naming
+    its path (a value this version does not know can still be sent with ``extra_body``)."""
+    for name, wire, limits, allowed in _limit_plan(cast(Any, type(obj))):
         value = getattr(obj, name)
         if value is None:
             continue
         here = f"{path}.{wire}"
         for key, limit in limits:
             ok, words = _LIMITS[key]
-            if isinstance(value, int | float | list) and not ok(value, limit):
+            if isinstance(value, _LIMITED[key]) and not ok(value, limit):
                 if isinstance(value, list):
                     text = f"{here} must have {words} {limit} item(s), got {len(value)}"
+                elif isinstance(value, str):
+                    text = f"{here} must have {words} {limit} characters, got {len(value)}"
                 else:
                     text = f"{here} must be {words} {limit}, got {value}"
                 raise ValidationError(text, path=here)
+        if allowed is not None:
+            _check_values(value, allowed, here)
         if _is_model(type(value)):
             check_limits(value, here)
         elif isinstance(value, list):
@@ -480,14 +539,17 @@ def check_limits(obj: Any, path: str = "$") -> None:
                     check_limits(item, f"{here}[{i}]")
 
 
-def dumps(obj: Any) -> bytes:
-    """Return the compact UTF-8 JSON body for a model (unset fields left out).
+def dumps(obj: Any, extra: Mapping[str, Any] | None = None) -> bytes:
+    """Return the compact UTF-8 JSON body for a model (unset fields left out), with the keys of
+    ``extra`` set over its top level as they are.
 
     Raises:
         ValidationError: a value cannot be sent as JSON (NaN, infinity, an arbitrary object).
     """
     try:
         data = converters().fast.unstructure(obj)
+        if extra:
+            data.update(extra)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
     except (TypeError, ValueError) as exc:
         raise ValidationError(f"request cannot be sent as JSON: {exc}") from None

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from openrouter_kit._generated.models import Message, ToolDefinition
+from openrouter_kit._generated.models import Message, ResponseMessage, ToolDefinition
 
 __all__ = [
     "AUDIO_BYTES_PER_TOKEN",
@@ -320,13 +320,14 @@ def _walk(messages: Any, tools: Any, count: Counter) -> _Walk:
 
 
 def estimate_prompt(
-    messages: Sequence[Message | Mapping[str, Any]],
+    messages: Sequence[Message | ResponseMessage | Mapping[str, Any]],
     tools: Sequence[ToolDefinition | Mapping[str, Any]] | None = None,
 ) -> int:
     """An estimate of the prompt tokens of a chat request, without any tokenizer.
 
-    ``messages`` are ``Message`` objects or OpenAI-style dicts; ``tools`` are ``ToolDefinition``
-    objects or dicts. Counted: the OpenAI chat framing (3 tokens a message plus its role, 1 more
+    ``messages`` are ``Message`` objects, OpenAI-style dicts or a reply's messages
+    (``ResponseMessage``); ``tools`` are ``ToolDefinition`` objects or dicts. Counted: the
+    OpenAI chat framing (3 tokens a message plus its role, 1 more
     for a ``name``, 3 to prime the reply), text content and text parts, the ``name`` and
     ``arguments`` of assistant tool calls, and each function definition (its name, description
     and parameter schema) as JSON text plus a small overhead. Parts with no text count fixed
@@ -484,7 +485,7 @@ def _tokenizer(encoding: str) -> tuple[Counter, str] | None:
 
 
 def count_prompt(
-    messages: Sequence[Message | Mapping[str, Any]],
+    messages: Sequence[Message | ResponseMessage | Mapping[str, Any]],
     tools: Sequence[ToolDefinition | Mapping[str, Any]] | None = None,
     model: str | None = None,
 ) -> TokenCount:

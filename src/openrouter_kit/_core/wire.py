@@ -90,7 +90,9 @@ class WireRequest:
     stream: bool = False
 
 
-def _headers(config: Config, *, body: bool, stream: bool) -> tuple[tuple[str, str], ...]:
+def _headers(
+    config: Config, *, body: bool, stream: bool, extra: tuple[tuple[str, str], ...] = ()
+) -> tuple[tuple[str, str], ...]:
     headers = [
         ("Authorization", f"Bearer {config.api_key}"),
         ("User-Agent", USER_AGENT),
@@ -105,6 +107,10 @@ def _headers(config: Config, *, body: bool, stream: bool) -> tuple[tuple[str, st
         headers.append(("X-OpenRouter-Title", config.app_name))
         headers.append(("X-Title", config.app_name))
     headers.extend(config.headers)
+    if extra:  # one call's headers replace the client's of the same name (any case)
+        names = {name.lower() for name, _ in extra}
+        headers = [(k, v) for k, v in headers if k.lower() not in names]
+        headers.extend(extra)
     return tuple(headers)
 
 
@@ -116,8 +122,12 @@ def build_request(
     query: Mapping[str, str] | None = None,
     path_params: Mapping[str, str] | None = None,
     stream: bool = False,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> WireRequest:
-    """Return the request for ``endpoint``: URL with path and query parameters, headers and body."""
+    """Return the request for ``endpoint``: URL with path and query parameters, headers and body.
+
+    ``headers`` (one call's) replace the client's headers of the same name, in any case.
+    """
     path = endpoint.path
     for name, value in (path_params or {}).items():
         # Model ids contain "/" between author and slug; keep it, quote everything else.
@@ -128,7 +138,7 @@ def build_request(
     return WireRequest(
         method=endpoint.method,
         url=url,
-        headers=_headers(config, body=body is not None, stream=stream),
+        headers=_headers(config, body=body is not None, stream=stream, extra=headers),
         body=body,
         stream=stream,
     )

@@ -13,6 +13,7 @@ from openrouter_kit._mixins import (
     ContentPartMixin,
     LazyModel,
     MessageMixin,
+    ResponseMessageMixin,
     StreamChunkMixin,
     ToolCallMixin,
     ToolDefinitionMixin,
@@ -272,7 +273,7 @@ class ImageUrl(WireModel):
     #: https:// URL or data:image/...;base64 URL.
     url: str
     #: Image detail level.
-    detail: str | None = None
+    detail: str | None = field(default=None, metadata={'enum': ('auto', 'low', 'high', 'original')})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -318,9 +319,9 @@ class CacheControl(WireModel):
     """A prompt-cache breakpoint: on the request, a content part or a tool, it marks what to cache."""
 
     #: Always ephemeral.
-    type: str = "ephemeral"
+    type: str = field(default="ephemeral", metadata={'enum': ('ephemeral',)})
     #: How long the cache entry lives: 5m (the default) or 1h.
-    ttl: str | None = None
+    ttl: str | None = field(default=None, metadata={'enum': ('5m', '1h')})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -376,6 +377,7 @@ class ToolCall(ToolCallMixin):
 class Message(MessageMixin):
     """One chat message (system, developer, user, assistant or tool)."""
 
+    #: Who wrote it; an unknown role is refused by the conversation checks, with the roles listed.
     role: str
     content: str | list[ContentPart] | None = None
     name: str | None = None
@@ -403,7 +405,7 @@ class FunctionDefinition(WireModel):
     """A function the model may call: its name, what it does and its JSON Schema parameters."""
 
     #: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
-    name: str
+    name: str = field(metadata={'maxLength': 64})
     #: What the function does; the model reads it to decide when to call.
     description: str | None = None
     #: A JSON Schema object describing the arguments.
@@ -453,7 +455,7 @@ class JsonSchemaFormat(WireModel):
     """The JSON Schema a structured (json_schema) response must follow."""
 
     #: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
-    name: str
+    name: str = field(metadata={'maxLength': 64})
     #: What the schema describes, for the model.
     description: str | None = None
     #: The JSON Schema object.
@@ -468,7 +470,7 @@ class JsonSchemaFormat(WireModel):
 class ResponseFormat(WireModel):
     """The output format: text, json_object, json_schema (with a schema), grammar or python."""
 
-    type: str
+    type: str = field(metadata={'enum': ('text', 'json_object', 'json_schema', 'grammar', 'python')})
     #: The schema, for type json_schema.
     json_schema: JsonSchemaFormat | None = None
     #: The grammar, for type grammar.
@@ -493,7 +495,7 @@ class Prediction(WireModel):
 
     #: The predicted text, or a list of text parts.
     content: str | list[ContentPart]
-    type: str = "content"
+    type: str = field(default="content", metadata={'enum': ('content',)})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -515,9 +517,9 @@ class ProviderSortConfig(WireModel):
     """A provider ranking with its scope: within each model, or across all fallback models."""
 
     #: price, throughput, latency or exacto.
-    by: str | None = None
+    by: str | None = field(default=None, metadata={'enum': ('price', 'throughput', 'latency', 'exacto')})
     #: model (rank within each model) or none (rank across fallback models too).
-    partition: str | None = None
+    partition: str | None = field(default=None, metadata={'enum': ('model', 'none')})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -551,7 +553,7 @@ class ProviderPreferences(WireModel):
     #: Only use providers that support every parameter sent (server default false).
     require_parameters: bool | None = None
     #: deny: skip providers that store or train on data (server default allow).
-    data_collection: str | None = None
+    data_collection: str | None = field(default=None, metadata={'enum': ('allow', 'deny')})
     #: Only use zero-data-retention endpoints.
     zdr: bool | None = None
     #: Only use models whose authors allow distillation.
@@ -561,9 +563,9 @@ class ProviderPreferences(WireModel):
     #: Provider slugs never to use for this request.
     ignore: list[str] | None = None
     #: Only use endpoints serving one of these quantizations.
-    quantizations: list[str] | None = None
+    quantizations: list[str] | None = field(default=None, metadata={'enum': ('int4', 'int8', 'fp4', 'mxfp4', 'nvfp4', 'fp6', 'fp8', 'mxfp8', 'fp16', 'bf16', 'fp32', 'unknown')})
     #: Rank providers by price, throughput, latency or exacto (disables load balancing).
-    sort: str | ProviderSortConfig | None = None
+    sort: str | ProviderSortConfig | None = field(default=None, metadata={'enum': ('price', 'throughput', 'latency', 'exacto')})
     #: Soft minimum throughput in tokens per second (p50, or per percentile).
     preferred_min_throughput: float | PercentileCutoffs | None = None
     #: Soft maximum latency in seconds (p50, or per percentile).
@@ -579,7 +581,7 @@ class ReasoningConfig(WireModel):
     """Reasoning settings: effort or token budget, and whether the reasoning is returned."""
 
     #: max, xhigh, high, medium, low, minimal or none (send effort or max_tokens, not both).
-    effort: str | None = None
+    effort: str | None = field(default=None, metadata={'enum': ('max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none')})
     #: Reasoning token budget (docs only).
     max_tokens: int | None = field(default=None, metadata={'minimum': 0})
     #: Reason, but leave the reasoning out of the response (docs only).
@@ -587,7 +589,7 @@ class ReasoningConfig(WireModel):
     #: Turn reasoning on with default settings (docs only).
     enabled: bool | None = None
     #: Reasoning summary verbosity: auto, concise or detailed.
-    summary: str | None = None
+    summary: str | None = field(default=None, metadata={'enum': ('auto', 'concise', 'detailed')})
     #: Which turns' reasoning to keep, such as all_turns or current_turn (newest OpenAI models;
     #: docs only).
     context: str | None = None
@@ -602,7 +604,7 @@ class Plugin(WireModel):
     """A plugin to run with the request, such as web or file-parser; plugin-specific settings go in extra."""
 
     #: The plugin, e.g. web, web-fetch, file-parser, response-healing or context-compression.
-    id: str
+    id: str = field(metadata={'enum': ('auto-router', 'auto-beta-router', 'moderation', 'web', 'web-fetch', 'file-parser', 'response-healing', 'context-compression', 'pareto-router', 'fusion')})
     #: false turns off a plugin that would run by default.
     enabled: bool | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
@@ -671,7 +673,7 @@ class CompletionRequest(WireModel):
     #: Tools the model may call; send them on every turn.
     tools: list[ToolDefinition] | None = None
     #: none, auto, required, or a ToolChoice forcing one tool.
-    tool_choice: str | ToolChoice | None = None
+    tool_choice: str | ToolChoice | None = field(default=None, metadata={'enum': ('none', 'auto', 'required')})
     #: false: at most one tool call per turn (server default true).
     parallel_tool_calls: bool | None = None
     #: A stable id of your end user, for abuse isolation.
@@ -679,23 +681,23 @@ class CompletionRequest(WireModel):
     #: Up to 16 string pairs stored with the request.
     metadata: dict[str, str] | None = None
     #: Output modalities: text, image, audio.
-    modalities: list[str] | None = None
+    modalities: list[str] | None = field(default=None, metadata={'enum': ('text', 'image', 'audio')})
     prediction: Prediction | None = None
     #: Processing tier; fast is an alias of priority.
-    service_tier: str | None = None
+    service_tier: str | None = field(default=None, metadata={'enum': ('auto', 'default', 'fast', 'flex', 'priority', 'scale')})
     #: Cache key; also the sticky-routing key when there is no session_id.
     prompt_cache_key: str | None = None
     stream_options: StreamOptions | None = None
     provider: ProviderPreferences | None = None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
-    route: str | None = None
+    route: str | None = field(default=None, metadata={'enum': ('fallback', 'sort')})
     plugins: list[Plugin] | None = None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: list[str] | None = None
     reasoning: ReasoningConfig | None = None
     #: Shorthand for reasoning.effort.
-    reasoning_effort: str | None = None
+    reasoning_effort: str | None = field(default=None, metadata={'enum': ('max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none')})
     #: Deprecated: true is reasoning {}, false is reasoning {exclude: true} (docs only).
     include_reasoning: bool | None = None
     #: Deprecated, no effect (docs only).
@@ -707,7 +709,7 @@ class CompletionRequest(WireModel):
     #: Audio output settings {voice, format}; needs modalities with audio and stream (docs only).
     audio: dict[str, Any] | None = None
     #: Groups related requests; sticky routing and log grouping.
-    session_id: str | None = None
+    session_id: str | None = field(default=None, metadata={'maxLength': 256})
     #: Observability passthrough: trace_id, trace_name, span_name, generation_name, parent_span_id,
     #: ...
     trace: dict[str, Any] | None = None
@@ -812,11 +814,13 @@ class ErrorInfo(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ResponseMessage(WireModel):
-    """The assistant's message in a response choice."""
+class ResponseMessage(ResponseMessageMixin):
+    """The assistant's message in a response choice; it goes back into a conversation as it is (see to_message)."""
 
     role: str = "assistant"
     content: str | list[ContentPart] | None = None
+    #: A name for the assistant, sent back with the message.
+    name: str | None = None
     tool_calls: list[ToolCall] | None = None
     #: Why the model refused, when it did.
     refusal: str | None = None
@@ -839,7 +843,8 @@ class CompletionChoice(WireModel):
     """One answer of a completion."""
 
     index: int = 0
-    message: ResponseMessage | None = None
+    #: The answer; an empty assistant message when the server sent none.
+    message: ResponseMessage = field(factory=ResponseMessage)
     finish_reason: str | None = None
     native_finish_reason: str | None = None
     error: ErrorInfo | None = None
@@ -859,7 +864,8 @@ class CompletionResponse(CompletionResponseMixin):
     model: str | None = None
     provider: str | None = None
     choices: list[CompletionChoice] = field(factory=list)
-    usage: TokenUsage | None = None
+    #: Tokens and cost; zeros when the server reported none.
+    usage: TokenUsage = field(factory=TokenUsage)
     #: The provider's backend configuration id, when it reports one.
     system_fingerprint: str | None = None
     #: The tier the provider ran the request on.
@@ -876,6 +882,9 @@ class CompletionResponse(CompletionResponseMixin):
     #: Seconds from sending a streamed request to its first content, reasoning or tool-call delta
     #: (streams only; measured by the client).
     time_to_first_token: float | None = field(default=None, metadata={'local': True})
+    #: True for the answer so far of a stream that was closed (or failed) before the server
+    #: finished it.
+    partial: bool = field(default=False, metadata={'local': True})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 

@@ -1,0 +1,543 @@
+"""The chat calls' keyword arguments, typed: a TypedDict per object.
+
+Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Required, TypedDict
+
+from openrouter_kit._generated.models import (
+    CacheControl,
+    ContentPart,
+    DebugOptions,
+    FileInput,
+    FunctionCall,
+    FunctionDefinition,
+    ImageUrl,
+    InputAudio,
+    JsonSchemaFormat,
+    MaxPrice,
+    Message,
+    MessageRole,
+    PercentileCutoffs,
+    Plugin,
+    Prediction,
+    ProviderPreferences,
+    ProviderSort,
+    ProviderSortConfig,
+    Quantization,
+    ReasoningConfig,
+    ReasoningEffort,
+    ResponseFormat,
+    ResponseMessage,
+    StreamOptions,
+    ToolCall,
+    ToolChoice,
+    ToolChoiceFunction,
+    ToolDefinition,
+    UsageOptions,
+    VideoUrl,
+)
+
+
+class ImageUrlParam(TypedDict, total=False):
+    """An image given by URL or data URL. The dict form of ``ImageUrl``."""
+
+    #: https:// URL or data:image/...;base64 URL.
+    url: Required[str]
+    #: Image detail level.
+    detail: Literal["auto", "low", "high", "original"] | None
+
+
+class FileInputParam(TypedDict, total=False):
+    """A file (for example a PDF) attached to a message, by URL, data URL or file id. The dict form of ``FileInput``."""
+
+    #: The file's name, shown to the model and the file parser.
+    filename: str | None
+    #: The file as an https:// URL or a data: URL with base64 content.
+    file_data: str | None
+    #: The id of a file uploaded earlier, instead of file_data.
+    file_id: str | None
+
+
+class InputAudioParam(TypedDict, total=False):
+    """Audio attached to a message as raw base64 data (URLs are not accepted). The dict form of ``InputAudio``."""
+
+    #: The audio bytes, base64-encoded, without a data: prefix.
+    data: Required[str]
+    #: The audio format, such as wav, mp3, aiff, aac, ogg, flac, m4a, pcm16 or pcm24.
+    format: Required[str]
+
+
+class VideoUrlParam(TypedDict, total=False):
+    """A video attached to a message by URL or data URL (URL support depends on the provider). The dict form of ``VideoUrl``."""
+
+    #: https:// URL or data:video/...;base64 URL.
+    url: Required[str]
+
+
+class CacheControlParam(TypedDict, total=False):
+    """A prompt-cache breakpoint: on the request, a content part or a tool, it marks what to cache. The dict form of ``CacheControl``."""
+
+    #: Always ephemeral.
+    type: Literal["ephemeral"] | None
+    #: How long the cache entry lives: 5m (the default) or 1h.
+    ttl: Literal["5m", "1h"] | None
+
+
+class ContentPartParam(TypedDict, total=False):
+    """One part of a message's content: text, image_url, file, input_audio or video_url (the type says which field is set). The dict form of ``ContentPart``."""
+
+    #: text, image_url, file, input_audio or video_url.
+    type: Required[str]
+    #: The text of a text part.
+    text: str | None
+    image_url: ImageUrl | ImageUrlParam | None
+    #: The file of a file part.
+    file: FileInput | FileInputParam | None
+    #: The audio of an input_audio part.
+    input_audio: InputAudio | InputAudioParam | None
+    #: The video of a video_url part.
+    video_url: VideoUrl | VideoUrlParam | None
+    #: Cache everything up to and including this part (text parts).
+    cache_control: CacheControl | CacheControlParam | None
+    #: Explicit cache breakpoint for providers with explicit caching, e.g. {"mode": "explicit"}.
+    prompt_cache_breakpoint: Mapping[str, Any] | None
+
+
+class FunctionCallParam(TypedDict, total=False):
+    """The function a tool call invokes, with its arguments as a JSON string. The dict form of ``FunctionCall``."""
+
+    name: str | None
+    #: JSON-encoded arguments (may be malformed; validate before use).
+    arguments: str | None
+
+
+class ToolCallParam(TypedDict, total=False):
+    """A tool call requested by the model (streamed deltas also carry index). The dict form of ``ToolCall``."""
+
+    id: str | None
+    type: str | None
+    #: Position of this call in a streamed turn (deltas only).
+    index: int | None
+    function: FunctionCall | FunctionCallParam | None
+
+
+class MessageParam(TypedDict, total=False):
+    """One chat message (system, developer, user, assistant or tool). The dict form of ``Message``."""
+
+    #: Who wrote it; an unknown role is refused by the conversation checks, with the roles listed.
+    role: Required[MessageRole | Literal["system", "developer", "user", "assistant", "tool"]]
+    content: str | Sequence[ContentPart | ContentPartParam] | None
+    name: str | None
+    #: The call a tool message answers.
+    tool_call_id: str | None
+    tool_calls: Sequence[ToolCall | ToolCallParam] | None
+    #: An assistant message's plain-text reasoning, sent back to continue a reasoning turn.
+    reasoning: str | None
+    #: An assistant message's reasoning blocks; send them back unmodified and in order.
+    reasoning_details: Sequence[Mapping[str, Any]] | None
+    #: An assistant message's refusal text.
+    refusal: str | None
+    #: Images an assistant message produced ({image_url: {url}} objects).
+    images: Sequence[Mapping[str, Any]] | None
+    #: Audio an assistant message produced ({id, data, transcript, expires_at}).
+    audio: Mapping[str, Any] | None
+    #: The model that wrote an assistant message.
+    model: str | None
+
+
+class FunctionDefinitionParam(TypedDict, total=False):
+    """A function the model may call: its name, what it does and its JSON Schema parameters. The dict form of ``FunctionDefinition``."""
+
+    #: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
+    name: Required[str]
+    #: What the function does; the model reads it to decide when to call.
+    description: str | None
+    #: A JSON Schema object describing the arguments.
+    parameters: Mapping[str, Any] | None
+    #: Ask for arguments that follow the schema exactly (where the provider supports it).
+    strict: bool | None
+
+
+class ToolDefinitionParam(TypedDict, total=False):
+    """A tool the model may use: a function tool, or an OpenRouter server tool such as openrouter:web_search (its settings go in extra). The dict form of ``ToolDefinition``."""
+
+    #: function, or a server tool type such as openrouter:web_search.
+    type: str | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+
+
+class ToolChoiceFunctionParam(TypedDict, total=False):
+    """Names the function a forced tool choice must call. The dict form of ``ToolChoiceFunction``."""
+
+    name: Required[str]
+
+
+class ToolChoiceParam(TypedDict, total=False):
+    """Forces a specific tool: a named function, or a server tool by its type. The dict form of ``ToolChoice``."""
+
+    #: function, or a server tool type.
+    type: str | None
+    function: ToolChoiceFunction | ToolChoiceFunctionParam | None
+
+
+class JsonSchemaFormatParam(TypedDict, total=False):
+    """The JSON Schema a structured (json_schema) response must follow. The dict form of ``JsonSchemaFormat``."""
+
+    #: a-z, A-Z, 0-9, underscores and dashes, at most 64 characters.
+    name: Required[str]
+    #: What the schema describes, for the model.
+    description: str | None
+    #: The JSON Schema object.
+    schema: Mapping[str, Any] | None
+    #: Enforce the schema exactly.
+    strict: bool | None
+
+
+class ResponseFormatParam(TypedDict, total=False):
+    """The output format: text, json_object, json_schema (with a schema), grammar or python. The dict form of ``ResponseFormat``."""
+
+    type: Required[Literal["text", "json_object", "json_schema", "grammar", "python"]]
+    #: The schema, for type json_schema.
+    json_schema: JsonSchemaFormat | JsonSchemaFormatParam | None
+    #: The grammar, for type grammar.
+    grammar: str | None
+
+
+class StreamOptionsParam(TypedDict, total=False):
+    """Streaming options (deprecated: usage is now always sent in the last chunk). The dict form of ``StreamOptions``."""
+
+    #: Deprecated, no effect.
+    include_usage: bool | None
+
+
+class PredictionParam(TypedDict, total=False):
+    """Predicted output: text the answer is expected to contain, to speed up generation. The dict form of ``Prediction``."""
+
+    #: The predicted text, or a list of text parts.
+    content: Required[str | Sequence[ContentPart | ContentPartParam]]
+    type: Literal["content"] | None
+
+
+class PercentileCutoffsParam(TypedDict, total=False):
+    """Per-percentile thresholds for a soft throughput or latency preference. The dict form of ``PercentileCutoffs``."""
+
+    p50: float | None
+    p75: float | None
+    p90: float | None
+    p99: float | None
+
+
+class ProviderSortConfigParam(TypedDict, total=False):
+    """A provider ranking with its scope: within each model, or across all fallback models. The dict form of ``ProviderSortConfig``."""
+
+    #: price, throughput, latency or exacto.
+    by: ProviderSort | Literal["price", "throughput", "latency", "exacto"] | None
+    #: model (rank within each model) or none (rank across fallback models too).
+    partition: Literal["model", "none"] | None
+
+
+class MaxPriceParam(TypedDict, total=False):
+    """Hard price caps in USD: per million tokens for prompt and completion, per request, per image and for audio. The dict form of ``MaxPrice``."""
+
+    #: USD per million prompt tokens.
+    prompt: float | str | None
+    #: USD per million completion tokens.
+    completion: float | str | None
+    #: USD per request.
+    request: float | str | None
+    #: USD per image.
+    image: float | str | None
+    #: USD for audio.
+    audio: float | str | None
+
+
+class ProviderPreferencesParam(TypedDict, total=False):
+    """Provider routing preferences: which providers may serve the request, in what order, and at what price. The dict form of ``ProviderPreferences``."""
+
+    #: Provider slugs to try first, in this order (disables load balancing).
+    order: Sequence[str] | None
+    #: Whether other providers may serve when the preferred ones fail (server default true).
+    allow_fallbacks: bool | None
+    #: Only use providers that support every parameter sent (server default false).
+    require_parameters: bool | None
+    #: deny: skip providers that store or train on data (server default allow).
+    data_collection: Literal["allow", "deny"] | None
+    #: Only use zero-data-retention endpoints.
+    zdr: bool | None
+    #: Only use models whose authors allow distillation.
+    enforce_distillable_text: bool | None
+    #: Provider slugs allowed for this request.
+    only: Sequence[str] | None
+    #: Provider slugs never to use for this request.
+    ignore: Sequence[str] | None
+    #: Only use endpoints serving one of these quantizations.
+    quantizations: Sequence[Quantization | Literal["int4", "int8", "fp4", "mxfp4", "nvfp4", "fp6", "fp8", "mxfp8", "fp16", "bf16", "fp32", "unknown"]] | None
+    #: Rank providers by price, throughput, latency or exacto (disables load balancing).
+    sort: ProviderSort | Literal["price", "throughput", "latency", "exacto"] | ProviderSortConfig | ProviderSortConfigParam | None
+    #: Soft minimum throughput in tokens per second (p50, or per percentile).
+    preferred_min_throughput: float | PercentileCutoffs | PercentileCutoffsParam | None
+    #: Soft maximum latency in seconds (p50, or per percentile).
+    preferred_max_latency: float | PercentileCutoffs | PercentileCutoffsParam | None
+    #: Hard price caps; the request fails if no provider fits.
+    max_price: MaxPrice | MaxPriceParam | None
+
+
+class ReasoningConfigParam(TypedDict, total=False):
+    """Reasoning settings: effort or token budget, and whether the reasoning is returned. The dict form of ``ReasoningConfig``."""
+
+    #: max, xhigh, high, medium, low, minimal or none (send effort or max_tokens, not both).
+    effort: ReasoningEffort | Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None
+    #: Reasoning token budget (docs only).
+    max_tokens: int | None
+    #: Reason, but leave the reasoning out of the response (docs only).
+    exclude: bool | None
+    #: Turn reasoning on with default settings (docs only).
+    enabled: bool | None
+    #: Reasoning summary verbosity: auto, concise or detailed.
+    summary: Literal["auto", "concise", "detailed"] | None
+    #: Which turns' reasoning to keep, such as all_turns or current_turn (newest OpenAI models;
+    #: docs only).
+    context: str | None
+    #: Reasoning mode, such as standard or pro (newest OpenAI models; docs only).
+    mode: str | None
+
+
+class PluginParam(TypedDict, total=False):
+    """A plugin to run with the request, such as web or file-parser; plugin-specific settings go in extra. The dict form of ``Plugin``."""
+
+    #: The plugin, e.g. web, web-fetch, file-parser, response-healing or context-compression.
+    id: Required[Literal["auto-router", "auto-beta-router", "moderation", "web", "web-fetch", "file-parser", "response-healing", "context-compression", "pareto-router", "fusion"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+
+
+class UsageOptionsParam(TypedDict, total=False):
+    """Usage accounting switch (deprecated, no effect: usage and cost are always returned; not in the spec). The dict form of ``UsageOptions``."""
+
+    #: Deprecated, no effect.
+    include: bool | None
+
+
+class DebugOptionsParam(TypedDict, total=False):
+    """Debugging switches for streaming requests; not for production. The dict form of ``DebugOptions``."""
+
+    #: Echo the body sent to each provider in a debug chunk at the start of the stream.
+    echo_upstream_body: bool | None
+
+
+class RunToolsParams(TypedDict, total=False):
+    """The keyword arguments of ``run_tools()``: those of ``complete()`` but ``tools``."""
+
+    messages: Sequence[Message | MessageParam | ResponseMessage | Mapping[str, Any]]
+    #: author/slug[:variant] or a ~author/family-latest alias; the account default when unset.
+    model: str | None
+    #: Fallback models, tried in order when the previous one fails.
+    models: Sequence[str] | None
+    #: Maximum tokens to generate (deprecated in favour of max_completion_tokens).
+    max_tokens: int | None
+    #: Maximum tokens to generate, reasoning included.
+    max_completion_tokens: int | None
+    temperature: float | None
+    #: Nucleus sampling: only tokens within this cumulative probability.
+    top_p: float | None
+    #: Only the k most likely tokens (not available on OpenAI models).
+    top_k: int | None
+    #: Drop tokens less likely than min_p times the most likely one.
+    min_p: float | None
+    #: Drop tokens far less likely than the most likely one.
+    top_a: float | None
+    frequency_penalty: float | None
+    presence_penalty: float | None
+    #: 1.0 means no penalty; higher values repeat less.
+    repetition_penalty: float | None
+    #: Up to 4 sequences that end generation.
+    stop: str | Sequence[str] | None
+    #: Seed for repeatable sampling (not every provider honours it).
+    seed: int | None
+    #: Token id (as a string key) to bias, from -100 to 100.
+    logit_bias: Mapping[str, float] | None
+    #: Return the log probability of each output token.
+    logprobs: bool | None
+    #: How many alternatives per token to return (needs logprobs).
+    top_logprobs: int | None
+    response_format: ResponseFormat | ResponseFormatParam | type[Any] | None
+    #: none, auto, required, or a ToolChoice forcing one tool.
+    tool_choice: Literal["none", "auto", "required"] | ToolChoice | ToolChoiceParam | None
+    #: false: at most one tool call per turn (server default true).
+    parallel_tool_calls: bool | None
+    #: A stable id of your end user, for abuse isolation.
+    user: str | None
+    #: Up to 16 string pairs stored with the request.
+    metadata: Mapping[str, str] | None
+    #: Output modalities: text, image, audio.
+    modalities: Sequence[Literal["text", "image", "audio"]] | None
+    prediction: Prediction | PredictionParam | None
+    #: Processing tier; fast is an alias of priority.
+    service_tier: Literal["auto", "default", "fast", "flex", "priority", "scale"] | None
+    #: Cache key; also the sticky-routing key when there is no session_id.
+    prompt_cache_key: str | None
+    stream_options: StreamOptions | StreamOptionsParam | None
+    provider: ProviderPreferences | ProviderPreferencesParam | None
+    #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
+    route: Literal["fallback", "sort"] | None
+    plugins: Sequence[Plugin | PluginParam] | None
+    #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
+    #: plugin).
+    transforms: Sequence[str] | None
+    reasoning: ReasoningConfig | ReasoningConfigParam | None
+    #: Shorthand for reasoning.effort.
+    reasoning_effort: ReasoningEffort | Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None
+    #: Deprecated: true is reasoning {}, false is reasoning {exclude: true} (docs only).
+    include_reasoning: bool | None
+    #: Deprecated, no effect (docs only).
+    usage: UsageOptions | UsageOptionsParam | None
+    #: How long and detailed the answer should be, from low to max (docs only).
+    verbosity: str | None
+    #: Web search settings (docs only).
+    web_search_options: Mapping[str, Any] | None
+    #: Audio output settings {voice, format}; needs modalities with audio and stream (docs only).
+    audio: Mapping[str, Any] | None
+    #: Groups related requests; sticky routing and log grouping.
+    session_id: str | None
+    #: Observability passthrough: trace_id, trace_name, span_name, generation_name, parent_span_id,
+    #: ...
+    trace: Mapping[str, Any] | None
+    #: Automatic prompt-cache breakpoint for the whole request.
+    cache_control: CacheControl | CacheControlParam | None
+    #: Explicit prompt caching for newest OpenAI models: {mode: explicit, ttl}.
+    prompt_cache_options: Mapping[str, Any] | None
+    #: Provider-specific image generation options.
+    image_config: Mapping[str, Any] | None
+    debug: DebugOptions | DebugOptionsParam | None
+    #: Conditions that stop the server-tool loop.
+    stop_server_tools_when: Sequence[Mapping[str, Any]] | None
+    #: Legacy plain prompt instead of messages (docs only).
+    prompt: str | None
+
+
+class CompletionParams(TypedDict, total=False):
+    """The keyword arguments of ``complete()`` and ``stream()``: every documented chat parameter."""
+
+    messages: Sequence[Message | MessageParam | ResponseMessage | Mapping[str, Any]]
+    #: author/slug[:variant] or a ~author/family-latest alias; the account default when unset.
+    model: str | None
+    #: Fallback models, tried in order when the previous one fails.
+    models: Sequence[str] | None
+    #: Maximum tokens to generate (deprecated in favour of max_completion_tokens).
+    max_tokens: int | None
+    #: Maximum tokens to generate, reasoning included.
+    max_completion_tokens: int | None
+    temperature: float | None
+    #: Nucleus sampling: only tokens within this cumulative probability.
+    top_p: float | None
+    #: Only the k most likely tokens (not available on OpenAI models).
+    top_k: int | None
+    #: Drop tokens less likely than min_p times the most likely one.
+    min_p: float | None
+    #: Drop tokens far less likely than the most likely one.
+    top_a: float | None
+    frequency_penalty: float | None
+    presence_penalty: float | None
+    #: 1.0 means no penalty; higher values repeat less.
+    repetition_penalty: float | None
+    #: Up to 4 sequences that end generation.
+    stop: str | Sequence[str] | None
+    #: Seed for repeatable sampling (not every provider honours it).
+    seed: int | None
+    #: Token id (as a string key) to bias, from -100 to 100.
+    logit_bias: Mapping[str, float] | None
+    #: Return the log probability of each output token.
+    logprobs: bool | None
+    #: How many alternatives per token to return (needs logprobs).
+    top_logprobs: int | None
+    response_format: ResponseFormat | ResponseFormatParam | type[Any] | None
+    #: Tools the model may call; send them on every turn.
+    tools: Sequence[ToolDefinition | ToolDefinitionParam] | None
+    #: none, auto, required, or a ToolChoice forcing one tool.
+    tool_choice: Literal["none", "auto", "required"] | ToolChoice | ToolChoiceParam | None
+    #: false: at most one tool call per turn (server default true).
+    parallel_tool_calls: bool | None
+    #: A stable id of your end user, for abuse isolation.
+    user: str | None
+    #: Up to 16 string pairs stored with the request.
+    metadata: Mapping[str, str] | None
+    #: Output modalities: text, image, audio.
+    modalities: Sequence[Literal["text", "image", "audio"]] | None
+    prediction: Prediction | PredictionParam | None
+    #: Processing tier; fast is an alias of priority.
+    service_tier: Literal["auto", "default", "fast", "flex", "priority", "scale"] | None
+    #: Cache key; also the sticky-routing key when there is no session_id.
+    prompt_cache_key: str | None
+    stream_options: StreamOptions | StreamOptionsParam | None
+    provider: ProviderPreferences | ProviderPreferencesParam | None
+    #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
+    route: Literal["fallback", "sort"] | None
+    plugins: Sequence[Plugin | PluginParam] | None
+    #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
+    #: plugin).
+    transforms: Sequence[str] | None
+    reasoning: ReasoningConfig | ReasoningConfigParam | None
+    #: Shorthand for reasoning.effort.
+    reasoning_effort: ReasoningEffort | Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None
+    #: Deprecated: true is reasoning {}, false is reasoning {exclude: true} (docs only).
+    include_reasoning: bool | None
+    #: Deprecated, no effect (docs only).
+    usage: UsageOptions | UsageOptionsParam | None
+    #: How long and detailed the answer should be, from low to max (docs only).
+    verbosity: str | None
+    #: Web search settings (docs only).
+    web_search_options: Mapping[str, Any] | None
+    #: Audio output settings {voice, format}; needs modalities with audio and stream (docs only).
+    audio: Mapping[str, Any] | None
+    #: Groups related requests; sticky routing and log grouping.
+    session_id: str | None
+    #: Observability passthrough: trace_id, trace_name, span_name, generation_name, parent_span_id,
+    #: ...
+    trace: Mapping[str, Any] | None
+    #: Automatic prompt-cache breakpoint for the whole request.
+    cache_control: CacheControl | CacheControlParam | None
+    #: Explicit prompt caching for newest OpenAI models: {mode: explicit, ttl}.
+    prompt_cache_options: Mapping[str, Any] | None
+    #: Provider-specific image generation options.
+    image_config: Mapping[str, Any] | None
+    debug: DebugOptions | DebugOptionsParam | None
+    #: Conditions that stop the server-tool loop.
+    stop_server_tools_when: Sequence[Mapping[str, Any]] | None
+    #: Legacy plain prompt instead of messages (docs only).
+    prompt: str | None
+
+
+__all__ = [
+    "CacheControlParam",
+    "CompletionParams",
+    "ContentPartParam",
+    "DebugOptionsParam",
+    "FileInputParam",
+    "FunctionCallParam",
+    "FunctionDefinitionParam",
+    "ImageUrlParam",
+    "InputAudioParam",
+    "JsonSchemaFormatParam",
+    "MaxPriceParam",
+    "MessageParam",
+    "PercentileCutoffsParam",
+    "PluginParam",
+    "PredictionParam",
+    "ProviderPreferencesParam",
+    "ProviderSortConfigParam",
+    "ReasoningConfigParam",
+    "ResponseFormatParam",
+    "RunToolsParams",
+    "StreamOptionsParam",
+    "ToolCallParam",
+    "ToolChoiceFunctionParam",
+    "ToolChoiceParam",
+    "ToolDefinitionParam",
+    "UsageOptionsParam",
+    "VideoUrlParam",
+]

@@ -1,0 +1,101 @@
+"""Typed keyword arguments of the chat calls: type-checked by mypy --strict in CI, never run.
+
+The first half is how people write calls, and must type-check. The second half misspells
+keywords and values: each line carries a ``# type: ignore[code]``, and mypy's
+``warn_unused_ignores`` (on under ``--strict``) fails if the error it silences ever goes away,
+so these lines prove that mypy rejects them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openrouter_kit import (
+    AsyncClient,
+    Client,
+    CompletionParams,
+    CompletionResponse,
+    Message,
+    ToolDefinition,
+)
+
+MODEL = "openai/gpt-4o-mini"
+
+
+def get_weather(city: str) -> str:
+    """The weather in ``city``."""
+    return f"sunny in {city}"
+
+
+def correct(client: Client) -> None:
+    history: list[dict[str, str]] = [{"role": "user", "content": "Hi"}]  # plain dicts, as kept
+    reply: CompletionResponse = client.complete(
+        model=MODEL,
+        messages=history,
+        max_tokens=50,
+        temperature=0.2,
+        models=["anthropic/claude-sonnet-4"],
+        provider={"order": ["openai"], "data_collection": "deny", "sort": "price"},
+        reasoning={"effort": "high"},
+        response_format={"type": "json_object"},
+        modalities=["text"],
+        tool_choice="auto",
+        tools=[{"type": "function", "function": {"name": "f", "parameters": {}}}],
+        timeout=5,
+        extra_headers={"X-OpenRouter-Metadata": "enabled"},
+        extra_query={"trace": "1"},
+        extra_body={"safe_prompt": True},
+        max_cost=Decimal("0.01"),
+    )
+    tokens: int = reply.usage.total_tokens  # never None on a completion
+    # A reply's message goes back into the history as it is.
+    follow_up = client.complete(
+        model=MODEL,
+        messages=[*history, reply.choices[0].message, Message.user("And then?")],
+        tools=[ToolDefinition.from_function(get_weather)],
+    )
+    with client.stream(model=MODEL, messages=history, max_cost="0.01", timeout=None) as stream:
+        for text in stream.text_stream:
+            print(text)
+    final = stream.final_response()
+    partial: bool = final.partial or stream.partial
+    run = client.run_tools(model=MODEL, messages=history, tools=[get_weather], max_rounds=2)
+    client.complete(model=MODEL, messages=run.messages)
+    client.models.check(model=MODEL, messages=history, max_tokens=10)
+    params: CompletionParams = {"model": MODEL, "messages": history, "seed": 7}
+    client.complete(**params)
+    print(tokens, follow_up, partial)
+
+
+async def correct_async(client: AsyncClient) -> None:
+    reply = await client.complete(model=MODEL, messages=[Message.user("Hi")], top_p=0.9)
+    again = await client.complete(model=MODEL, messages=[reply.choices[0].message])
+    async with client.stream(model=MODEL, messages=[Message.user("Hi")]) as stream:
+        async for text in stream.text_stream:
+            print(text)
+    final = await stream.final_response()
+    await client.run_tools(model=MODEL, messages=[Message.user("Hi")], tools=[get_weather])
+    await client.models.check(model=MODEL, messages=[Message.user("Hi")])
+    print(again.usage.prompt_tokens, final.partial)
+
+
+def misspelt(client: Client) -> None:
+    user = [Message.user("Hi")]
+    client.complete(model=MODEL, messages=user, max_token=5)  # type: ignore[call-arg]
+    client.stream(model=MODEL, messages=user, temprature=0.2)  # type: ignore[call-arg]
+    client.complete(model=MODEL, messages=user, budget="1")  # type: ignore[call-arg]
+    client.complete(model=MODEL, messages=user, stream=True)  # type: ignore[call-arg]
+    client.run_tools(model=MODEL, messages=user, tools=[get_weather], max_round=2)  # type: ignore[call-arg]
+    client.models.check(model=MODEL, messages=user, max_token=5)  # type: ignore[call-arg]
+    client.complete(model=MODEL, messages=user, temperature="hot")  # type: ignore[arg-type]
+    client.complete(model=MODEL, messages=user, modalities=["video"])  # type: ignore[list-item]
+    client.complete(model=MODEL, messages=user, reasoning={"effort": "ultra"})  # type: ignore[arg-type]
+    client.complete(model=MODEL, messages=user, provider={"data_colection": "deny"})  # type: ignore[arg-type]
+    client.complete(model=MODEL, messages=user, provider={"data_collection": "maybe"})  # type: ignore[arg-type]
+
+
+async def misspelt_async(client: AsyncClient) -> None:
+    user = [Message.user("Hi")]
+    await client.complete(model=MODEL, messages=user, max_token=5)  # type: ignore[call-arg]
+    client.stream(model=MODEL, messages=user, temprature=0.2)  # type: ignore[call-arg]
+    await client.run_tools(model=MODEL, messages=user, tools=[], toolz=[])  # type: ignore[call-arg]
