@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
@@ -185,7 +186,7 @@ def test_chat_json_prints_one_object_and_no_stream(emulator: Emulator) -> None:
     assert data["finish_reason"] == "stop"
     usage = data["usage"]
     assert usage["prompt_tokens"] + usage["completion_tokens"] == usage["total_tokens"] > 0
-    assert data["cost"] > 0
+    assert Decimal(data["cost"]) > 0  # money as an exact decimal string
     assert data["cost_is_estimate"] is False
     assert data["latency"] >= data["time_to_first_token"] > 0
     assert data["attempts"] == 1
@@ -496,7 +497,7 @@ def test_key_shows_limit_usage_and_remaining(emulator: Emulator) -> None:
     assert re.search(r"^expires\s+2027-01-01T00:00:00Z$", result.out, re.MULTILINE)
     data = json.loads(run("key", "--json").out)
     assert data["unlimited"] is False
-    assert (data["limit"], data["limit_remaining"], data["usage"]) == (10.0, 7.5, 2.5)
+    assert (data["limit"], data["limit_remaining"], data["usage"]) == ("10", "7.5", "2.5")
 
 
 def test_key_json_marks_an_unlimited_key(emulator: Emulator) -> None:
@@ -517,12 +518,12 @@ def test_cost_shows_a_generation(emulator: Emulator) -> None:
         f"tokens      {usage['prompt_tokens']} prompt + {usage['completion_tokens']} completion"
         f" = {usage['total_tokens']}"
     ) in result.out
-    assert f"cost        ${reply['cost']:.8f}" in result.out
+    assert f"cost        ${Decimal(reply['cost']):.8f}" in result.out
     assert re.search(r"^latency\s+[\d.]+ ms", result.out, re.MULTILINE)
     assert "finish      stop (streamed)" in result.out
     data = json.loads(run("cost", reply["id"], "--json").out)
     assert data["id"] == reply["id"]
-    assert data["total_cost"] == pytest.approx(reply["cost"])
+    assert Decimal(data["total_cost"]) == Decimal(reply["cost"])
     assert data["prompt_tokens"] == usage["prompt_tokens"]
     assert data["provider"] == "OpenAI"
     assert data["latency_ms"] is not None

@@ -26,6 +26,7 @@ from openrouter_kit._transport import (
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
+    from decimal import Decimal
     from types import TracebackType
     from typing import Self
 
@@ -488,7 +489,7 @@ class AsyncModelRegistry:
         return (await self._fresh()).get(model_id)
 
     async def list_models(
-        self, capability: str | None = None, max_price: float | str | None = None
+        self, capability: str | None = None, max_price: Decimal | float | str | None = None
     ) -> list[ModelInfo]:
         """Same as ``ModelRegistry.list_models``, but awaitable."""
         return (await self._fresh()).select(capability, max_price)

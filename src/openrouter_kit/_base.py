@@ -737,7 +737,7 @@ class BaseClient:
             self._budget.release(held)
         else:
             cost = response.cost
-            self._budget.settle(held, Decimal(repr(cost)) if cost is not None else None)
+            self._budget.settle(held, cost)
 
     def _spending(self, call: _Call) -> _Spending:
         """Use as ``with client._spending(call):``: releases the call's reservation if it
@@ -784,15 +784,10 @@ class BaseClient:
             return
         model = self._models._cache.peek(response.model)
         estimate = estimate_cost(usage, model.pricing) if model is not None else None
-        response.estimated_cost = float(estimate) if estimate is not None else None
+        response.estimated_cost = estimate
 
     def _record(self, response: CompletionResponse) -> None:
-        estimate = response.estimated_cost
-        self._usage.record(
-            response.usage,
-            response.model,
-            Decimal(repr(estimate)) if estimate is not None else None,
-        )
+        self._usage.record(response.usage, response.model, response.estimated_cost)
 
 
 class _Spending:

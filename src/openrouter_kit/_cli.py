@@ -21,7 +21,10 @@ from openrouter_kit._variants import RouteVariant
 from openrouter_kit._version import __version__
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from openrouter_kit import Client, CompletionResponse, ModelInfo
+    from openrouter_kit._core.money import Price
 
 __all__ = ["EXIT_CODES", "Exit", "main"]
 
@@ -102,7 +105,7 @@ class _Context:
 # -- formatting ----------------------------------------------------------------------------------
 
 
-def _money(value: float | None, *, exact: bool = False) -> str:
+def _money(value: Decimal | None, *, exact: bool = False) -> str:
     """USD with 8 decimals (``exact``), or with 2 to 8 decimals as needed."""
     if value is None:
         return "unknown"
@@ -113,21 +116,28 @@ def _money(value: float | None, *, exact: bool = False) -> str:
     return f"-${text[1:]}" if text.startswith("-") else f"${text}"
 
 
-def _per_million(price: str | None) -> str:
-    """A per-token price string as dollars per million tokens ("variable" for the -1 sentinel)."""
-    from decimal import Decimal, InvalidOperation
+def _per_million(price: Price | None) -> str:
+    """A per-token price as dollars per million tokens ("variable" for a variable price)."""
+    from decimal import Decimal
 
-    try:
-        value = Decimal(price) if price is not None else None
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        return "?"
-    if value < 0:
-        return "variable"
-    text = f"{value * 1_000_000:.4f}".rstrip("0")
+    if not isinstance(price, Decimal):
+        return "?" if price is None else "variable"
+    text = f"{price * 1_000_000:.4f}".rstrip("0")
     whole, _, decimals = text.partition(".")
     return f"${whole}.{decimals.ljust(2, '0')}"
+
+
+def _json_money(value: object) -> str:
+    """Money in JSON output: a Decimal as its exact decimal string, a variable price as "-1"."""
+    from decimal import Decimal
+
+    from openrouter_kit._core.money import VARIABLE, plain
+
+    if isinstance(value, Decimal):
+        return plain(value)
+    if value is VARIABLE:
+        return "-1"
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _ms(seconds: float | None) -> str:
@@ -137,7 +147,7 @@ def _ms(seconds: float | None) -> str:
 def _dump_json(data: Any, out: TextIO) -> None:
     import json
 
-    json.dump(data, out, indent=2, ensure_ascii=False)
+    json.dump(data, out, indent=2, ensure_ascii=False, default=_json_money)
     out.write("\n")
 
 

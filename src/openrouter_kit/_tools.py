@@ -75,7 +75,7 @@ class ToolRun:
     rounds: int
     finished: bool
     usage: TokenUsage
-    cost: float | None
+    cost: Decimal | None
 
 
 class ToolLoop:
@@ -161,7 +161,7 @@ class ToolLoop:
         """The run's outcome."""
         prompt = sum((r.usage.prompt_tokens or 0) if r.usage else 0 for r in self.replies)
         completion = sum((r.usage.completion_tokens or 0) if r.usage else 0 for r in self.replies)
-        costs = [Decimal(repr(r.cost)) for r in self.replies if r.cost is not None]
+        costs = [r.cost for r in self.replies if r.cost is not None]
         last = self.replies[-1]
         finished = not (
             last.choices and last.choices[0].message and last.choices[0].message.tool_calls
@@ -174,5 +174,5 @@ class ToolLoop:
             usage=TokenUsage(
                 prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
             ),
-            cost=float(sum(costs)) if costs else None,
+            cost=sum(costs, Decimal(0)) if costs else None,
         )

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from openrouter_kit._core.accounting import UsageTotals, estimate_cost, price
 from openrouter_kit._core.convert import converters
+from openrouter_kit._core.money import VARIABLE
 from openrouter_kit._generated.models import ModelPricing, TokenUsage
 
 
@@ -18,11 +19,13 @@ def pricing(**data: object) -> ModelPricing:
     return converters().fast.structure(data, ModelPricing)
 
 
-def test_price_parsing() -> None:
+def test_price_gives_fixed_prices_only() -> None:
+    assert price(Decimal("0.00000015")) == Decimal("0.00000015")
+    assert price(VARIABLE) is None  # the wire's "-1": never priced
+    assert price(None) is None
+    # A price set by hand (not parsed from the wire) is read the way the wire's would be.
     assert price("0.00000015") == Decimal("0.00000015")
-    assert price(2) == Decimal(2)
-    assert price("0") == 0
-    for unknown in ("-1", -1, None, "abc", True, "nan", "inf"):
+    for unknown in ("-1", "abc", True, "nan", "inf"):
         assert price(unknown) is None
 
 
@@ -75,10 +78,11 @@ def test_totals_per_model_and_estimates_are_marked() -> None:
         3,
         7,
     )
-    assert (snap.cost, snap.estimated_cost) == (0.35, 0.25)
+    assert (snap.cost, snap.estimated_cost) == (Decimal("0.35"), Decimal("0.25"))
+    assert type(snap.cost) is Decimal
     assert set(snap.by_model) == {"a/x", "b/y"}
-    assert (snap.by_model["a/x"].requests, snap.by_model["a/x"].cost) == (2, 0.1)
-    assert snap.by_model["b/y"].estimated_cost == 0.25
+    assert (snap.by_model["a/x"].requests, snap.by_model["a/x"].cost) == (2, Decimal("0.1"))
+    assert snap.by_model["b/y"].estimated_cost == Decimal("0.25")
 
 
 def test_totals_are_exact_under_concurrency() -> None:
@@ -97,5 +101,5 @@ def test_totals_are_exact_under_concurrency() -> None:
     snap = totals.snapshot()
     assert snap.requests == 16_000
     assert snap.total_tokens == 160_000
-    assert Decimal(repr(snap.cost)) == Decimal("0.016")  # no float drift
+    assert snap.cost == Decimal("0.016")  # exact: no float drift
     assert sum(m.requests for m in snap.by_model.values()) == 16_000

@@ -1,22 +1,24 @@
-"""Money and tokens: prices, the cost of a response, and session totals per model.
+"""Money and tokens: the cost of a response, session totals per model, and the budget.
 
-Owns: price parsing (the wire's decimal strings; ``-1`` means "variable"), the cost of a response
-computed from a model's pricing when the server reported none (an estimate, and marked so), and
-exact, thread-safe session totals (a lock held for a few lines, never across an await; money
-summed as Decimal so totals do not drift). Never knows: HTTP, clocks.
+Owns: the cost of a response computed from a model's pricing when the server reported none (an
+estimate, and marked so), exact, thread-safe session totals (a lock held for a few lines, never
+across an await; money is Decimal throughout, so totals do not drift) and the budget's holds.
+Never knows: HTTP, clocks. Reading and printing amounts is ``money``'s job.
 """
 
 from __future__ import annotations
 
 import threading
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
+from openrouter_kit._core.money import VARIABLE, to_price
 from openrouter_kit.errors import BudgetExceededError
 
 if TYPE_CHECKING:
+    from openrouter_kit._core.money import Price
     from openrouter_kit._generated.models import ModelPricing, TokenUsage
 
 __all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "worst_case_cost"]
@@ -24,16 +26,18 @@ __all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "
 _ZERO = Decimal(0)
 
 
-def price(value: Any) -> Decimal | None:
-    """A price from the wire (a decimal string or a number) as Decimal; None when it is missing,
-    unreadable or variable (negative, like the auto router's ``-1``)."""
-    if value is None or isinstance(value, bool):
+def price(value: Price | None) -> Decimal | None:
+    """A fixed price as a Decimal; None when it is missing or variable (``VARIABLE``, the wire's
+    ``-1``). Other values (a price set by hand as a string or a number) are read as the wire's."""
+    if type(value) is Decimal:
+        return value
+    if value is None or value is VARIABLE:
         return None
     try:
-        parsed = Decimal(str(value))
-    except InvalidOperation:
+        parsed = to_price(value)
+    except (TypeError, ValueError):
         return None
-    return parsed if parsed.is_finite() and parsed >= 0 else None
+    return parsed if isinstance(parsed, Decimal) else None
 
 
 def estimate_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | None:
@@ -77,9 +81,9 @@ class UsageSnapshot:
     completion_tokens: int = 0
     total_tokens: int = 0
     #: USD: what the server reported, plus estimates where it reported nothing.
-    cost: float = 0.0
-    #: The part of ``cost`` that is estimated from model prices (0.0 when all was reported).
-    estimated_cost: float = 0.0
+    cost: Decimal = _ZERO
+    #: The part of ``cost`` that is estimated from model prices (0 when all was reported).
+    estimated_cost: Decimal = _ZERO
     #: The same figures for each model that answered (keys are the response's ``model``).
     by_model: dict[str, UsageSnapshot] = field(factory=dict)
 
@@ -106,8 +110,8 @@ class _Totals:
             prompt_tokens=self.prompt,
             completion_tokens=self.completion,
             total_tokens=self.total,
-            cost=float(self.cost),
-            estimated_cost=float(self.estimated),
+            cost=self.cost,
+            estimated_cost=self.estimated,
             by_model=by_model or {},
         )
 
@@ -137,7 +141,7 @@ class UsageTotals:
         if usage is not None:
             prompt, completion = usage.prompt_tokens or 0, usage.completion_tokens or 0
             total = usage.total_tokens or prompt + completion
-            reported = price(usage.cost)
+            reported = usage.cost
             if reported is not None:
                 cost = reported
             elif estimated_cost is not None:
