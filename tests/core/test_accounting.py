@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 
-from openrouter_kit._core.accounting import UsageTotals, estimate_cost, price
+import pytest
+
+from openrouter_kit._core.accounting import Budget, UsageTotals, estimate_cost, price
 from openrouter_kit._core.convert import converters
 from openrouter_kit._core.money import VARIABLE
 from openrouter_kit._generated.models import ModelPricing, TokenUsage
@@ -103,3 +105,69 @@ def test_totals_are_exact_under_concurrency() -> None:
     assert snap.total_tokens == 160_000
     assert snap.cost == Decimal("0.016")  # exact: no float drift
     assert sum(m.requests for m in snap.by_model.values()) == 16_000
+
+
+# -- the budget ------------------------------------------------------------------------------------
+def test_budget_ledger_is_exact() -> None:
+    budget = Budget(Decimal("0.01"))
+    first = budget._reserve(Decimal("0.004"))
+    second = budget._reserve(Decimal("0.003"))
+    assert (budget.spent, budget.reserved, budget.remaining) == (
+        0,
+        Decimal("0.007"),
+        Decimal("0.003"),
+    )
+    budget._settle(first, Decimal("0.0000001"))  # what the call really cost
+    budget._release(second)  # failed before an answer: nothing billed
+    assert (budget.spent, budget.reserved) == (Decimal("0.0000001"), 0)
+    assert budget.remaining == Decimal("0.0099999")
+    third = budget._reserve(Decimal("0.001"))
+    budget._settle(third, None)  # cost unknown: the whole hold counts as spent
+    assert budget.spent == Decimal("0.0010001")
+    assert all(type(v) is Decimal for v in (budget.spent, budget.reserved, budget.remaining))
+
+
+def test_budget_methods_that_move_money_are_private() -> None:
+    public = {name for name in dir(Budget) if not name.startswith("_")}
+    assert public == {"limit", "remaining", "reserved", "spent"}
+
+
+def test_budget_repr_shows_limit_spent_and_held() -> None:
+    budget = Budget(Decimal("1.00"))
+    budget._settle(budget._reserve(Decimal("0.5")), Decimal("0.0000001"))
+    budget._reserve(Decimal("0.25"))
+    assert repr(budget) == (
+        "<Budget limit=$1.00 spent=$0.0000001 held=$0.25 for 1 call in flight remaining=$0.7499999>"
+    )
+
+
+def test_budget_refusal_says_how_to_get_through() -> None:
+    from openrouter_kit.errors import BudgetExceededError
+
+    budget = Budget(Decimal("0.01"))
+    budget._reserve(Decimal("0.006"))
+    with pytest.raises(BudgetExceededError) as caught:
+        budget._reserve(Decimal("0.006"), "this call", "set max_tokens to lower the hold")
+    text = str(caught.value)
+    assert "could cost up to $0.006, but only $0.004 of the $0.01 budget is left" in text
+    assert "$0.006 held for 1 call in flight" in text
+    assert "set max_tokens to lower the hold" in text
+    assert "lower the concurrency" in text  # it would fit once the call in flight settles
+    assert caught.value.metadata["in_flight"] == 1
+    assert budget.reserved == Decimal("0.006")  # a refusal holds nothing
+
+    with pytest.raises(BudgetExceededError) as caught:
+        budget._reserve(Decimal("0.02"))  # more than the whole budget: concurrency won't help
+    assert "lower the concurrency" not in str(caught.value)
+    assert str(caught.value).endswith("to get through: choose a cheaper model or raise the budget")
+
+
+def test_budget_amounts_are_printed_plainly() -> None:
+    from openrouter_kit.errors import BudgetExceededError
+
+    budget = Budget(Decimal("1E-8"))
+    with pytest.raises(BudgetExceededError) as caught:
+        budget._reserve(Decimal("1E-7"))
+    assert "$0.0000001" in str(caught.value)
+    assert "$0.00000001 budget" in str(caught.value)
+    assert "E-" not in str(caught.value)

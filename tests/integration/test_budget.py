@@ -156,6 +156,54 @@ def test_500_concurrent_calls_never_overshoot_the_cap(emu: Emulator) -> None:
     assert outcomes["ok"] + outcomes["refused"] == 500
 
 
+def test_a_refusal_under_concurrency_says_how_to_get_through() -> None:
+    """The newcomer's case: a budget shared by many tasks refuses calls while others hold it."""
+    refusals: list[errors.BudgetExceededError] = []
+
+    async def main(slow: Emulator) -> None:
+        async with AsyncClient(
+            api_key=slow.api_key, base_url=slow.base_url, budget="0.0002"
+        ) as client:
+            await client.models.refresh()
+
+            async def one() -> None:
+                try:
+                    await client.complete(model=MODEL, messages=USER, max_tokens=200)
+                except errors.BudgetExceededError as exc:
+                    refusals.append(exc)
+
+            async with anyio.create_task_group() as tg:
+                for _ in range(20):
+                    tg.start_soon(one)
+
+    with Emulator(latency=0.05) as slow:  # answers late: the first calls stay in flight
+        anyio.run(main, slow)
+    assert refusals
+    text = str(refusals[0])
+    assert "calls in flight" in text or "call in flight" in text
+    assert "lower max_tokens (now 200) to lower the hold" in text
+    assert "lower the concurrency" in text
+    assert "E-" not in text  # amounts are printed plainly
+
+
+def test_a_refusal_without_max_tokens_names_the_hold(
+    use: Callable[..., Any], emu: Emulator
+) -> None:
+    with pytest.raises(errors.BudgetExceededError) as info:
+        use(lambda c: c.complete(model=MODEL, messages=USER), budget="0.0001")
+    assert "set max_tokens to lower the hold" in str(info.value)
+    assert "the model's whole completion limit, here" in str(info.value)
+    assert chats(emu) == 0
+
+
+def test_max_cost_refusal_prints_amounts_plainly(use: Callable[..., Any], emu: Emulator) -> None:
+    with pytest.raises(errors.BudgetExceededError) as info:
+        use(lambda c: c.with_options(max_cost="0.0000001").complete(model=MODEL, messages=USER))
+    assert "more than max_cost $0.0000001" in str(info.value)
+    assert "E-" not in str(info.value)
+    assert "set max_tokens" in str(info.value)
+
+
 def test_unknown_models_and_oversized_prompts_are_refused_before_sending(
     use: Callable[..., Any], emu: Emulator
 ) -> None:
