@@ -170,6 +170,17 @@ def test_connection_refused_is_an_api_connection_error(emu: Emulator) -> None:
         client.complete(model="openai/gpt-4o-mini", messages=USER)
 
 
+def test_a_base_url_without_api_v1_is_named_in_the_error(emu: Emulator) -> None:
+    root = emu.base_url.removesuffix("/api/v1")
+    with (
+        Client(api_key=emu.api_key, base_url=root) as client,
+        pytest.raises(
+            errors.ModelNotFoundError, match=r"check base_url, it should end with /api/v1"
+        ),
+    ):
+        client.complete(model="openai/gpt-4o-mini", messages=USER)
+
+
 def test_threads_share_one_client(client: Client, emu: Emulator) -> None:
     failures: list[BaseException] = []
 
