@@ -67,7 +67,7 @@ class ToolRun:
         rounds: How many times the model was called.
         finished: True when the model answered without asking for more tools.
         usage: Tokens summed over every round.
-        cost: USD summed over every round (None when no round reported a cost).
+        cost: USD (a ``Decimal``) summed over every round (None when no round reported a cost).
     """
 
     response: CompletionResponse
