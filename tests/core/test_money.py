@@ -253,6 +253,17 @@ def test_max_price_survives_a_second_validation() -> None:
     }
 
 
+def test_a_max_price_built_by_hand_is_sent_as_set() -> None:
+    from openrouter_kit._generated.models import MaxPrice, Message, ProviderPreferences
+
+    caps = MaxPrice(prompt=1, completion=0.5, request=Decimal("1E-7"))
+    request = CompletionRequest(
+        messages=[Message.user("Hi")], provider=ProviderPreferences(max_price=caps)
+    )
+    sent = json.loads(dumps(request))["provider"]["max_price"]
+    assert sent == {"prompt": 1, "completion": 0.5, "request": "0.0000001"}
+
+
 @pytest.mark.parametrize("bad", ["cheap", True, float("nan"), float("inf"), {"usd": 1}, [1]])
 def test_max_price_refuses_what_is_not_an_amount(bad: Any) -> None:
     with pytest.raises(ValidationError, match=r"\$\.provider\.max_price\.prompt"):

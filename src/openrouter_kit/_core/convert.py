@@ -368,9 +368,16 @@ def _money(value: Any, _: Any) -> Decimal:
     return to_money(value)  # ValueError / TypeError: a response that is not the documented shape
 
 
-class _GivenAsNumber(Decimal):
-    """A USD amount the caller gave as an int or a float: sent as the JSON number it was given
-    (an int stays an int), where a Decimal or a string is sent as an exact decimal string."""
+class _GivenAsInt(Decimal):
+    """A USD amount the caller gave as an int: sent as that int (a Decimal or a string is sent
+    as an exact decimal string)."""
+
+    __slots__ = ()
+
+
+class _GivenAsFloat(Decimal):
+    """A USD amount the caller gave as a float: sent as that float (read from its repr, the
+    amount turns back into the same float)."""
 
     __slots__ = ()
 
@@ -383,15 +390,21 @@ def _money_input(value: Any, _: Any) -> Decimal:
         raise _InputError(
             f"expected a USD amount (a Decimal, int, float or decimal string), got {_shown(value)}"
         ) from None
-    return _GivenAsNumber(amount) if isinstance(value, int | float) else amount
+    if isinstance(value, int):
+        return _GivenAsInt(amount)
+    return _GivenAsFloat(amount) if isinstance(value, float) else amount
 
 
-def _send_money(amount: Decimal) -> str | int | float:
+def _send_money(amount: Any) -> Any:
     """Money as JSON: as the caller gave it (FACTS: the docs send numbers, the spec strings)."""
-    if type(amount) is _GivenAsNumber:
-        # Exact: the amount was read from this int, or from this float's repr.
-        return int(amount) if amount.as_tuple().exponent >= 0 else float(amount)  # type: ignore[operator]
-    return plain(amount)  # exact, and no exponent: "0.0000001"
+    kind = type(amount)
+    if kind is _GivenAsInt:
+        return int(amount)
+    if kind is _GivenAsFloat:
+        return float(amount)
+    if isinstance(amount, Decimal):
+        return plain(amount)  # exact, and no exponent: "0.0000001"
+    return amount  # an int, float or string set on a model by hand: sent as it is
 
 
 def _is_price(t: Any) -> bool:
