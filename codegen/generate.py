@@ -24,6 +24,9 @@ What each schema construct becomes:
 Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
 ``x-local`` marks a property measured by the client and never sent or read on the wire;
 ``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields);
+``x-python-type`` gives a scalar property a Python type of ours instead of its JSON one (see
+``PYTHON_TYPES``): ``money`` (a USD amount: ``Decimal``) or ``price`` (``Decimal``, or ``VARIABLE``
+for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.convert``;
 ``x-spec`` names the schemas of the official OpenAPI document that an object corresponds to (used
 only by ``tests/test_codegen.py``): a component schema (``ChatUsage``), an object nested in one,
 reached through its properties (``ChatUsage.prompt_tokens_details``), or an operation's 200 JSON
@@ -71,6 +74,13 @@ CHECKS = (
     "maxLength",
 )
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+#: ``x-python-type`` values: the annotation of a model's field, and of a parameter (what a caller
+#: may pass), and the import each needs.
+PYTHON_TYPES = {
+    "money": ("Decimal", "Decimal | float | str"),
+    "price": ("Price", "Decimal | float | str"),
+}
+TYPE_IMPORTS = {"Decimal": ("decimal", "Decimal"), "Price": ("openrouter_kit._core.money", "Price")}
 
 
 def load_schemas(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -115,28 +125,28 @@ def is_enum(schema: dict[str, Any]) -> bool:
     return schema.get("type") == "string" and "enum" in schema
 
 
-#: ``x-python-type`` -> (the attrs field's annotation, what a keyword argument accepts).
-PYTHON_TYPES = {
-    "money": ("Decimal", "Decimal | float | str"),
-    "price": ("Price", "Decimal | float | str"),
-}
-
-
 def python_type(schema: dict[str, Any], *, param: bool = False) -> str | None:
-    """The annotation ``x-python-type`` asks for (None when the property has none): a wire
-    model's field type, or with ``param`` what a keyword argument accepts."""
-    kind = schema.get("x-python-type")
-    if kind is None:
+    """The annotation a property's ``x-python-type`` asks for (``param``: what a caller may pass
+    for it), with ``| None`` when its JSON type allows null; None when it has no such key."""
+    name = schema.get("x-python-type")
+    if name is None:
         return None
-    if kind not in PYTHON_TYPES:
-        raise SystemExit(f"unknown x-python-type {kind!r}; known: {', '.join(PYTHON_TYPES)}")
-    return PYTHON_TYPES[kind][1 if param else 0]
+    if name not in PYTHON_TYPES:
+        raise SystemExit(f"unknown x-python-type {name!r}; known: {', '.join(PYTHON_TYPES)}")
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds]
+    if not set(kinds) <= {"string", "number", "integer", "null"}:
+        raise SystemExit(f"x-python-type {name!r} is for numbers and strings, not {kinds}")
+    annotation = PYTHON_TYPES[name][1 if param else 0]
+    return f"{annotation} | None" if "null" in kinds else annotation
 
 
 class Generator:
     def __init__(self, defs: dict[str, dict[str, Any]], endpoints: dict[str, Any]) -> None:
         self.defs = defs
         self.endpoints = endpoints
+        #: Types of ours (``x-python-type``) the models module uses, to import them.
+        self.used: set[str] = set()
         #: Object definitions a request body can contain: only their enums are checked.
         self.inputs = self.reachable(
             [row["request"] for row in endpoints.values() if row.get("request")]
@@ -156,6 +166,10 @@ class Generator:
     # -- types ---------------------------------------------------------------------------------
     def type_of(self, schema: dict[str, Any]) -> str:
         """The Python annotation for a property schema."""
+        special = python_type(schema)
+        if special is not None:
+            self.used.add(PYTHON_TYPES[schema["x-python-type"]][0])
+            return special
         if "$ref" in schema:
             target = ref_name(schema["$ref"])
             if target not in self.defs:
@@ -333,22 +347,34 @@ class Generator:
     def models_module(self) -> str:
         objects = [s for s in self.defs.values() if not is_enum(s)]
         mixins = sorted({s.get("x-mixin", "WireModel") for s in objects})
+        body: list[str] = []
+        for name, schema in self.defs.items():
+            if is_enum(schema):
+                body.extend(self.enum_source(name, schema))
+        self.used.clear()
+        for name in self.ordered_classes():
+            body.extend(self.class_source(name, self.defs[name]))
+        ours = [TYPE_IMPORTS[t] for t in sorted(self.used)]
+        stdlib = sorted(
+            [("enum", "StrEnum"), ("typing", "Any"), *(i for i in ours if "." not in i[0])]
+        )
+        first_party = sorted([*(i for i in ours if "." in i[0]), ("openrouter_kit._mixins", "")])
         out = [
             HEADER.format(doc="Wire models of the OpenRouter API: attrs classes and open enums."),
-            "from enum import StrEnum",
-            "from typing import Any",
+            *(f"from {module} import {name}" for module, name in stdlib),
             "",
             "from attrs import define, field",
             "",
-            import_line("openrouter_kit._mixins", mixins),
+            *(
+                import_line(module, mixins)
+                if module.endswith("_mixins")
+                else f"from {module} import {name}"
+                for module, name in first_party
+            ),
             "",
             "",
+            *body,
         ]
-        for name, schema in self.defs.items():
-            if is_enum(schema):
-                out.extend(self.enum_source(name, schema))
-        for name in self.ordered_classes():
-            out.extend(self.class_source(name, self.defs[name]))
         names = sorted(self.defs)
         out.append("__all__ = [")
         out.extend(f'    "{name}",' for name in names)

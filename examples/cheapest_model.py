@@ -10,9 +10,15 @@ import os
 from contextlib import ExitStack
 from decimal import Decimal
 
-from openrouter_kit import Client, Message, errors
+from openrouter_kit import Client, Message, ModelInfo, errors
 
 MAX_PROMPT_PRICE = Decimal("0.000005")  # USD per prompt token ($5 per million)
+
+
+def prompt_price(model: ModelInfo) -> Decimal:
+    """USD per prompt token: a Decimal (prices are ``VARIABLE`` when not fixed in advance)."""
+    price = model.pricing.get("prompt") if model.pricing else None
+    return price if isinstance(price, Decimal) else MAX_PROMPT_PRICE
 
 
 def main() -> None:
@@ -32,16 +38,20 @@ def main() -> None:
                 Client(api_key=emulator.api_key, base_url=emulator.base_url, budget="0.05")
             )
 
-        # Models that take tools and images, with a fixed prompt price under our limit.
-        tools = {m.id for m in client.models.list_models("tools", max_price=MAX_PROMPT_PRICE)}
-        candidates = [m for m in client.models.list_models("vision") if m.id in tools]
+        # Models that take tools and images, with a prompt price under our limit (a variable
+        # price, such as the auto router's, never passes a price filter).
+        candidates = [
+            m
+            for m in client.models.list_models("tools", max_price=MAX_PROMPT_PRICE)
+            if "vision" in m.capabilities
+        ]
         if not candidates:
             print("No model matches.")
             return
-        cheapest = min(candidates, key=lambda m: Decimal(m.pricing.prompt if m.pricing else "1"))
+        cheapest = min(candidates, key=prompt_price)
         print(
-            f"Cheapest with tools and vision: {cheapest.id} ($"
-            f"{Decimal(cheapest.pricing.prompt or '0') * 1_000_000:.2f} per million prompt tokens)"
+            f"Cheapest with tools and vision: {cheapest.id} "
+            f"(${prompt_price(cheapest) * 1_000_000:.2f} per million prompt tokens)"
         )
 
         try:

@@ -100,7 +100,7 @@ def test_cost_matches_the_emulator_ledger(client: Client, emulator: Emulator) ->
     summarize(client, "Second text.")
     assert emulator.ledger.requests == 2
     assert client.usage.total_tokens == emulator.ledger.total_tokens
-    assert float(client.usage.cost) == pytest.approx(emulator.ledger.cost)
+    assert client.usage.cost == emulator.ledger.cost_decimal  # both exact Decimals
 
 
 if __name__ == "__main__":

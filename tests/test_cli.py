@@ -598,7 +598,7 @@ def test_key_shows_limit_usage_and_remaining(emulator: Emulator) -> None:
     assert re.search(r"^expires\s+2027-01-01T00:00:00Z$", result.out, re.MULTILINE)
     data = json.loads(run("key", "--json").out)
     assert data["unlimited"] is False
-    assert (data["limit"], data["limit_remaining"], data["usage"]) == ("10.0", "7.5", "2.5")
+    assert (data["limit"], data["limit_remaining"], data["usage"]) == ("10", "7.5", "2.5")
 
 
 def test_key_json_marks_an_unlimited_key(emulator: Emulator) -> None:
@@ -624,7 +624,7 @@ def test_cost_shows_a_generation(emulator: Emulator) -> None:
     assert "finish      stop (streamed)" in result.out
     data = json.loads(run("cost", reply["id"], "--json").out)
     assert data["id"] == reply["id"]
-    assert data["total_cost"] == reply["cost"]
+    assert Decimal(data["total_cost"]) == Decimal(reply["cost"])
     assert data["prompt_tokens"] == usage["prompt_tokens"]
     assert data["provider"] == "OpenAI"
     assert data["latency_ms"] is not None

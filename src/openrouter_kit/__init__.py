@@ -25,6 +25,7 @@ from openrouter_kit._async_client import (
 )
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
+from openrouter_kit._core.money import VARIABLE, VariablePrice
 from openrouter_kit._hooks import Hooks
 from openrouter_kit._logs import configure as _configure_logging
 from openrouter_kit._structured import response_format_for
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
     from openrouter_kit._generated.params import CompletionParams
     from openrouter_kit._tools import ToolRun
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "AsyncClient",
     "AsyncModelRegistry",
     "AsyncStream",
@@ -97,6 +98,8 @@ __all__ = [
     "ToolDefinition",
     "ToolRun",
     "UsageSnapshot",
+    "VARIABLE",
+    "VariablePrice",
     "__version__",
     "apply_variant",
     "count_prompt",

@@ -528,7 +528,7 @@ class AsyncModelRegistry:
         return (await self._fresh()).get(model_id)
 
     async def list_models(
-        self, capability: str | None = None, max_price: float | str | None = None
+        self, capability: str | None = None, max_price: Decimal | float | str | None = None
     ) -> list[ModelInfo]:
         """Same as ``ModelRegistry.list_models``, but awaitable."""
         return (await self._fresh()).select(capability, max_price)

@@ -39,6 +39,7 @@ from openrouter_kit._core.config import (
     TimeoutSetting,
 )
 from openrouter_kit._core.messages import check_messages
+from openrouter_kit._core.money import format_usd
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
     CHAT_COMPLETIONS,
@@ -878,27 +879,39 @@ class BaseClient:
         from openrouter_kit._core.tokens import estimate_prompt
 
         prompt = estimate_prompt(req.messages, req.tools)
-        worst = _ZERO
+        worst, worst_output = _ZERO, 0
+        asked = req.max_tokens or req.max_completion_tokens
         for name in call.candidates:
             info = self._models._cache.peek(name) if name else None
             window = (info.context_length or 0) if info else 0
             cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
-            output = req.max_tokens or req.max_completion_tokens or cap or max(window - prompt, 0)
+            output = asked or cap or max(window - prompt, 0)
             cost = worst_case_cost(info.pricing, prompt, output) if info else None
             if cost is None:
                 raise BudgetExceededError(
                     f"cannot bound the cost of {name or 'the account default model'}: its prices "
                     "are unknown or variable; name models with fixed prices"
                 )
-            worst = max(worst, cost)
+            if cost >= worst:
+                worst, worst_output = cost, output
+        tokens, why = f"lower max_tokens (now {asked})", ""
+        if not asked:
+            tokens = "set max_tokens"
+            why = (
+                " (without it a call is priced at the model's whole completion limit, here "
+                f"{worst_output} tokens)"
+            )
         if max_cost is not None and worst > max_cost:
             raise BudgetExceededError(
-                f"this call could cost up to ${worst:.6f}, more than max_cost ${max_cost}; "
-                "lower max_tokens or choose a cheaper model",
+                f"this call could cost up to {format_usd(worst)}, more than max_cost "
+                f"{format_usd(max_cost)}; to get through: {tokens}{why}, or choose a "
+                "cheaper model",
                 metadata={"max_cost": str(max_cost), "needed": str(worst)},
             )
         if self._budget is not None:
-            call.held = self._budget.reserve(worst, "this call")
+            call.held = self._budget._reserve(
+                worst, "this call", f"{tokens} to lower the hold{why}"
+            )
 
     def _settle(self, call: _Call, response: CompletionResponse | None) -> None:
         """End the call's reservation: with what it cost, or released when nothing was billed."""
@@ -906,10 +919,9 @@ class BaseClient:
         if held is None or self._budget is None:
             return
         if response is None:
-            self._budget.release(held)
+            self._budget._release(held)
         else:
-            cost = response.cost
-            self._budget.settle(held, Decimal(repr(cost)) if cost is not None else None)
+            self._budget._settle(held, response.cost)
 
     def _spending(self, call: _Call) -> _Spending:
         """Use as ``with client._spending(call):``: releases the call's reservation if it
@@ -958,15 +970,10 @@ class BaseClient:
             return  # no usage came (a stream closed early): nothing to price, nothing to settle
         model = self._models._cache.peek(response.model)
         estimate = estimate_cost(usage, model.pricing) if model is not None else None
-        response.estimated_cost = float(estimate) if estimate is not None else None
+        response.estimated_cost = estimate
 
     def _record(self, response: CompletionResponse) -> None:
-        estimate = response.estimated_cost
-        self._usage.record(
-            response.usage,
-            response.model,
-            Decimal(repr(estimate)) if estimate is not None else None,
-        )
+        self._usage.record(response.usage, response.model, response.estimated_cost)
 
 
 class _Spending:

@@ -12,17 +12,20 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
 from openrouter_kit import errors
+from openrouter_kit._core.money import VariablePrice, plain, to_money
 from openrouter_kit._core.registry import CAPABILITIES
 from openrouter_kit._variants import RouteVariant
 from openrouter_kit._version import __version__
 
 if TYPE_CHECKING:
-    from openrouter_kit import Client, CompletionResponse, ModelInfo
+    from decimal import Decimal
+
+    from openrouter_kit import Client, CompletionResponse
 
 __all__ = ["EXIT_CODES", "Exit", "main"]
 
@@ -110,41 +113,25 @@ class _Context:
 
 
 def _decimal(value: object) -> Decimal | None:
-    """An amount of money or a price as an exact Decimal, whatever type the SDK reports it in.
-
-    Every amount the command line shows or prints as JSON goes through here. It takes a
-    ``Decimal``, an ``int``, a ``float`` (read through its shortest repr, so ``1.47e-05`` becomes
-    ``0.0000147``, not binary noise) or a decimal string (the wire's prices). ``None``, a variable
-    price (``VariablePrice``, not a number) and anything that is not a finite number give None.
-    """
-    if value is None or isinstance(value, bool):
+    """An amount of money or a price as an exact Decimal (floats through their repr), or None
+    for None, a variable price and anything that is not a finite number. Every amount the
+    command line shows or prints as JSON goes through here."""
+    try:
+        return to_money(value)
+    except (TypeError, ValueError):
         return None
-    if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-    else:
-        return None
-    return amount if amount.is_finite() else None
 
 
 def _money_json(value: object) -> str | None:
     """Money for ``--json``: a plain decimal string in USD (``"0.0000147"``), or null."""
     amount = _decimal(value)
-    return None if amount is None else format(amount, "f")
+    return None if amount is None else plain(amount)
 
 
 def _price_json(value: object) -> str | None:
     """A per-token price for ``--json``: a decimal string, or null when unknown or variable."""
     amount = _decimal(value)
-    return None if amount is None or amount < 0 else format(amount, "f")
+    return None if amount is None or amount < 0 else plain(amount)
 
 
 def _money(value: object, *, exact: bool = False) -> str:
@@ -173,6 +160,16 @@ def _per_million(price: object) -> str:
     return f"${whole}.{decimals.ljust(2, '0')}"
 
 
+def _json_money(value: object) -> str | None:
+    """Money left in JSON output: a Decimal as its plain decimal string, a variable price as
+    null (as ``_price_json``)."""
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, VariablePrice):
+        return None
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _ms(seconds: float | None) -> str:
     return "?" if seconds is None else f"{seconds * 1000:.1f} ms"
 
@@ -180,7 +177,7 @@ def _ms(seconds: float | None) -> str:
 def _dump_json(data: Any, out: TextIO) -> None:
     import json
 
-    json.dump(data, out, indent=2, ensure_ascii=False)
+    json.dump(data, out, indent=2, ensure_ascii=False, default=_json_money)
     out.write("\n")
 
 
@@ -384,14 +381,6 @@ def _demo(args: argparse.Namespace, ctx: _Context) -> int:
 # -- models, key, cost ---------------------------------------------------------------------------
 
 
-def _capabilities(model: ModelInfo) -> list[str]:
-    """The model's capabilities in ``CAPABILITIES`` order, as the model registry derives them."""
-    from openrouter_kit._core.registry import capabilities_of
-
-    found = capabilities_of(model)
-    return [name for name in CAPABILITIES if name in found]
-
-
 def _models(args: argparse.Namespace, ctx: _Context) -> int:
     per_token = None
     if args.max_price is not None:  # the table's unit, USD per million tokens, to the API's
@@ -412,7 +401,7 @@ def _models(args: argparse.Namespace, ctx: _Context) -> int:
                     "context_length": m.context_length,
                     "prompt": _price_json(m.pricing.prompt if m.pricing else None),
                     "completion": _price_json(m.pricing.completion if m.pricing else None),
-                    "capabilities": _capabilities(m),
+                    "capabilities": m.capabilities,
                 }
                 for m in models
             ],
@@ -429,7 +418,7 @@ def _models(args: argparse.Namespace, ctx: _Context) -> int:
             f"{m.id:<{width}}  {context:>9}  "
             f"{_per_million(pricing.prompt if pricing else None):>10}  "
             f"{_per_million(pricing.completion if pricing else None):>12}  "
-            f"{','.join(_capabilities(m)) or '-'}",
+            f"{','.join(m.capabilities) or '-'}",
             file=out,
         )
     print(f"{len(models)} model{'s' if len(models) != 1 else ''}", file=out)
@@ -678,10 +667,10 @@ exit status:
 def _price(text: str) -> Decimal:
     """``--max-price``: a non-negative USD amount per million prompt tokens, exact."""
     try:
-        value = Decimal(text)
-    except InvalidOperation:
+        value = to_money(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value.is_finite() or value < 0:
+    if value < 0:
         raise argparse.ArgumentTypeError(f"must be a USD amount >= 0, got {text!r}")
     return value
 

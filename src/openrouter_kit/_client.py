@@ -387,10 +387,10 @@ class ModelRegistry:
 
         registry = client.models                      # or ModelRegistry(client, ttl=600)
         model = registry.get_model("openai/gpt-4o-mini")
-        cheap_vision = registry.list_models(capability="vision", max_price=0.000001)
+        cheap_vision = registry.list_models(capability="vision", max_price="0.000001")
 
     Safe to share between threads: concurrent first use sends exactly one request.
-    Capabilities are derived as ``openrouter_kit._core.registry.CAPABILITIES`` documents.
+    A model's capabilities are ``model.capabilities``; ``list_models`` filters by them.
     """
 
     def __init__(
@@ -441,9 +441,10 @@ class ModelRegistry:
         return self._fresh().get(model_id)
 
     def list_models(
-        self, capability: str | None = None, max_price: float | str | None = None
+        self, capability: str | None = None, max_price: Decimal | float | str | None = None
     ) -> list[ModelInfo]:
-        """Return the models with ``capability`` whose prompt price per token is <= ``max_price``.
+        """Return the models with ``capability`` whose prompt price per token (USD: a
+        ``Decimal``, int, float or decimal string) is <= ``max_price``.
 
         Capabilities, from the documented ``/models`` fields: ``chat`` (text in and out),
         ``completion`` (text out), ``code`` (a coding model by name: the API has no flag),
@@ -451,8 +452,8 @@ class ModelRegistry:
         (``reasoning`` or ``include_reasoning`` supported), ``structured_outputs``
         (``structured_outputs`` or ``response_format`` supported), ``audio`` (audio in or out),
         ``image_output`` (image out), ``free`` (prompt and completion prices both 0).
-        A model with a variable price (``-1`` on the wire, like ``openrouter/auto``) never passes a
-        price filter.
+        A model with a variable price (``VARIABLE``: ``-1`` on the wire, like ``openrouter/auto``)
+        never passes a price filter.
 
         Raises:
             ValidationError: an unknown capability or a ``max_price`` that is not a number.

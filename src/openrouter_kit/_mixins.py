@@ -1,27 +1,36 @@
 """Hand-written behaviour that generated wire models inherit (methods only, never fields).
 
-Stdlib and attrs only: the generated module imports this one, so it must stay light.
+Stdlib, attrs and ``_core.money`` only: the generated module imports this one, so it must stay
+light.
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
+
+from openrouter_kit._core.money import VariablePrice, to_price
 
 if TYPE_CHECKING:
     from typing import Self
 
+    from openrouter_kit._core.money import Price
     from openrouter_kit._generated.models import Message
 
 M = TypeVar("M")
+D = TypeVar("D")
 
 __all__ = [
     "CompletionResponseMixin",
     "ContentPartMixin",
     "LazyModel",
     "MessageMixin",
+    "ModelInfoMixin",
+    "PricingMixin",
     "ResponseMessageMixin",
     "StreamChunkMixin",
     "ToolCallMixin",
@@ -155,12 +164,12 @@ class CompletionResponseMixin(WireModel):
         return ""
 
     @property
-    def cost(self) -> float | None:
-        """The USD cost: ``usage.cost`` as the server reported it, else the estimate from the
-        model's prices (``cost_is_estimate`` says which), else None."""
+    def cost(self) -> Decimal | None:
+        """The USD cost as a ``Decimal``: ``usage.cost`` as the server reported it, else the
+        estimate from the model's prices (``cost_is_estimate`` says which), else None."""
         usage = getattr(self, "usage", None)
         reported = None if usage is None else usage.cost
-        return cast("float | None", reported if reported is not None else self.estimated_cost)  # type: ignore[attr-defined]
+        return cast("Decimal | None", reported if reported is not None else self.estimated_cost)  # type: ignore[attr-defined]
 
     def parse(self, target: Any) -> Any:
         """The answer's text parsed as ``target``: an instance of an attrs class, dataclass,
@@ -235,6 +244,92 @@ class LazyModel(WireModel):
 
 #: How error messages name a lazy model.
 _LAZY_NAMES = {"StreamChunk": "stream chunk", "ModelInfo": "model"}
+
+
+class ModelInfoMixin(LazyModel):
+    """``model.capabilities``: what a model can do, as the model registry derives it."""
+
+    __slots__ = ()
+
+    @property
+    def capabilities(self) -> list[str]:
+        """The model's capability names, in this order: ``chat``, ``completion``, ``code``,
+        ``tools``, ``vision``, ``reasoning``, ``structured_outputs``, ``audio``,
+        ``image_output``, ``free`` (the ones it has; ``client.models.list_models(capability=...)``
+        filters by the same names)."""
+        from openrouter_kit._core.registry import capability_names
+
+        return capability_names(cast(Any, self))
+
+
+#: For each pricing class: the names of its price fields (the others, such as ``discount``, are
+#: not prices).
+_PRICE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _price_fields(cls: type) -> tuple[str, ...]:
+    names = _PRICE_FIELDS.get(cls)
+    if names is None:
+        names = tuple(
+            a.name
+            for a in attrs.fields(cast(Any, cls))
+            if VariablePrice in getattr(a.type, "__args__", ())
+        )
+        _PRICE_FIELDS[cls] = names
+    return names
+
+
+class PricingMixin(WireModel):
+    """Prices also read like a dict of prices, as in the seed: ``pricing.get("prompt", 0)``,
+    ``pricing["completion"]``, ``"image" in pricing``, ``pricing.keys()``, ``pricing.items()``.
+
+    The keys are the prices the server sent (unset ones are missing, as in its JSON), including
+    kinds this version does not know yet; ``discount`` and ``overrides`` are attributes only.
+    """
+
+    __slots__ = ()
+
+    def _prices(self) -> dict[str, Price]:
+        found: dict[str, Price] = {}
+        for name in _price_fields(type(self)):
+            value = getattr(self, name)
+            if value is not None:
+                found[name] = value
+        for key, value in cast(dict[str, Any], getattr(self, "extra", {})).items():
+            try:  # a price kind added after this version: shown if it reads as a price
+                found.setdefault(key, to_price(value))
+            except (TypeError, ValueError):
+                continue
+        return found
+
+    @overload
+    def get(self, key: str) -> Price | None: ...
+
+    @overload
+    def get(self, key: str, default: D) -> Price | D: ...
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The price called ``key`` (a ``Decimal``, or ``VARIABLE``), or ``default`` when the
+        server sent none."""
+        return self._prices().get(key, default)
+
+    def __getitem__(self, key: str) -> Price:
+        """``pricing["prompt"]``: the price called ``key``; KeyError when the server sent none."""
+        return self._prices()[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._prices()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._prices())
+
+    def keys(self) -> list[str]:
+        """The names of the prices the server sent (``prompt``, ``completion``, ...)."""
+        return list(self._prices())
+
+    def items(self) -> list[tuple[str, Price]]:
+        """``(name, price)`` for every price the server sent."""
+        return list(self._prices().items())
 
 
 class StreamChunkMixin(LazyModel):

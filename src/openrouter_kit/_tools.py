@@ -70,7 +70,7 @@ class ToolRun:
         rounds: How many times the model was called.
         finished: True when the model answered without asking for more tools.
         usage: Tokens summed over every round.
-        cost: USD summed over every round (None when no round reported a cost).
+        cost: USD (a ``Decimal``) summed over every round (None when no round reported a cost).
     """
 
     response: CompletionResponse
@@ -78,7 +78,7 @@ class ToolRun:
     rounds: int
     finished: bool
     usage: TokenUsage
-    cost: float | None
+    cost: Decimal | None
 
 
 class ToolLoop:
@@ -165,7 +165,7 @@ class ToolLoop:
         """The run's outcome."""
         prompt = sum(r.usage.prompt_tokens or 0 for r in self.replies)
         completion = sum(r.usage.completion_tokens or 0 for r in self.replies)
-        costs = [Decimal(repr(r.cost)) for r in self.replies if r.cost is not None]
+        costs = [r.cost for r in self.replies if r.cost is not None]
         last = self.replies[-1]
         finished = not (
             last.choices and last.choices[0].message and last.choices[0].message.tool_calls
@@ -178,5 +178,5 @@ class ToolLoop:
             usage=TokenUsage(
                 prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
             ),
-            cost=float(sum(costs)) if costs else None,
+            cost=sum(costs, Decimal(0)) if costs else None,
         )

@@ -5,8 +5,11 @@ from __future__ import annotations
 import threading
 from decimal import Decimal
 
-from openrouter_kit._core.accounting import UsageTotals, estimate_cost, price
+import pytest
+
+from openrouter_kit._core.accounting import Budget, UsageTotals, estimate_cost, price
 from openrouter_kit._core.convert import converters
+from openrouter_kit._core.money import VARIABLE
 from openrouter_kit._generated.models import ModelPricing, TokenUsage
 
 
@@ -18,11 +21,13 @@ def pricing(**data: object) -> ModelPricing:
     return converters().fast.structure(data, ModelPricing)
 
 
-def test_price_parsing() -> None:
+def test_price_gives_fixed_prices_only() -> None:
+    assert price(Decimal("0.00000015")) == Decimal("0.00000015")
+    assert price(VARIABLE) is None  # the wire's "-1": never priced
+    assert price(None) is None
+    # A price set by hand (not parsed from the wire) is read the way the wire's would be.
     assert price("0.00000015") == Decimal("0.00000015")
-    assert price(2) == Decimal(2)
-    assert price("0") == 0
-    for unknown in ("-1", -1, None, "abc", True, "nan", "inf"):
+    for unknown in ("-1", "abc", True, "nan", "inf"):
         assert price(unknown) is None
 
 
@@ -75,10 +80,11 @@ def test_totals_per_model_and_estimates_are_marked() -> None:
         3,
         7,
     )
-    assert (snap.cost, snap.estimated_cost) == (0.35, 0.25)
+    assert (snap.cost, snap.estimated_cost) == (Decimal("0.35"), Decimal("0.25"))
+    assert type(snap.cost) is Decimal
     assert set(snap.by_model) == {"a/x", "b/y"}
-    assert (snap.by_model["a/x"].requests, snap.by_model["a/x"].cost) == (2, 0.1)
-    assert snap.by_model["b/y"].estimated_cost == 0.25
+    assert (snap.by_model["a/x"].requests, snap.by_model["a/x"].cost) == (2, Decimal("0.1"))
+    assert snap.by_model["b/y"].estimated_cost == Decimal("0.25")
 
 
 def test_totals_are_exact_under_concurrency() -> None:
@@ -97,5 +103,71 @@ def test_totals_are_exact_under_concurrency() -> None:
     snap = totals.snapshot()
     assert snap.requests == 16_000
     assert snap.total_tokens == 160_000
-    assert Decimal(repr(snap.cost)) == Decimal("0.016")  # no float drift
+    assert snap.cost == Decimal("0.016")  # exact: no float drift
     assert sum(m.requests for m in snap.by_model.values()) == 16_000
+
+
+# -- the budget ------------------------------------------------------------------------------------
+def test_budget_ledger_is_exact() -> None:
+    budget = Budget(Decimal("0.01"))
+    first = budget._reserve(Decimal("0.004"))
+    second = budget._reserve(Decimal("0.003"))
+    assert (budget.spent, budget.reserved, budget.remaining) == (
+        0,
+        Decimal("0.007"),
+        Decimal("0.003"),
+    )
+    budget._settle(first, Decimal("0.0000001"))  # what the call really cost
+    budget._release(second)  # failed before an answer: nothing billed
+    assert (budget.spent, budget.reserved) == (Decimal("0.0000001"), 0)
+    assert budget.remaining == Decimal("0.0099999")
+    third = budget._reserve(Decimal("0.001"))
+    budget._settle(third, None)  # cost unknown: the whole hold counts as spent
+    assert budget.spent == Decimal("0.0010001")
+    assert all(type(v) is Decimal for v in (budget.spent, budget.reserved, budget.remaining))
+
+
+def test_budget_methods_that_move_money_are_private() -> None:
+    public = {name for name in dir(Budget) if not name.startswith("_")}
+    assert public == {"limit", "remaining", "reserved", "spent"}
+
+
+def test_budget_repr_shows_limit_spent_and_held() -> None:
+    budget = Budget(Decimal("1.00"))
+    budget._settle(budget._reserve(Decimal("0.5")), Decimal("0.0000001"))
+    budget._reserve(Decimal("0.25"))
+    assert repr(budget) == (
+        "<Budget limit=$1.00 spent=$0.0000001 held=$0.25 for 1 call in flight remaining=$0.7499999>"
+    )
+
+
+def test_budget_refusal_says_how_to_get_through() -> None:
+    from openrouter_kit.errors import BudgetExceededError
+
+    budget = Budget(Decimal("0.01"))
+    budget._reserve(Decimal("0.006"))
+    with pytest.raises(BudgetExceededError) as caught:
+        budget._reserve(Decimal("0.006"), "this call", "set max_tokens to lower the hold")
+    text = str(caught.value)
+    assert "could cost up to $0.006, but only $0.004 of the $0.01 budget is left" in text
+    assert "$0.006 held for 1 call in flight" in text
+    assert "set max_tokens to lower the hold" in text
+    assert "lower the concurrency" in text  # it would fit once the call in flight settles
+    assert caught.value.metadata["in_flight"] == 1
+    assert budget.reserved == Decimal("0.006")  # a refusal holds nothing
+
+    with pytest.raises(BudgetExceededError) as caught:
+        budget._reserve(Decimal("0.02"))  # more than the whole budget: concurrency won't help
+    assert "lower the concurrency" not in str(caught.value)
+    assert str(caught.value).endswith("to get through: choose a cheaper model or raise the budget")
+
+
+def test_budget_amounts_are_printed_plainly() -> None:
+    from openrouter_kit.errors import BudgetExceededError
+
+    budget = Budget(Decimal("1E-8"))
+    with pytest.raises(BudgetExceededError) as caught:
+        budget._reserve(Decimal("1E-7"))
+    assert "$0.0000001" in str(caught.value)
+    assert "$0.00000001 budget" in str(caught.value)
+    assert "E-" not in str(caught.value)

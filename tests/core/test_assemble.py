@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -65,7 +66,7 @@ def test_text_stream_accumulates_with_usage_from_an_empty_choices_chunk() -> Non
     assert reply.choices[0].finish_reason == "stop"
     assert reply.choices[0].message.role == "assistant"
     assert reply.usage.total_tokens == 12
-    assert reply.cost == 0.001
+    assert reply.cost == Decimal("0.001")  # the server's number, exactly
     assert (asm.chunk_count, asm.comment_count, asm.done, asm.started) == (5, 1, True, True)
 
 
@@ -80,7 +81,7 @@ def test_usage_on_a_final_choice_with_an_empty_delta() -> None:
     reply = asm.final_response()
     assert reply.text == "Hi"
     assert reply.choices[0].finish_reason == "stop"  # the later empty delta does not erase it
-    assert reply.usage.cost == 0.001
+    assert reply.usage.cost == Decimal("0.001")
 
 
 def test_parallel_tool_calls_merge_by_index_even_interleaved() -> None:

@@ -22,6 +22,7 @@ import os
 import types
 import typing
 from collections.abc import Callable
+from decimal import Decimal
 from email.utils import formatdate
 from typing import Any
 
@@ -34,6 +35,7 @@ from hypothesis import strategies as st
 from openrouter_kit._core import convert
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.convert import converters, dumps, structure_input
+from openrouter_kit._core.money import VariablePrice, to_money, to_price
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
 from openrouter_kit._core.wire import error_from_response, parse_response, parse_retry_after
 from openrouter_kit._generated import models as generated
@@ -147,6 +149,13 @@ def _right(tp: Any, depth: int, hostile: bool, wrong: bool) -> st.SearchStrategy
     if tp is float:
         numbers = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-99, 99)
         return numbers | HOSTILE_NUMBERS if hostile else numbers
+    if tp in (Decimal, VariablePrice):  # money and prices: JSON numbers and decimal strings
+        numbers = st.floats(allow_nan=False, allow_infinity=False) | st.integers(-99, 99)
+        text = st.decimals(allow_nan=False, allow_infinity=False).map(str) | st.just("-1")
+        if hostile:
+            text |= st.sampled_from(["NaN", "Infinity", "-inf", "1e999999", "0.1.2", ""])
+            return numbers | text | HOSTILE_NUMBERS
+        return numbers | text
     if origin is list:
         return st.lists(shaped(typing.get_args(tp)[0], depth, hostile, wrong), max_size=3)
     if origin is dict:
@@ -717,13 +726,38 @@ def test_a_validation_error_never_shows_a_key_used_as_a_dict_key() -> None:
 
 
 # --- the fast response hooks agree with cattrs' own ---------------------------------------------
+def _reference_model(cls: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """cattrs' generated hook for ``cls``, where a null sent for a field with a factory default
+    (``[]``, ``{}``, an empty model) means "not sent", as the response converter documents."""
+    inner = convert._structure_model(cls, conv)
+    defaulted = {
+        str(a.metadata.get("wire", a.name))
+        for a in attrs.fields(cls)
+        if isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
+    }
+
+    def structure(data: Any, t: Any) -> Any:
+        if isinstance(data, dict) and defaulted:
+            data = {k: v for k, v in data.items() if not (v is None and k in defaulted)}
+        return inner(data, t)
+
+    return structure
+
+
+def _reference_price(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    optional = type(None) in typing.get_args(t)
+    return lambda value, _: None if value is None and optional else to_price(value)
+
+
 def _reference() -> cattrs.Converter:
     """A response converter built the plain cattrs way: generated hooks for every model, no lazy
     models, no shortcuts for scalars."""
     ref = cattrs.Converter(detailed_validation=False)
     ref.register_structure_hook_factory(convert._is_list, convert._structure_list)
     ref.register_structure_hook_factory(convert._is_multi_union, convert._structure_union)
-    ref.register_structure_hook_factory(convert._is_model, convert._structure_model)
+    ref.register_structure_hook_factory(convert._is_model, _reference_model)
+    ref.register_structure_hook(Decimal, lambda value, _: to_money(value))
+    ref.register_structure_hook_factory(convert._is_price, _reference_price)
     return ref
 
 
@@ -758,7 +792,7 @@ def test_a_model_list_is_parsed_lazily_and_a_bad_entry_fails_when_read() -> None
     bad = {"id": "c/d", "architecture": "not an object"}
     listed = STRUCTURE({"data": [good, bad]}, generated.ModelList).data
     assert listed[0]._payload is good
-    assert listed[0].pricing.prompt == "0.1"
+    assert listed[0].pricing.prompt == Decimal("0.1")
     assert listed[0] == REFERENCE.structure(good, generated.ModelInfo)
     with pytest.raises(InvalidResponseError, match="model is not the documented shape"):
         _ = listed[1].id

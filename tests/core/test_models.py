@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -175,7 +176,8 @@ def test_cost_from_usage() -> None:
         {"role": "assistant", "content": "hi"},
         usage={"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12, "cost": 0.00042},
     )
-    assert resp.cost == 0.00042
+    assert resp.cost == Decimal("0.00042")  # the server's number, exactly: no binary noise
+    assert isinstance(resp.cost, Decimal)
 
 
 def test_cost_of_a_free_request_is_zero_not_none() -> None:

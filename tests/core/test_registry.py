@@ -238,6 +238,22 @@ def test_capabilities_of_agrees_with_select() -> None:
         assert capabilities_of(m) == {name for name, has in EXPECTED.items() if m.id in has}
 
 
+def test_a_model_lists_its_capabilities_in_table_order() -> None:
+    for m in table():
+        assert m.capabilities == [name for name in CAPABILITIES if name in capabilities_of(m)]
+    gpt4o = table()[0]
+    assert gpt4o.capabilities == ["chat", "completion", "tools", "vision", "structured_outputs"]
+    assert cache().select("vision") == [m for m in table() if "vision" in m.capabilities]
+
+
+def test_the_seeds_price_filter_works_on_the_models() -> None:
+    """The seed's ``ModelRegistry`` filters with ``m.pricing.get("prompt", 0) <= max_price``."""
+    max_price = Decimal("0.000001")
+    chosen = {m.id for m in table() if m.pricing and m.pricing.get("prompt", 0) <= max_price}
+    assert chosen == ids(cache().select(max_price=max_price))
+    assert "openrouter/auto" not in chosen  # VARIABLE <= anything is False
+
+
 def test_select_keeps_the_stored_order() -> None:
     assert [m.id for m in cache().select()] == [m.id for m in table()]
 
@@ -251,8 +267,8 @@ def test_prompt_price_is_exact_from_decimal_strings() -> None:
     assert prompt_price(model("a/b", prompt=None)) is None
 
 
-@pytest.mark.parametrize("limit", [0.000001, "0.000001", "1e-6"])
-def test_max_price_compares_the_prompt_price_per_token(limit: float | str) -> None:
+@pytest.mark.parametrize("limit", [0.000001, "0.000001", "1e-6", Decimal("0.000001")])
+def test_max_price_compares_the_prompt_price_per_token(limit: float | str | Decimal) -> None:
     assert ids(cache().select(max_price=limit)) == {
         "mistralai/codestral-2508",
         "deepseek/deepseek-r1:free",
@@ -294,8 +310,8 @@ def test_non_numeric_max_price_is_refused(limit: Any) -> None:
         cache().select(max_price=limit)
 
 
-@pytest.mark.parametrize("limit", [float("nan"), "NaN"])
-def test_nan_max_price_is_refused(limit: float | str) -> None:
+@pytest.mark.parametrize("limit", [float("nan"), "NaN", float("inf"), -1, "-0.5"])
+def test_nan_infinite_or_negative_max_price_is_refused(limit: float | str) -> None:
     with pytest.raises(errors.ValidationError, match="max_price"):
         cache().select(max_price=limit)
 

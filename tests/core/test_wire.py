@@ -281,3 +281,50 @@ def test_choice_finish_reason_error_raises_and_keeps_the_partial_answer() -> Non
         raise_for_choice_error(response)
     assert info.value.response.text == "partial"
     assert info.value.metadata == {"provider_name": "X"}
+
+
+# -- a 404 that says nothing answers at the URL ----------------------------------------------------
+HINT = "check base_url, it should end with /api/v1"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><head><title>404: This page could not be found</title></head></html>",
+        b"Not Found",
+        b"",
+        b'{"error": {"code": 404, "message": "Not Found"}}',
+    ],
+    ids=["html", "text", "empty", "json-without-a-model"],
+)
+@pytest.mark.parametrize("endpoint", [ep.CHAT_COMPLETIONS, ep.LIST_MODELS, ep.KEY, ep.CREDITS])
+def test_a_404_on_a_path_that_names_no_model_hints_at_the_base_url(
+    endpoint: ep.Endpoint, body: bytes
+) -> None:
+    with pytest.raises(errors.ModelNotFoundError) as info:
+        parse_response(endpoint, 404, {}, body, structure=None)
+    assert HINT in str(info.value)
+    assert f"{endpoint.method} {endpoint.path} was not found" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [
+        (ep.CHAT_COMPLETIONS, body(404, "No endpoints found for acme/nope.")),
+        (
+            ep.CHAT_COMPLETIONS,
+            json.dumps(
+                {"error": {"message": "gone", "availability": {"code": "model_deprecated"}}}
+            ).encode(),
+        ),
+        (ep.MODEL_ENDPOINTS, b"Not Found"),  # the model in the path is unknown
+        (ep.GENERATION, body(404, "Generation gen-1 not found")),  # the id is unknown
+    ],
+    ids=["no-endpoints", "availability", "model-endpoints", "generation"],
+)
+def test_a_404_about_a_model_or_an_id_gets_no_base_url_hint(
+    endpoint: ep.Endpoint, body: bytes
+) -> None:
+    with pytest.raises(errors.ModelNotFoundError) as info:
+        parse_response(endpoint, 404, {}, body, structure=None)
+    assert "base_url" not in str(info.value)

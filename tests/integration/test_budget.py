@@ -66,7 +66,7 @@ def test_a_budget_is_spent_exactly_and_reservations_come_back(
         return reply, client.budget
 
     reply, budget = use(lambda c: body(c), budget="0.01")
-    assert budget.spent == Decimal(repr(reply.cost))
+    assert budget.spent == reply.cost
     assert budget.reserved == 0
     assert budget.remaining == Decimal("0.01") - budget.spent
     assert sum(1 for r in emu.requests if r.path.endswith("/models")) == 1  # prices fetched once
@@ -141,13 +141,13 @@ def test_streams_settle_their_reservation(emu: Emulator) -> None:
             reply = stream.final_response()
         budget = client.budget
         assert budget is not None
-        assert budget.spent == Decimal(repr(reply.cost))
+        assert budget.spent == reply.cost
         emu.script_stream(chunks=200, delay=0.002)
         with client.stream(model=MODEL, messages=USER, max_tokens=300) as stream:
             next(iter(stream))
         # Closed before its usage arrived: the worst case stays spent (it may have been billed).
         assert budget.reserved == 0
-        assert budget.spent > Decimal(repr(reply.cost))
+        assert budget.spent > reply.cost
 
 
 def test_500_concurrent_calls_never_overshoot_the_cap(emu: Emulator) -> None:
@@ -176,13 +176,61 @@ def test_500_concurrent_calls_never_overshoot_the_cap(emu: Emulator) -> None:
                     tg.start_soon(one, i)
             assert budget.reserved == 0
             assert budget.spent <= cap
-            assert Decimal(repr(client.usage.cost)) == budget.spent == emu.ledger.cost_decimal
+            assert client.usage.cost == budget.spent == emu.ledger.cost_decimal
 
     anyio.run(main)
     assert max(seen) <= cap
     assert outcomes["ok"] > 0
     assert outcomes["refused"] > 0
     assert outcomes["ok"] + outcomes["refused"] == 500
+
+
+def test_a_refusal_under_concurrency_says_how_to_get_through() -> None:
+    """The newcomer's case: a budget shared by many tasks refuses calls while others hold it."""
+    refusals: list[errors.BudgetExceededError] = []
+
+    async def main(slow: Emulator) -> None:
+        async with AsyncClient(
+            api_key=slow.api_key, base_url=slow.base_url, budget="0.0002"
+        ) as client:
+            await client.models.refresh()
+
+            async def one() -> None:
+                try:
+                    await client.complete(model=MODEL, messages=USER, max_tokens=200)
+                except errors.BudgetExceededError as exc:
+                    refusals.append(exc)
+
+            async with anyio.create_task_group() as tg:
+                for _ in range(20):
+                    tg.start_soon(one)
+
+    with Emulator(latency=0.05) as slow:  # answers late: the first calls stay in flight
+        anyio.run(main, slow)
+    assert refusals
+    text = str(refusals[0])
+    assert "calls in flight" in text or "call in flight" in text
+    assert "lower max_tokens (now 200) to lower the hold" in text
+    assert "lower the concurrency" in text
+    assert "E-" not in text  # amounts are printed plainly
+
+
+def test_a_refusal_without_max_tokens_names_the_hold(
+    use: Callable[..., Any], emu: Emulator
+) -> None:
+    with pytest.raises(errors.BudgetExceededError) as info:
+        use(lambda c: c.complete(model=MODEL, messages=USER), budget="0.0001")
+    assert "set max_tokens to lower the hold" in str(info.value)
+    assert "the model's whole completion limit, here" in str(info.value)
+    assert chats(emu) == 0
+
+
+def test_max_cost_refusal_prints_amounts_plainly(use: Callable[..., Any], emu: Emulator) -> None:
+    with pytest.raises(errors.BudgetExceededError) as info:
+        use(lambda c: c.with_options(max_cost="0.0000001").complete(model=MODEL, messages=USER))
+    assert "more than max_cost $0.0000001" in str(info.value)
+    assert "E-" not in str(info.value)
+    assert "set max_tokens" in str(info.value)
 
 
 def test_unknown_models_and_oversized_prompts_are_refused_before_sending(

@@ -28,16 +28,17 @@ def test_server_cost_is_exact_and_per_model(emu: Emulator) -> None:
         for model in ("openai/gpt-4o-mini", "anthropic/claude-3.5-sonnet", "openai/gpt-4o-mini"):
             reply = client.complete(model=model, messages=USER)
             assert not reply.cost_is_estimate
-            assert Decimal(repr(reply.cost)) == table_price(emu, model, reply.usage)
+            assert reply.cost == table_price(emu, model, reply.usage)
+            assert isinstance(reply.cost, Decimal)
         usage = client.usage
     ledger = emu.ledger
-    assert Decimal(repr(usage.cost)) == ledger.cost_decimal
+    assert usage.cost == ledger.cost_decimal
     assert usage.estimated_cost == 0
     assert set(usage.by_model) == {"openai/gpt-4o-mini", "anthropic/claude-3.5-sonnet"}
     for model, totals in ledger.per_model.items():
         assert usage.by_model[model].requests == totals.requests
         assert usage.by_model[model].total_tokens == totals.total_tokens
-        assert usage.by_model[model].cost == pytest.approx(totals.cost, abs=1e-15)
+        assert usage.by_model[model].cost == Decimal(repr(totals.cost))
 
 
 def without_cost(model: str) -> dict[str, Any]:
@@ -70,7 +71,7 @@ def test_cost_is_estimated_from_prices_when_the_server_sends_none(emu: Emulator,
 
         reply, usage = anyio.run(main)
     assert reply.cost_is_estimate
-    assert Decimal(repr(reply.cost)) == table_price(emu, model, reply.usage)
+    assert reply.cost == table_price(emu, model, reply.usage)
     assert usage.estimated_cost == usage.cost == reply.cost
     assert usage.by_model[model].estimated_cost == reply.cost
 
@@ -92,5 +93,5 @@ def test_stream_cost_and_generation_agree(emu: Emulator) -> None:
         with client.stream(model="openai/gpt-4o", messages=USER) as stream:
             reply = stream.final_response()
         stats = client.generation(reply.id)
-        assert stats.total_cost == pytest.approx(reply.cost)
+        assert stats.total_cost == reply.cost
         assert client.usage.by_model["openai/gpt-4o"].cost == reply.cost

@@ -13,7 +13,6 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 
 import anyio
 import pytest
@@ -47,7 +46,7 @@ def accounts_match(client: Client | AsyncClient, emu: Emulator) -> None:
         theirs.completion_tokens,
         theirs.total_tokens,
     )
-    assert Decimal(repr(ours.cost)) == emu.ledger.cost_decimal
+    assert ours.cost == emu.ledger.cost_decimal
 
 
 def report(name: str, **figures: object) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -59,7 +60,7 @@ async def test_complete_with_keywords(client: Any, httpx_mock: HTTPXMock) -> Non
     assert reply.provider == "OpenAI"
     assert reply.choices[0].finish_reason == "stop"
     assert reply.usage.total_tokens == 13
-    assert reply.cost == 0.0000045
+    assert reply.cost == Decimal("0.0000045")  # a Decimal equal to the server's number
     assert reply.attempts == 1
     assert reply.latency > 0
     # Only what was set is sent.
@@ -72,6 +73,17 @@ async def test_complete_with_keywords(client: Any, httpx_mock: HTTPXMock) -> Non
     assert request.headers["authorization"] == f"Bearer {CANARY_KEY}"
     assert request.headers["x-openrouter-title"] == "openrouter-kit"
     assert request.headers["user-agent"].startswith("openrouter-kit/")
+
+
+async def test_provider_max_price_takes_decimal_and_is_sent_as_given(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION)
+    max_price = {"prompt": Decimal("0.5"), "completion": 1, "request": 0.25, "image": "2"}
+    await call(client.complete(model="a/b", messages=USER, provider={"max_price": max_price}))
+    sent = sent_json(httpx_mock)["provider"]["max_price"]
+    assert sent == {"prompt": "0.5", "completion": 1, "request": 0.25, "image": "2"}
+    assert type(sent["completion"]) is int  # an int is not turned into a float
 
 
 async def test_complete_with_request_object_messages_and_overrides(
@@ -210,7 +222,7 @@ async def test_usage_totals_accumulate(client: Any, httpx_mock: HTTPXMock) -> No
         9,
         39,
     )
-    assert usage.cost == pytest.approx(0.0000135, abs=1e-15)
+    assert usage.cost == Decimal("0.0000135")  # exact: three times the server's number
 
 
 async def test_error_inside_a_choice_raises_with_the_partial_response(
@@ -368,14 +380,16 @@ async def test_list_models_and_account_calls(client: Any, httpx_mock: HTTPXMock)
     )
     models = await call(client.list_models())
     assert [m.id for m in models] == ["openai/gpt-4o-mini"]
-    assert models[0].pricing.prompt == "0.00000015"
+    assert models[0].pricing.prompt == Decimal("0.00000015")
+    assert models[0].pricing.get("prompt", 0) <= Decimal("0.000001")  # the seed's filter
     assert models[0].extra == {"future_field": 1}
     stats = await call(client.generation("gen-1"))
-    assert (stats.id, stats.total_cost) == ("gen-1", 0.5)
+    assert (stats.id, stats.total_cost) == ("gen-1", Decimal("0.5"))
     key = await call(client.key_info())
-    assert key.usage == 1.5
+    assert key.usage == Decimal("1.5")
     credits = await call(client.credits())
-    assert (credits.total_credits, credits.total_usage) == (10, 2.5)
+    assert (credits.total_credits, credits.total_usage) == (10, Decimal("2.5"))
+    assert all(type(v) is Decimal for v in (key.usage, credits.total_credits, stats.total_cost))
     endpoints = await call(client.model_endpoints("openai/gpt-4o-mini"))
     assert endpoints.endpoints[0].tag == "openai"
 

@@ -67,7 +67,7 @@ async def _one_of_each(client: Any, httpx_mock: HTTPXMock) -> None:
     assert [c.delta for c in chunks]  # typed chunks built
     httpx_mock.add_response(json=MODELS)
     models = await call(client.list_models())
-    assert models[0].pricing.prompt == "0"  # lazy models filled in
+    assert models[0].pricing.prompt == 0  # lazy models filled in
 
 
 async def test_requests_after_the_first_build_nothing_again(

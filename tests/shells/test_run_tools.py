@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -70,7 +71,8 @@ async def test_the_runner_calls_tools_and_sends_results_back(
     assert run.finished
     assert run.rounds == 2
     assert run.response.text == "Paris 21C, Rome 21C"
-    assert (run.usage.total_tokens, run.cost) == (30, 1.0)
+    assert (run.usage.total_tokens, run.cost) == (30, Decimal("1.0"))
+    assert isinstance(run.cost, Decimal)  # summed exactly
     first, second = sent(httpx_mock, 0), sent(httpx_mock, 1)
     assert first["tools"][0]["function"]["name"] == "get_weather"
     assert second["tools"] == first["tools"]  # tools are sent on every turn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -73,7 +74,7 @@ async def test_stream_yields_chunks_and_the_final_response(
     reply = await call(stream.final_response())
     assert reply.text == "Hello"
     assert reply.usage.total_tokens == 6
-    assert reply.cost == 0.25
+    assert reply.cost == Decimal("0.25")
     assert reply.attempts == 1
     assert reply.time_to_first_token is not None
     assert reply.latency >= reply.time_to_first_token
@@ -87,7 +88,7 @@ async def test_stream_yields_chunks_and_the_final_response(
     }
     assert sent.headers["accept"] == "text/event-stream"
     usage = client.usage
-    assert (usage.requests, usage.total_tokens, usage.cost) == (1, 6, 0.25)
+    assert (usage.requests, usage.total_tokens, usage.cost) == (1, 6, Decimal("0.25"))
     await call(stream.final_response())  # asking again does not count the stream twice
     assert client.usage.requests == 1
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from openrouter_kit import (
     AsyncClient,
     Client,
@@ -18,6 +20,7 @@ from openrouter_kit import (
     RouteVariant,
     TokenUsage,
     UsageSnapshot,
+    VariablePrice,
     apply_variant,
     errors,
 )
@@ -32,7 +35,7 @@ def blocking() -> None:
             provider={"order": ["openai"], "allow_fallbacks": False},
         )
         text: str = reply.text
-        cost: float | None = reply.cost
+        cost: Decimal | None = reply.cost
         usage: TokenUsage | None = reply.usage
         if reply.choices and reply.choices[0].finish_reason == FinishReason.STOP:
             print(text, cost, usage)
@@ -41,7 +44,20 @@ def blocking() -> None:
         models: list[ModelInfo] = client.list_models()
         vision: list[ModelInfo] = client.models.list_models(capability="vision", max_price=1e-6)
         totals: UsageSnapshot = client.usage
-        print(models, vision, totals.cost, client.generation(reply.id or "").total_cost)
+        spent: Decimal = totals.cost
+        print(models, vision, spent, client.generation(reply.id or "").total_cost)
+        for m in models:  # the seed's shapes: capabilities, and prices read like a dict
+            names: list[str] = m.capabilities
+            if m.pricing is not None and m.pricing.get("prompt", 0) <= Decimal("0.000001"):
+                price: Decimal | VariablePrice = m.pricing["prompt"]
+                if isinstance(price, Decimal):
+                    print(names, price * 1_000_000)
+                # A price may be VARIABLE, which is not a number: mypy asks to narrow it first
+                # (strict mode reports this ignore if it ever becomes unneeded).
+                print(price * 1_000_000)  # type: ignore[operator]
+        if client.budget is not None:
+            left: Decimal = client.budget.remaining
+            print(left, client.budget)
     try:
         Client.from_settings("settings.yaml")
     except errors.ConfigurationError as exc:

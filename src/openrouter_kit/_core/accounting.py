@@ -1,22 +1,24 @@
-"""Money and tokens: prices, the cost of a response, and session totals per model.
+"""Money and tokens: the cost of a response, session totals per model, and the budget.
 
-Owns: price parsing (the wire's decimal strings; ``-1`` means "variable"), the cost of a response
-computed from a model's pricing when the server reported none (an estimate, and marked so), and
-exact, thread-safe session totals (a lock held for a few lines, never across an await; money
-summed as Decimal so totals do not drift). Never knows: HTTP, clocks.
+Owns: the cost of a response computed from a model's pricing when the server reported none (an
+estimate, and marked so), exact, thread-safe session totals (a lock held for a few lines, never
+across an await; money is Decimal throughout, so totals do not drift) and the budget's holds.
+Never knows: HTTP, clocks. Reading and printing amounts is ``money``'s job.
 """
 
 from __future__ import annotations
 
 import threading
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from attrs import field, frozen
 
+from openrouter_kit._core.money import VARIABLE, format_usd, to_price
 from openrouter_kit.errors import BudgetExceededError
 
 if TYPE_CHECKING:
+    from openrouter_kit._core.money import Price
     from openrouter_kit._generated.models import ModelPricing, TokenUsage
 
 __all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "worst_case_cost"]
@@ -24,16 +26,18 @@ __all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "
 _ZERO = Decimal(0)
 
 
-def price(value: Any) -> Decimal | None:
-    """A price from the wire (a decimal string or a number) as Decimal; None when it is missing,
-    unreadable or variable (negative, like the auto router's ``-1``)."""
-    if value is None or isinstance(value, bool):
+def price(value: Price | None) -> Decimal | None:
+    """A fixed price as a Decimal; None when it is missing or variable (``VARIABLE``, the wire's
+    ``-1``). Other values (a price set by hand as a string or a number) are read as the wire's."""
+    if type(value) is Decimal:
+        return value
+    if value is None or value is VARIABLE:
         return None
     try:
-        parsed = Decimal(str(value))
-    except InvalidOperation:
+        parsed = to_price(value)
+    except (TypeError, ValueError):
         return None
-    return parsed if parsed.is_finite() and parsed >= 0 else None
+    return parsed if isinstance(parsed, Decimal) else None
 
 
 def estimate_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | None:
@@ -77,9 +81,9 @@ class UsageSnapshot:
     completion_tokens: int = 0
     total_tokens: int = 0
     #: USD: what the server reported, plus estimates where it reported nothing.
-    cost: float = 0.0
-    #: The part of ``cost`` that is estimated from model prices (0.0 when all was reported).
-    estimated_cost: float = 0.0
+    cost: Decimal = _ZERO
+    #: The part of ``cost`` that is estimated from model prices (0 when all was reported).
+    estimated_cost: Decimal = _ZERO
     #: The same figures for each model that answered (keys are the response's ``model``).
     by_model: dict[str, UsageSnapshot] = field(factory=dict)
 
@@ -106,8 +110,8 @@ class _Totals:
             prompt_tokens=self.prompt,
             completion_tokens=self.completion,
             total_tokens=self.total,
-            cost=float(self.cost),
-            estimated_cost=float(self.estimated),
+            cost=self.cost,
+            estimated_cost=self.estimated,
             by_model=by_model or {},
         )
 
@@ -137,7 +141,7 @@ class UsageTotals:
         if usage is not None:
             prompt, completion = usage.prompt_tokens or 0, usage.completion_tokens or 0
             total = usage.total_tokens or prompt + completion
-            reported = price(usage.cost)
+            reported = usage.cost
             if reported is not None:
                 cost = reported
             elif estimated_cost is not None:
@@ -160,13 +164,14 @@ class UsageTotals:
 class Budget:
     """A USD cap shared by every call of a client (and its ``with_options`` copies).
 
-    Before a call is sent, its worst-case cost is reserved; the call is refused when what was
-    spent plus what is reserved would pass the cap. When the call ends the reservation is settled
-    with the real cost, or released if nothing was billed. Thread-safe and safe for async tasks
-    (a lock held for a few lines, never across an await), so concurrent calls never overshoot.
+    Before a call is sent, its worst-case cost is held; the call is refused when what was spent
+    plus what is held would pass the cap. When the call ends the hold is settled with the real
+    cost, or released if nothing was billed. Thread-safe and safe for async tasks (a lock held for
+    a few lines, never across an await), so concurrent calls never overshoot. Amounts are
+    ``Decimal``; read them as ``limit``, ``spent``, ``reserved`` and ``remaining``.
     """
 
-    __slots__ = ("_lock", "_reserved", "_spent", "limit")
+    __slots__ = ("_calls", "_lock", "_reserved", "_spent", "limit")
 
     def __init__(self, limit: Decimal) -> None:
         if not limit.is_finite() or limit < 0:
@@ -174,7 +179,17 @@ class Budget:
         self.limit = limit
         self._spent = _ZERO
         self._reserved = _ZERO
+        self._calls = 0  # calls holding part of the budget
         self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        with self._lock:
+            spent, held, calls = self._spent, self._reserved, self._calls
+        return (
+            f"<Budget limit={format_usd(self.limit)} spent={format_usd(spent)} "
+            f"held={format_usd(held)} for {calls} call{'s' if calls != 1 else ''} in flight "
+            f"remaining={format_usd(self.limit - spent - held)}>"
+        )
 
     @property
     def spent(self) -> Decimal:
@@ -194,38 +209,67 @@ class Budget:
         with self._lock:
             return self.limit - self._spent - self._reserved
 
-    def reserve(self, amount: Decimal, what: str) -> Decimal:
+    def _reserve(self, amount: Decimal, what: str = "this call", lower_hold: str = "") -> Decimal:
         """Hold ``amount`` for a call, or raise ``BudgetExceededError`` (nothing is sent).
 
-        Returns the amount held, to pass to ``settle`` or ``release``.
+        ``lower_hold`` tells the caller how to make the call's hold smaller (shown when refused).
+        Returns the amount held, to pass to ``_settle`` or ``_release``.
         """
         with self._lock:
             available = self.limit - self._spent - self._reserved
             if amount > available:
                 raise BudgetExceededError(
-                    f"{what} could cost up to ${amount:.6f}, but only ${max(available, _ZERO):.6f} "
-                    f"of the ${self.limit} budget is left (spent ${self._spent:.6f}, "
-                    f"${self._reserved:.6f} held for calls in flight)",
+                    self._refusal(amount, available, what, lower_hold),
                     metadata={
                         "budget": str(self.limit),
                         "spent": str(self._spent),
                         "reserved": str(self._reserved),
+                        "in_flight": self._calls,
                         "needed": str(amount),
                     },
                 )
             self._reserved += amount
+            self._calls += 1
             return amount
 
-    def settle(self, held: Decimal, cost: Decimal | None) -> None:
-        """The call ended: turn its reservation into what it cost (all of it when unknown)."""
+    def _refusal(self, amount: Decimal, available: Decimal, what: str, lower_hold: str) -> str:
+        """Why ``amount`` cannot be held, and how to get through (called under the lock)."""
+        calls = self._calls
+        if calls:
+            held = f"{format_usd(self._reserved)} held for {calls} call{'s' if calls != 1 else ''}"
+            state = f"spent {format_usd(self._spent)}, {held} in flight"
+        else:
+            state = f"spent {format_usd(self._spent)}, no call in flight"
+        text = (
+            f"{what} could cost up to {format_usd(amount)}, but only "
+            f"{format_usd(max(available, _ZERO))} of the {format_usd(self.limit)} budget is "
+            f"left ({state})"
+        )
+        ways = [lower_hold] if lower_hold else []
+        fits_later = amount <= self.limit - self._spent
+        if calls and fits_later:
+            # It fits once the calls in flight settle, and they usually cost far less than held.
+            ways.append("run fewer calls at once (lower the concurrency)")
+        if not fits_later:
+            ways += ["choose a cheaper model", "raise the budget"]
+        if not ways:
+            return text
+        return (
+            f"{text}; to get through: {', '.join(ways[:-1])}{' or ' if ways[1:] else ''}{ways[-1]}"
+        )
+
+    def _settle(self, held: Decimal, cost: Decimal | None) -> None:
+        """The call ended: turn its hold into what it cost (all of it when unknown)."""
         with self._lock:
             self._reserved -= held
             self._spent += held if cost is None else cost
+            self._calls -= 1
 
-    def release(self, held: Decimal) -> None:
-        """The call ended without being billed: give its reservation back."""
+    def _release(self, held: Decimal) -> None:
+        """The call ended without being billed: give its hold back."""
         with self._lock:
             self._reserved -= held
+            self._calls -= 1
 
 
 def worst_case_cost(

@@ -7,7 +7,10 @@ Owns every structure/unstructure hook, registered once per converter by factorie
   ``Message`` objects or plain dicts; a model with an ``_adopt`` classmethod also takes what it
   adopts from the user (a ``Message`` takes a reply's ``ResponseMessage``), and a plain dict found
   where a model was declared (``ToolDefinition(function={...})``) is sent as it is;
-- unions such as ``str | list[ContentPart] | None`` are resolved by the JSON kind of the value.
+- unions such as ``str | list[ContentPart] | None`` are resolved by the JSON kind of the value;
+- money (``Decimal``) and prices (``Decimal`` or ``VARIABLE``) are read from JSON numbers and
+  decimal strings (floats through their ``repr``) and sent as decimal strings; NaN, infinities and
+  text that is not a number are errors, never a ``Decimal("NaN")``.
 
 Two converters share these hooks: the *strict* one checks user input (exact scalar types, error
 paths such as ``$.messages[2].role``); the *fast* one parses server responses on the hot path and
@@ -22,6 +25,7 @@ import math
 import types
 import typing
 from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -29,6 +33,7 @@ import cattrs
 from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from openrouter_kit._core.money import VariablePrice, plain, to_money, to_price
 from openrouter_kit._core.wire import redact
 from openrouter_kit._mixins import LazyModel, WireModel
 from openrouter_kit.errors import ValidationError
@@ -376,6 +381,78 @@ def _to_float(value: Any, _: Any) -> float:
     raise _InputError(f"expected a finite number, got {_shown(value)}")
 
 
+def _money(value: Any, _: Any) -> Decimal:
+    return to_money(value)  # ValueError / TypeError: a response that is not the documented shape
+
+
+class _GivenAsInt(Decimal):
+    """A USD amount the caller gave as an int: sent as that int (a Decimal or a string is sent
+    as an exact decimal string)."""
+
+    __slots__ = ()
+
+
+class _GivenAsFloat(Decimal):
+    """A USD amount the caller gave as a float: sent as that float (read from its repr, the
+    amount turns back into the same float)."""
+
+    __slots__ = ()
+
+
+def _money_input(value: Any, _: Any) -> Decimal:
+    """A USD amount a caller gave: a Decimal, an int, a float or a decimal string."""
+    try:
+        amount = to_money(value)
+    except (TypeError, ValueError):
+        raise _InputError(
+            f"expected a USD amount (a Decimal, int, float or decimal string), got {_shown(value)}"
+        ) from None
+    if isinstance(value, int):
+        return _GivenAsInt(amount)
+    return _GivenAsFloat(amount) if isinstance(value, float) else amount
+
+
+def _send_money(amount: Any) -> Any:
+    """Money as JSON: as the caller gave it (FACTS: the docs send numbers, the spec strings)."""
+    kind = type(amount)
+    if kind is _GivenAsInt:
+        return int(amount)
+    if kind is _GivenAsFloat:
+        return float(amount)
+    if isinstance(amount, Decimal):
+        return plain(amount)  # exact, and no exponent: "0.0000001"
+    return amount  # an int, float or string set on a model by hand: sent as it is
+
+
+def _is_price(t: Any) -> bool:
+    """``Price`` (``Decimal | VariablePrice``), optional or not."""
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return False
+    return {m for m in typing.get_args(t) if m is not _NONE} == {Decimal, VariablePrice}
+
+
+def _structure_price(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    optional = _NONE in typing.get_args(t)
+
+    def structure(value: Any, _: Any) -> Any:
+        if type(value) is str:  # the wire's form, a model list has thousands: the short way
+            try:
+                amount = Decimal(value)
+            except InvalidOperation:
+                raise ValueError(f"not a price: {value[:40]!r}") from None
+            if amount.is_finite() and not amount.is_signed() and amount.adjusted() <= 30:
+                return amount
+        elif value is None and optional:
+            return None
+        return to_price(value)  # negative (variable), NaN and infinities, other types
+
+    return structure
+
+
+def _send_price(value: VariablePrice) -> str:
+    return "-1"  # the wire's variable price
+
+
 def _format(exc: BaseException, type_: Any) -> str:
     if isinstance(exc, _InputError):
         return str(exc)
@@ -401,13 +478,18 @@ def converters() -> Converters:
     fast.register_structure_hook_factory(_is_optional, _structure_optional)
     fast.register_structure_hook_factory(_is_model, _fast_model)
     fast.register_structure_hook_factory(_is_lazy, _lazy_model)
+    fast.register_structure_hook(Decimal, _money)
+    fast.register_structure_hook_factory(_is_price, _structure_price)
     fast.register_unstructure_hook_factory(_is_model, _unstructure_model)
+    fast.register_unstructure_hook(Decimal, _send_money)
+    fast.register_unstructure_hook(VariablePrice, _send_price)
     strict = fast.copy(detailed_validation=True)
     strict.register_structure_hook_factory(_is_model, _structure_model)  # names the bad field
     strict.register_structure_hook(str, _exact(str, "a string"))
     strict.register_structure_hook(int, _exact(int, "an integer"))
     strict.register_structure_hook(bool, _exact(bool, "true or false"))
     strict.register_structure_hook(float, _to_float)
+    strict.register_structure_hook(Decimal, _money_input)
     return Converters(strict=strict, fast=fast)
 
 
@@ -454,10 +536,10 @@ _LIMITS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
 }
 #: What each limit applies to: numbers, lists (their length) or strings (their length).
 _LIMITED: dict[str, type | tuple[type, ...]] = {
-    "minimum": (int, float),
-    "maximum": (int, float),
-    "exclusiveMinimum": (int, float),
-    "exclusiveMaximum": (int, float),
+    "minimum": (int, float, Decimal),
+    "maximum": (int, float, Decimal),
+    "exclusiveMinimum": (int, float, Decimal),
+    "exclusiveMaximum": (int, float, Decimal),
     "minItems": list,
     "maxItems": list,
     "maxLength": str,

@@ -11,12 +11,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from openrouter_kit._core.accounting import price
+from openrouter_kit._core.money import to_money
 from openrouter_kit.errors import ContextLengthError, ModelNotFoundError, ValidationError
 
 if TYPE_CHECKING:
     from openrouter_kit._generated.models import ModelInfo
 
-__all__ = ["CAPABILITIES", "RegistryCache", "capabilities_of", "prompt_price"]
+__all__ = ["CAPABILITIES", "RegistryCache", "capabilities_of", "capability_names", "prompt_price"]
 
 
 def _params(model: ModelInfo) -> list[str]:
@@ -74,9 +75,14 @@ CAPABILITIES: dict[str, Callable[[ModelInfo], bool]] = {
 }
 
 
+def capability_names(model: ModelInfo) -> list[str]:
+    """The capability names (keys of ``CAPABILITIES``) that ``model`` has, in table order."""
+    return [name for name, test in CAPABILITIES.items() if test(model)]
+
+
 def capabilities_of(model: ModelInfo) -> frozenset[str]:
     """The capability names (keys of ``CAPABILITIES``) that ``model`` has."""
-    return frozenset(name for name, test in CAPABILITIES.items() if test(model))
+    return frozenset(capability_names(model))
 
 
 class RegistryCache:
@@ -155,9 +161,10 @@ class RegistryCache:
         raise ModelNotFoundError(f"unknown model {model_id[:100]!r}{hint}", code="model_not_found")
 
     def select(
-        self, capability: str | None = None, max_price: float | str | None = None
+        self, capability: str | None = None, max_price: Decimal | float | str | None = None
     ) -> list[ModelInfo]:
-        """Models having ``capability`` whose prompt price per token is at most ``max_price``."""
+        """Models having ``capability`` whose prompt price per token is at most ``max_price``
+        (USD; a variable price never is)."""
         test = None
         if capability is not None:
             test = CAPABILITIES.get(capability)
@@ -165,9 +172,14 @@ class RegistryCache:
                 raise ValidationError(
                     f"unknown capability {capability!r}; known: {', '.join(CAPABILITIES)}"
                 )
-        limit = price(max_price) if max_price is not None else None
-        if max_price is not None and limit is None:
-            raise ValidationError(f"max_price must be a number, got {max_price!r}")
+        limit = None
+        if max_price is not None:
+            try:
+                limit = to_money(max_price)
+            except (TypeError, ValueError):
+                raise ValidationError(f"max_price must be a number, got {max_price!r}") from None
+            if limit < 0:
+                raise ValidationError(f"max_price must be a USD amount >= 0, got {max_price!r}")
         result = []
         for model in self._models:
             if test is not None and not test(model):

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlencode
 import attrs
 from attrs import field, frozen
 
-from openrouter_kit._core.config import Config
+from openrouter_kit._core.config import DEFAULT_BASE_URL, Config
 from openrouter_kit._generated.endpoints import Endpoint
 from openrouter_kit._version import __version__
 from openrouter_kit.errors import (
@@ -64,6 +64,9 @@ _MODEL_CODES = frozenset(
     {"model_not_found", "no_endpoints", "model_deprecated", "free_variant_ended"}
 )
 _MODERATION_TYPES = frozenset({"content_policy_violation", "refusal"})
+#: Operations whose 404 means that what they look up (a model, a generation) does not exist. A 404
+#: from any other operation that names no model means nothing answers at the URL: a wrong base URL.
+_LOOKUPS = frozenset({"model_endpoints", "generation"})
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -272,16 +275,34 @@ def error_from_response(
     *,
     api_key: str | None = None,
     now: float | None = None,
+    endpoint: Endpoint | None = None,
 ) -> OpenRouterError:
     """Return the typed exception for an error response (JSON error body or anything else).
 
     The message and metadata are scrubbed of the API key; ``request_id`` comes from the headers.
+    With the ``endpoint`` called, a 404 that names no model says to check the base URL.
     """
     try:
         payload = json.loads(body) if body else None
     except (ValueError, RecursionError):
         payload = None
-    return error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
+    return error_from_payload(
+        status, headers, payload, body, api_key=api_key, now=now, endpoint=endpoint
+    )
+
+
+def _wrong_base_url(status: int, endpoint: Endpoint | None, error: Mapping[str, Any]) -> str:
+    """The hint for a 404 that says nothing answers at the URL (a base URL without ``/api/v1``),
+    or "" when the 404 is about a model or another thing looked up."""
+    if status != 404 or endpoint is None or endpoint.name in _LOOKUPS:
+        return ""
+    message = error.get("message")
+    if error.get("availability") or (isinstance(message, str) and _MODEL_WORDS.search(message)):
+        return ""
+    return (
+        f"; {endpoint.method} {endpoint.path} was not found under the base URL: check base_url, "
+        f"it should end with /api/v1 (OpenRouter's is {DEFAULT_BASE_URL})"
+    )
 
 
 def error_from_payload(
@@ -292,6 +313,7 @@ def error_from_payload(
     *,
     api_key: str | None = None,
     now: float | None = None,
+    endpoint: Endpoint | None = None,
 ) -> OpenRouterError:
     """Return the typed exception for an already decoded error body (as ``error_from_response``)."""
     error: Mapping[str, Any] = {}
@@ -309,7 +331,7 @@ def error_from_payload(
     message = error.get("message")
     if not isinstance(message, str) or not message.strip():
         message = _clean_text(status, body) if not error else f"HTTP {effective} error"
-    message = redact(message.strip(), api_key)
+    message = redact(message.strip(), api_key) + _wrong_base_url(status, endpoint, error)
     raw_metadata = error.get("metadata")
     metadata = raw_metadata if isinstance(raw_metadata, dict) else {}
     if raw_metadata is not None and not isinstance(raw_metadata, dict):
@@ -361,7 +383,9 @@ def parse_response(
         InvalidResponseError: a 2xx body that is not the documented JSON.
     """
     if not 200 <= status < 300:
-        raise error_from_response(status, headers, body, api_key=api_key, now=now)
+        raise error_from_response(
+            status, headers, body, api_key=api_key, now=now, endpoint=endpoint
+        )
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):

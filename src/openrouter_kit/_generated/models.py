@@ -3,16 +3,19 @@
 Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 """
 
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from attrs import define, field
 
+from openrouter_kit._core.money import Price
 from openrouter_kit._mixins import (
     CompletionResponseMixin,
     ContentPartMixin,
-    LazyModel,
     MessageMixin,
+    ModelInfoMixin,
+    PricingMixin,
     ResponseMessageMixin,
     StreamChunkMixin,
     ToolCallMixin,
@@ -131,13 +134,13 @@ class GenerationStats(WireModel):
     #: Groups the generations of one API request.
     request_id: str | None = None
     #: USD charged.
-    total_cost: float | None = None
+    total_cost: Decimal | None = None
     #: Usage in USD.
-    usage: float | None = None
+    usage: Decimal | None = None
     #: Discount from prompt caching.
-    cache_discount: float | None = None
+    cache_discount: Decimal | None = None
     #: What the provider charged (bring-your-own-key only).
-    upstream_inference_cost: float | None = None
+    upstream_inference_cost: Decimal | None = None
     #: ISO 8601 timestamp.
     created_at: str | None = None
     model: str | None = None
@@ -209,22 +212,22 @@ class KeyInfo(WireModel):
     #: The masked key, such as sk-or-v1-abc...123.
     label: str | None = None
     #: Spending limit in USD, or null for none.
-    limit: float | None = None
+    limit: Decimal | None = None
     #: USD left under the limit.
-    limit_remaining: float | None = None
+    limit_remaining: Decimal | None = None
     #: How often the limit resets, such as monthly.
     limit_reset: str | None = None
     include_byok_in_limit: bool | None = None
     #: Total usage in USD.
-    usage: float | None = None
-    usage_daily: float | None = None
-    usage_weekly: float | None = None
-    usage_monthly: float | None = None
+    usage: Decimal | None = None
+    usage_daily: Decimal | None = None
+    usage_weekly: Decimal | None = None
+    usage_monthly: Decimal | None = None
     #: Total bring-your-own-key usage in USD.
-    byok_usage: float | None = None
-    byok_usage_daily: float | None = None
-    byok_usage_weekly: float | None = None
-    byok_usage_monthly: float | None = None
+    byok_usage: Decimal | None = None
+    byok_usage_daily: Decimal | None = None
+    byok_usage_weekly: Decimal | None = None
+    byok_usage_monthly: Decimal | None = None
     is_free_tier: bool | None = None
     is_management_key: bool | None = None
     #: Deprecated name of is_management_key.
@@ -251,8 +254,8 @@ class KeyResponse(WireModel):
 class Credits(WireModel):
     """Credits bought and used, in USD; the balance is the difference."""
 
-    total_credits: float | None = None
-    total_usage: float | None = None
+    total_credits: Decimal | None = None
+    total_usage: Decimal | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -529,15 +532,15 @@ class MaxPrice(WireModel):
     """Hard price caps in USD: per million tokens for prompt and completion, per request, per image and for audio."""
 
     #: USD per million prompt tokens.
-    prompt: float | str | None = None
+    prompt: Decimal | None = field(default=None, metadata={'minimum': 0})
     #: USD per million completion tokens.
-    completion: float | str | None = None
+    completion: Decimal | None = field(default=None, metadata={'minimum': 0})
     #: USD per request.
-    request: float | str | None = None
+    request: Decimal | None = field(default=None, metadata={'minimum': 0})
     #: USD per image.
-    image: float | str | None = None
+    image: Decimal | None = field(default=None, metadata={'minimum': 0})
     #: USD for audio.
-    audio: float | str | None = None
+    audio: Decimal | None = field(default=None, metadata={'minimum': 0})
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -762,11 +765,11 @@ class CostDetails(WireModel):
     """What the upstream provider charged, meaningful for bring-your-own-key requests."""
 
     #: Upstream total in USD.
-    upstream_inference_cost: float | None = None
+    upstream_inference_cost: Decimal | None = None
     #: Upstream prompt cost in USD.
-    upstream_inference_prompt_cost: float | None = None
+    upstream_inference_prompt_cost: Decimal | None = None
     #: Upstream completion cost in USD.
-    upstream_inference_completions_cost: float | None = None
+    upstream_inference_completions_cost: Decimal | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -790,7 +793,7 @@ class TokenUsage(WireModel):
     completion_tokens: int = 0
     total_tokens: int = 0
     #: Charged amount in credits (1 credit = 1 USD).
-    cost: float | None = None
+    cost: Decimal | None = None
     #: Whether the request used your own provider key.
     is_byok: bool | None = None
     prompt_tokens_details: PromptTokensDetails | None = None
@@ -878,7 +881,7 @@ class CompletionResponse(CompletionResponseMixin):
     attempts: int | None = field(default=None, metadata={'local': True})
     #: USD computed from the model's prices when the server reported no cost (see
     #: cost_is_estimate).
-    estimated_cost: float | None = field(default=None, metadata={'local': True})
+    estimated_cost: Decimal | None = field(default=None, metadata={'local': True})
     #: Seconds from sending a streamed request to its first content, reasoning or tool-call delta
     #: (streams only; measured by the client).
     time_to_first_token: float | None = field(default=None, metadata={'local': True})
@@ -985,37 +988,37 @@ class ModelArchitecture(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ModelPricing(WireModel):
-    """Prices in USD as decimal strings: per token, or per request, image or search for those keys; "0" is free."""
+class ModelPricing(PricingMixin):
+    """Prices in USD: per token, or per request, image or search for those keys; 0 is free, VARIABLE a price only known afterwards (the wire's "-1")."""
 
     #: USD per prompt token.
-    prompt: str | None = None
+    prompt: Price | None = None
     #: USD per completion token.
-    completion: str | None = None
+    completion: Price | None = None
     #: USD per request.
-    request: str | None = None
+    request: Price | None = None
     #: USD per input image.
-    image: str | None = None
+    image: Price | None = None
     #: USD per image token.
-    image_token: str | None = None
+    image_token: Price | None = None
     #: USD per output image token.
-    image_output: str | None = None
+    image_output: Price | None = None
     #: USD per audio input token.
-    audio: str | None = None
+    audio: Price | None = None
     #: USD per audio output token.
-    audio_output: str | None = None
+    audio_output: Price | None = None
     #: USD per cached audio input token.
-    input_audio_cache: str | None = None
+    input_audio_cache: Price | None = None
     #: USD per web search.
-    web_search: str | None = None
+    web_search: Price | None = None
     #: USD per reasoning token.
-    internal_reasoning: str | None = None
+    internal_reasoning: Price | None = None
     #: USD per prompt token read from the cache.
-    input_cache_read: str | None = None
+    input_cache_read: Price | None = None
     #: USD per prompt token written to the cache.
-    input_cache_write: str | None = None
+    input_cache_write: Price | None = None
     #: USD per prompt token written to the one-hour cache.
-    input_cache_write_1h: str | None = None
+    input_cache_write_1h: Price | None = None
     #: Discount applied to these prices, as a number.
     discount: float | None = None
     #: Conditional prices (by prompt size or UTC time window).
@@ -1097,7 +1100,7 @@ class AliasTarget(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class ModelInfo(LazyModel):
+class ModelInfo(ModelInfoMixin):
     """A model available on OpenRouter: its id, limits, capabilities and prices."""
 
     #: The id to put in a request, possibly with a variant suffix.

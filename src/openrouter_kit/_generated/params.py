@@ -4,6 +4,7 @@ Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 """
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any, Literal, Required, TypedDict
 
 from openrouter_kit._generated.models import (
@@ -245,15 +246,15 @@ class MaxPriceParam(TypedDict, total=False):
     """Hard price caps in USD: per million tokens for prompt and completion, per request, per image and for audio. The dict form of ``MaxPrice``."""
 
     #: USD per million prompt tokens.
-    prompt: float | str | None
+    prompt: Decimal | float | str | None
     #: USD per million completion tokens.
-    completion: float | str | None
+    completion: Decimal | float | str | None
     #: USD per request.
-    request: float | str | None
+    request: Decimal | float | str | None
     #: USD per image.
-    image: float | str | None
+    image: Decimal | float | str | None
     #: USD for audio.
-    audio: float | str | None
+    audio: Decimal | float | str | None
 
 
 class ProviderPreferencesParam(TypedDict, total=False):
