@@ -198,3 +198,21 @@ def test_readme_snippets_run_against_the_emulator(snippet: str, tmp_path: Path) 
         )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() or "print(" not in snippet
+
+
+def test_readme_snippets_and_examples_pass_mypy_strict(tmp_path: Path) -> None:
+    """What users copy type-checks as they copy it: every whole-program README snippet and every
+    example passes ``mypy --strict`` against the installed package."""
+    for number, snippet in enumerate(readme_snippets()):
+        (tmp_path / f"readme_snippet_{number:02d}.py").write_text(snippet)
+    for example in (ROOT / "examples").glob("*.py"):
+        (tmp_path / example.name).write_text(example.read_text())
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy"), "."],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"in {len(readme_snippets()) + len(EXAMPLES)} source files" in result.stdout
