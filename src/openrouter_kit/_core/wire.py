@@ -21,6 +21,7 @@ import attrs
 from attrs import field, frozen
 
 from openrouter_kit._core.config import DEFAULT_BASE_URL, Config
+from openrouter_kit._core.redact import mask_headers, redact, redact_all
 from openrouter_kit._generated.endpoints import Endpoint
 from openrouter_kit._version import __version__
 from openrouter_kit.errors import (
@@ -51,8 +52,6 @@ __all__ = [
 
 T = TypeVar("T")
 USER_AGENT = f"openrouter-kit/{__version__} python/{platform.python_version()}"
-_SENSITIVE = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
-_KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9_\-]{6,}")
 _CONTEXT_TYPES = frozenset(
     {"context_length_exceeded", "max_tokens_exceeded", "token_limit_exceeded"}
 )
@@ -72,8 +71,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def _mask(headers: tuple[tuple[str, str], ...]) -> str:
-    shown = [(k, "***" if k.lower() in _SENSITIVE else v) for k, v in headers]
-    return repr(shown)
+    return repr(mask_headers(headers))
 
 
 @frozen
@@ -160,25 +158,6 @@ def request_id(headers: Mapping[str, Any], api_key: str | None) -> str | None:
     """The server's request id (or generation id) from response headers, if it sent one."""
     value = _header(headers, "x-request-id") or _header(headers, "x-generation-id")
     return redact(value[:200], api_key) if isinstance(value, str) else None
-
-
-def redact(text: str, api_key: str | None) -> str:
-    """Return ``text`` with the API key (and anything shaped like an OpenRouter key) masked."""
-    if api_key and api_key in text:
-        text = text.replace(api_key, "***")
-    return _KEY_PATTERN.sub("sk-or-***", text)
-
-
-def redact_all(value: Any, api_key: str | None) -> Any:
-    """``redact`` applied to every string inside ``value``, dict keys included (dicts and lists
-    are copied)."""
-    if isinstance(value, str):
-        return redact(value, api_key)
-    if isinstance(value, dict):
-        return {redact_all(k, api_key): redact_all(v, api_key) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_all(v, api_key) for v in value]
-    return value
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
