@@ -56,7 +56,8 @@ class Metrics:
 
     def report(self) -> None:
         cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
-        print(f"{len(self.latencies)} answers; HTTP statuses: {dict(sorted(self.statuses.items()))}")
+        statuses = dict(sorted(self.statuses.items()))
+        print(f"{len(self.latencies)} answers; HTTP statuses: {statuses}")
         print(
             f"latency p50 {cuts[49] * 1000:.1f} ms, p90 {cuts[89] * 1000:.1f} ms, "
             f"p99 {cuts[98] * 1000:.1f} ms"
