@@ -27,15 +27,14 @@ library, ``openrouter_kit._version``, the public enums and ``openrouter_kit._cor
 from __future__ import annotations
 
 from openrouter_kit.testing._emulator import (
-    DEFAULT_MODEL,
     Emulator,
     Fault,
     Ledger,
     RecordedRequest,
     UsageTotals,
-    default_models,
     serve,
 )
+from openrouter_kit.testing._models import DEFAULT_MODEL, default_models
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -44,15 +44,24 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal, Self, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from openrouter_kit import RouteVariant
 from openrouter_kit._version import __version__
+from openrouter_kit.testing._models import (
+    API_PREFIX,
+    CACHING_PROVIDERS,
+    DEFAULT_MODEL,
+    ModelTable,
+    default_models,
+    is_router,
+    price_of,
+    providers_of,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -65,23 +74,18 @@ __all__ = [
     "serve",
 ]
 
-#: The model used when a completion request names neither ``model`` nor ``models``.
-DEFAULT_MODEL = "openai/gpt-4o-mini"
-
 #: The transport faults :meth:`Emulator.script` and :meth:`Emulator.inject_failures` can inject.
 Fault = Literal["reset_before_headers", "reset_mid_body", "truncate", "malformed_json", "trickle"]
 
-_API_PREFIX = "/api/v1"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _WEATHER_RE = re.compile(r"\bweather\b", re.IGNORECASE)
 _SCHEMA_MAX_REFS = 64
 _PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
 _ENDPOINTS_RE = re.compile(r"^/models/([^/]+)/([^/]+)/endpoints$")
-#: Every documented ``:variant`` suffix (``:batch`` included), the SDK's public list of them.
-_VARIANTS = frozenset(v.value for v in RouteVariant if v.value)
 _MODELS_PAGE_MAX = 1000
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 _ALNUM = string.ascii_letters + string.digits
+_NO_PROVIDERS = "No allowed providers are available for the selected model."
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
 _PHRASES = {520: "Unknown Error", 524: "A Timeout Occurred", 529: "Site Overloaded"}
 _WRITE_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
@@ -107,588 +111,6 @@ _DEFAULT_STREAM_ERROR: dict[str, Any] = {
     "message": "Provider disconnected",
     "metadata": {"error_type": "provider_unavailable"},
 }
-
-# ---------------------------------------------------------------------------------------------
-# Model table
-# ---------------------------------------------------------------------------------------------
-
-_OPENAI_PARAMS = [
-    "frequency_penalty", "logit_bias", "logprobs", "max_tokens", "presence_penalty",
-    "response_format", "seed", "stop", "structured_outputs", "temperature", "tool_choice",
-    "tools", "top_logprobs", "top_p",
-]  # fmt: skip
-_ANTHROPIC_PARAMS = ["max_tokens", "stop", "temperature", "tool_choice", "tools", "top_k", "top_p"]
-_OPEN_PARAMS = [
-    "frequency_penalty", "logit_bias", "max_tokens", "min_p", "presence_penalty",
-    "repetition_penalty", "response_format", "seed", "stop", "temperature", "tool_choice",
-    "tools", "top_k", "top_p",
-]  # fmt: skip
-_NO_DEFAULTS: dict[str, Any] = {
-    "temperature": None,
-    "top_p": None,
-    "top_k": None,
-    "frequency_penalty": None,
-    "presence_penalty": None,
-    "repetition_penalty": None,
-}
-
-
-def _defaults(**values: float) -> dict[str, Any]:
-    return {**_NO_DEFAULTS, **values}
-
-
-def _price(
-    prompt: str,
-    completion: str,
-    *,
-    image: str = "0",
-    web_search: str = "0",
-    internal_reasoning: str = "0",
-    **extra: str,
-) -> dict[str, Any]:
-    return {
-        "prompt": prompt,
-        "completion": completion,
-        "request": "0",
-        "image": image,
-        "web_search": web_search,
-        "internal_reasoning": internal_reasoning,
-        **extra,
-    }
-
-
-_BUILTIN_MODELS: list[dict[str, Any]] = [
-    {
-        "id": "openai/gpt-4o-mini",
-        "canonical_slug": "openai/gpt-4o-mini-2024-07-18",
-        "name": "OpenAI: GPT-4o-mini",
-        "created": 1721260800,
-        "description": "GPT-4o mini is OpenAI's small, affordable multimodal model.",
-        "context_length": 128000,
-        "architecture": {
-            "input_modalities": ["text", "image", "file"],
-            "output_modalities": ["text"],
-            "tokenizer": "GPT",
-            "instruct_type": None,
-        },
-        "pricing": _price(
-            "0.00000015",
-            "0.0000006",
-            image="0.000217",
-            web_search="0.01",
-            input_cache_read="0.000000075",
-        ),
-        "top_provider": {
-            "context_length": 128000,
-            "max_completion_tokens": 16384,
-            "is_moderated": True,
-        },
-        "supported_parameters": [*_OPENAI_PARAMS, "web_search_options"],
-        "default_parameters": _defaults(),
-        "knowledge_cutoff": "2023-10-01",
-    },
-    {
-        "id": "openai/gpt-4o",
-        "canonical_slug": "openai/gpt-4o",
-        "name": "OpenAI: GPT-4o",
-        "created": 1715558400,
-        "description": "GPT-4o is OpenAI's flagship multimodal model with text and image input.",
-        "context_length": 128000,
-        "architecture": {
-            "input_modalities": ["text", "image", "file"],
-            "output_modalities": ["text"],
-            "tokenizer": "GPT",
-            "instruct_type": None,
-        },
-        "pricing": _price(
-            "0.0000025",
-            "0.00001",
-            image="0.003613",
-            web_search="0.01",
-            input_cache_read="0.00000125",
-        ),
-        "top_provider": {
-            "context_length": 128000,
-            "max_completion_tokens": 16384,
-            "is_moderated": True,
-        },
-        "supported_parameters": [*_OPENAI_PARAMS, "web_search_options"],
-        "default_parameters": _defaults(),
-        "knowledge_cutoff": "2023-10-01",
-    },
-    {
-        "id": "anthropic/claude-3.5-sonnet",
-        "canonical_slug": "anthropic/claude-3.5-sonnet-20241022",
-        "name": "Anthropic: Claude 3.5 Sonnet",
-        "created": 1729555200,
-        "description": "Claude 3.5 Sonnet: strong coding, data science and visual processing.",
-        "context_length": 200000,
-        "architecture": {
-            "input_modalities": ["text", "image", "file"],
-            "output_modalities": ["text"],
-            "tokenizer": "Claude",
-            "instruct_type": None,
-        },
-        "pricing": _price(
-            "0.000003",
-            "0.000015",
-            image="0.0048",
-            input_cache_read="0.0000003",
-            input_cache_write="0.00000375",
-        ),
-        "top_provider": {
-            "context_length": 200000,
-            "max_completion_tokens": 8192,
-            "is_moderated": True,
-        },
-        "supported_parameters": list(_ANTHROPIC_PARAMS),
-        "default_parameters": _defaults(),
-        "knowledge_cutoff": "2024-04-01",
-    },
-    {
-        "id": "anthropic/claude-sonnet-4",
-        "canonical_slug": "anthropic/claude-4-sonnet-20250522",
-        "name": "Anthropic: Claude Sonnet 4",
-        "created": 1747930371,
-        "description": "Claude Sonnet 4: hybrid reasoning model for coding and agentic work.",
-        "context_length": 200000,
-        "architecture": {
-            "input_modalities": ["text", "image", "file"],
-            "output_modalities": ["text"],
-            "tokenizer": "Claude",
-            "instruct_type": None,
-        },
-        "pricing": _price(
-            "0.000003",
-            "0.000015",
-            image="0.0048",
-            web_search="0.01",
-            input_cache_read="0.0000003",
-            input_cache_write="0.00000375",
-            input_cache_write_1h="0.000006",
-        ),
-        "top_provider": {
-            "context_length": 200000,
-            "max_completion_tokens": 64000,
-            "is_moderated": True,
-        },
-        "supported_parameters": [*_ANTHROPIC_PARAMS, "include_reasoning", "reasoning"],
-        "default_parameters": _defaults(),
-        "reasoning": {
-            "supported_efforts": ["high", "medium", "low", "minimal", "none"],
-            "default_effort": "medium",
-            "default_enabled": False,
-            "mandatory": False,
-            "supports_max_tokens": True,
-        },
-        "knowledge_cutoff": "2025-03-01",
-    },
-    {
-        "id": "google/gemini-2.5-flash",
-        "canonical_slug": "google/gemini-2.5-flash",
-        "hugging_face_id": "",
-        "name": "Google: Gemini 2.5 Flash",
-        "created": 1750172488,
-        "description": "Gemini 2.5 Flash: fast multimodal reasoning model (image/audio/file in).",
-        "context_length": 1048576,
-        "architecture": {
-            "input_modalities": ["text", "image", "file", "audio"],
-            "output_modalities": ["text"],
-            "tokenizer": "Gemini",
-            "instruct_type": None,
-        },
-        "pricing": _price(
-            "0.0000003",
-            "0.0000025",
-            image="0.001238",
-            audio="0.000001",
-            input_cache_read="0.00000003",
-            input_cache_write="0.0000003833",
-        ),
-        "top_provider": {
-            "context_length": 1048576,
-            "max_completion_tokens": 65535,
-            "is_moderated": False,
-        },
-        "supported_parameters": [
-            "include_reasoning",
-            "max_tokens",
-            "reasoning",
-            "response_format",
-            "seed",
-            "stop",
-            "structured_outputs",
-            "temperature",
-            "tool_choice",
-            "tools",
-            "top_p",
-        ],
-        "default_parameters": _defaults(),
-        "reasoning": {
-            "supported_efforts": ["high", "medium", "low", "minimal", "none"],
-            "default_effort": "medium",
-            "default_enabled": True,
-            "mandatory": False,
-            "supports_max_tokens": True,
-        },
-        "knowledge_cutoff": "2025-01-31",
-    },
-    {
-        "id": "meta-llama/llama-3.1-8b-instruct",
-        "canonical_slug": "meta-llama/llama-3.1-8b-instruct",
-        "hugging_face_id": "meta-llama/Meta-Llama-3.1-8B-Instruct",
-        "name": "Meta: Llama 3.1 8B Instruct",
-        "created": 1721692800,
-        "description": "Meta's fast, efficient 8B instruct model from the Llama 3.1 family.",
-        "context_length": 131072,
-        "architecture": {
-            "input_modalities": ["text"],
-            "output_modalities": ["text"],
-            "tokenizer": "Llama3",
-            "instruct_type": "llama3",
-        },
-        "pricing": _price("0.00000002", "0.00000003"),
-        "top_provider": {
-            "context_length": 131072,
-            "max_completion_tokens": 16384,
-            "is_moderated": False,
-        },
-        "supported_parameters": list(_OPEN_PARAMS),
-        "default_parameters": _defaults(),
-        "knowledge_cutoff": "2023-12-01",
-    },
-    {
-        "id": "meta-llama/llama-3.3-70b-instruct:free",
-        "canonical_slug": "meta-llama/llama-3.3-70b-instruct",
-        "hugging_face_id": "meta-llama/Llama-3.3-70B-Instruct",
-        "name": "Meta: Llama 3.3 70B Instruct (free)",
-        "created": 1733506137,
-        "description": "Llama 3.3 70B instruct, free variant (rate limited).",
-        "context_length": 65536,
-        "architecture": {
-            "input_modalities": ["text"],
-            "output_modalities": ["text"],
-            "tokenizer": "Llama3",
-            "instruct_type": "llama3",
-        },
-        "pricing": _price("0", "0"),
-        "top_provider": {
-            "context_length": 65536,
-            "max_completion_tokens": 8192,
-            "is_moderated": False,
-        },
-        "supported_parameters": list(_OPEN_PARAMS),
-        "default_parameters": _defaults(),
-        "knowledge_cutoff": "2023-12-01",
-    },
-    {
-        "id": "mistralai/mistral-small",
-        "canonical_slug": "mistralai/mistral-small",
-        "name": "Mistral Small",
-        "created": 1704844800,
-        "description": "Mistral's cost-efficient small model for translation and summarisation.",
-        "context_length": 32768,
-        "architecture": {
-            "input_modalities": ["text"],
-            "output_modalities": ["text"],
-            "tokenizer": "Mistral",
-            "instruct_type": "mistral",
-        },
-        "pricing": _price("0.0000002", "0.0000006"),
-        "top_provider": {
-            "context_length": 32768,
-            "max_completion_tokens": None,
-            "is_moderated": False,
-        },
-        "supported_parameters": [
-            "frequency_penalty",
-            "max_tokens",
-            "presence_penalty",
-            "response_format",
-            "seed",
-            "stop",
-            "structured_outputs",
-            "temperature",
-            "tool_choice",
-            "tools",
-            "top_p",
-        ],
-        "default_parameters": _defaults(temperature=0.3),
-        "knowledge_cutoff": None,
-    },
-    {
-        "id": "deepseek/deepseek-r1",
-        "canonical_slug": "deepseek/deepseek-r1",
-        "hugging_face_id": "deepseek-ai/DeepSeek-R1",
-        "name": "DeepSeek: R1",
-        "created": 1737381095,
-        "description": "DeepSeek R1: open reasoning model with fully open reasoning tokens.",
-        "context_length": 163840,
-        "architecture": {
-            "input_modalities": ["text"],
-            "output_modalities": ["text"],
-            "tokenizer": "DeepSeek",
-            "instruct_type": "deepseek-r1",
-        },
-        "pricing": _price("0.0000004", "0.000002", input_cache_read="0.0000002"),
-        "top_provider": {
-            "context_length": 163840,
-            "max_completion_tokens": 163840,
-            "is_moderated": False,
-        },
-        "supported_parameters": [
-            "frequency_penalty",
-            "include_reasoning",
-            "max_tokens",
-            "min_p",
-            "presence_penalty",
-            "reasoning",
-            "repetition_penalty",
-            "seed",
-            "stop",
-            "temperature",
-            "top_k",
-            "top_p",
-        ],
-        "default_parameters": _defaults(temperature=0.6, top_p=0.95),
-        "reasoning": {
-            "supported_efforts": None,
-            "default_effort": "medium",
-            "default_enabled": True,
-            "mandatory": True,
-        },
-        "knowledge_cutoff": "2024-07-01",
-    },
-    {
-        "id": "qwen/qwen-2.5-coder-32b-instruct",
-        "canonical_slug": "qwen/qwen-2.5-coder-32b-instruct",
-        "hugging_face_id": "Qwen/Qwen2.5-Coder-32B-Instruct",
-        "name": "Qwen2.5 Coder 32B Instruct",
-        "created": 1731368400,
-        "description": "Qwen2.5-Coder: code-specific Qwen model for generation and reasoning.",
-        "context_length": 32768,
-        "architecture": {
-            "input_modalities": ["text"],
-            "output_modalities": ["text"],
-            "tokenizer": "Qwen",
-            "instruct_type": "chatml",
-        },
-        "pricing": _price("0.00000004", "0.00000016"),
-        "top_provider": {
-            "context_length": 32768,
-            "max_completion_tokens": 8192,
-            "is_moderated": False,
-        },
-        "supported_parameters": list(_OPEN_PARAMS),
-        "default_parameters": _defaults(temperature=0.7, top_p=0.8),
-        "knowledge_cutoff": "2024-06-01",
-    },
-    {
-        "id": "openai/gpt-5-image-mini",
-        "canonical_slug": "openai/gpt-5-image-mini",
-        "name": "OpenAI: GPT-5 Image Mini",
-        "created": 1760624583,
-        "description": "GPT-5 Mini with GPT Image 1 Mini: text answers and image generation.",
-        "context_length": 400000,
-        "architecture": {
-            "input_modalities": ["file", "image", "text"],
-            "output_modalities": ["image", "text"],
-            "tokenizer": "GPT",
-            "instruct_type": None,
-        },
-        "pricing": _price(
-            "0.0000025",
-            "0.000002",
-            image="0.003",
-            web_search="0.01",
-            image_output="0.000008",
-            input_cache_read="0.00000025",
-        ),
-        "top_provider": {
-            "context_length": 400000,
-            "max_completion_tokens": 128000,
-            "is_moderated": True,
-        },
-        "supported_parameters": [
-            "include_reasoning",
-            "max_tokens",
-            "reasoning",
-            "response_format",
-            "seed",
-            "structured_outputs",
-            "tool_choice",
-            "tools",
-        ],
-        "default_parameters": _defaults(),
-        "reasoning": {
-            "supported_efforts": ["high", "medium", "low", "minimal"],
-            "default_effort": "medium",
-            "default_enabled": True,
-            "mandatory": False,
-        },
-        "knowledge_cutoff": "2024-09-30",
-    },
-    {
-        "id": "openrouter/auto",
-        "canonical_slug": "openrouter/auto",
-        "name": "Auto Router",
-        "created": 1699401600,
-        "description": "Routes each prompt to a suitable model; the response names the model used.",
-        "context_length": 2000000,
-        "architecture": {
-            "input_modalities": ["text", "image", "audio", "file", "video"],
-            "output_modalities": ["text", "image"],
-            "tokenizer": "Router",
-            "instruct_type": None,
-        },
-        "pricing": {"prompt": "-1", "completion": "-1"},
-        "top_provider": {
-            "context_length": None,
-            "max_completion_tokens": None,
-            "is_moderated": False,
-        },
-        "supported_parameters": [
-            "frequency_penalty",
-            "include_reasoning",
-            "logit_bias",
-            "logprobs",
-            "max_tokens",
-            "min_p",
-            "presence_penalty",
-            "reasoning",
-            "repetition_penalty",
-            "response_format",
-            "seed",
-            "stop",
-            "structured_outputs",
-            "temperature",
-            "tool_choice",
-            "tools",
-            "top_k",
-            "top_logprobs",
-            "top_p",
-            "web_search_options",
-        ],
-        "default_parameters": None,
-        "knowledge_cutoff": None,
-    },
-]
-
-# (provider display name, provider slug used as the endpoint tag, quantization)
-_PROVIDERS: dict[str, list[tuple[str, str, str | None]]] = {
-    "openai/gpt-4o-mini": [("OpenAI", "openai", None), ("Azure", "azure", None)],
-    "openai/gpt-4o": [("OpenAI", "openai", None), ("Azure", "azure", None)],
-    "anthropic/claude-3.5-sonnet": [
-        ("Anthropic", "anthropic", None),
-        ("Amazon Bedrock", "amazon-bedrock", None),
-    ],
-    "anthropic/claude-sonnet-4": [
-        ("Anthropic", "anthropic", None),
-        ("Google", "google-vertex", None),
-    ],
-    "google/gemini-2.5-flash": [
-        ("Google AI Studio", "google-ai-studio", None),
-        ("Google", "google-vertex", None),
-    ],
-    "meta-llama/llama-3.1-8b-instruct": [
-        ("DeepInfra", "deepinfra", "bf16"),
-        ("Groq", "groq", "unknown"),
-    ],
-    "meta-llama/llama-3.3-70b-instruct:free": [("Together", "together", "fp8")],
-    "mistralai/mistral-small": [("Mistral", "mistral", None)],
-    "deepseek/deepseek-r1": [("DeepSeek", "deepseek", "fp8"), ("Together", "together", "fp8")],
-    "qwen/qwen-2.5-coder-32b-instruct": [
-        ("DeepInfra", "deepinfra", "fp8"),
-        ("Fireworks", "fireworks", "bf16"),
-    ],
-    "openai/gpt-5-image-mini": [("OpenAI", "openai", None)],
-}
-_CACHING_PROVIDERS = frozenset({"openai", "azure", "deepseek", "google-ai-studio", "google-vertex"})
-
-
-def _decimal_string(value: Any, where: str) -> str:
-    if isinstance(value, bool):
-        raise ValueError(f"{where}: a price must be a decimal string or number")
-    if isinstance(value, int | float | Decimal):
-        return format(Decimal(str(value)), "f")
-    if isinstance(value, str):
-        try:
-            Decimal(value)
-        except InvalidOperation:
-            raise ValueError(f"{where}: {value!r} is not a decimal price") from None
-        return value
-    raise ValueError(f"{where}: a price must be a decimal string or number")
-
-
-def _normalize_model(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """Fill every documented field of a (possibly partial) model entry with a default."""
-    data = copy.deepcopy(dict(entry))
-    model_id = data.get("id")
-    if not isinstance(model_id, str) or "/" not in model_id:
-        raise ValueError(f"model entries need an 'author/slug' id, got {model_id!r}")
-    data.setdefault("canonical_slug", model_id)
-    data.setdefault("hugging_face_id", None)
-    data.setdefault("name", model_id)
-    data.setdefault("created", 1700000000)
-    data.setdefault("description", "")
-    data.setdefault("context_length", 128000)
-    arch = {
-        "input_modalities": ["text"],
-        "output_modalities": ["text"],
-        "tokenizer": "Other",
-        "instruct_type": None,
-        **dict(data.get("architecture") or {}),
-    }
-    arch.setdefault(
-        "modality",
-        "+".join(arch["input_modalities"]) + "->" + "+".join(arch["output_modalities"]),
-    )
-    data["architecture"] = {
-        "modality": arch.pop("modality"),
-        "input_modalities": arch.pop("input_modalities"),
-        "output_modalities": arch.pop("output_modalities"),
-        "tokenizer": arch.pop("tokenizer"),
-        "instruct_type": arch.pop("instruct_type"),
-        **arch,
-    }
-    pricing = {"prompt": "0", "completion": "0", **dict(data.get("pricing") or {})}
-    for key, value in list(pricing.items()):
-        if key not in ("discount", "overrides"):
-            pricing[key] = _decimal_string(value, f"{model_id} pricing.{key}")
-    data["pricing"] = pricing
-    data["top_provider"] = {
-        "context_length": data["context_length"],
-        "max_completion_tokens": None,
-        "is_moderated": False,
-        **dict(data.get("top_provider") or {}),
-    }
-    data.setdefault("per_request_limits", None)
-    data.setdefault("supported_parameters", ["max_tokens", "seed", "stop", "temperature", "top_p"])
-    data.setdefault("default_parameters", None)
-    data.setdefault("supported_voices", None)
-    data.setdefault("links", {"details": f"{_API_PREFIX}/models/{model_id}/endpoints"})
-    data.setdefault("knowledge_cutoff", None)
-    data.setdefault("expiration_date", None)
-    return data
-
-
-def default_models() -> list[dict[str, Any]]:
-    """Return the emulator's built-in model table.
-
-    Returns:
-        A fresh deep copy of the 12 model objects that ``GET /models`` serves by default, in the
-        documented ``/models`` shape (prices are decimal strings, USD per token). Safe to modify.
-    """
-    return [_normalize_model(m) for m in _BUILTIN_MODELS]
-
-
-def _providers_for(model: Mapping[str, Any]) -> list[tuple[str, str, str | None]]:
-    found = _PROVIDERS.get(str(model["id"]))
-    if found is not None:
-        return found
-    author = str(model["id"]).split("/", 1)[0]
-    return [(author.replace("-", " ").title(), author, None)]
-
 
 # ---------------------------------------------------------------------------------------------
 # Tokens, text and money
@@ -1046,13 +468,6 @@ def _groups(pieces: list[str], count: int) -> list[list[str]]:
         groups.append(pieces[start:end])
         start = end
     return groups
-
-
-def _price_of(pricing: Mapping[str, Any], key: str) -> Decimal:
-    try:
-        return Decimal(str(pricing.get(key, "0")))
-    except InvalidOperation:
-        return Decimal(0)
 
 
 def _random_id(prefix: str, length: int = 20) -> str:
@@ -1418,8 +833,8 @@ def _error_body(
 
 def _normalize_path(path: str) -> str:
     path = path.split("?", 1)[0]
-    if path == _API_PREFIX or path.startswith(_API_PREFIX + "/"):
-        path = path[len(_API_PREFIX) :]
+    if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+        path = path[len(API_PREFIX) :]
     if not path.startswith("/"):
         path = "/" + path
     return path
@@ -1663,7 +1078,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         split = urlsplit(self.path)
         full_path = unquote(split.path)
-        in_api = full_path == _API_PREFIX or full_path.startswith(_API_PREFIX + "/")
+        in_api = full_path == API_PREFIX or full_path.startswith(API_PREFIX + "/")
         rel = _normalize_path(full_path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         headers: dict[str, str] = {}
@@ -2051,9 +1466,7 @@ class Emulator:
         chunk_delay: float = 0.0,
     ) -> None:
         """Create a stopped emulator; see the class docstring for the arguments."""
-        table = [_normalize_model(m) for m in (_BUILTIN_MODELS if models is None else models)]
-        self._models = table
-        self._by_id = {m["id"]: m for m in table}
+        self._table = ModelTable(models)
         self._host = host
         self._port = port
         self._latency = float(latency)
@@ -2166,7 +1579,7 @@ class Emulator:
         host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
         port = address[1]
         shown = f"[{host}]" if ":" in host else host
-        return f"http://{shown}:{port}{_API_PREFIX}"
+        return f"http://{shown}:{port}{API_PREFIX}"
 
     @property
     def api_key(self) -> str:
@@ -2193,7 +1606,7 @@ class Emulator:
     @property
     def models(self) -> list[dict[str, Any]]:
         """A deep copy of the emulator's model table (what ``GET /models`` serves)."""
-        return copy.deepcopy(self._models)
+        return copy.deepcopy(self._table.entries)
 
     @property
     def open_connections(self) -> int:
@@ -2441,7 +1854,7 @@ class Emulator:
         Raises:
             ValueError: If the model is not in the table or ``status`` is not 400–599.
         """
-        if model_id not in self._by_id:
+        if model_id not in self._table.by_id:
             raise ValueError(f"{model_id!r} is not in the emulator's model table")
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise ValueError(f"status must be 400-599, got {status!r}")
@@ -2716,33 +2129,6 @@ class Emulator:
         with self._lock:
             self._disconnects += 1
 
-    def _resolve(self, model_id: str) -> tuple[str, dict[str, Any], bool] | None:
-        entry = self._by_id.get(model_id)
-        if entry is not None:
-            return model_id, entry, False
-        base, sep, variant = model_id.rpartition(":")
-        if sep and variant in _VARIANTS and base in self._by_id:
-            return model_id, self._by_id[base], variant == "free"
-        return None
-
-    @staticmethod
-    def _is_router(entry: Mapping[str, Any]) -> bool:
-        pricing = entry.get("pricing") or {}
-        return (
-            _price_of(pricing, "prompt") < 0
-            or _price_of(pricing, "completion") < 0
-            or entry.get("architecture", {}).get("tokenizer") == "Router"
-        )
-
-    def _routed_target(self, down: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        entry = self._by_id.get(DEFAULT_MODEL)
-        if entry is not None and not self._is_router(entry) and DEFAULT_MODEL not in down:
-            return DEFAULT_MODEL, entry
-        for candidate in self._models:
-            if not self._is_router(candidate) and candidate["id"] not in down:
-                return str(candidate["id"]), candidate
-        raise _ApiError(503, "No allowed providers are available for the selected model.")
-
     def _plan(
         self,
         body: dict[str, Any],
@@ -2780,9 +2166,7 @@ class Emulator:
             candidates.append(model)
         candidates.extend(fallbacks or [])
         if not candidates:
-            candidates.append(
-                DEFAULT_MODEL if DEFAULT_MODEL in self._by_id else self._models[0]["id"]
-            )
+            candidates.append(self._table.default_id())
 
         prompt_tokens = sum(4 + _count_tokens(_message_text(m)) for m in messages)
         with self._lock:
@@ -2790,7 +2174,7 @@ class Emulator:
         unknown: str | None = None
         last_error: _ApiError | None = None
         for candidate in candidates:
-            resolved = self._resolve(candidate)
+            resolved = self._table.resolve(candidate)
             if resolved is None:
                 unknown = unknown or candidate
                 continue
@@ -2800,13 +2184,13 @@ class Emulator:
                 last_error = _ApiError(status, text)
                 continue
             router: str | None = None
-            if self._is_router(entry):
+            if is_router(entry):
                 router = served_id
-                try:
-                    served_id, entry = self._routed_target(down)
-                except _ApiError as exc:
-                    last_error = exc
+                target = self._table.routed_target(down)
+                if target is None:
+                    last_error = _ApiError(503, _NO_PROVIDERS)
                     continue
+                served_id, entry = target
                 free = False
             context = entry.get("context_length")
             wanted = prompt_tokens + (limit or 0)
@@ -2911,7 +2295,7 @@ class Emulator:
             created=int(time.time()),
             model=model_id,
             entry=entry,
-            provider=_providers_for(entry)[0][0],
+            provider=providers_of(entry)[0].name,
             router=router,
             content=content,
             pieces=pieces,
@@ -2923,9 +2307,9 @@ class Emulator:
             completion_tokens=reasoning_tokens + answer_tokens,
             reasoning_tokens=reasoning_tokens,
             free=free,
-            prompt_price=_price_of(pricing, "prompt"),
-            completion_price=_price_of(pricing, "completion"),
-            request_fee=_price_of(pricing, "request"),
+            prompt_price=price_of(pricing, "prompt"),
+            completion_price=price_of(pricing, "completion"),
+            request_fee=price_of(pricing, "request"),
         )
 
     @staticmethod
@@ -3107,11 +2491,11 @@ class Emulator:
             size = limit if limit is not None else 500
             models = models[start : start + size]
             if start + size < total:
-                next_url = f"{_API_PREFIX}/models?offset={start + size}&limit={size}"
+                next_url = f"{API_PREFIX}/models?offset={start + size}&limit={size}"
         return {"data": models, "total_count": total, "links": {"next": next_url}}
 
     def _filtered_models(self, query: Mapping[str, str]) -> list[dict[str, Any]]:
-        models = copy.deepcopy(self._models)
+        models = copy.deepcopy(self._table.entries)
         wanted_out = query.get("output_modalities")
         if wanted_out and wanted_out != "all":
             outs = {m.strip() for m in wanted_out.split(",") if m.strip()}
@@ -3129,11 +2513,11 @@ class Emulator:
 
         A router (``openrouter/auto``) has no endpoints of its own: it routes to other models'.
         """
-        resolved = self._resolve(model_id)
+        resolved = self._table.resolve(model_id)
         if resolved is None:
             raise _ApiError(404, f"No endpoints found for {model_id}.")
         entry = resolved[1]
-        providers = [] if self._is_router(entry) else _providers_for(entry)
+        providers = () if is_router(entry) else providers_of(entry)
         endpoints = []
         for position, (provider, tag, quantization) in enumerate(providers):
             top = entry.get("top_provider") or {}
@@ -3154,7 +2538,7 @@ class Emulator:
                     "uptime_last_5m": 100.0,
                     "uptime_last_30m": 99.9 - position * 0.4,
                     "uptime_last_1d": 99.8 - position * 0.5,
-                    "supports_implicit_caching": tag in _CACHING_PROVIDERS,
+                    "supports_implicit_caching": tag in CACHING_PROVIDERS,
                     "supports_voice_cloning": False,
                     "latency_last_30m": {
                         "p50": 0.42 + position * 0.1,
