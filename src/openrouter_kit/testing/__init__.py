@@ -26,14 +26,8 @@ library, ``openrouter_kit._version``, the public enums and ``openrouter_kit._cor
 
 from __future__ import annotations
 
-from openrouter_kit.testing._emulator import (
-    Emulator,
-    Fault,
-    Ledger,
-    RecordedRequest,
-    UsageTotals,
-    serve,
-)
+from openrouter_kit.testing._emulator import Emulator, Fault, serve
+from openrouter_kit.testing._ledger import Ledger, LedgerTotals, RecordedRequest, UsageTotals
 from openrouter_kit.testing._models import DEFAULT_MODEL, default_models
 
 __all__ = [
@@ -41,12 +35,13 @@ __all__ = [
     "Emulator",
     "Fault",
     "Ledger",
+    "LedgerTotals",
     "RecordedRequest",
     "UsageTotals",
     "default_models",
     "serve",
 ]
 
-for _public in (Emulator, Ledger, RecordedRequest, UsageTotals):
+for _public in (Emulator, Ledger, LedgerTotals, RecordedRequest):
     _public.__module__ = __name__  # shown as openrouter_kit.testing.X, where users import it from
 del _public

@@ -52,27 +52,17 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from openrouter_kit._version import __version__
 from openrouter_kit.testing._examples import SchemaError, example
+from openrouter_kit.testing._ledger import Ledger, RecordedRequest
 from openrouter_kit.testing._models import (
     API_PREFIX,
     CACHING_PROVIDERS,
-    DEFAULT_MODEL,
     ModelTable,
-    default_models,
     is_router,
     price_of,
     providers_of,
 )
 
-__all__ = [
-    "DEFAULT_MODEL",
-    "Emulator",
-    "Fault",
-    "Ledger",
-    "RecordedRequest",
-    "UsageTotals",
-    "default_models",
-    "serve",
-]
+__all__ = ["Emulator", "Fault", "serve"]
 
 #: The transport faults :meth:`Emulator.script` and :meth:`Emulator.inject_failures` can inject.
 Fault = Literal["reset_before_headers", "reset_mid_body", "truncate", "malformed_json", "trickle"]
@@ -262,157 +252,6 @@ def _scrub(value: Any, secret: str | None) -> Any:
     if isinstance(value, dict):
         return {_scrub(k, secret): _scrub(v, secret) for k, v in value.items()}
     return value
-
-
-# ---------------------------------------------------------------------------------------------
-# Public records
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the emulator received, with the credentials redacted.
-
-    Attributes:
-        method: The HTTP method, e.g. ``"POST"``.
-        path: The path relative to the base URL, e.g. ``"/chat/completions"`` (requests outside
-            ``/api/v1`` keep their full path).
-        query: The query parameters (last value wins for repeated names).
-        headers: The request headers with lower-cased names; the ``Authorization`` value is
-            replaced by ``"Bearer ***"`` and the bearer token is masked anywhere else.
-        json: The decoded JSON body, or ``None`` when the body was empty or not JSON.
-    """
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    json: Any
-
-
-@dataclass(frozen=True)
-class UsageTotals:
-    """A consistent snapshot of usage totals (for all models or for one model).
-
-    Attributes:
-        requests: Number of successful completions served.
-        prompt_tokens: Sum of ``usage.prompt_tokens``.
-        completion_tokens: Sum of ``usage.completion_tokens``.
-        total_tokens: Sum of ``usage.total_tokens``.
-        cost: Sum of ``usage.cost`` in USD (added up exactly, then converted to float).
-    """
-
-    requests: int
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
-    cost: float
-
-
-class Ledger:
-    """Thread-safe usage totals of every successful completion the emulator served.
-
-    A streamed completion is counted when its final usage chunk is sent; a stream the client
-    abandoned before that point is not counted. A stream that :meth:`Emulator.script_stream` ends
-    with a mid-stream error or a cut connection is counted when the break happens, with only the
-    completion tokens delivered before it. Scripted answers are never counted, and neither is a
-    request that a fault (``Emulator.script(fault=...)``, :meth:`Emulator.inject_failures`) kept
-    from receiving a complete answer.
-    """
-
-    def __init__(self) -> None:
-        """Create an empty ledger."""
-        self._lock = threading.Lock()
-        self._totals: dict[str, list[Any]] = {}
-
-    def record(self, model: str, prompt_tokens: int, completion_tokens: int, cost: Decimal) -> None:
-        """Add one served completion.
-
-        Args:
-            model: The model id the response named.
-            prompt_tokens: The response's ``usage.prompt_tokens``.
-            completion_tokens: The response's ``usage.completion_tokens``.
-            cost: The exact cost of the request in USD.
-        """
-        with self._lock:
-            row = self._totals.setdefault(model, [0, 0, 0, Decimal(0)])
-            row[0] += 1
-            row[1] += prompt_tokens
-            row[2] += completion_tokens
-            row[3] += cost
-
-    def reset(self) -> None:
-        """Forget every recorded completion."""
-        with self._lock:
-            self._totals.clear()
-
-    def snapshot(self) -> UsageTotals:
-        """Return the totals over all models.
-
-        Returns:
-            A :class:`UsageTotals` read under the lock, so its fields agree with each other.
-        """
-        with self._lock:
-            rows = list(self._totals.values())
-        return self._totals_of(rows)
-
-    @property
-    def per_model(self) -> dict[str, UsageTotals]:
-        """The totals of each model that served at least one completion, keyed by model id."""
-        with self._lock:
-            items = [(model, list(row)) for model, row in self._totals.items()]
-        return {model: self._totals_of([row]) for model, row in items}
-
-    @property
-    def requests(self) -> int:
-        """The number of successful completions served."""
-        return self.snapshot().requests
-
-    @property
-    def prompt_tokens(self) -> int:
-        """The sum of ``usage.prompt_tokens`` over served completions."""
-        return self.snapshot().prompt_tokens
-
-    @property
-    def completion_tokens(self) -> int:
-        """The sum of ``usage.completion_tokens`` over served completions."""
-        return self.snapshot().completion_tokens
-
-    @property
-    def total_tokens(self) -> int:
-        """The sum of ``usage.total_tokens`` over served completions."""
-        return self.snapshot().total_tokens
-
-    @property
-    def cost(self) -> float:
-        """The sum of ``usage.cost`` (USD) over served completions, as a float."""
-        return float(self.cost_decimal)
-
-    @property
-    def cost_decimal(self) -> Decimal:
-        """The exact sum of the per-request costs (USD)."""
-        with self._lock:
-            return sum((row[3] for row in self._totals.values()), Decimal(0))
-
-    @staticmethod
-    def _totals_of(rows: list[list[Any]]) -> UsageTotals:
-        prompt = sum(int(r[1]) for r in rows)
-        completion = sum(int(r[2]) for r in rows)
-        return UsageTotals(
-            requests=sum(int(r[0]) for r in rows),
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            total_tokens=prompt + completion,
-            cost=float(sum((r[3] for r in rows), Decimal(0))),
-        )
-
-    def __repr__(self) -> str:
-        """Show the totals."""
-        t = self.snapshot()
-        return (
-            f"Ledger(requests={t.requests}, prompt_tokens={t.prompt_tokens}, "
-            f"completion_tokens={t.completion_tokens}, cost={t.cost!r})"
-        )
 
 
 # ---------------------------------------------------------------------------------------------
