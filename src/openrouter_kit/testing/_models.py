@@ -16,11 +16,10 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from openrouter_kit import RouteVariant
+from openrouter_kit.testing._exchange import API_PREFIX
 
 #: The model used when a completion request names neither ``model`` nor ``models``.
 DEFAULT_MODEL = "openai/gpt-4o-mini"
-#: The path every route lives under; a model's ``links.details`` points below it.
-API_PREFIX = "/api/v1"
 #: Every documented ``:variant`` suffix (``:batch`` included), the SDK's public list of them.
 VARIANTS = frozenset(v.value for v in RouteVariant if v.value)
 #: Providers whose endpoints cache prompts without being asked.
