@@ -3,8 +3,9 @@
 Owns: the routes (a table), authentication, what each route answers, the order in which
 scripted answers, injected failures and the normal answer win, the SSE events of a streamed
 completion and where in them the stream is billed, broken or cut, the generation records, the
-recorded requests and the ledger. Never knows: sockets, threads, clocks (the server measures the
-time a reply takes and runs its settlements), how a completion's content is chosen (``_chat``).
+recorded requests and the ledger. Never knows: sockets, waiting (the server waits the pauses a
+reply asks for, measures how long it took and runs its settlements), how a completion's content
+is chosen (``_chat``).
 
 Thread-safe: the server calls :meth:`FakeOpenRouter.handle` from one thread per connection.
 """
@@ -104,8 +105,6 @@ class ToolScript:
 class _Incoming(NamedTuple):
     """A request as the route handlers read it."""
 
-    #: The path relative to the base URL.
-    path: str
     #: The route pattern's match on ``path``.
     match: re.Match[str]
     query: dict[str, str]
@@ -135,7 +134,9 @@ class FakeOpenRouter:
     server hands each request to :meth:`handle` and plays the reply that comes back.
     """
 
-    def __init__(self, table: ModelTable, *, latency: float = 0.0, chunk_delay: float = 0.0):
+    def __init__(
+        self, table: ModelTable, *, latency: float = 0.0, chunk_delay: float = 0.0
+    ) -> None:
         """An API serving ``table``; ``latency`` is waited before each chat completion,
         ``chunk_delay`` between the events of a stream."""
         self.table = table
@@ -282,9 +283,7 @@ class FakeOpenRouter:
             route, match = allowed[0]
             if not route.public and token is None:
                 raise ApiError(401, "No auth credentials found")
-            incoming = _Incoming(
-                path, match, request.query, request.headers, request.body, body, token
-            )
+            incoming = _Incoming(match, request.query, request.headers, request.body, body, token)
             return route.answer(self, incoming)
         except ApiError as err:
             return err.reply()
