@@ -20,17 +20,16 @@ from tests.testing.helpers import (
 )
 from tests.testing.test_api import EXPECTED_IDS
 
+# a real validator, for tests only (the [test] extra); every test here needs it
+jsonschema = pytest.importorskip("jsonschema", reason="needs jsonschema (in the [test] extra)")
+referencing = pytest.importorskip("referencing")
+referencing_jsonschema = pytest.importorskip("referencing.jsonschema")
+
 SPEC_ENV = "OPENROUTER_KIT_SPEC"
-
-
 DEFAULT_SPEC = (
     Path(__file__).resolve().parents[3] / "shared" / "openrouter-api" / "openapi-subset.json"
 )
-
-
 SPEC_URI = "urn:openrouter:openapi-subset"
-
-
 WEATHER_TOOL = {
     "type": "function",
     "function": {
@@ -43,8 +42,6 @@ WEATHER_TOOL = {
         },
     },
 }
-
-
 SCHEMA_FORMAT = {
     "type": "json_schema",
     "json_schema": {
@@ -57,8 +54,6 @@ SCHEMA_FORMAT = {
         },
     },
 }
-
-
 ASK = [{"role": "user", "content": "What is the weather in Paris?"}]
 
 
@@ -111,14 +106,11 @@ class SpecChecker:
     """Validates documents against schemas of the OpenAPI document, addressed by JSON pointer."""
 
     def __init__(self, document: dict[str, Any]) -> None:
-        from jsonschema import Draft202012Validator
-        from referencing import Registry, Resource
-        from referencing.jsonschema import DRAFT202012
-
         self.document = document
-        resource = Resource.from_contents(document, default_specification=DRAFT202012)
-        self._registry: Any = Registry().with_resource(SPEC_URI, resource)
-        self._validator = Draft202012Validator
+        draft = referencing_jsonschema.DRAFT202012
+        resource = referencing.Resource.from_contents(document, default_specification=draft)
+        self._registry: Any = referencing.Registry().with_resource(SPEC_URI, resource)
+        self._validator = jsonschema.Draft202012Validator
 
     def response(self, path: str, method: str, status: int, media: str) -> str:
         """The pointer to a documented response's schema (KeyError if it is not documented)."""
@@ -157,7 +149,6 @@ def spec() -> SpecChecker:
             f"../shared/openrouter-api/openapi-subset.json, which is not here: {path} "
             f"(set {SPEC_ENV} to its location)"
         )
-    pytest.importorskip("jsonschema", reason="needs jsonschema (in the [test] extra)")
     return SpecChecker(json.loads(path.read_text(encoding="utf-8")))
 
 
