@@ -321,6 +321,18 @@ def test_requests_are_recorded_with_the_key_redacted(client: ApiClient, emulator
         recorded[0].method = "GET"  # type: ignore[misc]
 
 
+def test_recorded_requests_mask_every_secret(client: ApiClient, emulator: Emulator) -> None:
+    other_key = "sk-or-v1-" + "0123456789abcdef" * 4
+    messages = [{"role": "user", "content": f"my key is {other_key}, theirs {emulator.api_key}"}]
+    headers = {"Cookie": "session=abc", "X-Api-Key": "k-123", "X-Trace": "t-1"}
+    client.post("/chat/completions", json={"messages": messages}, headers=headers)
+    (recorded,) = emulator.requests
+    assert recorded.json["messages"][0]["content"] == "my key is sk-***, theirs ***"
+    assert recorded.headers["cookie"] == recorded.headers["x-api-key"] == "***"
+    assert recorded.headers["x-trace"] == "t-1"
+    assert other_key not in repr(recorded)
+
+
 # -- scripted streams -----------------------------------------------------------------------------
 
 

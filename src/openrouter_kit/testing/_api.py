@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
 from openrouter_kit._core.redact import SENSITIVE_HEADERS, redact_all
-from openrouter_kit.testing._chat import Plan, plan_completion
+from openrouter_kit.testing._chat import Outage, Plan, plan_completion
 from openrouter_kit.testing._exchange import (
     API_PREFIX,
     ApiError,
@@ -151,7 +151,7 @@ class FakeOpenRouter:
         self._generations: dict[str, dict[str, Any]] = {}
         self._injection: Injection | None = None
         self._injected = 0
-        self._down: dict[str, tuple[int, str]] = {}
+        self._down: dict[str, Outage] = {}
 
     # -- the control surface's side -------------------------------------------------------------
 
@@ -178,7 +178,7 @@ class FakeOpenRouter:
     def take_down(self, model_id: str, status: int, message: str) -> None:
         """Make a model's completions fail with ``status`` and ``message``."""
         with self._lock:
-            self._down[model_id] = (status, message)
+            self._down[model_id] = Outage(status, message)
 
     def bring_up(self, model_id: str) -> None:
         """Let a model taken down answer again."""

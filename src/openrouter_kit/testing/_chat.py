@@ -54,13 +54,20 @@ from openrouter_kit.testing._examples import SchemaError, example
 from openrouter_kit.testing._exchange import ApiError, random_id
 from openrouter_kit.testing._models import ModelTable, is_router, price_of, providers_of
 
-__all__ = ["Plan", "Step", "count_tokens", "plan_completion"]
+__all__ = ["Outage", "Plan", "Step", "count_tokens", "plan_completion"]
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
 _WEATHER_RE = re.compile(r"\bweather\b", re.IGNORECASE)
 _ROLES = frozenset(role.value for role in MessageRole)
 _NO_PROVIDERS = "No allowed providers are available for the selected model."
+
+
+class Outage(NamedTuple):
+    """How the completions of a model taken down fail."""
+
+    status: int
+    message: str
 
 
 def count_tokens(text: str) -> int:
@@ -328,7 +335,7 @@ class Plan:
 def plan_completion(
     body: dict[str, Any],
     table: ModelTable,
-    down: Mapping[str, tuple[int, str]],
+    down: Mapping[str, Outage],
     *,
     chunks: int | None = None,
     scripted: list[dict[str, str]] | None = None,
@@ -338,7 +345,7 @@ def plan_completion(
     Args:
         body: The decoded request body.
         table: The models that can answer.
-        down: The models taken down: their id -> the status and message they fail with.
+        down: The models taken down, by id.
         chunks: Make a text answer exactly this many content pieces (``script_stream``).
         scripted: Answer with these tool calls (``script_tool_calls``).
 
@@ -387,8 +394,8 @@ def plan_completion(
             continue
         served_id, entry, free = resolved
         if entry["id"] in down:
-            status, text = down[entry["id"]]
-            last_error = ApiError(status, text)
+            outage = down[entry["id"]]
+            last_error = ApiError(outage.status, outage.message)
             continue
         router: str | None = None
         if is_router(entry):

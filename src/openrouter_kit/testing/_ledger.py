@@ -26,8 +26,12 @@ class RecordedRequest:
             ``/api/v1`` keep their full path).
         query: The query parameters (last value wins for repeated names).
         headers: The request headers with lower-cased names; the ``Authorization`` value is
-            replaced by ``"Bearer ***"`` and the bearer token is masked anywhere else.
+            replaced by ``"Bearer ***"``, other secret headers (cookies, ``X-Api-Key``) by
+            ``"***"``.
         json: The decoded JSON body, or ``None`` when the body was empty or not JSON.
+
+    The bearer token is masked anywhere else (``***``), and so is anything shaped like an API
+    key (``sk-***``), as the SDK masks them (``openrouter_kit._core.redact``).
     """
 
     method: str
