@@ -22,11 +22,24 @@ The emulator never logs or echoes the ``Authorization`` header value.
 
 It is a second implementation of the wire, independent of the SDK's: it imports the standard
 library, ``openrouter_kit._version``, the public enums and ``openrouter_kit._core.redact`` only.
+
+The package, each module importing only those below it:
+
+- ``_emulator``: :class:`Emulator`, its lifecycle and control surface; wires the API to a server;
+- ``_server``: ``http.server`` plumbing: reads requests, plays replies, counts connections;
+- ``_api``: the fake API without sockets: a request in, a planned reply out; routes as a table;
+- ``_chat``: the chat completion planner (which model answers, what it says, tokens and cost);
+- ``_examples``: a JSON Schema's example document (structured outputs);
+- ``_models`` and ``models.json``: the model table;
+- ``_ledger``: :class:`RecordedRequest`, :class:`Ledger`;
+- ``_exchange``: the request and reply values passed between ``_server`` and ``_api``;
+- ``_faults``: the transport faults and seeded failure injection.
 """
 
 from __future__ import annotations
 
-from openrouter_kit.testing._emulator import Emulator, Fault, serve
+from openrouter_kit.testing._emulator import Emulator, serve
+from openrouter_kit.testing._faults import Fault
 from openrouter_kit.testing._ledger import Ledger, LedgerTotals, RecordedRequest, UsageTotals
 from openrouter_kit.testing._models import DEFAULT_MODEL, default_models
 
