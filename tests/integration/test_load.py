@@ -168,7 +168,7 @@ def client_memory(snapshot: tracemalloc.Snapshot) -> int:
         for pattern in ("*/openrouter_kit/*", "*/httpx/*", "*/httpcore/*", "*/h11/*", "*/cattrs/*")
     ]
     snapshot = snapshot.filter_traces(keep).filter_traces(
-        [tracemalloc.Filter(False, "*/openrouter_kit/testing.py")]
+        [tracemalloc.Filter(False, "*/openrouter_kit/testing/*")]
     )
     return sum(stat.size for stat in snapshot.statistics("filename"))
 
