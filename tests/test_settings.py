@@ -585,3 +585,34 @@ def test_client_checks_come_back_with_file_and_line(
 def test_a_loopback_http_base_url_is_accepted(tmp_path: Path) -> None:
     text = "llm:\n  base_url: http://127.0.0.1:8765/api/v1\n"
     assert load(tmp_path, text) == {"base_url": "http://127.0.0.1:8765/api/v1"}
+
+
+def test_keys_of_the_section_must_be_names(tmp_path: Path) -> None:
+    assert error(tmp_path, "llm:\n  app_name: x\n  [a]: 1\n") == (
+        where(tmp_path, 3) + "keys must be names, got a list"
+    )
+
+
+def test_the_section_written_twice(tmp_path: Path) -> None:
+    assert error(tmp_path, "llm: {}\nother: 1\nllm: {}\n") == (
+        where(tmp_path, 3) + "llm: duplicate key (first at line 1)"
+    )
+
+
+def test_a_merge_bomb_inside_a_value_is_that_fields_error(tmp_path: Path) -> None:
+    keys = ", ".join(f"k{i}: {i}" for i in range(1001))
+    message = error(tmp_path, f"big: &big {{{keys}}}\nllm:\n  timeout: {{<<: *big}}\n")
+    assert message == where(tmp_path, 3) + (
+        "llm.timeout: a mapping has more than 1000 keys once merged"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("llm:\n  app_name: 2024-01-01\n", "expected a non-empty string, got a date value"),
+        ("!custom x\n", "expected a mapping with an 'llm:' section at the top level, got a value"),
+    ],
+)  # fmt: skip
+def test_other_values_are_described_by_their_kind(tmp_path: Path, text: str, expected: str) -> None:
+    assert error(tmp_path, text).endswith(expected)
