@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib.util
 import math
 import os
 import re
@@ -529,12 +530,8 @@ def load_settings(
             'hot'``.
     """
     name = os.fspath(path)
-    try:
-        import yaml  # noqa: F401, PLC0415 - lazy: PyYAML is optional, and only settings need it
-    except ImportError:
-        raise ConfigurationError(
-            f"reading the settings file {name} needs PyYAML: {_INSTALL_HINT}"
-        ) from None
+    if importlib.util.find_spec("yaml") is None:
+        raise ConfigurationError(f"reading the settings file {name} needs PyYAML: {_INSTALL_HINT}")
     reader = _Reader(name, os.environ if environ is None else environ)
     section = reader.section(reader.read_text())
     reader.keep_api_key(section.get("api_key"))
