@@ -299,8 +299,11 @@ class _Reader:
         if secret.lower() not in _NOT_SECRETS:
             self.secrets.add(secret)
 
-    def fail(self, line: int | None, text: str, *, field: str | None = None) -> NoReturn:
+    def fail(
+        self, line: int | None, text: str, *, field: str | None = None, column: int | None = None
+    ) -> NoReturn:
         where = f"{self.name}, line {line}" if line is not None else self.name
+        where += f", column {column}" if column is not None else ""
         metadata: dict[str, Any] = {"file": self.name, "line": line}
         if field is not None:
             metadata["field"] = field
@@ -327,19 +330,14 @@ class _Reader:
         return self.cut(repr(value)) if isinstance(value, int | float) else _kind(value)
 
     def read_text(self) -> str:
-        problem = None
         try:
-            data = Path(self.name).read_bytes()
+            return Path(self.name).read_bytes().decode("utf-8-sig")
         except FileNotFoundError:
             problem = f"settings file not found: {self.name}"
         except IsADirectoryError:
             problem = f"settings file {self.name} is a directory, not a file"
         except OSError as exc:
             problem = f"cannot read settings file {self.name}: {exc.strerror or type(exc).__name__}"
-        if problem is not None:
-            raise ConfigurationError(problem, metadata={"file": self.name}) from None
-        try:
-            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             problem = f"{self.name}: not UTF-8 text (bad byte at offset {exc.start})"
         raise ConfigurationError(problem, metadata={"file": self.name}) from None
@@ -377,10 +375,7 @@ class _Reader:
             problem = f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}"
         except yaml.YAMLError as exc:  # any other YAMLError has no position; name the kind only
             problem = f"invalid YAML ({type(exc).__name__})"
-        where = f"{self.name}, line {line}" if line is not None else self.name
-        where += f", column {column}" if column is not None else ""
-        metadata = {"file": self.name, "line": line}
-        raise ConfigurationError(f"{where}: {self.mask(problem)}", metadata=metadata) from None
+        self.fail(line, self.mask(problem), column=column)
 
     def llm(self, loader: yaml.SafeLoader, root: Node | None) -> _Mapping:
         import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, and only settings files need it
