@@ -12,8 +12,8 @@ text: English prose paragraphs, the project's own Python source and some JavaScr
 Japanese and Korean paragraphs, other scripts (Cyrillic, Greek, accented Latin, Arabic,
 Devanagari), JSON (the emulator's ``/models`` payload and the codegen schemas), numbers and emoji.
 
-The tokenizer is ``bpe-openai`` (bundles both tables, no network) or ``tiktoken`` when its
-encoding files are already in its cache; see ``benchmarks/requirements.txt``.
+The tokenizer is ``bpe-openai`` (bundles both tables, no network), the one ``count_prompt``
+uses; see ``benchmarks/requirements.txt``.
 
     python benchmarks/tokens.py            # the full corpus
     python benchmarks/tokens.py --quick    # fewer throughput repeats
@@ -375,7 +375,7 @@ def _throughput(estimate: Callable[[str], int], samples: list[str], repeats: int
 
 def _versions() -> dict[str, str]:
     found = {}
-    for name in ("openrouter-kit", "bpe-openai", "tiktoken"):
+    for name in ("openrouter-kit", "bpe-openai"):
         try:
             found[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -389,11 +389,12 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "tokens.json")
     args = parser.parse_args()
 
-    from openrouter_kit._core.tokens import _tokenizer, estimate_text
+    from openrouter_kit._core.tokens import estimate_text
+    from openrouter_kit._tokenizers import tokenizer
 
     tokenizers: dict[str, tuple[Callable[[str], int], str]] = {}
     for encoding in ENCODINGS:
-        loaded = _tokenizer(encoding)
+        loaded = tokenizer(encoding)
         if loaded is None:
             print(
                 f"no tokenizer for {encoding}: pip install -r benchmarks/requirements.txt",

@@ -17,8 +17,18 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from openrouter_kit import Client
-from openrouter_kit._cli import EXIT_CODES, Exit, _money_json, _per_million, _price_json, main
+from openrouter_kit import Client, errors
+from openrouter_kit._cli import (
+    _EXPLAIN,
+    EXIT_CODES,
+    Exit,
+    _Context,
+    _explain,
+    _money_json,
+    _per_million,
+    _price_json,
+    main,
+)
 from openrouter_kit._client import Stream
 from openrouter_kit._core.registry import CAPABILITIES, capabilities_of
 from openrouter_kit._generated.models import ModelInfo
@@ -318,6 +328,42 @@ def test_each_failure_family_has_its_exit_status_and_one_line(
     assert "It went wrong." in result.err
     assert "Traceback" not in result.err
     assert emulator.api_key not in result.err
+
+
+def test_each_error_gets_the_row_of_its_nearest_class_in_the_table() -> None:
+    ctx = _Context(io.StringIO(), io.StringIO())
+    for cls, (code, _) in _EXPLAIN.items():  # no row hides another, whatever their order
+        assert _explain(cls("x"), ctx)[1] == code, cls
+    nearest = {
+        errors.ContextLengthError: errors.BadRequestError,
+        errors.ModelUnavailableError: errors.ServerError,
+        errors.ResponseFormatError: errors.ValidationError,
+        errors.CircuitOpenError: errors.OpenRouterError,
+        errors.InvalidResponseError: errors.OpenRouterError,
+    }
+    for cls, ancestor in nearest.items():
+        assert cls not in _EXPLAIN
+        assert _explain(cls("x"), ctx)[1] == _EXPLAIN[ancestor][0], cls
+    assert _explain(errors.CircuitOpenError("open"), ctx)[0] == "CircuitOpenError: open"
+    exit_codes = {code for code, _ in EXIT_CODES}
+    assert {code for code, _ in _EXPLAIN.values()} <= exit_codes
+
+
+def test_error_lines_mask_the_key_and_anything_shaped_like_one(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = "sk-or-v1-" + "0123456789abcdef" * 4  # fake
+
+    def broken(self: Client) -> None:
+        raise errors.BadRequestError(f"{emulator.api_key} and {other} were sent", status_code=400)
+
+    monkeypatch.setattr(Client, "key_info", broken)
+    result = run("key")
+    assert result.code == Exit.API_ERROR
+    assert (
+        result.err
+        == "openrouter-kit: the request was refused: HTTP 400: *** and sk-*** were sent\n"
+    )
 
 
 def test_retries_happen_before_a_rate_limit_is_reported(emulator: Emulator) -> None:

@@ -141,7 +141,7 @@ def test_import_is_light() -> None:
         "         'openrouter_kit._cli', 'openrouter_kit._settings', 'openrouter_kit._schema',\n"
         "         'openrouter_kit._generated.models', 'openrouter_kit._core.events',\n"
         "         'openrouter_kit._core.assemble', 'openrouter_kit._core.tokens',\n"
-        "         'openrouter_kit._tools')\n"
+        "         'openrouter_kit._tools', 'openrouter_kit._tokenizers', 'bpe_openai')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(heavy, converters.cache_info().currsize)\n"
     )

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         ResponseEvent,
         RetryEvent,
     )
-    from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
+    from openrouter_kit._core.tokens import TokenCount, estimate_prompt
     from openrouter_kit._generated.models import (
         CompletionChoice,
         CompletionRequest,
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         ToolDefinition,
     )
     from openrouter_kit._generated.params import CompletionParams
+    from openrouter_kit._tokenizers import count_prompt
     from openrouter_kit._tools import ToolRun
 
 __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
@@ -139,9 +140,8 @@ _LAZY = {
     ),
     "CompletionParams": "openrouter_kit._generated.params",
     "ToolRun": "openrouter_kit._tools",
-    **dict.fromkeys(
-        ("TokenCount", "count_prompt", "estimate_prompt"), "openrouter_kit._core.tokens"
-    ),
+    **dict.fromkeys(("TokenCount", "estimate_prompt"), "openrouter_kit._core.tokens"),
+    "count_prompt": "openrouter_kit._tokenizers",
 }
 
 

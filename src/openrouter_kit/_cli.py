@@ -1,8 +1,11 @@
 """The ``openrouter-kit`` command: ``chat``, ``models``, ``key``, ``cost``, ``demo``, ``emulator``.
 
 Uses only the public API, plus the bundled emulator for ``demo`` and ``emulator`` (imported only
-when those commands run, so ``--help`` stays fast). Every failure ends as one line on stderr and a
-distinct exit status (see ``EXIT_CODES`` and ``main``).
+when those commands run, so ``--help`` stays fast), key masking (``_core.redact``), money
+formatting (``_core.money``) and the capability names (``_core.registry.CAPABILITIES``: the
+package has no public list of them). Every failure ends as one line on stderr and the exit status
+of its family: ``EXIT_CODES`` says what each status means, and ``_EXPLAIN`` which error gets
+which status and line.
 """
 
 from __future__ import annotations
@@ -16,11 +19,10 @@ from decimal import Decimal
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TextIO
 
-from openrouter_kit import errors
-from openrouter_kit._core.money import VariablePrice, plain, to_money
+from openrouter_kit import RouteVariant, VariablePrice, __version__, errors
+from openrouter_kit._core.money import plain, to_money
+from openrouter_kit._core.redact import redact
 from openrouter_kit._core.registry import CAPABILITIES
-from openrouter_kit._variants import RouteVariant
-from openrouter_kit._version import __version__
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -60,7 +62,8 @@ class Exit(IntEnum):
     BROKEN_PIPE = 141
 
 
-#: What each exit status means (shown by ``openrouter-kit --help``).
+#: What each exit status means: the one list, shown by ``openrouter-kit --help`` and written into
+#: ``main``'s docstring.
 EXIT_CODES: tuple[tuple[Exit, str], ...] = (
     (Exit.OK, "success"),
     (Exit.API_ERROR, "other API error (bad request, server or stream error)"),
@@ -561,65 +564,77 @@ def _emulator(args: argparse.Namespace, ctx: _Context) -> int:
 # -- errors --------------------------------------------------------------------------------------
 
 
+#: How each error family is reported: its exit status, and the line that says what failed and
+#: what to do. The fields are ``detail`` (the error's text on one line), ``where`` (the API root),
+#: ``name`` (the error's class), ``reasons`` (why moderation flagged the input) and ``when`` (how
+#: long a rate limit asks to wait). ``_explain`` takes the entry of the first class in the error's
+#: MRO that has one, so the most specific entry wins and the order of the rows does not matter.
+_EXPLAIN: dict[type[errors.OpenRouterError], tuple[Exit, str]] = {
+    errors.ConfigurationError: (Exit.USAGE, "configuration error: {detail}"),
+    errors.ValidationError: (Exit.USAGE, "invalid request: {detail}"),
+    errors.AuthenticationError: (
+        Exit.AUTH,
+        "the API key was refused: check OPENROUTER_API_KEY ({detail})",
+    ),
+    errors.PermissionDeniedError: (
+        Exit.AUTH,
+        "the API key may not do this: check the key's permissions and guardrails ({detail})",
+    ),
+    errors.ContentPolicyError: (
+        Exit.CONTENT_POLICY,
+        "the input was flagged by moderation{reasons}: rephrase it or pick another --model "
+        "({detail})",
+    ),
+    errors.InsufficientCreditsError: (
+        Exit.CREDITS,
+        f"not enough credits: add credits at {CREDITS_URL} ({{detail}})",
+    ),
+    errors.BudgetExceededError: (
+        Exit.CREDITS,
+        "the budget would be exceeded: raise the budget ({detail})",
+    ),
+    errors.RateLimitError: (Exit.RATE_LIMITED, "rate limited: {when} ({detail})"),
+    errors.RequestTimeoutError: (
+        Exit.NETWORK,
+        "the request to {where} timed out: retry later ({detail})",
+    ),
+    errors.APIConnectionError: (
+        Exit.NETWORK,
+        "cannot reach {where}: {detail}; check the network connection and --base-url",
+    ),
+    errors.ModelNotFoundError: (
+        Exit.NOT_FOUND,
+        f"model not found: {{detail}}; list the models with `{PROG} models --search TEXT`",
+    ),
+    errors.ServerError: (
+        Exit.API_ERROR,
+        "OpenRouter could not answer: retry later or pick another --model ({detail})",
+    ),
+    errors.StreamError: (Exit.API_ERROR, "the answer broke off: retry ({detail})"),
+    errors.BadRequestError: (Exit.API_ERROR, "the request was refused: {detail}"),
+    errors.OpenRouterError: (Exit.API_ERROR, "{name}: {detail}"),
+}
+
+
 def _explain(exc: errors.OpenRouterError, ctx: _Context) -> tuple[str, Exit]:
     """One line saying what failed and what to do, and the exit status of its family."""
-    detail = _one_line(str(exc))
-    where = ctx.base_url or "the API"
-    if isinstance(exc, errors.ConfigurationError):
-        return f"configuration error: {detail}", Exit.USAGE
-    if isinstance(exc, errors.ValidationError):
-        return f"invalid request: {detail}", Exit.USAGE
-    if isinstance(exc, errors.AuthenticationError):
-        return f"the API key was refused: check OPENROUTER_API_KEY ({detail})", Exit.AUTH
-    if isinstance(exc, errors.ContentPolicyError):
-        reasons = f" for {', '.join(exc.reasons)}" if exc.reasons else ""
-        return (
-            f"the input was flagged by moderation{reasons}: rephrase it or pick another "
-            f"--model ({detail})",
-            Exit.CONTENT_POLICY,
-        )
-    if isinstance(exc, errors.PermissionDeniedError):
-        return (
-            f"the API key may not do this: check the key's permissions and guardrails ({detail})",
-            Exit.AUTH,
-        )
-    if isinstance(exc, errors.InsufficientCreditsError):
-        return f"not enough credits: add credits at {CREDITS_URL} ({detail})", Exit.CREDITS
-    if isinstance(exc, errors.BudgetExceededError):
-        return f"the budget would be exceeded: raise the budget ({detail})", Exit.CREDITS
-    if isinstance(exc, errors.RateLimitError):
-        wait = exc.retry_after
-        when = f"retry in {wait:g} s" if wait is not None else "wait a moment and retry"
-        return f"rate limited: {when} ({detail})", Exit.RATE_LIMITED
-    if isinstance(exc, errors.RequestTimeoutError):
-        return f"the request to {where} timed out: retry later ({detail})", Exit.NETWORK
-    if isinstance(exc, errors.APIConnectionError):
-        return (
-            f"cannot reach {where}: {detail}; check the network connection and --base-url",
-            Exit.NETWORK,
-        )
-    if isinstance(exc, errors.ModelNotFoundError):
-        return (
-            f"model not found: {detail}; list the models with `{PROG} models --search TEXT`",
-            Exit.NOT_FOUND,
-        )
-    if isinstance(exc, errors.ServerError):
-        return (
-            f"OpenRouter could not answer: retry later or pick another --model ({detail})",
-            Exit.API_ERROR,
-        )
-    if isinstance(exc, errors.StreamError):
-        return f"the answer broke off: retry ({detail})", Exit.API_ERROR
-    if isinstance(exc, errors.BadRequestError):
-        return f"the request was refused: {detail}", Exit.API_ERROR
-    return f"{type(exc).__name__}: {detail}", Exit.API_ERROR
+    code, line = next(_EXPLAIN[cls] for cls in type(exc).__mro__ if cls in _EXPLAIN)
+    wait = getattr(exc, "retry_after", None)
+    reasons = getattr(exc, "reasons", None)
+    message = line.format(
+        detail=_one_line(str(exc)),
+        where=ctx.base_url or "the API",
+        name=type(exc).__name__,
+        reasons=f" for {', '.join(reasons)}" if reasons else "",
+        when=f"retry in {wait:g} s" if wait is not None else "wait a moment and retry",
+    )
+    return message, code
 
 
 def _report(ctx: _Context, message: str) -> None:
-    """Print ``message`` as one line on stderr, with any API key in it masked."""
-    key = os.environ.get("OPENROUTER_API_KEY", "").strip()
-    if len(key) >= 8:
-        message = message.replace(key, "***")
+    """Print ``message`` as one line on stderr, with the API key (and anything shaped like a key)
+    masked."""
+    message = redact(message, os.environ.get("OPENROUTER_API_KEY", "").strip())
     with contextlib.suppress(OSError, ValueError):
         print(f"{PROG}: {message}", file=ctx.err, flush=True)
 
@@ -888,19 +903,7 @@ def main(
     argparse usage errors too, and error lines and the chat summary to ``err`` (default stderr).
     Every failure is one line on ``err``, never a traceback, never the API key.
 
-    Exit statuses:
-
-    - 0: success
-    - 1: other API error (bad request, server or stream error)
-    - 2: usage or configuration error (bad option, no prompt, no API key)
-    - 3: authentication: the key was refused or lacks permission
-    - 4: credits or budget exhausted
-    - 5: rate limited
-    - 6: network failure or timeout
-    - 7: not found: unknown model or generation id
-    - 8: the input was flagged by moderation
-    - 130: interrupted (Ctrl-C); the emulator command stops with 0
-    - 141: the output pipe was closed (e.g. ``| head``)
+    Exit statuses (written in from ``EXIT_CODES`` below this line):
     """
     ctx = _Context(out or sys.stdout, err or sys.stderr)
     try:
@@ -931,6 +934,13 @@ def main(
         ctx.end_line()
     _report(ctx, message)
     return code
+
+
+if main.__doc__:  # None under python -OO
+    main.__doc__ += "".join(
+        f"\n    - {code.value}: {meaning.replace('| head', '``| head``')}"
+        for code, meaning in EXIT_CODES
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

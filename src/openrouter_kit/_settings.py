@@ -1,28 +1,40 @@
 """The YAML settings file behind ``Client.from_settings``: its ``llm:`` section as client arguments.
 
-Owns: reading the file, ``${ENV}`` interpolation, and checking every value, with the file name, the
-field and the line in each message. Never knows: HTTP or the client's own rules (the URL scheme is
-checked by the client). PyYAML is imported on the first call, never at import time.
+Owns: reading the file (PyYAML's safe loader, taught to refuse a key written twice and to keep the
+line of each key), ``${ENV}`` interpolation, reading YAML and variable text as strings and numbers,
+and errors that name the file, the line and the field. Never knows what the client accepts: each
+value is judged by the check that owns it (``Config.from_env``: the key, the URL, the timeout, the
+retries; the request schema through ``convert.structure_input``: temperature, max_tokens), and a
+refusal comes back here labelled with the file and the line. PyYAML is imported on the first call.
 
 Security rule: the API key is never echoed. Values of ``api_key`` are described by type only;
-other bad values are shown shortened, with the key (and anything shaped like an OpenRouter key)
-masked; and every ``ConfigurationError`` here is raised outside ``except`` blocks or ``from None``,
-so no chained exception (a YAML error quotes the offending line) carries the key into a traceback.
+other bad values are shown shortened, with the key (and anything shaped like a key) masked by
+``_core.redact``; and every error is raised outside ``except`` blocks or ``from None``, so no
+chained exception (a YAML error quotes the offending line) carries the key into a traceback.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib.util
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, cast
 
+import attrs
+
+from openrouter_kit._core.config import Config
+from openrouter_kit._core.convert import structure_input
+from openrouter_kit._core.redact import redact
+from openrouter_kit._generated.models import CompletionRequest
 from openrouter_kit.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    import yaml
     from yaml.nodes import MappingNode, Node
 
 __all__ = ["load_settings"]
@@ -31,75 +43,71 @@ _SECTION = "llm"
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _SHOWN_CHARS = 40  # bad values are echoed up to this length
-_MIN_SECRET_CHARS = 4  # shorter "keys" are not masked inside other text (it would garble it)
-_MASK = "***"
+# Merges of merges grow a mapping exponentially where PyYAML repeats each merged key (releases
+# before the fix of yaml/pyyaml#897): a mapping that << merges grow past this many keys is refused.
+_MAX_MERGED_KEYS = 1_000
 _INSTALL_HINT = "pip install 'openrouter-kit[yaml]'"
-
 # ``${NAME}`` or ``${NAME:-default}``. A ``${`` that does not start one of these matches with
 # ``name`` None, so it is reported instead of being sent on as literal text.
 _REFERENCE = re.compile(r"\$\{(?:(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\})?")
-# Anything shaped like an OpenRouter (or OpenAI-style) key is masked, wherever it appears.
-_KEY_SHAPE = re.compile(r"sk-[A-Za-z0-9_-]{6,}")
 # Finds ``api_key:`` values in raw text, to mask them in YAML syntax errors (no nodes exist then).
 _RAW_API_KEY = re.compile(r"""^[ \t]*["']?api_key["']?[ \t]*:[ \t]*(.*?)[ \t]*$""", re.MULTILINE)
 _INT_TEXT = re.compile(r"[+-]?[0-9]+")
 _NULL_TEXT = frozenset({"~", "null", "none"})
 # The variable the client falls back to for its key: its value is masked even if the file never
-# names it. Words YAML reads as null or booleans are never treated as secrets (masking "null" in
-# every message would only confuse).
+# names it. Words YAML reads as null or booleans are never secrets (masking "null" would confuse).
 _KEY_VARIABLE = "OPENROUTER_API_KEY"
 _NOT_SECRETS = frozenset({"null", "none", "true", "false", "yes", "no", "on", "off"})
+_PROBE_MESSAGES = ({"role": "user", "content": "-"},)  # lets the schema judge one parameter alone
 
 
 class _Invalid(Exception):
-    """A converter refused a value; ``expected`` completes "expected ..."."""
-
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
-        self.expected = expected
+    """A reader refused a value: the field's ``expected`` says what it takes."""
 
 
 class _Empty(Exception):
     """A string setting is empty or blank."""
 
 
-class _Collection:
-    """Stands in for a list or mapping value: no converter accepts one, and it is never echoed."""
+class _Unreadable:
+    """Stands in for a value PyYAML could not build (an unknown tag, a 5000-digit integer)."""
 
-    __slots__ = ("kind",)
+    __slots__ = ("problem",)
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-
-
-# -- converters: a YAML value (or an interpolated string) -> the client's value, or _Invalid -------
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
 
 
-def _parse_float(value: object) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value.strip() if isinstance(value, str) else value)
-    except (ValueError, OverflowError):  # not a number, or an int too large for a float
-        return None
-    return number if math.isfinite(number) else None
+# -- readers: a YAML value (or an interpolated string) as the client's type ----------------------
 
 
-def _parse_int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+def _float(value: object) -> float:
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        try:
+            number = float(value.strip() if isinstance(value, str) else value)
+        except (ValueError, OverflowError):  # not a number, or an int too large for a float
+            raise _Invalid from None
+        if math.isfinite(number):
+            return number
+    raise _Invalid
+
+
+def _int(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and _INT_TEXT.fullmatch(value.strip()):
         return int(value.strip())
-    return None
+    raise _Invalid
+
+
+def _seconds(value: object) -> float | None:
+    null = value is None or (isinstance(value, str) and value.strip().lower() in _NULL_TEXT)
+    return None if null else _float(value)
 
 
 def _string(value: object) -> str:
     if not isinstance(value, str):
-        raise _Invalid("a non-empty string")
+        raise _Invalid
     if not value.strip():
         raise _Empty
     return value
@@ -107,54 +115,172 @@ def _string(value: object) -> str:
 
 def _provider(value: object) -> None:
     if not isinstance(value, str) or value.strip().lower() != "openrouter":
-        raise _Invalid("'openrouter' (the only supported provider)")
+        raise _Invalid
 
 
-def _temperature(value: object) -> float:
-    number = _parse_float(value)
-    if number is None or not 0 <= number <= 2:
-        raise _Invalid("a number between 0 and 2")
-    return number
+def _refusal(into: str | None, name: str, value: object) -> str | None:
+    """Why the client would refuse ``value`` for ``name``, in its owner's words, or None: the
+    request schema judges request defaults, ``Config.from_env`` the client's keywords."""
+    try:
+        if into == "default_params":
+            structure_input({"messages": _PROBE_MESSAGES, name: value}, CompletionRequest)
+        elif into == "client":
+            arguments: dict[str, Any] = {"api_key": "-", name: value}
+            Config.from_env({}, **arguments)
+    except ValueError as exc:  # the owner's error, or str() of an int past 4300 digits
+        return str(exc)
+    return None
 
 
-def _max_tokens(value: object) -> int:
-    number = _parse_int(value)
-    if number is None or number < 1:
-        raise _Invalid("a whole number, 1 or more")
-    return number
+def _request_range(name: str, kind: str) -> str:
+    """``kind`` with the request schema's limits for ``name``: "a number between 0 and 2"."""
+    limits = attrs.fields_dict(CompletionRequest)[name].metadata
+    low, high = limits.get("minimum"), limits.get("maximum")
+    return f"{kind}, {low} or more" if high is None else f"{kind} between {low} and {high}"
 
 
-def _max_retries(value: object) -> int:
-    number = _parse_int(value)
-    if number is None or number < 0:
-        raise _Invalid("a whole number, 0 or more")
-    return number
+class _Field(NamedTuple):
+    """How one key of the ``llm:`` section is read, judged and passed on."""
+
+    #: The value (interpolated, if a string) as the client's type; raises _Invalid or _Empty.
+    read: Callable[[object], Any]
+    #: What the key takes, for "expected ...": said when ``read`` refuses a value, and when the
+    #: owner's check refuses a number (its words are Python's: None, int). A refused string gets
+    #: the owner's own words instead (they say what is wrong with the text).
+    expected: str
+    #: "client": the ``Client`` keyword of the same name, judged by ``Config.from_env``;
+    #: "default_params": a default for every request, judged by the request schema; None: read,
+    #: then dropped.
+    into: Literal["client", "default_params"] | None = "client"
+    #: The value is the API key: described by type only, and masked wherever else it shows.
+    secret: bool = False
 
 
-def _timeout(value: object) -> float | None:
-    if value is None or (isinstance(value, str) and value.strip().lower() in _NULL_TEXT):
-        return None
-    number = _parse_float(value)
-    if number is None or number <= 0:
-        raise _Invalid("a number of seconds greater than 0, or null for no timeout")
-    return number
-
-
-#: Every key the ``llm:`` section may hold: converter, and where the result goes ("" = dropped,
-#: "default_params" = into that dict, else the client keyword of that name).
-_FIELDS: dict[str, tuple[Callable[[object], Any], str]] = {
-    "provider": (_provider, ""),
-    "api_key": (_string, "api_key"),
-    "base_url": (_string, "base_url"),
-    "default_model": (_string, "default_model"),
-    "temperature": (_temperature, "default_params"),
-    "max_tokens": (_max_tokens, "default_params"),
-    "timeout": (_timeout, "timeout"),
-    "max_retries": (_max_retries, "max_retries"),
-    "app_name": (_string, "app_name"),
-    "app_url": (_string, "app_url"),
+_STRING = "a non-empty string"
+_FIELDS: dict[str, _Field] = {
+    "provider": _Field(_provider, "'openrouter' (the only supported provider)", None),
+    "api_key": _Field(_string, _STRING, secret=True),
+    "base_url": _Field(_string, _STRING),
+    "default_model": _Field(_string, _STRING),
+    "temperature": _Field(_float, _request_range("temperature", "a number"), "default_params"),
+    "max_tokens": _Field(_int, _request_range("max_tokens", "a whole number"), "default_params"),
+    "timeout": _Field(_seconds, "a number of seconds greater than 0, or null for no timeout"),
+    "max_retries": _Field(_int, "a whole number, 0 or more"),
+    "app_name": _Field(_string, _STRING),
+    "app_url": _Field(_string, _STRING),
 }
-_SECRET_FIELDS = frozenset({"api_key"})
+
+
+def _kind(value: object) -> str:
+    """A value described by its kind only: "a list", "an integer", "null", ..."""
+    for types, kind in _KINDS:
+        if isinstance(value, types):
+            return kind
+    return f"a {type(value).__name__} value"
+
+
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), "null"),
+    (bool, "a boolean"),  # before int: a bool is an int
+    (int, "an integer"),
+    (float, "a number"),
+    (str, "a string"),
+    ((list, tuple), "a list"),
+    (dict, "a mapping"),
+)
+
+
+def _strings(value: object, seen: set[int]) -> Iterator[str]:
+    """Every string in ``value``, keys too; each list or mapping once (aliases repeat them)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list | tuple | set) and id(value) not in seen:
+        seen.add(id(value))
+        for item in [*value.keys(), *value.values()] if isinstance(value, dict) else value:
+            yield from _strings(item, seen)
+
+
+# -- the YAML loader -------------------------------------------------------------------------------
+
+
+class _BadMapping(Exception):
+    """A mapping the settings cannot use: a key twice, a key that is not a name, a merge bomb."""
+
+    def __init__(self, problem: str, line: int, key: str | None = None) -> None:
+        super().__init__(problem)
+        self.line, self.key = line, key
+
+
+class _Lines(NamedTuple):
+    """Where one key of a mapping and its value start (1-based)."""
+
+    key: int
+    value: int
+
+
+class _Mapping(dict[str, Any]):
+    """A YAML mapping as the loader builds it, with the lines of each key and value, and the first
+    thing wrong with it (only the ``llm:`` section is checked: a mapping is no setting's value)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, _Lines] = {}
+        self.refused: _BadMapping | None = None
+
+    def refuse(self, problem: str, line: int, key: str | None = None) -> None:
+        self.refused = self.refused or _BadMapping(problem, line, key)
+
+
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    """PyYAML's safe loader (plain data only, unknown tags refused) whose mappings note a key
+    written twice (PyYAML keeps the last one silently) and keep the lines of keys and values. A
+    value PyYAML cannot build becomes an ``_Unreadable``, reported when its field is read."""
+    import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, and only settings files need it
+
+    class Loader(yaml.SafeLoader):
+        def flatten_mapping(self, node: MappingNode) -> None:
+            written = len(node.value)
+            super().flatten_mapping(node)
+            if len(node.value) > max(written, _MAX_MERGED_KEYS):
+                problem = f"a mapping has more than {_MAX_MERGED_KEYS} keys once merged"
+                raise _BadMapping(problem, node.start_mark.line + 1)
+
+        def construct_mapping(  # type: ignore[override]  # a _Mapping has names as keys
+            self, node: MappingNode, deep: bool = False
+        ) -> _Mapping:
+            mapping, first = _Mapping(), dict[str, int]()
+            for key_node, _ in node.value:
+                line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                    mapping.refuse(f"keys must be names, got {kind}", line)
+                elif key_node.tag != _MERGE_TAG:
+                    key = str(key_node.value)
+                    if key in first:
+                        mapping.refuse(f"duplicate key (first at line {first[key]})", line, key)
+                    first.setdefault(key, line)
+            self.flatten_mapping(node)  # the merged keys come first, the ones written here last
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = str(key_node.value)
+                    mapping.pop(key, None)  # a merged key is overridden by one written here
+                    mapping[key] = self.value(value_node)
+                    lines = _Lines(key_node.start_mark.line + 1, value_node.start_mark.line + 1)
+                    mapping.lines[key] = lines
+            return mapping
+
+        def value(self, node: Node) -> Any:
+            try:
+                return self.construct_object(node, deep=True)
+            except yaml.MarkedYAMLError as exc:
+                return _Unreadable(exc.problem or "cannot read this value")
+            except _BadMapping as exc:  # a merge bomb inside the value
+                return _Unreadable(str(exc))
+            except (ValueError, OverflowError):  # an integer past Python's 4300-digit limit
+                return _Unreadable("cannot read this value")
+
+    return Loader
 
 
 # -- the reader: one per call; knows the file name and the strings it must never show -------------
@@ -164,87 +290,84 @@ class _Reader:
     __slots__ = ("environ", "name", "secrets")
 
     def __init__(self, name: str, environ: Mapping[str, str]) -> None:
-        self.name = name
-        self.environ = environ
-        self.secrets: set[str] = {environ.get(_KEY_VARIABLE, "")}
+        self.name, self.environ = name, environ
+        self.secrets: set[str] = set()
+        self.keep(environ.get(_KEY_VARIABLE, ""))
 
-    def fail(self, node: Node | None, text: str, *, field: str | None = None) -> NoReturn:
-        line = (
-            node.start_mark.line + 1 if node is not None and node.start_mark is not None else None
-        )
+    def keep(self, secret: str) -> None:
+        """Never show ``secret`` in a message."""
+        if secret.lower() not in _NOT_SECRETS:
+            self.secrets.add(secret)
+
+    def fail(
+        self, line: int | None, text: str, *, field: str | None = None, column: int | None = None
+    ) -> NoReturn:
         where = f"{self.name}, line {line}" if line is not None else self.name
+        where += f", column {column}" if column is not None else ""
         metadata: dict[str, Any] = {"file": self.name, "line": line}
         if field is not None:
             metadata["field"] = field
         raise ConfigurationError(f"{where}: {text}", metadata=metadata) from None
 
     def mask(self, text: str) -> str:
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            if len(secret) >= _MIN_SECRET_CHARS and secret.lower() not in _NOT_SECRETS:
-                text = text.replace(secret, _MASK)
-        return _KEY_SHAPE.sub(_MASK, text)
+        return redact(text, *sorted(self.secrets, key=len, reverse=True))  # longest first
 
-    def show(self, value: object) -> str:
-        """``value`` as an error message may quote it: masked, then cut to ``_SHOWN_CHARS``."""
-        if isinstance(value, _Collection):
-            return value.kind
-        if value is None:
-            return "null"
+    def cut(self, text: str) -> str:
+        """``text`` masked, and shortened to ``_SHOWN_CHARS``."""
+        text = self.mask(text)
+        return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
+
+    def show(self, value: object, secret: bool = False) -> str:
+        """``value`` as an error message may quote it (a secret: its kind only)."""
+        if secret:
+            return _kind(value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, str):
-            return repr(self._cut(self.mask(value)))
+            return repr(self.cut(value))
         if isinstance(value, int) and value.bit_length() > 256:
             return "a very large integer"  # repr() refuses ints past 4300 digits
-        if isinstance(value, int | float):
-            return self._cut(self.mask(repr(value)))
-        return f"a {type(value).__name__} value"
-
-    @staticmethod
-    def _cut(text: str) -> str:
-        return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "..."
-
-    # -- reading and parsing ----------------------------------------------------------------------
+        return self.cut(repr(value)) if isinstance(value, int | float) else _kind(value)
 
     def read_text(self) -> str:
-        problem = None
         try:
-            data = Path(self.name).read_bytes()
+            return Path(self.name).read_bytes().decode("utf-8-sig")
         except FileNotFoundError:
             problem = f"settings file not found: {self.name}"
         except IsADirectoryError:
             problem = f"settings file {self.name} is a directory, not a file"
         except OSError as exc:
             problem = f"cannot read settings file {self.name}: {exc.strerror or type(exc).__name__}"
-        if problem is not None:
-            raise ConfigurationError(problem, metadata={"file": self.name}) from None
-        try:
-            return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             problem = f"{self.name}: not UTF-8 text (bad byte at offset {exc.start})"
         raise ConfigurationError(problem, metadata={"file": self.name}) from None
 
-    def compose(self, text: str) -> Node | None:
-        import yaml
+    def section(self, text: str) -> _Mapping:
+        """The ``llm:`` section, built; the other sections are only parsed (they are the
+        application's)."""
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, and only settings files need it
 
         for match in _RAW_API_KEY.finditer(text):
-            raw = match.group(1).split(" #", 1)[0].strip().strip("'\"")
-            self.secrets.add(raw)
-        problem: str | None = None
+            self.keep(match.group(1).split(" #", 1)[0].strip().strip("'\""))
         line: int | None = None
         column: int | None = None
         try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
+            loader = _loader()(text)
+            try:
+                return self.llm(loader, loader.get_single_node())
+            finally:
+                loader.dispose()
+        except _BadMapping as exc:
+            line = exc.line
+            problem = f"{_SECTION}.{self.cut(exc.key)}: {exc}" if exc.key else str(exc)
         except yaml.MarkedYAMLError as exc:
             # str(exc) quotes the offending line, which may hold the key: build the message here.
             mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or exc.context or "malformed document"
+            problem = f"invalid YAML: {exc.problem or exc.context or 'malformed document'}"
             if mark is not None:
                 line, column = mark.line + 1, mark.column + 1
-            problem = f"invalid YAML: {problem}"
             if exc.problem and exc.context:
-                context_mark = exc.context_mark
-                at = f" at line {context_mark.line + 1}" if context_mark is not None else ""
+                at = f" at line {exc.context_mark.line + 1}" if exc.context_mark else ""
                 problem += f" ({exc.context}{at})"
         except yaml.reader.ReaderError as exc:
             line = text.count("\n", 0, exc.position) + 1
@@ -252,198 +375,101 @@ class _Reader:
             problem = f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}"
         except yaml.YAMLError as exc:  # any other YAMLError has no position; name the kind only
             problem = f"invalid YAML ({type(exc).__name__})"
-        where = f"{self.name}, line {line}" if line is not None else self.name
-        if column is not None:
-            where += f", column {column}"
-        raise ConfigurationError(
-            f"{where}: {self.mask(problem)}", metadata={"file": self.name, "line": line}
-        ) from None
+        self.fail(line, self.mask(problem), column=column)
 
-    def entries(self, node: MappingNode, section: str) -> dict[str, tuple[Node, Node]]:
-        """The mapping's ``key -> (key node, value node)``, merges (``<<``) applied, in file order.
+    def llm(self, loader: yaml.SafeLoader, root: Node | None) -> _Mapping:
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, and only settings files need it
 
-        A key written twice is an error (PyYAML would silently keep the last one). At the top
-        level only ``llm`` is checked: the other sections belong to the application.
-        """
-        import yaml
+        if root is None:
+            self.fail(None, f"the file is empty; expected an '{_SECTION}:' section")
+        if not isinstance(root, yaml.MappingNode):
+            got = self.kind(loader, root)
+            where = f"'{_SECTION}:' section at the top level"
+            self.fail(root.start_mark.line + 1, f"expected a mapping with an {where}, got {got}")
+        written = [k for k, _ in root.value if k.tag == _STR_TAG and k.value == _SECTION]
+        if len(written) > 1:  # the other top-level keys are the application's to check
+            first = written[0].start_mark.line + 1
+            where = f"{_SECTION}: duplicate key (first at line {first})"
+            self.fail(written[1].start_mark.line + 1, where)
+        loader.flatten_mapping(root)  # a << merge at the top level may bring the section
+        sections = [v for k, v in root.value if k.tag == _STR_TAG and k.value == _SECTION]
+        if not sections:
+            keys = [str(k.value) for k, _ in root.value if isinstance(k, yaml.ScalarNode)]
+            found = ", ".join(self.cut(key) for key in keys) or "none"
+            close = difflib.get_close_matches(_SECTION, [k.lower() for k in keys], n=1, cutoff=0.5)
+            hint = " (did you mean 'llm'? keys are case-sensitive)" if close else ""
+            self.fail(None, f"no '{_SECTION}:' section at the top level{hint}; found keys: {found}")
+        node = sections[-1]
+        if not isinstance(node, yaml.MappingNode):
+            kind = self.kind(loader, node)
+            detail = "it is empty" if kind == "null" else f"got {kind}"
+            expected = "expected a mapping of settings (api_key, default_model, ...)"
+            self.fail(node.start_mark.line + 1, f"{_SECTION}: {expected}, {detail}", field=_SECTION)
+        section = cast("_Mapping", loader.construct_mapping(node))
+        if section.refused is not None:
+            raise section.refused
+        return section
 
-        seen: dict[str, Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG or (not section and not _is_section_key(key_node)):
-                continue  # other top-level sections are not ours to check
-            key = self._key(key_node, section)
-            if key in seen:
-                first = seen[key].start_mark.line + 1
-                self.fail(
-                    key_node,
-                    f"{self.field_name(section, key)}: duplicate key (first at line {first})",
-                )
-            seen[key] = key_node
-        problem: str | None = None
+    @staticmethod
+    def kind(loader: yaml.SafeLoader, node: Node) -> str:
         try:
-            yaml.constructor.SafeConstructor().flatten_mapping(node)
-        except yaml.MarkedYAMLError as exc:
-            problem = f"invalid merge (<<) in {section or 'the top level'}: {exc.problem}"
-        if problem is not None:
-            self.fail(node, problem)
-        result: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            if not section and not isinstance(key_node, yaml.ScalarNode):
-                continue
-            key = self._key(key_node, section)
-            result.pop(key, None)  # a merged key is overridden by the explicit one that follows
-            result[key] = (key_node, value_node)
-        return result
-
-    def _key(self, key_node: Node, section: str) -> str:
-        import yaml
-
-        if not isinstance(key_node, yaml.ScalarNode):
-            where = f"in '{section}'" if section else "at the top level"
-            self.fail(key_node, f"keys {where} must be names, got {_node_kind(key_node)}")
-        return str(key_node.value)
-
-    def field_name(self, section: str, key: str) -> str:
-        return f"{section}.{self._cut(self.mask(key))}" if section else self._cut(self.mask(key))
+            return _kind(loader.construct_document(node))
+        except Exception:  # an unknown tag, a value past Python's limits: nothing more to say
+            return "a value"
 
     # -- values -----------------------------------------------------------------------------------
 
-    def value(self, node: Node, field: str, *, secret: bool) -> tuple[object, list[str]]:
-        """The node's value with ``${...}`` filled in, and the variable names it referenced."""
-        import yaml
-
-        if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
-            return _Collection(_node_kind(node)), []
-        if node.tag == _STR_TAG:
-            return self.interpolate(node, field, secret=secret)
-        problem: str | None = None
-        try:
-            return yaml.constructor.SafeConstructor().construct_object(node), []
-        except yaml.MarkedYAMLError as exc:
-            problem = exc.problem or "cannot read this value"
-        except (ValueError, OverflowError):  # e.g. an integer past Python's 4300-digit limit
-            problem = "cannot read this value"
-        self.fail(node, f"{field}: {self.mask(problem)}", field=field)
-
-    def interpolate(self, node: Node, field: str, *, secret: bool) -> tuple[str, list[str]]:
-        names: list[str] = []
-        problem: str | None = None
-
-        def replace(match: re.Match[str]) -> str:
-            nonlocal problem
-            name = match.group("name")
-            if name is None:
-                problem = (
-                    f"{field}: malformed ${{...}} reference; "
-                    "write ${NAME} or ${NAME:-default} (NAME: letters, digits, _)"
-                )
-                return ""
-            names.append(name)
-            value = self.environ.get(name)
-            if secret and value:
-                self.secrets.add(value)
-            default = match.group("default")
-            if default is None:
-                if value is None and problem is None:
-                    problem = (
-                        f"{field}: environment variable {name} is not set "
-                        f"(set it, or give a default: ${{{name}:-...}})"
-                    )
-                return value or ""
-            return value or default
-
-        result = _REFERENCE.sub(replace, str(node.value))
-        if problem is not None:
-            self.fail(node, problem, field=field)
-        return result, names
-
-    def convert(self, key: str, node: Node) -> Any:
-        field = f"{_SECTION}.{key}"
-        secret = key in _SECRET_FIELDS
-        value, names = self.value(node, field, secret=secret)
-        convert, _ = _FIELDS[key]
-        problem: str | None = None
-        try:
-            return convert(value)
-        except _Empty:
-            problem = f"{field} is empty"
-            if names:
-                problem += f" (is {' or '.join(names)} set?)"
-        except _Invalid as exc:
-            shown = _value_kind(value) if secret else self.show(value)
-            problem = f"{field}: expected {exc.expected}, got {shown}"
-            if convert is _string and isinstance(value, bool | int | float):
-                problem += " (quote it to make it a string)"
-        self.fail(node, problem, field=field)
-
-    def collect_secrets(self, node: Node) -> None:
+    def keep_api_key(self, value: object) -> None:
         """Remember every string under ``api_key`` (and what it interpolates to) before checks."""
-        import yaml
-
-        if isinstance(node, yaml.ScalarNode):
-            text = str(node.value)
-            self.secrets.add(text)
+        for text in _strings(value, set()):
+            self.keep(text)
+            self.keep(_REFERENCE.sub(self.fill, text))
             for match in _REFERENCE.finditer(text):
-                name = match.group("name")
-                if name is not None and self.environ.get(name):
-                    self.secrets.add(self.environ[name])
-            self.secrets.add(_REFERENCE.sub(self._lenient, text))
-        elif isinstance(node, yaml.SequenceNode):
-            for item in node.value:
-                self.collect_secrets(item)
-        elif isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                self.collect_secrets(key_node)
-                self.collect_secrets(value_node)
+                self.keep(self.environ.get(match.group("name") or "", ""))
 
-    def _lenient(self, match: re.Match[str]) -> str:
+    def fill(self, match: re.Match[str]) -> str:
+        """A reference's value: the variable's when set and not empty, else the default or ""."""
         name = match.group("name")
         return (self.environ.get(name) if name else None) or match.group("default") or ""
 
+    def interpolate(self, text: str, field: str, line: int) -> tuple[str, list[str]]:
+        """``text`` with ``${...}`` filled in, and the variable names it referenced."""
+        references = list(_REFERENCE.finditer(text))
+        if any(match.group("name") is None for match in references):
+            malformed = "write ${NAME} or ${NAME:-default} (NAME: letters, digits, _)"
+            self.fail(line, f"{field}: malformed ${{...}} reference; {malformed}", field=field)
+        for match in references:
+            name = match.group("name")
+            if match.group("default") is None and name not in self.environ:
+                unset = f"(set it, or give a default: ${{{name}:-...}})"
+                problem = f"{field}: environment variable {name} is not set {unset}"
+                self.fail(line, problem, field=field)
+        return _REFERENCE.sub(self.fill, text), [m.group("name") for m in references]
 
-def _is_section_key(node: Node) -> bool:
-    return node.tag == _STR_TAG and node.value == _SECTION
-
-
-def _node_kind(node: Node) -> str:
-    """What the node holds, for messages: "a list", "an integer", "null", ..."""
-    import yaml
-
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    return _SCALAR_KINDS.get(node.tag, "a value")
-
-
-_SCALAR_KINDS = {
-    f"tag:yaml.org,2002:{tag}": kind
-    for tag, kind in [
-        ("null", "null"),
-        ("bool", "a boolean"),
-        ("int", "an integer"),
-        ("float", "a number"),
-        ("str", "a string"),
-        ("timestamp", "a date"),
-    ]
-}
-
-
-def _value_kind(value: object) -> str:
-    """A value described by type only (for ``api_key``, whose value is never shown)."""
-    if isinstance(value, _Collection):
-        return value.kind
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    return f"a {type(value).__name__} value"
+    def convert(self, key: str, value: object, line: int) -> Any:
+        spec, field = _FIELDS[key], f"{_SECTION}.{key}"
+        if isinstance(value, _Unreadable):
+            self.fail(line, f"{field}: {self.mask(value.problem)}", field=field)
+        names: list[str] = []
+        if isinstance(value, str):
+            value, names = self.interpolate(value, field, line)
+        try:
+            result = spec.read(value)
+        except _Empty:
+            problem = f"{field} is empty" + (f" (is {' or '.join(names)} set?)" if names else "")
+        except _Invalid:
+            problem = f"{field}: expected {spec.expected}, got {self.show(value, spec.secret)}"
+            if spec.read is _string and isinstance(value, bool | int | float):
+                problem += " (quote it to make it a string)"
+        else:
+            refusal = _refusal(spec.into, key, result)
+            if refusal is None:
+                return result
+            if isinstance(result, str):
+                problem = f"{field}: {self.mask(refusal)}"
+            else:
+                problem = f"{field}: expected {spec.expected}, got {self.show(value, spec.secret)}"
+        self.fail(line, problem, field=field)
 
 
 def load_settings(
@@ -474,7 +500,8 @@ def load_settings(
     happens before conversion, so ``temperature: ${TEMPERATURE:-0.2}`` gives 0.2, and numeric
     settings also accept numbers written as strings. ``timeout`` accepts ``null``/``none``/``~``
     (from a variable too) for no timeout. Anchors, aliases and ``<<`` merges work; a key written
-    twice is an error. The URL scheme is not checked here (the client checks it).
+    twice is an error. Each value is checked as the client checks it (the key's characters, the
+    URL's scheme, the request schema's ranges).
 
     The result holds the API key: do not log it. No error message, ``repr`` or exception chain
     raised from here contains the key.
@@ -489,63 +516,32 @@ def load_settings(
         and/or ``max_tokens``), ready for ``Client(**result)``.
 
     Raises:
-        ConfigurationError: PyYAML is not installed; the file is missing, unreadable or not
-            UTF-8; the YAML is malformed (line and column given); there is no ``llm:`` mapping;
-            ``llm`` holds an unknown key (the closest known key is suggested) or a key twice;
-            ``provider`` is not ``openrouter``; a variable has no value and no default; or a
-            value has the wrong type, is out of range or is empty. Messages name the file, the
-            line and the field, e.g. ``settings.yaml, line 4: llm.temperature: expected a number
-            between 0 and 2, got 'hot'``.
+        ConfigurationError: PyYAML is not installed; the file is missing, unreadable, not UTF-8 or
+            malformed (line and column given); there is no ``llm:`` mapping; ``llm`` holds an
+            unknown key (the closest known key is suggested) or a key twice; a variable has no
+            value and no default; or a value has the wrong type, is out of range, is empty or is
+            refused by the client. Messages name the file, the line and the field, e.g.
+            ``settings.yaml, line 4: llm.temperature: expected a number between 0 and 2, got
+            'hot'``.
     """
     name = os.fspath(path)
-    try:
-        import yaml
-    except ImportError:
-        raise ConfigurationError(
-            f"reading the settings file {name} needs PyYAML: {_INSTALL_HINT}"
-        ) from None
-
+    if importlib.util.find_spec("yaml") is None:
+        raise ConfigurationError(f"reading the settings file {name} needs PyYAML: {_INSTALL_HINT}")
     reader = _Reader(name, os.environ if environ is None else environ)
-    root = reader.compose(reader.read_text())
-    if root is None:
-        reader.fail(None, f"the file is empty; expected an '{_SECTION}:' section")
-    if not isinstance(root, yaml.MappingNode):
-        reader.fail(
-            root,
-            f"expected a mapping with an '{_SECTION}:' section at the top level, "
-            f"got {_node_kind(root)}",
-        )
-    top = reader.entries(root, "")
-    if _SECTION not in top:
-        found = ", ".join(reader.field_name("", key) for key in top) or "none"
-        close = difflib.get_close_matches(_SECTION, [k.lower() for k in top], n=1, cutoff=0.5)
-        hint = " (did you mean 'llm'? keys are case-sensitive)" if close else ""
-        reader.fail(None, f"no '{_SECTION}:' section at the top level{hint}; found keys: {found}")
-    section_node = top[_SECTION][1]
-    if not isinstance(section_node, yaml.MappingNode):
-        kind = _node_kind(section_node)
-        detail = "it is empty" if kind == "null" else f"got {kind}"
-        reader.fail(
-            section_node,
-            f"{_SECTION}: expected a mapping of settings (api_key, default_model, ...), {detail}",
-            field=_SECTION,
-        )
-    entries = reader.entries(section_node, _SECTION)
-    if "api_key" in entries:
-        reader.collect_secrets(entries["api_key"][1])
-
+    section = reader.section(reader.read_text())
+    reader.keep_api_key(section.get("api_key"))
     result: dict[str, Any] = {}
-    for key, (key_node, value_node) in entries.items():
+    for key, value in section.items():
+        lines = section.lines[key]
         if key not in _FIELDS:
-            field = reader.field_name(_SECTION, key)
+            field = f"{_SECTION}.{reader.cut(key)}"
             close = difflib.get_close_matches(key, _FIELDS, n=1, cutoff=0.6)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             known = ", ".join(sorted(_FIELDS))
-            reader.fail(key_node, f"{field}: unknown key{hint}; known keys: {known}", field=field)
-        value = reader.convert(key, value_node)
-        target = _FIELDS[key][1]
-        if target == "default_params":
-            result.setdefault("default_params", {})[key] = value
-        elif target:
-            result[target] = value
+            reader.fail(lines.key, f"{field}: unknown key{hint}; known keys: {known}", field=field)
+        converted = reader.convert(key, value, lines.value)
+        if _FIELDS[key].into == "default_params":
+            result.setdefault("default_params", {})[key] = converted
+        elif _FIELDS[key].into == "client":
+            result[key] = converted
     return result

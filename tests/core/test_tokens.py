@@ -1,19 +1,15 @@
-"""Prompt token counts: the estimate's accuracy and behaviour, prompt parts, the exact path."""
+"""Prompt token counts: the estimate's accuracy and behaviour, prompt parts, counting with a
+tokenizer (``tests/test_tokenizers.py`` tests finding the real ones)."""
 
 from __future__ import annotations
 
 import base64
-import gzip
-import hashlib
-import importlib.util
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from openrouter_kit import Message, ToolDefinition
-from openrouter_kit._core import tokens
+from openrouter_kit import Message, ToolDefinition, count_prompt
 from openrouter_kit._core.convert import structure_input
 from openrouter_kit._core.tokens import (
     FILE_TOKENS,
@@ -21,7 +17,8 @@ from openrouter_kit._core.tokens import (
     IMAGE_TOKENS_LOW,
     VIDEO_TOKENS,
     TokenCount,
-    count_prompt,
+    Tokenizer,
+    count,
     estimate_prompt,
     estimate_text,
 )
@@ -167,16 +164,6 @@ CONVERSATION: list[dict[str, Any]] = [
 ]
 
 
-def _tokenizer_or_skip(encoding: str) -> tuple[Any, str]:
-    loaded = tokens._tokenizer(encoding)
-    if loaded is None:
-        pytest.skip(
-            f"no offline tokenizer for {encoding}: install bpe-openai, or tiktoken with the "
-            "encoding file in its cache"
-        )
-    return loaded
-
-
 def _user(content: Any) -> list[dict[str, Any]]:
     return [{"role": "user", "content": content}]
 
@@ -196,15 +183,6 @@ def test_estimate_of_cjk_lies_between_the_two_tokenizers() -> None:
     # o200k_base packs CJK tighter than cl100k_base; the estimate sits between them.
     for text, o200k, cl100k in CORPUS["cjk"]:
         assert 0.9 * o200k <= estimate_text(text) <= 1.1 * cl100k, text
-
-
-@pytest.mark.parametrize("encoding", ["o200k_base", "cl100k_base"])
-def test_corpus_counts_match_the_real_tokenizer(encoding: str) -> None:
-    count, _ = _tokenizer_or_skip(encoding)
-    column = 1 if encoding == "o200k_base" else 2
-    for samples in CORPUS.values():
-        for sample in samples:
-            assert count(sample[0]) == sample[column], sample[0][:30]
 
 
 def test_estimate_of_numbers_and_emoji() -> None:
@@ -389,123 +367,21 @@ def test_odd_inputs_do_not_raise() -> None:
     )
 
 
-# -- count_prompt ----------------------------------------------------------------------------------
+# -- count: the walk with a tokenizer -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "model", [None, "anthropic/claude-sonnet-4", "google/gemini-2.5-pro", "openai/gpt-oss-120b"]
-)
-def test_other_models_get_the_estimate(model: str | None) -> None:
-    counted = count_prompt(COOKBOOK, model=model)
-    assert counted == TokenCount(tokens=estimate_prompt(COOKBOOK), exact=False, method="estimate")
-
-
-@pytest.mark.parametrize(
-    ("model", "encoding", "api_count"),
-    [
-        ("openai/gpt-4o", "o200k_base", 124),
-        ("openai/gpt-4o-mini", "o200k_base", 124),
-        ("openai/gpt-4", "cl100k_base", 129),
-        ("openai/gpt-3.5-turbo", "cl100k_base", 129),
-    ],
-)
-def test_exact_count_matches_what_the_api_reported(
-    model: str, encoding: str, api_count: int
-) -> None:
-    _, method = _tokenizer_or_skip(encoding)
-    counted = count_prompt(COOKBOOK, model=model)
-    assert counted == TokenCount(tokens=api_count, exact=True, method=method)
-    assert method.endswith(f":{encoding}")
-    # the estimate, for comparison, is close and not below
-    assert api_count <= estimate_prompt(COOKBOOK) <= 1.15 * api_count
-
-
-def test_guessed_parts_are_never_exact() -> None:
-    _tokenizer_or_skip("o200k_base")
-    assert count_prompt(_user("Hi"), model="openai/gpt-4.1").exact
-    counted = count_prompt(CONVERSATION, model="openai/gpt-4.1")  # an image and a tool call
-    assert not counted.exact
-    assert counted.method.endswith(":o200k_base")
-    assert not count_prompt(_user("Hi"), [WEATHER_TOOL], model="openai/gpt-4.1").exact
-
-
-@pytest.mark.parametrize(
-    ("model", "encoding"),
-    [
-        ("openai/gpt-4o-2024-08-06", "o200k_base"),
-        ("openai/chatgpt-4o-latest", "o200k_base"),
-        ("openai/gpt-4.1-nano", "o200k_base"),
-        ("openai/gpt-5-mini", "o200k_base"),
-        ("openai/o1-pro", "o200k_base"),
-        ("openai/o3-mini", "o200k_base"),
-        ("openai/o4-mini-high", "o200k_base"),
-        ("openai/gpt-4-turbo", "cl100k_base"),
-        ("openai/gpt-3.5-turbo-0613", "cl100k_base"),
-        ("openai/gpt-oss-20b", None),
-        ("meta-llama/llama-3.1-8b-instruct", None),
-        ("gpt-4o", None),  # OpenRouter ids always name the vendor
-    ],
-)
-def test_which_tokenizer_a_model_gets(model: str, encoding: str | None) -> None:
-    assert tokens._encoding_for(model) == encoding
-
-
-def test_a_failing_tokenizer_falls_back_to_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_tokenizer_falls_back_to_the_estimate() -> None:
     def broken(text: str) -> int:
         raise ValueError("Input too long to encode safely")
 
-    monkeypatch.setattr(tokens, "_tokenizer", lambda encoding: (broken, "broken:x"))
-    counted = count_prompt(COOKBOOK, model="openai/gpt-4o")
+    counted = count(COOKBOOK, None, Tokenizer(broken, "broken:x"))
     assert counted == TokenCount(tokens=estimate_prompt(COOKBOOK), exact=False, method="estimate")
 
 
-def test_long_texts_are_counted_in_exact_pieces() -> None:
-    count, _ = _tokenizer_or_skip("o200k_base")
-    text = " ".join(sample for samples in CORPUS.values() for sample, _, _ in samples[:2])
-    long = (text + "\n") * (2 * tokens._BPE_OPENAI_MAX_CHARS // len(text))
-    pieces = list(tokens._pieces(long))
-    assert len(pieces) >= 2
-    assert "".join(pieces) == long
-    assert all(len(piece) <= tokens._BPE_OPENAI_MAX_CHARS for piece in pieces)
-    assert sum(count(piece) for piece in pieces) == count(long)
-
-
-# -- tiktoken: only ever from its cache ------------------------------------------------------------
-
-
-def test_tiktoken_is_not_used_without_its_cached_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
-    assert not tokens._tiktoken_file_cached("o200k_base")
-    (
-        tmp_path
-        / hashlib.sha1(
-            tokens._TIKTOKEN_FILES["o200k_base"][0].encode(), usedforsecurity=False
-        ).hexdigest()
-    ).write_bytes(b"not the real table")
-    assert not tokens._tiktoken_file_cached("o200k_base")  # tiktoken would download it again
-    assert tokens._load_tiktoken("o200k_base") is None
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")  # caching disabled: tiktoken always downloads
-    assert tokens._load_tiktoken("o200k_base") is None
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("tiktoken") is None or importlib.util.find_spec("bpe_openai") is None,
-    reason="needs tiktoken (not in the [test] extra: pip install tiktoken), and bpe-openai's "
-    "bundled table to fill tiktoken's cache offline",
-)
-def test_tiktoken_counts_from_its_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    spec = importlib.util.find_spec("bpe_openai")
-    assert spec is not None
-    assert spec.origin is not None
-    url, _ = tokens._TIKTOKEN_FILES["cl100k_base"]
-    table = Path(spec.origin).parent / "data" / "cl100k_base.tiktoken.gz"
-    cached = tmp_path / hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()
-    cached.write_bytes(gzip.decompress(table.read_bytes()))
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
-    count = tokens._load_tiktoken("cl100k_base")
-    assert count is not None
-    for samples in CORPUS.values():
-        for text, _, cl100k in samples:
-            assert count(text) == cl100k
+def test_a_tokenizer_counts_the_text_and_guesses_the_rest() -> None:
+    words = Tokenizer(lambda text: len(text.split()), "words:x")
+    assert count(_user("one two three"), None, words) == TokenCount(
+        tokens=3 + 1 + 3 + 3, exact=True, method="words:x"
+    )  # framing, the role, the text, the reply priming
+    assert not count(CONVERSATION, None, words).exact  # an image and a tool call
+    assert count(None, None, None) == TokenCount(tokens=0, exact=False, method="estimate")

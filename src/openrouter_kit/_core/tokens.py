@@ -1,36 +1,28 @@
-"""Prompt token counts: a fast estimate, and an exact count where the model's tokenizer is here.
+"""Prompt token counts: a fast estimate, and the prompt walk any tokenizer can drive.
 
 Owns: ``estimate_text`` (a character-class heuristic, no dependencies, tuned against OpenAI's BPE
 tokenizers; see ``benchmarks/tokens.py``), the prompt walk shared by the estimate and the exact
 count (per-message overheads as in OpenAI's cookbook, images, files, audio, video, tool calls and
-tool definitions), and the choice of tokenizer for a model id. Never knows: HTTP, clocks, the
-network. The optional tokenizers (``tiktoken``, ``bpe-openai``) are imported lazily, inside
-``count_prompt``, and only ever used with tables already on disk: ``bpe-openai`` ships its
-tables, and ``tiktoken`` is used only when its cache already holds the encoding file with the
-right hash, so it can never start a download (and so never hang without a network).
-Never raises on odd input: anything it cannot read counts as its JSON text.
+tool definitions), and ``count``: the walk driven by a tokenizer it is given, falling back to the
+estimate. Never knows: which tokenizer a model uses or how one is found (``_tokenizers``), HTTP,
+clocks, files, the environment. Never raises on odd input: anything it cannot read counts as its
+JSON text.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import hashlib
-import importlib
-import importlib.util
 import json
 import math
-import os
 import re
-import tempfile
-import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
-from openrouter_kit._generated.models import Message, ResponseMessage, ToolDefinition
+if TYPE_CHECKING:
+    from openrouter_kit._generated.models import Message, ResponseMessage, ToolDefinition
 
 __all__ = [
     "AUDIO_BYTES_PER_TOKEN",
@@ -39,12 +31,13 @@ __all__ = [
     "IMAGE_TOKENS_LOW",
     "VIDEO_TOKENS",
     "TokenCount",
-    "count_prompt",
+    "Tokenizer",
+    "count",
     "estimate_prompt",
     "estimate_text",
 ]
 
-# -- the heuristic -------------------------------------------------------------------------------
+# -- the heuristic ---------------------------------------------------------------------------------
 # OpenAI's tokenizers first split text into pieces (words with their leading space, runs of up to
 # three digits, runs of punctuation, runs of whitespace), then merge bytes inside each piece. The
 # estimate counts those pieces with a few C-speed regex passes and weighs them. Weights were fitted
@@ -342,7 +335,7 @@ def estimate_prompt(
     return _walk(messages, tools, estimate_text).total
 
 
-# -- exact counts ---------------------------------------------------------------------------------
+# -- counting with a tokenizer ---------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -356,162 +349,29 @@ class TokenCount:
     #: them is not exact even when ``method`` names a tokenizer.
     exact: bool
     #: ``"estimate"`` (``estimate_text``), or the tokenizer that counted the text, such as
-    #: ``"tiktoken:o200k_base"`` or ``"bpe-openai:cl100k_base"``.
+    #: ``"bpe-openai:o200k_base"``.
     method: str
 
 
-# Model ids after "openai/", by prefix; the first match wins.
-_ENCODINGS: tuple[tuple[str, str], ...] = (
-    ("gpt-4o", "o200k_base"),
-    ("chatgpt-4o", "o200k_base"),
-    ("gpt-4.1", "o200k_base"),
-    ("gpt-4.5", "o200k_base"),
-    ("gpt-5", "o200k_base"),
-    ("o1", "o200k_base"),
-    ("o3", "o200k_base"),
-    ("o4", "o200k_base"),
-    ("codex", "o200k_base"),
-    ("gpt-4", "cl100k_base"),
-    ("gpt-3.5", "cl100k_base"),
-)
+class Tokenizer(NamedTuple):
+    """An exact tokenizer: its count function, and the name ``TokenCount.method`` gives it."""
 
-# tiktoken's download address (its cache key) and the SHA-256 its loader expects.
-_TIKTOKEN_FILES = {
-    "o200k_base": (
-        "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
-        "446a9538cb6c348e3516120d7c08b09f57c36495e2acfffe59a5bf8b0cfb1a2d",
-    ),
-    "cl100k_base": (
-        "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
-        "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7",
-    ),
-}
-
-_BPE_OPENAI_MAX_CHARS = 50_000  # it refuses 1M characters and 200k tokens in one call
-_SAFE_CUT = re.compile(r"(?<=\S) (?=[A-Za-z])")  # always a piece boundary in both encodings
+    count: Counter
+    method: str
 
 
-def _encoding_for(model: str) -> str | None:
-    """The tokenizer encoding of an OpenRouter model id, or None when none is known."""
-    if not model.startswith("openai/"):
-        return None
-    name = model.removeprefix("openai/").lower()
-    for prefix, encoding in _ENCODINGS:
-        if name.startswith(prefix):
-            return encoding
-    return None
-
-
-def _tiktoken_file_cached(encoding: str) -> bool:
-    """Whether tiktoken's cache already holds ``encoding``'s file, so loading it stays offline.
-
-    Mirrors ``tiktoken.load.read_file_cached``: the directory comes from ``TIKTOKEN_CACHE_DIR``,
-    then ``DATA_GYM_CACHE_DIR``, then ``<tmp>/data-gym-cache``; the file is named by the SHA-1 of
-    its address and must match the expected SHA-256 (tiktoken downloads it again otherwise).
-    """
-    url, sha256 = _TIKTOKEN_FILES[encoding]
-    directory = os.environ.get("TIKTOKEN_CACHE_DIR")
-    if directory is None:
-        directory = os.environ.get("DATA_GYM_CACHE_DIR")
-    if directory is None:
-        directory = os.path.join(tempfile.gettempdir(), "data-gym-cache")
-    if not directory:
-        return False  # caching disabled: tiktoken would always download
-    path = os.path.join(directory, hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest())
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest() == sha256
-    except OSError:
-        return False
-
-
-def _load_tiktoken(encoding: str) -> Counter | None:
-    if importlib.util.find_spec("tiktoken") is None or not _tiktoken_file_cached(encoding):
-        return None
-    enc = importlib.import_module("tiktoken").get_encoding(encoding)
-
-    def count(text: str) -> int:
-        return len(enc.encode_ordinary(text))
-
-    return count
-
-
-def _pieces(text: str) -> Iterator[str]:
-    """``text`` in pieces of at most ``_BPE_OPENAI_MAX_CHARS``, cut where the count is unchanged."""
-    start, size = 0, _BPE_OPENAI_MAX_CHARS
-    while len(text) - start > size:
-        end = start + size
-        cut = end  # no safe place: the count may be off by a token here
-        for match in _SAFE_CUT.finditer(text, end - size // 10, end):
-            cut = match.start()
-        yield text[start:cut]
-        start = cut
-    yield text[start:]
-
-
-def _load_bpe_openai(encoding: str) -> Counter | None:
-    if importlib.util.find_spec("bpe_openai") is None:
-        return None
-    enc = importlib.import_module("bpe_openai").get_encoding(encoding)
-
-    def count(text: str) -> int:
-        return sum(len(enc.encode_ordinary(piece)) for piece in _pieces(text))
-
-    return count
-
-
-_LOADERS: tuple[tuple[str, Callable[[str], Counter | None]], ...] = (
-    ("tiktoken", _load_tiktoken),
-    ("bpe-openai", _load_bpe_openai),
-)
-
-
-@functools.cache
-def _tokenizer(encoding: str) -> tuple[Counter, str] | None:
-    """The count function for ``encoding`` and its method name, or None when none loads here.
-
-    Loaded once per encoding and process (tables take a fraction of a second to read).
-    """
-    for package, load in _LOADERS:
-        try:
-            with warnings.catch_warnings():  # bpe-openai 0.1.4 loads with a DeprecationWarning
-                warnings.simplefilter("ignore")
-                count = load(encoding)
-            if count is not None and count("hello world") == 2:  # the tables are the real ones
-                return count, f"{package}:{encoding}"
-        except Exception:  # noqa: S112 - an optional tokenizer fails in many ways: try the next
-            continue
-    return None
-
-
-def count_prompt(
+def count(
     messages: Sequence[Message | ResponseMessage | Mapping[str, Any]],
-    tools: Sequence[ToolDefinition | Mapping[str, Any]] | None = None,
-    model: str | None = None,
+    tools: Sequence[ToolDefinition | Mapping[str, Any]] | None,
+    tokenizer: Tokenizer | None,
 ) -> TokenCount:
-    """The prompt tokens of a chat request: exact where the model's tokenizer is installed.
-
-    For OpenAI models (``openai/gpt-4o``, ``openai/gpt-4.1``, ``openai/gpt-5``, ``openai/o3``, ...:
-    ``o200k_base``; ``openai/gpt-4``, ``openai/gpt-3.5-turbo``: ``cl100k_base``) the text is counted
-    with ``tiktoken`` when its encoding file is already in its cache, or else with ``bpe-openai``
-    when it is installed (it ships both tables; ``pip install bpe-openai``). Neither is a
-    dependency of openrouter-kit and neither is ever made to download anything. Message framing
-    follows OpenAI's cookbook. Every other model, and any failure of a tokenizer, gets
-    ``estimate_prompt``. The parts are counted as ``estimate_prompt`` describes.
-
-    Returns:
-        A ``TokenCount``: ``exact`` is True only when everything was counted with the model's
-        tokenizer (no images, files, audio, video, tool calls or tools); ``method`` says what
-        counted the text.
-    """
-    encoding = _encoding_for(model) if isinstance(model, str) else None
-    tokenizer = _tokenizer(encoding) if encoding else None
+    """The prompt tokens counted with ``tokenizer``, or ``estimate_prompt``'s when there is none
+    or it fails on this text (``count_prompt`` describes the result)."""
     if tokenizer is not None:
-        count, method = tokenizer
         try:
-            walk = _walk(messages, tools, count)
+            walk = _walk(messages, tools, tokenizer.count)
         except Exception:  # noqa: S110 - a tokenizer that fails on this text: estimate instead
             pass
         else:
-            return TokenCount(tokens=walk.total, exact=not walk.guessed, method=method)
+            return TokenCount(tokens=walk.total, exact=not walk.guessed, method=tokenizer.method)
     return TokenCount(tokens=estimate_prompt(messages, tools), exact=False, method="estimate")

@@ -503,3 +503,116 @@ def test_importing_the_module_does_not_import_yaml() -> None:
         timeout=60,
     )
     assert result.stdout.strip() == "False"
+
+
+# -- hostile files ------------------------------------------------------------------------------
+
+
+def test_an_alias_bomb_is_described_not_expanded(tmp_path: Path) -> None:
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    text = "bomb:\n" + "".join(f"  {level}\n" for level in levels)  # 10**9 x's if expanded
+    text += "llm:\n  timeout: x\n  api_key: *a8\n"
+    message = error(tmp_path, text)
+    assert message.endswith("llm.timeout: expected a number of seconds greater than 0, or null "
+                            "for no timeout, got 'x'")  # fmt: skip
+
+
+def test_a_merge_bomb_is_not_expanded(tmp_path: Path) -> None:
+    levels = ["m0: &m0 {timeout: 1, max_retries: 2}"]
+    levels += [f"m{i}: &m{i} {{<<: [{', '.join([f'*m{i - 1}'] * 8)}]}}" for i in range(1, 12)]
+    text = "bomb:\n" + "".join(f"  {level}\n" for level in levels)  # 2 * 8**11 keys if merged
+    try:  # PyYAML with the fix of yaml/pyyaml#897 merges each aliased key once
+        assert load(tmp_path, text + "llm:\n  <<: *m11\n") == {"timeout": 1.0, "max_retries": 2}
+    except ConfigurationError as exc:  # earlier releases repeat them: the loader stops that
+        assert "a mapping has more than 1000 keys once merged" in str(exc)  # noqa: PT017
+
+
+def test_a_mapping_too_large_once_merged_is_refused(tmp_path: Path) -> None:
+    keys = ", ".join(f"k{i}: {i}" for i in range(1001))
+    message = error(tmp_path, f"big: &big {{{keys}}}\nllm:\n  <<: *big\n")
+    assert message == where(tmp_path, 3) + "a mapping has more than 1000 keys once merged"
+    assert load(tmp_path, f"big: {{{keys}}}\nllm: {{}}\n") == {}  # written out: not a bomb
+
+
+def test_unsafe_tags_are_refused(tmp_path: Path) -> None:
+    flag = tmp_path / "ran"
+    text = f"llm:\n  app_name: !!python/object/apply:os.system ['touch {flag}']\n"
+    message = error(tmp_path, text)
+    assert message.startswith(where(tmp_path, 2) + "llm.app_name: could not determine")
+    assert not flag.exists()
+
+
+def test_a_key_written_twice_inside_a_value_is_not_the_sections(tmp_path: Path) -> None:
+    message = error(tmp_path, "llm:\n  api_key: {a: 1, a: 2}\n")
+    assert message == where(tmp_path, 2) + "llm.api_key: expected a non-empty string, got a mapping"
+
+
+# -- the client's own checks judge the values ---------------------------------------------------
+
+
+def test_the_ranges_are_the_request_schemas(tmp_path: Path) -> None:
+    import attrs
+
+    from openrouter_kit._generated.models import CompletionRequest
+
+    limits = attrs.fields_dict(CompletionRequest)["temperature"].metadata
+    message = error(tmp_path, "llm:\n  temperature: 9\n")
+    assert message.endswith(f"between {limits['minimum']} and {limits['maximum']}, got 9")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "base_url: http://example.com/api/v1",
+            "llm.base_url: refusing plain http:// base URL for 'example.com': the API key would "
+            "travel unencrypted; use https:// (http:// is allowed only for loopback hosts)",
+        ),
+        ("base_url: ftp://x", "llm.base_url: base URL must be an https:// URL, got 'ftp://x'"),
+        (
+            "api_key: 'sk-or-v1-has a space'",
+            "llm.api_key: the API key contains whitespace or control characters",
+        ),
+    ],
+)
+def test_client_checks_come_back_with_file_and_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    assert error(tmp_path, f"llm:\n  app_name: x\n  {text}\n") == where(tmp_path, 3) + expected
+
+
+def test_a_loopback_http_base_url_is_accepted(tmp_path: Path) -> None:
+    text = "llm:\n  base_url: http://127.0.0.1:8765/api/v1\n"
+    assert load(tmp_path, text) == {"base_url": "http://127.0.0.1:8765/api/v1"}
+
+
+def test_keys_of_the_section_must_be_names(tmp_path: Path) -> None:
+    assert error(tmp_path, "llm:\n  app_name: x\n  [a]: 1\n") == (
+        where(tmp_path, 3) + "keys must be names, got a list"
+    )
+
+
+def test_the_section_written_twice(tmp_path: Path) -> None:
+    assert error(tmp_path, "llm: {}\nother: 1\nllm: {}\n") == (
+        where(tmp_path, 3) + "llm: duplicate key (first at line 1)"
+    )
+
+
+def test_a_merge_bomb_inside_a_value_is_that_fields_error(tmp_path: Path) -> None:
+    keys = ", ".join(f"k{i}: {i}" for i in range(1001))
+    message = error(tmp_path, f"big: &big {{{keys}}}\nllm:\n  timeout: {{<<: *big}}\n")
+    assert message == where(tmp_path, 3) + (
+        "llm.timeout: a mapping has more than 1000 keys once merged"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("llm:\n  app_name: 2024-01-01\n", "expected a non-empty string, got a date value"),
+        ("!custom x\n", "expected a mapping with an 'llm:' section at the top level, got a value"),
+    ],
+)  # fmt: skip
+def test_other_values_are_described_by_their_kind(tmp_path: Path, text: str, expected: str) -> None:
+    assert error(tmp_path, text).endswith(expected)
