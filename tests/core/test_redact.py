@@ -27,3 +27,12 @@ def test_nested_json_values_and_keys_are_masked_and_copied() -> None:
 def test_secret_headers_are_masked_whatever_their_case() -> None:
     headers = [("Authorization", f"Bearer {KEY}"), ("COOKIE", "c"), ("Accept", "*/*")]
     assert mask_headers(headers) == [("Authorization", "***"), ("COOKIE", "***"), ("Accept", "*/*")]
+
+
+def test_words_ending_in_sk_are_not_keys() -> None:
+    text = "risk-assessment and task-manager-v2 use gpt-4o"
+    assert redact(text) == text
+
+
+def test_a_secret_inside_a_longer_one_never_leaves_part_of_it_shown() -> None:
+    assert redact("token abcdefgh", "abcd", "abcdefgh") == "token ***"

@@ -14,8 +14,9 @@ from typing import Any
 
 __all__ = ["KEY_PATTERN", "MASK", "SENSITIVE_HEADERS", "mask_headers", "redact", "redact_all"]
 
-#: Anything shaped like an API key: OpenRouter's ``sk-or-v1-...`` and OpenAI-style ``sk-...``.
-KEY_PATTERN = re.compile(r"sk-[A-Za-z0-9_\-]{6,}")
+#: Anything shaped like an API key: OpenRouter's ``sk-or-v1-...`` and OpenAI-style ``sk-...``,
+#: starting a word (``risk-assessment`` and ``task-manager`` are not keys).
+KEY_PATTERN = re.compile(r"(?<![A-Za-z0-9_])sk-[A-Za-z0-9_\-]{6,}")
 #: What a secret is replaced with.
 MASK = "***"
 #: Headers whose values are secrets (compared in lower case).
@@ -28,8 +29,9 @@ _MIN_SECRET_CHARS = 4
 def redact(text: str, *secrets: str | None) -> str:
     """``text`` with each of ``secrets`` (an API key, a management key, ...) and anything shaped
     like a key replaced by ``***``."""
-    for secret in secrets:
-        if secret and len(secret) >= _MIN_SECRET_CHARS and secret in text:
+    # Longest first: a secret that contains another is masked whole, never left half shown.
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        if len(secret) >= _MIN_SECRET_CHARS and secret in text:
             text = text.replace(secret, MASK)
     return KEY_PATTERN.sub("sk-" + MASK, text)
 
