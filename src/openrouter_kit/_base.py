@@ -48,9 +48,9 @@ from openrouter_kit._generated.endpoints import (
     Endpoint,
 )
 from openrouter_kit._hooks import Hook, Hooks
+from openrouter_kit._http import Transport, checked_transport
 from openrouter_kit._logs import CONTENT, content_enabled, logger
 from openrouter_kit._structured import request_format
-from openrouter_kit._transport import Transport, checked_transport
 from openrouter_kit.errors import (
     BudgetExceededError,
     ConfigurationError,

@@ -14,7 +14,7 @@ from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import (
+from openrouter_kit._http import (
     RequestBuilder,
     build_request,
     map_transport_error,
