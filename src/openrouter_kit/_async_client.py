@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import anyio
 import httpx
-import stamina
 
 from openrouter_kit._base import UNSET, BaseClient, BaseStream
+from openrouter_kit._call import Attempts
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
+    from openrouter_kit._base import _Options, _Unset
+    from openrouter_kit._call import Attempt, Call
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
@@ -86,51 +87,41 @@ class AsyncClient(BaseClient):
 
     # -- I/O -------------------------------------------------------------------------------------
     def _client(self) -> httpx.AsyncClient:
-        # No await between the check and the assignment, so concurrent tasks build one pool.
-        if self._http is None:
-            self._http = async_http_client(self._config, self._transport)
-            self._requests = RequestBuilder(self._http)
-        return self._http
+        # No await between the checks and the assignment, so concurrent tasks build one pool.
+        http = self._http
+        if http is None:
+            if self._closed:
+                raise RuntimeError("this AsyncClient is closed")
+            http = self._http = async_http_client(self._config, self._transport)
+            self._requests = RequestBuilder(http)
+        return http
 
-    async def _send(self, call: _Call) -> tuple[Any, int]:
+    async def _send(self, call: Call) -> tuple[Any, int]:
         """Same as ``Client._send``, but awaitable (the one async retry loop)."""
-        if self._closed:
-            raise RuntimeError("this AsyncClient is closed")
         http = self._client()
         try:
-            # The first attempt runs outside stamina: most calls need no retry, and setting up
-            # the retry machinery costs more than the rest of our side of a request.
-            try:
-                return await self._try(http, call, 1), 1
-            except OpenRouterError as exc:
-                if not self._will_retry(call, exc):
-                    raise
-                failed: OpenRouterError | None = exc
-            async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
+            async for attempt in Attempts(self._retry):
                 with attempt:
-                    if failed is not None:  # stamina judges the first failure and waits
-                        first, failed = failed, None
-                        raise first
                     return await self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
             await self._fire(self._failed(call, exc))
             raise
-        raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+        raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
-    async def _try(self, http: Any, call: _Call, number: int) -> Any:
+    async def _try(self, http: httpx.AsyncClient, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        step = self._begin(call, number)
-        await self._fire(self._requesting(call, step))
+        attempt = call.begin(number, self._breaker)
+        await self._fire(self._requesting(call, attempt))
         try:
-            with step.settled():
-                return await self._attempt(http, call, step)
+            with attempt:
+                return await self._exchange(http, call, attempt)
         except OpenRouterError as exc:
             await self._fire(self._retrying(call, exc))
             raise
 
-    async def _attempt(self, http: httpx.AsyncClient, call: _Call, step: _Attempt) -> Any:
+    async def _exchange(self, http: httpx.AsyncClient, call: Call, attempt: Attempt) -> Any:
         """Same as ``Client._attempt``, but awaitable."""
-        request, api_key = step.request, self._config.api_key
+        request, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
             response = await http.send(
@@ -139,9 +130,9 @@ class AsyncClient(BaseClient):
                     self._requests,
                     request.method,
                     request.url,
-                    step.headers(),
+                    attempt.headers(),
                     request.body,
-                    step.timeouts,
+                    attempt.timeouts,
                 ),
                 stream=True,
             )
@@ -151,7 +142,7 @@ class AsyncClient(BaseClient):
         if request.stream and is_event_stream(status, headers):
             try:
                 await self._fire(
-                    self._responded(call, step, status, headers, time.perf_counter() - started)
+                    self._responded(call, status, headers, time.perf_counter() - started)
                 )
             except BaseException:
                 await _shielded_close(response)
@@ -165,9 +156,7 @@ class AsyncClient(BaseClient):
         except BaseException:
             await _shielded_close(response)
             raise
-        await self._fire(
-            self._responded(call, step, status, headers, time.perf_counter() - started)
-        )
+        await self._fire(self._responded(call, status, headers, time.perf_counter() - started))
         parsed = self._parse(call.endpoint, status, headers, body)
         if request.stream:
             raise self._not_a_stream(status)

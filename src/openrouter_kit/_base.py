@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import urlsplit
 
 import attrs
 
+from openrouter_kit._call import Attempt, Call, candidates
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import (
     Budget,
@@ -30,7 +30,7 @@ from openrouter_kit._core.accounting import (
     estimate_cost,
     worst_case_cost,
 )
-from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
+from openrouter_kit._core.breaker import CircuitBreaker
 from openrouter_kit._core.config import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -56,7 +56,6 @@ from openrouter_kit.errors import (
     ConfigurationError,
     InvalidResponseError,
     OpenRouterError,
-    RequestTimeoutError,
     ValidationError,
 )
 
@@ -194,12 +193,6 @@ def _strings(name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _candidates(req: CompletionRequest) -> tuple[str, ...]:
-    """The models a request may be served by, in fallback order ("" for the account default)."""
-    first = (req.model,) if req.model else ()
-    return tuple(dict.fromkeys((*first, *(req.models or ())))) or ("",)
-
-
 _ZERO = Decimal(0)
 
 
@@ -214,95 +207,17 @@ def _usd(name: str, value: Any) -> Decimal:
     return amount
 
 
-@attrs.define
-class _Call:
-    """One API call across its attempts: what to send and where it may be routed."""
-
-    endpoint: Endpoint
-    request: wire.WireRequest
-    #: The completion request, when the call may be re-routed to fallback models.
-    req: CompletionRequest | None
-    #: Models in fallback order ("" for calls not tied to a model).
-    candidates: tuple[str, ...]
-    #: ``time.monotonic()`` when the call began, for the deadline.
-    started: float
-    #: The call's own options (None: the client's settings).
-    options: _Options | None = None
-    #: USD held in the budget for this call until it ends.
-    held: Decimal | None = None
-    #: Attempts begun so far.
-    attempts: int = 0
-    #: The model the latest attempt asked for (None when the call names none).
-    model: str | None = None
-
-    @property
-    def path(self) -> str:
-        """The URL path, for logs and hooks."""
-        return urlsplit(self.request.url).path
-
-
-@attrs.define
-class _Attempt:
-    """One attempt: its request, breaker key and timeouts; ``settled()`` guards the breaker."""
-
-    request: wire.WireRequest
-    key: BreakerKey
-    timeouts: Timeouts
-    breaker: CircuitBreaker
-    #: Headers request hooks added to this attempt.
-    extra_headers: dict[str, str] | None = None
-
-    def headers(self) -> tuple[tuple[str, str], ...]:
-        """The headers to send: the request's, plus those request hooks added.
-
-        Raises:
-            ConfigurationError: a hook tried to set Authorization or a non-string header.
-        """
-        extra = self.extra_headers
-        if not extra:
-            return self.request.headers
-        for name, value in extra.items():
-            if not isinstance(name, str) or not isinstance(value, str):
-                raise ConfigurationError("headers added by a request hook must be strings")
-            if name.lower() == "authorization":
-                raise ConfigurationError("a request hook cannot set the Authorization header")
-        names = {name.lower() for name in extra}
-        kept = tuple((k, v) for k, v in self.request.headers if k.lower() not in names)
-        return kept + tuple(extra.items())
-
-    def settled(self) -> Self:
-        """Use as ``with step.settled():``: records the attempt's outcome in the circuit
-        breaker, whatever happens inside (a class, not a generator: it runs on every request)."""
-        return self
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
-    ) -> None:
-        if exc is None:
-            self.breaker.record_success(self.key)
-        elif isinstance(exc, OpenRouterError):
-            if counts_against(exc):
-                self.breaker.record_failure(self.key, time.monotonic())
-            else:
-                self.breaker.record_success(self.key)
-        else:
-            self.breaker.release(self.key)  # cancelled: no verdict on the service
-
-
 E = TypeVar("E", bound="HookEvent")
 
 
-def _event(kind: type[E], call: _Call, **fields: Any) -> E:
+def _event(kind: type[E], call: Call, **fields: Any) -> E:
     """An event of ``kind`` about ``call``'s latest attempt."""
     return kind(
-        method=call.request.method,
+        method=call.wire.method,
         path=call.path,
         model=call.model,
         attempt=call.attempts,
-        stream=call.request.stream,
+        stream=call.wire.stream,
         **fields,
     )
 
@@ -570,7 +485,7 @@ class BaseClient:
         request: CompletionRequest | Mapping[str, Any] | None,
         params: Mapping[str, Any],
         options: _Options | None = None,
-    ) -> _Call:
+    ) -> Call:
         req = self._completion_request(request, params)
         if req.stream:
             raise ValidationError("stream=True is not accepted by complete(); use client.stream()")
@@ -607,7 +522,7 @@ class BaseClient:
             return
         from openrouter_kit._core.tokens import estimate_prompt  # only once models are loaded
 
-        names = [name for name in _candidates(req) if name]
+        names = [name for name in candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
         registry._cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
 
@@ -616,7 +531,7 @@ class BaseClient:
         request: CompletionRequest | Mapping[str, Any] | None,
         params: Mapping[str, Any],
         options: _Options | None = None,
-    ) -> tuple[_Call, StreamAssembler]:
+    ) -> tuple[Call, StreamAssembler]:
         req = self._completion_request(request, params)
         if req.stream is False:
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
@@ -642,11 +557,11 @@ class BaseClient:
         *,
         query: Mapping[str, str] | None = None,
         path_params: Mapping[str, str] | None = None,
-    ) -> _Call:
+    ) -> Call:
         request = wire.build_request(self._config, endpoint, query=query, path_params=path_params)
         return self._call(endpoint, request)
 
-    def _prepare_model_endpoints(self, model: str) -> _Call:
+    def _prepare_model_endpoints(self, model: str) -> Call:
         author, _, slug = model.partition("/") if isinstance(model, str) else ("", "", "")
         if not author or not slug or "/" in slug:
             raise ValidationError(
@@ -654,7 +569,7 @@ class BaseClient:
             )
         return self._prepare_get(MODEL_ENDPOINTS, path_params={"author": author, "slug": slug})
 
-    def _prepare_generation(self, generation_id: str) -> _Call:
+    def _prepare_generation(self, generation_id: str) -> Call:
         if not isinstance(generation_id, str) or not generation_id.strip():
             raise ValidationError("generation_id must be a non-empty string (a response's id)")
         return self._prepare_get(GENERATION, query={"id": generation_id.strip()})
@@ -675,60 +590,32 @@ class BaseClient:
             data, tools, max_rounds=max_rounds, raise_errors=raise_errors, options=options
         )
 
-    # -- attempts --------------------------------------------------------------------------------
+    # -- calls ---------------------------------------------------------------------------------
     def _call(
         self,
         endpoint: Endpoint,
-        request: wire.WireRequest,
-        req: CompletionRequest | None = None,
+        wire_request: wire.WireRequest,
+        completion: CompletionRequest | None = None,
         options: _Options | None = None,
-    ) -> _Call:
-        candidates = _candidates(req) if req is not None else ("",)
-        return _Call(endpoint, request, req, candidates, time.monotonic(), options)
-
-    def _begin(self, call: _Call, number: int) -> _Attempt:
-        """The request, breaker key and timeouts for attempt ``number`` of ``call``.
-
-        Models whose circuit is open are skipped when the request has a fallback list.
-
-        Raises:
-            CircuitOpenError: every candidate model's circuit is open (nothing is sent).
-            RequestTimeoutError: the call's deadline has passed.
-        """
-        now = time.monotonic()
-        options = call.options
+    ) -> Call:
+        """A call to ``endpoint``, with this client's timeouts and deadline unless its options
+        set others."""
         timeouts = self._config.timeout
         if options is not None and options.timeouts is not None:
             timeouts = options.timeouts
-        if self._retry.deadline is not None:
-            left = self._retry.deadline - (now - call.started)
-            if left <= 0:
-                raise RequestTimeoutError(
-                    f"deadline of {self._retry.deadline:g} s passed after {number - 1} attempt(s)",
-                    timeout="deadline",
-                )
-            timeouts = timeouts.capped(left)
-        call.attempts = number
-        name = call.endpoint.name
-        healthy = [m for m in call.candidates if self._breaker.available((name, m), now)]
-        primary = healthy[0] if healthy else call.candidates[0]
-        self._breaker.check((name, primary), now)
-        call.model = primary or None
-        request = call.request
-        if call.req is not None and len(healthy) < len(call.candidates):
-            rerouted = attrs.evolve(
-                call.req, model=primary, models=healthy if call.req.models else None
-            )
-            body = convert.dumps(rerouted, options.body if options is not None else None)
-            request = attrs.evolve(request, body=body)
-        return _Attempt(request, (name, primary), timeouts, self._breaker)
-
-    def _will_retry(self, call: _Call, exc: OpenRouterError) -> bool:
-        """True when the failed latest attempt of ``call`` is followed by another."""
-        return self._retry.wait_after(exc, call.attempts) is not None
+        return Call(
+            endpoint,
+            wire_request,
+            completion,
+            candidates(completion) if completion is not None else ("",),
+            timeouts,
+            self._retry.deadline,
+            time.monotonic(),
+            options,
+        )
 
     # -- events (hooks and logs) -----------------------------------------------------------------
-    def _requesting(self, call: _Call, step: _Attempt) -> RequestEvent | None:
+    def _requesting(self, call: Call, attempt: Attempt) -> RequestEvent | None:
         """The event for an attempt about to be sent, when hooks or logs want it."""
         hooks = self._hooks.request
         debug = logger.isEnabledFor(logging.DEBUG)
@@ -746,15 +633,15 @@ class BaseClient:
                 event.model or "-",
                 extra=event.log_fields(),
             )
-            if step.request.body is not None and content_enabled():
-                CONTENT.debug("request body: %s", step.request.body.decode(errors="replace"))
+            if attempt.wire.body is not None and content_enabled():
+                CONTENT.debug("request body: %s", attempt.wire.body.decode(errors="replace"))
         if not hooks:
             return None
-        step.extra_headers = event.headers
+        attempt.extra_headers = event.headers
         return event
 
     def _responded(
-        self, call: _Call, step: _Attempt, status: int, headers: Mapping[str, str], latency: float
+        self, call: Call, status: int, headers: Mapping[str, str], latency: float
     ) -> ResponseEvent | None:
         """The event for a response that arrived, when hooks or logs want it."""
         hooks = self._hooks.response
@@ -782,7 +669,7 @@ class BaseClient:
         )
         return event if hooks else None
 
-    def _retrying(self, call: _Call, exc: OpenRouterError) -> RetryEvent | None:
+    def _retrying(self, call: Call, exc: OpenRouterError) -> RetryEvent | None:
         """The event for a failed attempt that will be retried (None when it will not be,
         or nobody listens)."""
         hooks = self._hooks.retry
@@ -811,7 +698,7 @@ class BaseClient:
         )
         return event if hooks else None
 
-    def _failed(self, call: _Call, exc: OpenRouterError) -> ErrorEvent | None:
+    def _failed(self, call: Call, exc: OpenRouterError) -> ErrorEvent | None:
         """The event for a call that failed, when hooks or logs want it."""
         hooks = self._hooks.error
         if not hooks and not logger.isEnabledFor(logging.INFO):
@@ -861,7 +748,7 @@ class BaseClient:
             or (options is not None and options.max_cost is not None)
         )
 
-    def _reserve(self, call: _Call) -> None:
+    def _reserve(self, call: Call) -> None:
         """Hold the call's worst-case cost in the budget, or refuse it (nothing is sent).
 
         The shell has loaded the model list first (``_needs_prices``).
@@ -870,7 +757,7 @@ class BaseClient:
             BudgetExceededError: the worst case passes ``max_cost`` or what is left of the
                 budget, or it cannot be bounded (unknown or variable prices).
         """
-        req, options = call.req, call.options
+        req, options = call.completion, call.options
         if req is None or not self._needs_prices(options) or self._models is None:
             return
         max_cost = self._max_cost
@@ -913,7 +800,7 @@ class BaseClient:
                 worst, "this call", f"{tokens} to lower the hold{why}"
             )
 
-    def _settle(self, call: _Call, response: CompletionResponse | None) -> None:
+    def _settle(self, call: Call, response: CompletionResponse | None) -> None:
         """End the call's reservation: with what it cost, or released when nothing was billed."""
         held, call.held = call.held, None
         if held is None or self._budget is None:
@@ -923,14 +810,14 @@ class BaseClient:
         else:
             self._budget._settle(held, response.cost)
 
-    def _spending(self, call: _Call) -> _Spending:
+    def _spending(self, call: Call) -> _Spending:
         """Use as ``with client._spending(call):``: releases the call's reservation if it
         fails before an answer arrives."""
         return _Spending(self, call)
 
     def _finish_stream(
         self,
-        call: _Call,
+        call: Call,
         assembler: StreamAssembler,
         latency: float | None,
         time_to_first_token: float | None,
@@ -950,7 +837,7 @@ class BaseClient:
         return response
 
     def _finish_completion(
-        self, call: _Call, response: CompletionResponse, latency: float, attempts: int
+        self, call: Call, response: CompletionResponse, latency: float, attempts: int
     ) -> CompletionResponse:
         response.latency = latency
         response.attempts = attempts
@@ -981,7 +868,7 @@ class _Spending:
 
     __slots__ = ("call", "client")
 
-    def __init__(self, client: BaseClient, call: _Call) -> None:
+    def __init__(self, client: BaseClient, call: Call) -> None:
         self.client, self.call = client, call
 
     def __enter__(self) -> None:
@@ -1014,7 +901,7 @@ class BaseStream:
         "time_to_first_token",
     )
 
-    def __init__(self, client: BaseClient, call: _Call, assembler: StreamAssembler) -> None:
+    def __init__(self, client: BaseClient, call: Call, assembler: StreamAssembler) -> None:
         self._client = client
         self._call = call
         self._assembler = assembler

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
-import stamina
 
 from openrouter_kit._base import UNSET, BaseClient, BaseStream
+from openrouter_kit._call import Attempts
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
+    from openrouter_kit._base import _Options, _Unset
+    from openrouter_kit._call import Attempt, Call
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
@@ -119,46 +120,33 @@ class Client(BaseClient):
                 http = self._http
         return http
 
-    def _send(self, call: _Call) -> tuple[Any, int]:
+    def _send(self, call: Call) -> tuple[Any, int]:
         """The parsed response (for a stream: the open ``httpx.Response``) and the number of
         attempts it took. The one blocking retry loop; a stream is never retried once open."""
-        if self._closed:
-            raise RuntimeError("this Client is closed")
         http = self._client()
         try:
-            # The first attempt runs outside stamina: most calls need no retry, and setting up
-            # the retry machinery costs more than the rest of our side of a request.
-            try:
-                return self._try(http, call, 1), 1
-            except OpenRouterError as exc:
-                if not self._will_retry(call, exc):
-                    raise
-                failed: OpenRouterError | None = exc
-            for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
+            for attempt in Attempts(self._retry):
                 with attempt:
-                    if failed is not None:  # stamina judges the first failure and waits
-                        first, failed = failed, None
-                        raise first
                     return self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
             self._fire(self._failed(call, exc))
             raise
-        raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+        raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
-    def _try(self, http: Any, call: _Call, number: int) -> Any:
+    def _try(self, http: httpx.Client, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        step = self._begin(call, number)
-        self._fire(self._requesting(call, step))
+        attempt = call.begin(number, self._breaker)
+        self._fire(self._requesting(call, attempt))
         try:
-            with step.settled():
-                return self._attempt(http, call, step)
+            with attempt:
+                return self._exchange(http, call, attempt)
         except OpenRouterError as exc:
             self._fire(self._retrying(call, exc))
             raise
 
-    def _attempt(self, http: httpx.Client, call: _Call, step: _Attempt) -> Any:
-        """One HTTP attempt: the parsed body, or for a stream the open response."""
-        request, api_key = step.request, self._config.api_key
+    def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
+        """One HTTP exchange: the parsed body, or for a stream the open response."""
+        request, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
             response = http.send(
@@ -167,9 +155,9 @@ class Client(BaseClient):
                     self._requests,
                     request.method,
                     request.url,
-                    step.headers(),
+                    attempt.headers(),
                     request.body,
-                    step.timeouts,
+                    attempt.timeouts,
                 ),
                 stream=True,
             )
@@ -178,9 +166,7 @@ class Client(BaseClient):
         status, headers = response.status_code, response.headers
         if request.stream and is_event_stream(status, headers):
             try:
-                self._fire(
-                    self._responded(call, step, status, headers, time.perf_counter() - started)
-                )
+                self._fire(self._responded(call, status, headers, time.perf_counter() - started))
             except BaseException:
                 response.close()
                 raise
@@ -191,7 +177,7 @@ class Client(BaseClient):
             raise map_transport_error(exc, api_key, response_started=True) from exc
         finally:
             response.close()
-        self._fire(self._responded(call, step, status, headers, time.perf_counter() - started))
+        self._fire(self._responded(call, status, headers, time.perf_counter() - started))
         parsed = self._parse(call.endpoint, status, headers, body)
         if request.stream:
             raise self._not_a_stream(status)
@@ -490,7 +476,7 @@ class Stream(BaseStream):
     _response: httpx.Response | None
     _raw: Iterator[bytes]
 
-    def __init__(self, client: Client, call: _Call, assembler: StreamAssembler) -> None:
+    def __init__(self, client: Client, call: Call, assembler: StreamAssembler) -> None:
         super().__init__(client, call, assembler)
         self._raw = iter(())
 
