@@ -26,8 +26,7 @@ from openrouter_kit._async_client import (
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
-from openrouter_kit._hooks import Hooks
-from openrouter_kit._logs import configure as _configure_logging
+from openrouter_kit._observe import Hooks
 from openrouter_kit._structured import response_format_for
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
@@ -169,5 +168,3 @@ def __dir__() -> list[str]:
 
 
 _publish({name: globals()[name] for name in __all__ if name not in _LAZY})
-
-_configure_logging()  # OPENROUTER_LOG=debug|info turns on logging to stderr for scripts

@@ -23,6 +23,7 @@ from openrouter_kit._http import (
     map_transport_error,
     stream_broken,
 )
+from openrouter_kit._observe import failed, requesting, responded, retrying
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -104,34 +105,34 @@ class AsyncClient(BaseClient):
                 with attempt:
                     return await self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
-            await self._fire(self._failed(call, exc))
+            await self._fire(failed(self._hooks, call, exc))
             raise
         raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
     async def _try(self, http: httpx.AsyncClient, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
         attempt = call.begin(number, self._breaker)
-        await self._fire(self._requesting(call, attempt))
+        await self._fire(requesting(self._hooks, call, attempt))
         try:
             with attempt:
                 return await self._exchange(http, call, attempt)
         except OpenRouterError as exc:
-            await self._fire(self._retrying(call, exc))
+            await self._fire(retrying(self._hooks, call, exc, self._retry))
             raise
 
     async def _exchange(self, http: httpx.AsyncClient, call: Call, attempt: Attempt) -> Any:
-        """Same as ``Client._attempt``, but awaitable."""
-        request, api_key = attempt.wire, self._config.api_key
+        """Same as ``Client._exchange``, but awaitable."""
+        wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
             response = await http.send(
                 build_request(
                     http,
                     self._requests,
-                    request.method,
-                    request.url,
+                    wire.method,
+                    wire.url,
                     attempt.headers(),
-                    request.body,
+                    wire.body,
                     attempt.timeouts,
                 ),
                 stream=True,
@@ -139,11 +140,10 @@ class AsyncClient(BaseClient):
         except httpx.HTTPError as exc:
             raise map_transport_error(exc, api_key) from exc
         status, headers = response.status_code, response.headers
-        if request.stream and is_event_stream(status, headers):
+        if wire.stream and is_event_stream(status, headers):
+            latency = time.perf_counter() - started
             try:
-                await self._fire(
-                    self._responded(call, status, headers, time.perf_counter() - started)
-                )
+                await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
             except BaseException:
                 await _shielded_close(response)
                 raise
@@ -156,9 +156,10 @@ class AsyncClient(BaseClient):
         except BaseException:
             await _shielded_close(response)
             raise
-        await self._fire(self._responded(call, status, headers, time.perf_counter() - started))
+        latency = time.perf_counter() - started
+        await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
         parsed = self._parse(call.endpoint, status, headers, body)
-        if request.stream:
+        if wire.stream:
             raise self._not_a_stream(status)
         return parsed
 
@@ -197,7 +198,7 @@ class AsyncClient(BaseClient):
         try:
             return self._finish_completion(call, response, time.perf_counter() - started, attempts)
         except OpenRouterError as exc:  # an error inside the answer
-            await self._fire(self._failed(call, exc))
+            await self._fire(failed(self._hooks, call, exc))
             raise
 
     async def _load_prices(self, options: _Options | None = None) -> None:
@@ -404,7 +405,7 @@ class AsyncStream(BaseStream):
     async def _broken(self, exc: BaseException) -> None:
         await self.aclose()
         if isinstance(exc, OpenRouterError):
-            await self._client._fire(self._client._failed(self._call, exc))
+            await self._client._fire(failed(self._client._hooks, self._call, exc))
 
     async def _read(self) -> bool:
         """Same as ``Stream._read``, but awaitable."""

@@ -11,7 +11,6 @@ import copy
 import difflib
 import enum
 import functools
-import logging
 import os
 import threading
 import time
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import attrs
 
-from openrouter_kit._call import Attempt, Call, candidates
+from openrouter_kit._call import Call, candidates
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import (
     Budget,
@@ -47,15 +46,13 @@ from openrouter_kit._generated.endpoints import (
     MODEL_ENDPOINTS,
     Endpoint,
 )
-from openrouter_kit._hooks import Hook, Hooks
 from openrouter_kit._http import Transport, checked_transport
-from openrouter_kit._logs import CONTENT, content_enabled, logger
+from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
 from openrouter_kit._structured import request_format
 from openrouter_kit.errors import (
     BudgetExceededError,
     ConfigurationError,
     InvalidResponseError,
-    OpenRouterError,
     ValidationError,
 )
 
@@ -66,13 +63,6 @@ if TYPE_CHECKING:
     import httpx
 
     from openrouter_kit._core.assemble import StreamAssembler
-    from openrouter_kit._core.events import (
-        ErrorEvent,
-        HookEvent,
-        RequestEvent,
-        ResponseEvent,
-        RetryEvent,
-    )
     from openrouter_kit._core.sse import ServerSentEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
@@ -207,21 +197,6 @@ def _usd(name: str, value: Any) -> Decimal:
     return amount
 
 
-E = TypeVar("E", bound="HookEvent")
-
-
-def _event(kind: type[E], call: Call, **fields: Any) -> E:
-    """An event of ``kind`` about ``call``'s latest attempt."""
-    return kind(
-        method=call.wire.method,
-        path=call.path,
-        model=call.model,
-        attempt=call.attempts,
-        stream=call.wire.stream,
-        **fields,
-    )
-
-
 class BaseClient:
     """Configuration and request/response handling shared by ``Client`` and ``AsyncClient``.
 
@@ -259,6 +234,7 @@ class BaseClient:
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
         transport: Transport = "httpx",
     ) -> None:
+        set_up_logging()
         self._config = Config.from_env(
             os.environ,
             api_key=api_key,
@@ -613,114 +589,6 @@ class BaseClient:
             time.monotonic(),
             options,
         )
-
-    # -- events (hooks and logs) -----------------------------------------------------------------
-    def _requesting(self, call: Call, attempt: Attempt) -> RequestEvent | None:
-        """The event for an attempt about to be sent, when hooks or logs want it."""
-        hooks = self._hooks.request
-        debug = logger.isEnabledFor(logging.DEBUG)
-        if not hooks and not debug:
-            return None
-        from openrouter_kit._core.events import RequestEvent
-
-        event = _event(RequestEvent, call)
-        if debug:
-            logger.debug(
-                "sending %s %s (attempt %d, model %s)",
-                event.method,
-                event.path,
-                event.attempt,
-                event.model or "-",
-                extra=event.log_fields(),
-            )
-            if attempt.wire.body is not None and content_enabled():
-                CONTENT.debug("request body: %s", attempt.wire.body.decode(errors="replace"))
-        if not hooks:
-            return None
-        attempt.extra_headers = event.headers
-        return event
-
-    def _responded(
-        self, call: Call, status: int, headers: Mapping[str, str], latency: float
-    ) -> ResponseEvent | None:
-        """The event for a response that arrived, when hooks or logs want it."""
-        hooks = self._hooks.response
-        if not hooks and not logger.isEnabledFor(logging.INFO):
-            return None
-        from openrouter_kit._core.events import ResponseEvent
-
-        event = _event(
-            ResponseEvent,
-            call,
-            status_code=status,
-            latency=latency,
-            request_id=wire.request_id(headers, self._config.api_key),
-        )
-        logger.info(
-            "%s %s -> %d in %.1f ms (attempt %d, model %s, request id %s)",
-            event.method,
-            event.path,
-            status,
-            latency * 1000,
-            event.attempt,
-            event.model or "-",
-            event.request_id or "-",
-            extra=event.log_fields(),
-        )
-        return event if hooks else None
-
-    def _retrying(self, call: Call, exc: OpenRouterError) -> RetryEvent | None:
-        """The event for a failed attempt that will be retried (None when it will not be,
-        or nobody listens)."""
-        hooks = self._hooks.retry
-        if not hooks and not logger.isEnabledFor(logging.INFO):
-            return None
-        wait = self._retry.wait_after(exc, call.attempts)
-        if wait is None:
-            return None
-        from openrouter_kit._core.events import RetryEvent
-
-        event = _event(
-            RetryEvent,
-            call,
-            error=exc,
-            wait=wait,
-        )
-        logger.info(
-            "retrying %s %s after %s (attempt %d of %d failed; next in %.2f s)",
-            event.method,
-            event.path,
-            type(exc).__name__,
-            event.attempt,
-            self._retry.max_retries + 1,
-            wait,
-            extra=event.log_fields(),
-        )
-        return event if hooks else None
-
-    def _failed(self, call: Call, exc: OpenRouterError) -> ErrorEvent | None:
-        """The event for a call that failed, when hooks or logs want it."""
-        hooks = self._hooks.error
-        if not hooks and not logger.isEnabledFor(logging.INFO):
-            return None
-        from openrouter_kit._core.events import ErrorEvent
-
-        event = _event(
-            ErrorEvent,
-            call,
-            error=exc,
-            elapsed=time.monotonic() - call.started,
-        )
-        logger.info(
-            "%s %s failed after %d attempt(s): %s: %s",
-            event.method,
-            event.path,
-            event.attempt,
-            type(exc).__name__,
-            exc,
-            extra={**event.log_fields(), "status_code": exc.status_code},
-        )
-        return event if hooks else None
 
     # -- finishing -----------------------------------------------------------------------------
     def _parse(

@@ -21,6 +21,7 @@ from openrouter_kit._http import (
     stream_broken,
     sync_http_client,
 )
+from openrouter_kit._observe import failed, requesting, responded, retrying
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -129,34 +130,34 @@ class Client(BaseClient):
                 with attempt:
                     return self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
-            self._fire(self._failed(call, exc))
+            self._fire(failed(self._hooks, call, exc))
             raise
         raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
     def _try(self, http: httpx.Client, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
         attempt = call.begin(number, self._breaker)
-        self._fire(self._requesting(call, attempt))
+        self._fire(requesting(self._hooks, call, attempt))
         try:
             with attempt:
                 return self._exchange(http, call, attempt)
         except OpenRouterError as exc:
-            self._fire(self._retrying(call, exc))
+            self._fire(retrying(self._hooks, call, exc, self._retry))
             raise
 
     def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
         """One HTTP exchange: the parsed body, or for a stream the open response."""
-        request, api_key = attempt.wire, self._config.api_key
+        wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
             response = http.send(
                 build_request(
                     http,
                     self._requests,
-                    request.method,
-                    request.url,
+                    wire.method,
+                    wire.url,
                     attempt.headers(),
-                    request.body,
+                    wire.body,
                     attempt.timeouts,
                 ),
                 stream=True,
@@ -164,9 +165,10 @@ class Client(BaseClient):
         except httpx.HTTPError as exc:
             raise map_transport_error(exc, api_key) from exc
         status, headers = response.status_code, response.headers
-        if request.stream and is_event_stream(status, headers):
+        if wire.stream and is_event_stream(status, headers):
+            latency = time.perf_counter() - started
             try:
-                self._fire(self._responded(call, status, headers, time.perf_counter() - started))
+                self._fire(responded(self._hooks, call, status, headers, latency, api_key))
             except BaseException:
                 response.close()
                 raise
@@ -177,9 +179,10 @@ class Client(BaseClient):
             raise map_transport_error(exc, api_key, response_started=True) from exc
         finally:
             response.close()
-        self._fire(self._responded(call, status, headers, time.perf_counter() - started))
+        latency = time.perf_counter() - started
+        self._fire(responded(self._hooks, call, status, headers, latency, api_key))
         parsed = self._parse(call.endpoint, status, headers, body)
-        if request.stream:
+        if wire.stream:
             raise self._not_a_stream(status)
         return parsed
 
@@ -243,7 +246,7 @@ class Client(BaseClient):
         try:
             return self._finish_completion(call, response, time.perf_counter() - started, attempts)
         except OpenRouterError as exc:  # an error inside the answer
-            self._fire(self._failed(call, exc))
+            self._fire(failed(self._hooks, call, exc))
             raise
 
     def _load_prices(self, options: _Options | None = None) -> None:
@@ -530,7 +533,7 @@ class Stream(BaseStream):
     def _broken(self, exc: BaseException) -> None:
         self.close()
         if isinstance(exc, OpenRouterError):
-            self._client._fire(self._client._failed(self._call, exc))
+            self._client._fire(failed(self._client._hooks, self._call, exc))
 
     def _read(self) -> bool:
         """Read more of the body; False once it has ended (the stream is then closed)."""
