@@ -13,7 +13,6 @@ import httpx
 
 from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._call import Attempts
-from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._http import (
@@ -24,6 +23,7 @@ from openrouter_kit._http import (
     stream_broken,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
+from openrouter_kit._registry import AsyncModelRegistry
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolLoop, ToolRun
 
-__all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
+__all__ = ["AsyncClient", "AsyncStream", "OpenRouterClient"]
 
 
 class AsyncClient(BaseClient):
@@ -83,7 +83,7 @@ class AsyncClient(BaseClient):
     def models(self) -> AsyncModelRegistry:
         """Same as ``Client.models``, with awaitable queries."""
         if self._models is None:
-            self._models = AsyncModelRegistry(self)
+            self._models = AsyncModelRegistry._over(self, self._model_cache)
         return self._models
 
     # -- I/O -------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ class AsyncClient(BaseClient):
 
     async def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
-            await self.models._fresh()
+            await self.models._fresh_cache()
 
     def stream(
         self,
@@ -468,60 +468,6 @@ class AsyncStream(BaseStream):
         # The response is closed by the event loop finalizing ``_body``; record usage now.
         if self._closing():
             self._record()
-
-
-class AsyncModelRegistry:
-    """Same as ``ModelRegistry``, with awaitable queries; concurrent tasks share one fetch."""
-
-    def __init__(
-        self,
-        client: AsyncClient,
-        *,
-        ttl: float = 3600.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._client = client
-        self._cache = RegistryCache(ttl)
-        self._clock = clock
-        self._lock: anyio.Lock | None = None  # made on first use, inside the event loop
-
-    def _get_lock(self) -> anyio.Lock:
-        if self._lock is None:
-            self._lock = anyio.Lock()
-        return self._lock
-
-    async def _fresh(self) -> RegistryCache:
-        if not self._cache.fresh(self._clock()):
-            async with self._get_lock():
-                if not self._cache.fresh(self._clock()):
-                    self._cache.store(await self._client.list_models(), self._clock())
-        return self._cache
-
-    async def check(
-        self,
-        request: CompletionRequest | Mapping[str, Any] | None = None,
-        /,
-        **params: Unpack[CompletionParams],
-    ) -> None:
-        """Same as ``ModelRegistry.check``, but awaitable."""
-        await self._fresh()
-        self._client._completion_request(request, params)
-
-    async def refresh(self) -> list[ModelInfo]:
-        """Same as ``ModelRegistry.refresh``, but awaitable."""
-        async with self._get_lock():
-            self._cache.store(await self._client.list_models(), self._clock())
-        return self._cache.select()
-
-    async def get_model(self, model_id: str) -> ModelInfo:
-        """Same as ``ModelRegistry.get_model``, but awaitable."""
-        return (await self._fresh()).get(model_id)
-
-    async def list_models(
-        self, capability: str | None = None, max_price: Decimal | float | str | None = None
-    ) -> list[ModelInfo]:
-        """Same as ``ModelRegistry.list_models``, but awaitable."""
-        return (await self._fresh()).select(capability, max_price)
 
 
 #: The seed's name for ``AsyncClient``.

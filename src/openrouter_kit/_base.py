@@ -26,8 +26,8 @@ from openrouter_kit._core.accounting import (
     Budget,
     UsageSnapshot,
     UsageTotals,
-    estimate_cost,
-    worst_case_cost,
+    unreported_cost,
+    worst_case,
 )
 from openrouter_kit._core.breaker import CircuitBreaker
 from openrouter_kit._core.config import (
@@ -38,7 +38,7 @@ from openrouter_kit._core.config import (
     TimeoutSetting,
 )
 from openrouter_kit._core.messages import check_messages
-from openrouter_kit._core.money import format_usd
+from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
     CHAT_COMPLETIONS,
@@ -50,7 +50,6 @@ from openrouter_kit._http import Transport, checked_transport
 from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
 from openrouter_kit._structured import request_format
 from openrouter_kit.errors import (
-    BudgetExceededError,
     ConfigurationError,
     InvalidResponseError,
     ValidationError,
@@ -183,9 +182,6 @@ def _strings(name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
-_ZERO = Decimal(0)
-
-
 def _usd(name: str, value: Any) -> Decimal:
     """A USD amount from a number or a decimal string (a float is read through its repr)."""
     try:
@@ -259,6 +255,8 @@ class BaseClient:
         self._requests: Any = None
         self._closed = False
         self._lock = threading.Lock()
+        #: The model list this client checks and prices calls with; ``models`` fills it.
+        self._model_cache = RegistryCache()
         self._models = None
         self._retry = RetryPolicy.checked(
             max_retries=self._config.max_retries,
@@ -493,14 +491,14 @@ class BaseClient:
 
     def _check_models(self, req: CompletionRequest) -> None:
         """With the model list loaded, refuse unknown models and prompts that cannot fit."""
-        registry = self._models
-        if registry is None or not registry._cache.loaded:
+        cache = self._model_cache
+        if not cache.loaded:
             return
         from openrouter_kit._core.tokens import estimate_prompt  # only once models are loaded
 
         names = [name for name in candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
-        registry._cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
+        cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
 
     def _prepare_stream(
         self,
@@ -625,48 +623,23 @@ class BaseClient:
             BudgetExceededError: the worst case passes ``max_cost`` or what is left of the
                 budget, or it cannot be bounded (unknown or variable prices).
         """
-        req, options = call.completion, call.options
-        if req is None or not self._needs_prices(options) or self._models is None:
+        completion, options = call.completion, call.options
+        if completion is None or not self._needs_prices(options) or not self._model_cache.loaded:
             return
         max_cost = self._max_cost
         if options is not None and options.max_cost is not None:
             max_cost = options.max_cost
-        from openrouter_kit._core.tokens import estimate_prompt
+        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
 
-        prompt = estimate_prompt(req.messages, req.tools)
-        worst, worst_output = _ZERO, 0
-        asked = req.max_tokens or req.max_completion_tokens
-        for name in call.candidates:
-            info = self._models._cache.peek(name) if name else None
-            window = (info.context_length or 0) if info else 0
-            cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
-            output = asked or cap or max(window - prompt, 0)
-            cost = worst_case_cost(info.pricing, prompt, output) if info else None
-            if cost is None:
-                raise BudgetExceededError(
-                    f"cannot bound the cost of {name or 'the account default model'}: its prices "
-                    "are unknown or variable; name models with fixed prices"
-                )
-            if cost >= worst:
-                worst, worst_output = cost, output
-        tokens, why = f"lower max_tokens (now {asked})", ""
-        if not asked:
-            tokens = "set max_tokens"
-            why = (
-                " (without it a call is priced at the model's whole completion limit, here "
-                f"{worst_output} tokens)"
-            )
-        if max_cost is not None and worst > max_cost:
-            raise BudgetExceededError(
-                f"this call could cost up to {format_usd(worst)}, more than max_cost "
-                f"{format_usd(max_cost)}; to get through: {tokens}{why}, or choose a "
-                "cheaper model",
-                metadata={"max_cost": str(max_cost), "needed": str(worst)},
-            )
+        worst = worst_case(
+            call.candidates,
+            self._model_cache.peek,
+            estimate_prompt(completion.messages, completion.tools),
+            completion.max_tokens or completion.max_completion_tokens,
+        )
+        worst.check(max_cost)
         if self._budget is not None:
-            call.held = self._budget._reserve(
-                worst, "this call", f"{tokens} to lower the hold{why}"
-            )
+            call.held = self._budget._reserve(worst.cost, "this call", worst.lower_hold)
 
     def _settle(self, call: Call, response: CompletionResponse | None) -> None:
         """End the call's reservation: with what it cost, or released when nothing was billed."""
@@ -696,10 +669,10 @@ class BaseClient:
         response.latency = latency
         response.time_to_first_token = time_to_first_token
         response.attempts = attempts
-        self._price(response)
+        self._estimate_cost(response)
         if not assembler.recorded:
             assembler.recorded = True
-            self._record(response)
+            self._record_usage(response)
             # A stream that ended without usage may still have been billed: keep the worst case.
             self._settle(call, response)
         return response
@@ -709,25 +682,22 @@ class BaseClient:
     ) -> CompletionResponse:
         response.latency = latency
         response.attempts = attempts
-        self._price(response)
-        self._record(response)
+        self._estimate_cost(response)
+        self._record_usage(response)
         self._settle(call, response)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
 
-    def _price(self, response: CompletionResponse) -> None:
+    def _estimate_cost(self, response: CompletionResponse) -> None:
         """Estimate the cost from the model's prices when the server reported none and the
         model list is loaded (it is never fetched just for this)."""
-        usage = response.usage
-        if usage.cost is not None or self._models is None or not response.model:
-            return
-        if not (usage.prompt_tokens or usage.completion_tokens):
-            return  # no usage came (a stream closed early): nothing to price, nothing to settle
-        model = self._models._cache.peek(response.model)
-        estimate = estimate_cost(usage, model.pricing) if model is not None else None
-        response.estimated_cost = estimate
+        cache = self._model_cache
+        if response.model and cache.loaded:
+            model = cache.peek(response.model)
+            pricing = model.pricing if model is not None else None
+            response.estimated_cost = unreported_cost(response.usage, pricing)
 
-    def _record(self, response: CompletionResponse) -> None:
+    def _record_usage(self, response: CompletionResponse) -> None:
         self._usage.record(response.usage, response.model, response.estimated_cost)
 
 

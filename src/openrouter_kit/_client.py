@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
@@ -11,7 +10,6 @@ import httpx
 
 from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._call import Attempts
-from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._http import (
@@ -22,6 +20,7 @@ from openrouter_kit._http import (
     sync_http_client,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
+from openrouter_kit._registry import ModelRegistry
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolRun
 
-__all__ = ["Client", "ModelRegistry", "Stream"]
+__all__ = ["Client", "Stream"]
 
 
 class Client(BaseClient):
@@ -105,7 +104,7 @@ class Client(BaseClient):
         if self._models is None:
             with self._lock:
                 if self._models is None:
-                    self._models = ModelRegistry(self)
+                    self._models = ModelRegistry._over(self, self._model_cache)
         return self._models
 
     # -- I/O -------------------------------------------------------------------------------------
@@ -251,7 +250,7 @@ class Client(BaseClient):
 
     def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
-            self.models._fresh()
+            self.models._fresh_cache()
 
     def stream(
         self,
@@ -367,87 +366,6 @@ class Client(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-class ModelRegistry:
-    """The model list, fetched once and cached for ``ttl`` seconds (default one hour).
-
-    ::
-
-        registry = client.models                      # or ModelRegistry(client, ttl=600)
-        model = registry.get_model("openai/gpt-4o-mini")
-        cheap_vision = registry.list_models(capability="vision", max_price="0.000001")
-
-    Safe to share between threads: concurrent first use sends exactly one request.
-    A model's capabilities are ``model.capabilities``; ``list_models`` filters by them.
-    """
-
-    def __init__(
-        self, client: Client, *, ttl: float = 3600.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._client = client
-        self._cache = RegistryCache(ttl)
-        self._clock = clock
-        self._lock = threading.Lock()
-
-    def _fresh(self) -> RegistryCache:
-        if not self._cache.fresh(self._clock()):
-            with self._lock:
-                if not self._cache.fresh(self._clock()):
-                    self._cache.store(self._client.list_models(), self._clock())
-        return self._cache
-
-    def check(
-        self,
-        request: CompletionRequest | Mapping[str, Any] | None = None,
-        /,
-        **params: Unpack[CompletionParams],
-    ) -> None:
-        """Check a request against the model list (fetched if needed) without sending it.
-
-        Once the list is loaded, ``complete()`` and ``stream()`` run the same check themselves.
-
-        Raises:
-            ModelNotFoundError: a model id is unknown (the message names the closest ids).
-            ContextLengthError: the estimated prompt plus ``max_tokens`` exceed the context.
-            ValidationError: the request is invalid.
-        """
-        self._fresh()
-        self._client._completion_request(request, params)
-
-    def refresh(self) -> list[ModelInfo]:
-        """Fetch the list now (whatever its age) and return it."""
-        with self._lock:
-            self._cache.store(self._client.list_models(), self._clock())
-        return self._cache.select()
-
-    def get_model(self, model_id: str) -> ModelInfo:
-        """Return the model with this id (a ``:variant`` suffix is resolved to its base model).
-
-        Raises:
-            ModelNotFoundError: no such model; the message names the closest ids.
-        """
-        return self._fresh().get(model_id)
-
-    def list_models(
-        self, capability: str | None = None, max_price: Decimal | float | str | None = None
-    ) -> list[ModelInfo]:
-        """Return the models with ``capability`` whose prompt price per token (USD: a
-        ``Decimal``, int, float or decimal string) is <= ``max_price``.
-
-        Capabilities, from the documented ``/models`` fields: ``chat`` (text in and out),
-        ``completion`` (text out), ``code`` (a coding model by name: the API has no flag),
-        ``tools`` (``tools`` in supported parameters), ``vision`` (image input), ``reasoning``
-        (``reasoning`` or ``include_reasoning`` supported), ``structured_outputs``
-        (``structured_outputs`` or ``response_format`` supported), ``audio`` (audio in or out),
-        ``image_output`` (image out), ``free`` (prompt and completion prices both 0).
-        A model with a variable price (``VARIABLE``: ``-1`` on the wire, like ``openrouter/auto``)
-        never passes a price filter.
-
-        Raises:
-            ValidationError: an unknown capability or a ``max_price`` that is not a number.
-        """
-        return self._fresh().select(capability, max_price)
 
 
 class Stream(BaseStream):
