@@ -17,12 +17,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from openrouter_kit import errors
-from openrouter_kit._async_client import AsyncClient, AsyncStream, OpenRouterClient
-from openrouter_kit._client import Client, Stream
+from openrouter_kit._async_client import AsyncClient, OpenRouterClient
+from openrouter_kit._client import Client
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
 from openrouter_kit._observe import Hooks
 from openrouter_kit._registry import AsyncModelRegistry, ModelRegistry
+from openrouter_kit._streams import AsyncStream, Stream
 from openrouter_kit._structured import response_format_for
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__

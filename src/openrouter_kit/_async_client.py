@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import inspect
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
 import anyio
 import httpx
 
-from openrouter_kit._base import UNSET, BaseClient, BaseStream
+from openrouter_kit._base import UNSET, BaseClient
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -20,10 +20,10 @@ from openrouter_kit._http import (
     async_http_client,
     build_request,
     map_transport_error,
-    stream_broken,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
 from openrouter_kit._registry import AsyncModelRegistry
+from openrouter_kit._streams import AsyncStream, shielded_close
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -43,13 +43,12 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
-        StreamChunk,
         ToolCall,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolLoop, ToolRun
 
-__all__ = ["AsyncClient", "AsyncStream", "OpenRouterClient"]
+__all__ = ["AsyncClient", "OpenRouterClient"]
 
 
 class AsyncClient(BaseClient):
@@ -145,16 +144,16 @@ class AsyncClient(BaseClient):
             try:
                 await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
             except BaseException:
-                await _shielded_close(response)
+                await shielded_close(response)
                 raise
             return response
         try:
             body = await response.aread()  # closes the response once it is read
         except httpx.HTTPError as exc:
-            await _shielded_close(response)
+            await shielded_close(response)
             raise map_transport_error(exc, api_key, response_started=True) from exc
         except BaseException:
-            await _shielded_close(response)
+            await shielded_close(response)
             raise
         latency = time.perf_counter() - started
         await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
@@ -323,151 +322,6 @@ async def _run_tool(loop: ToolLoop, call: ToolCall, outcomes: list[_Outcome], in
             outcomes[index] = (result, None, None)
     except Exception as exc:  # judged by the caller, in call order
         outcomes[index] = (None, None, exc)
-
-
-#: Seconds a cancelled or abandoned stream may take to close its response.
-_CLOSE_TIMEOUT = 5.0
-
-
-async def _shielded_close(response: httpx.Response) -> None:
-    # Closing must finish even in a cancelled task (trio cancels every later await otherwise).
-    with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
-        await response.aclose()
-
-
-async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
-    # Our own generator around the body: when an abandoned stream is collected, the event loop
-    # finalizes it, and the finally below closes the response.
-    try:
-        async for raw in response.aiter_bytes():
-            yield raw
-    finally:
-        await _shielded_close(response)
-
-
-class AsyncStream(BaseStream):
-    """Same as ``Stream``, as an async iterator and async context manager.
-
-    ::
-
-        async with client.stream(model="openai/gpt-4o-mini", messages=messages) as stream:
-            async for text in stream.text_stream:
-                print(text, end="", flush=True)
-        reply = await stream.final_response()
-
-    Leaving the block, breaking out of the loop inside it, ``await aclose()``, or cancelling the
-    task closes the HTTP response at once; a stream that is simply dropped is closed when the
-    event loop finalizes it (trio then warns that ``async with`` was not used). Use it from one
-    task at a time.
-    """
-
-    __slots__ = ()
-    _client: AsyncClient
-    _response: httpx.Response | None
-    _raw: AsyncGenerator[bytes, None] | None
-
-    @property
-    async def text_stream(self) -> AsyncIterator[str]:
-        """Same as ``Stream.text_stream``, as an async iterator."""
-        async for chunk in self:
-            text = chunk.text
-            if text:
-                yield text
-
-    async def _open(self) -> None:
-        self._opening()
-        try:
-            await self._client._load_prices(self._call.options)
-            self._client._reserve(self._call)
-            with self._client._spending(self._call):
-                response, self.attempts = await self._client._send(self._call)
-        except BaseException as exc:
-            self._failure = exc
-            raise
-        self._response = response
-        self._raw = _body(response)
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> StreamChunk:
-        while True:
-            try:
-                chunk = self._next_chunk()
-            except BaseException as exc:  # an error event, or an event that is not a chunk
-                await self._broken(exc)
-                raise
-            if chunk is not None:
-                return chunk
-            if not await self._read():
-                raise StopAsyncIteration
-
-    async def _broken(self, exc: BaseException) -> None:
-        await self.aclose()
-        if isinstance(exc, OpenRouterError):
-            await self._client._fire(failed(self._client._hooks, self._call, exc))
-
-    async def _read(self) -> bool:
-        """Same as ``Stream._read``, but awaitable."""
-        if self._response is None and not self._closed:
-            await self._open()
-        assembler = self._assembler
-        while not self._closed and not assembler.done and self._raw is not None:
-            try:
-                raw = await anext(self._raw, None)
-                if raw is None:
-                    assembler.finish()
-                    break
-                events = assembler.events(raw)
-            except httpx.HTTPError as exc:
-                error = stream_broken(exc, assembler, self._client._config.api_key)
-                await self._broken(error)
-                raise error from exc
-            except BaseException as exc:
-                await self._broken(exc)
-                raise
-            if events:
-                self._pending, self._position = events, 0
-                return True
-        await self.aclose()
-        return False
-
-    async def final_response(self) -> CompletionResponse:
-        """Same as ``Stream.final_response``, but awaitable."""
-        async for _ in self:
-            pass
-        return self._record()
-
-    async def aclose(self) -> None:
-        """Same as ``Stream.close``, but awaitable; completes even in a cancelled task."""
-        if self._closing() and self._response is not None:
-            if self._raw is not None:
-                with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
-                    await self._raw.aclose()
-            await _shielded_close(self._response)
-            self._record()
-
-    async def close(self) -> None:
-        """Same as ``aclose()``."""
-        await self.aclose()
-
-    async def __aenter__(self) -> Self:
-        if self._response is None:
-            await self._open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    def __del__(self) -> None:
-        # The response is closed by the event loop finalizing ``_body``; record usage now.
-        if self._closing():
-            self._record()
 
 
 #: The seed's name for ``AsyncClient``.

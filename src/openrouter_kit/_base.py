@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -62,17 +62,13 @@ if TYPE_CHECKING:
     import httpx
 
     from openrouter_kit._core.assemble import StreamAssembler
-    from openrouter_kit._core.sse import ServerSentEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
-        StreamChunk,
     )
     from openrouter_kit._tools import ToolLoop
 
-__all__ = ["UNSET", "BaseClient", "BaseStream"]
-
-T = TypeVar("T")
+__all__ = ["UNSET", "BaseClient"]
 
 
 class _Unset(enum.Enum):
@@ -717,99 +713,3 @@ class _Spending:
     ) -> None:
         if exc is not None:
             self.client._settle(self.call, None)
-
-
-class BaseStream:
-    """What ``Stream`` and ``AsyncStream`` share: state, metrics and bookkeeping, no I/O."""
-
-    __slots__ = (
-        "__weakref__",
-        "_assembler",
-        "_call",
-        "_client",
-        "_closed",
-        "_failure",
-        "_pending",
-        "_position",
-        "_raw",
-        "_response",
-        "_started_at",
-        "attempts",
-        "latency",
-        "time_to_first_token",
-    )
-
-    def __init__(self, client: BaseClient, call: Call, assembler: StreamAssembler) -> None:
-        self._client = client
-        self._call = call
-        self._assembler = assembler
-        self._response: Any = None
-        self._raw: Any = None
-        self._pending: list[ServerSentEvent] = []  # read, not yet turned into chunks
-        self._position = 0
-        self._closed = False
-        self._failure: BaseException | None = None
-        self._started_at = 0.0
-        self.attempts = 0
-        self.latency: float | None = None
-        self.time_to_first_token: float | None = None
-
-    @property
-    def chunk_count(self) -> int:
-        """How many chunks arrived so far."""
-        return self._assembler.chunk_count
-
-    @property
-    def partial(self) -> bool:
-        """True when the stream was closed (leaving the ``with`` block, ``break``, ``close()``, or
-        an error) before the server finished the answer: ``final_response()`` is then the answer
-        so far, marked ``partial`` too."""
-        return self._closed and not self._assembler.complete
-
-    @property
-    def comment_count(self) -> int:
-        """How many keep-alive comments arrived so far."""
-        return self._assembler.comment_count
-
-    def _opening(self) -> None:
-        if self._failure is not None:  # never sent twice: the caller asks again if they want
-            raise RuntimeError(
-                "this stream failed to open (see the error raised then); "
-                "call client.stream() again to retry"
-            ) from self._failure
-        if self._closed:
-            raise RuntimeError("this stream is closed")
-        self._started_at = time.perf_counter()
-
-    def _next_chunk(self) -> StreamChunk | None:
-        """The next chunk from the events already read, or None when they are used up.
-
-        Events are turned into chunks one at a time, as the caller asks: a read of 64 KiB holds
-        hundreds of events, and building all their chunks at once kept them alive together,
-        which made the garbage collector run (and scan them) several times per read.
-        """
-        events, feed = self._pending, self._assembler.feed
-        while self._position < len(events):
-            event = events[self._position]
-            self._position += 1
-            chunk = feed(event)
-            if chunk is not None:
-                if self.time_to_first_token is None and self._assembler.started:
-                    self.time_to_first_token = time.perf_counter() - self._started_at
-                return chunk
-        return None
-
-    def _closing(self) -> bool:
-        """Mark the stream closed; True when a response is open and must be closed now."""
-        if self._closed:
-            return False
-        self._closed = True
-        return self._response is not None
-
-    def _record(self) -> CompletionResponse:
-        """The answer so far with the stream's metrics; usage is recorded once per stream."""
-        if self._response is not None and self.latency is None and self._closed:
-            self.latency = time.perf_counter() - self._started_at
-        return self._client._finish_stream(
-            self._call, self._assembler, self.latency, self.time_to_first_token, self.attempts
-        )

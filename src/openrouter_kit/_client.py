@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 
-from openrouter_kit._base import UNSET, BaseClient, BaseStream
+from openrouter_kit._base import UNSET, BaseClient
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
@@ -16,11 +16,11 @@ from openrouter_kit._http import (
     RequestBuilder,
     build_request,
     map_transport_error,
-    stream_broken,
     sync_http_client,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
 from openrouter_kit._registry import ModelRegistry
+from openrouter_kit._streams import Stream
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from openrouter_kit._base import _Options, _Unset
     from openrouter_kit._call import Attempt, Call
-    from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
@@ -41,12 +40,11 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
-        StreamChunk,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolRun
 
-__all__ = ["Client", "Stream"]
+__all__ = ["Client"]
 
 
 class Client(BaseClient):
@@ -366,147 +364,3 @@ class Client(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-class Stream(BaseStream):
-    """A streamed completion: an iterator of ``StreamChunk``s and a context manager.
-
-    ::
-
-        with client.stream(model="openai/gpt-4o-mini", messages=messages) as stream:
-            for text in stream.text_stream:
-                print(text, end="", flush=True)
-        reply = stream.final_response()          # text, tool calls, usage, cost
-
-    The request is sent when the ``with`` block or the first iteration starts. Leaving the block,
-    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once;
-    if the server had not finished, ``partial`` is then True and ``final_response()`` is the answer
-    so far, marked ``partial`` too (never a silently shortened answer).
-    Session usage is recorded once per stream: the final chunk's tokens and cost when it arrived;
-    a stream closed before that counts as a request with no tokens (the server sends usage last).
-    Iterate a stream from one thread at a time.
-
-    Attributes:
-        time_to_first_token: Seconds from sending to the first text, reasoning or tool-call delta.
-        latency: Seconds from sending to the end of the stream (set once it ended or closed).
-        attempts: HTTP attempts it took to open the stream (retries happen only before it opens).
-    """
-
-    __slots__ = ()
-    _client: Client
-    _response: httpx.Response | None
-    _raw: Iterator[bytes]
-
-    def __init__(self, client: Client, call: Call, assembler: StreamAssembler) -> None:
-        super().__init__(client, call, assembler)
-        self._raw = iter(())
-
-    @property
-    def text_stream(self) -> Iterator[str]:
-        """The first choice's text as it arrives, skipping chunks that carry none."""
-        for chunk in self:
-            text = chunk.text
-            if text:
-                yield text
-
-    def _open(self) -> None:
-        self._opening()
-        try:
-            self._client._load_prices(self._call.options)
-            self._client._reserve(self._call)
-            with self._client._spending(self._call):
-                response, self.attempts = self._client._send(self._call)
-        except BaseException as exc:
-            self._failure = exc
-            raise
-        self._response = response
-        self._raw = response.iter_bytes()
-
-    def __iter__(self) -> Iterator[StreamChunk]:
-        # A generator over the same state as __next__: resuming it costs less than a call to
-        # __next__ per chunk, and next(stream) still works between loops.
-        take = self._take
-        while True:
-            chunk = take()
-            if chunk is not None:
-                yield chunk
-            elif not self._read():
-                return
-
-    def __next__(self) -> StreamChunk:
-        while True:
-            chunk = self._take()
-            if chunk is not None:
-                return chunk
-            if not self._read():
-                raise StopIteration
-
-    def _take(self) -> StreamChunk | None:
-        try:
-            return self._next_chunk()
-        except BaseException as exc:  # an error event, or an event that is not a chunk
-            self._broken(exc)
-            raise
-
-    def _broken(self, exc: BaseException) -> None:
-        self.close()
-        if isinstance(exc, OpenRouterError):
-            self._client._fire(failed(self._client._hooks, self._call, exc))
-
-    def _read(self) -> bool:
-        """Read more of the body; False once it has ended (the stream is then closed)."""
-        if self._response is None and not self._closed:
-            self._open()
-        assembler = self._assembler
-        while not self._closed and not assembler.done:
-            try:
-                raw = next(self._raw, None)
-                if raw is None:
-                    assembler.finish()
-                    break
-                events = assembler.events(raw)
-            except httpx.HTTPError as exc:
-                error = stream_broken(exc, assembler, self._client._config.api_key)
-                self._broken(error)
-                raise error from exc
-            except BaseException as exc:
-                self._broken(exc)
-                raise
-            if events:
-                self._pending, self._position = events, 0
-                return True
-        self.close()
-        return False
-
-    def final_response(self) -> CompletionResponse:
-        """Return the whole answer, reading the rest of the stream first if needed.
-
-        After an early ``close()`` it is the answer so far, with ``partial=True`` and at least
-        one choice (an empty assistant message when nothing arrived).
-        """
-        for _ in self:
-            pass
-        return self._record()
-
-    def close(self) -> None:
-        """Close the HTTP response (the server stops generating) and record usage. Idempotent."""
-        if self._closing() and self._response is not None:
-            self._response.close()
-            self._record()
-
-    def __enter__(self) -> Self:
-        if self._response is None:
-            self._open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if not self._closed and self._response is not None:
-            self.close()
