@@ -6,7 +6,7 @@ import functools
 import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, NamedTuple, Unpack
 
 import anyio
 import httpx
@@ -248,12 +248,14 @@ class AsyncClient(BaseClient):
             calls = loop.record(await self._complete(None, loop.next_request(), loop.options))
             if not calls:
                 return loop.result()
-            outcomes: list[_Outcome] = [(None, None, None)] * len(calls)
+            outcomes = [_Outcome()] * len(calls)
             async with anyio.create_task_group() as group:
                 for index, call in enumerate(calls):
                     group.start_soon(_run_tool, loop, call, outcomes, index)
-            for call, (result, error, exc) in zip(calls, outcomes, strict=True):
-                loop.add_result(call, result, loop.failed(call, exc) if exc is not None else error)
+            for call, (result, error, raised) in zip(calls, outcomes, strict=True):
+                loop.add_result(
+                    call, result, loop.failed(call, raised) if raised is not None else error
+                )
 
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
@@ -304,8 +306,14 @@ class AsyncClient(BaseClient):
         await self.aclose()
 
 
-#: A tool call's (result, error reported to the model, exception raised by the tool).
-_Outcome = tuple[Any, str | None, BaseException | None]
+class _Outcome(NamedTuple):
+    """What running one tool call gave."""
+
+    result: Any = None
+    #: The error reported to the model instead of a result (the call could not be made).
+    error: str | None = None
+    #: What the tool raised (judged by the caller, in call order).
+    raised: BaseException | None = None
 
 
 async def _run_tool(loop: ToolLoop, call: ToolCall, outcomes: list[_Outcome], index: int) -> None:
@@ -313,15 +321,15 @@ async def _run_tool(loop: ToolLoop, call: ToolCall, outcomes: list[_Outcome], in
     try:
         fn, arguments, error = loop.prepare(call)
         if fn is None:
-            outcomes[index] = (None, error, None)
+            outcomes[index] = _Outcome(error=error)
             return
         if inspect.iscoroutinefunction(fn):
-            outcomes[index] = (await fn(**arguments), None, None)
+            outcomes[index] = _Outcome(await fn(**arguments))
         else:
             result = await anyio.to_thread.run_sync(functools.partial(fn, **arguments))
-            outcomes[index] = (result, None, None)
+            outcomes[index] = _Outcome(result)
     except Exception as exc:  # judged by the caller, in call order
-        outcomes[index] = (None, None, exc)
+        outcomes[index] = _Outcome(raised=exc)
 
 
 #: The seed's name for ``AsyncClient``.

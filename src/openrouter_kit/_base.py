@@ -1,12 +1,17 @@
 """BaseClient: everything both clients do that is not I/O.
 
-Owns the configuration, the retry policy and the session usage; prepares requests (merge, defaults,
-validation, bytes) and finishes responses (errors inside a 200, latency, attempts, usage). The
-shells in ``_client`` and ``_async_client`` only send, wait and close.
+Owns: the configuration and its properties, ``with_options``, the per-call options, preparing
+calls (merge, defaults, validation, bytes: a ``Call``) and finishing them (errors inside a 200,
+latency, attempts, usage, the estimated cost, the budget's hold), and the model list the client
+checks and prices calls with (a ``RegistryCache`` that ``client.models`` fills). Never knows:
+sockets and waiting (the shells in ``_client`` and ``_async_client`` send, wait and close), the
+attempts of a call (``_call``), hooks and logs (``_observe``), what a call may cost
+(``_core.accounting``).
 """
 
 from __future__ import annotations
 
+import abc
 import copy
 import difflib
 import enum
@@ -189,7 +194,7 @@ def _usd(name: str, value: Any) -> Decimal:
     return amount
 
 
-class BaseClient:
+class BaseClient(abc.ABC):
     """Configuration and request/response handling shared by ``Client`` and ``AsyncClient``.
 
     The constructor is the one both clients share; ``Client`` documents its arguments.
@@ -309,8 +314,13 @@ class BaseClient:
             clone._max_cost = None if max_cost is None else _usd("max_cost", max_cost)
         return clone
 
-    def _client(self) -> Any:
-        raise NotImplementedError  # each shell returns its httpx client
+    @abc.abstractmethod
+    def _client(self) -> httpx.Client | httpx.AsyncClient:
+        """This client's connection pool, built on first use (the shell's own httpx client).
+
+        Raises:
+            RuntimeError: the client is closed.
+        """
 
     @classmethod
     def from_settings(cls, path: str | os.PathLike[str], **overrides: Any) -> Self:
