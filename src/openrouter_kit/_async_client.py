@@ -157,10 +157,7 @@ class AsyncClient(BaseClient):
             raise
         latency = time.perf_counter() - started
         await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
-        parsed = self._parse(call.endpoint, status, headers, body)
-        if wire.stream:
-            raise self._not_a_stream(status)
-        return parsed
+        return self._parse(call, wire, status, headers, body)
 
     async def _fire(self, event: HookEvent | None) -> None:
         if event is not None:

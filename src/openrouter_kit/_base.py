@@ -524,13 +524,6 @@ class BaseClient(abc.ABC):
             structure, self._config.api_key
         )
 
-    @staticmethod
-    def _not_a_stream(status: int) -> InvalidResponseError:
-        return InvalidResponseError(
-            "a streamed request was answered with a whole JSON body, not an event stream",
-            status_code=status,
-        )
-
     def _prepare_get(
         self,
         endpoint: Endpoint,
@@ -596,13 +589,19 @@ class BaseClient(abc.ABC):
 
     # -- finishing -----------------------------------------------------------------------------
     def _parse(
-        self, endpoint: Endpoint, status: int, headers: Mapping[str, str], body: bytes
+        self,
+        call: Call,
+        wire_request: wire.WireRequest,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> Any:
-        """The parsed body of one attempt, or the mapped error raised."""
+        """The parsed body of one exchange, or the mapped error raised (a streamed request
+        answered with a whole body is an error too: the shell keeps an event stream open)."""
         if body and content_enabled():
             CONTENT.debug("response body: %s", body.decode(errors="replace"))
-        return wire.parse_response(
-            endpoint,
+        parsed = wire.parse_response(
+            call.endpoint,
             status,
             headers,
             body,
@@ -610,6 +609,12 @@ class BaseClient(abc.ABC):
             api_key=self._config.api_key,
             now=time.time() if status >= 400 else None,
         )
+        if wire_request.stream:
+            raise InvalidResponseError(
+                "a streamed request was answered with a whole JSON body, not an event stream",
+                status_code=status,
+            )
+        return parsed
 
     # -- budget --------------------------------------------------------------------------------
     def _needs_prices(self, options: _Options | None = None) -> bool:

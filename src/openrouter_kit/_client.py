@@ -178,10 +178,7 @@ class Client(BaseClient):
             response.close()
         latency = time.perf_counter() - started
         self._fire(responded(self._hooks, call, status, headers, latency, api_key))
-        parsed = self._parse(call.endpoint, status, headers, body)
-        if wire.stream:
-            raise self._not_a_stream(status)
-        return parsed
+        return self._parse(call, wire, status, headers, body)
 
     def _fire(self, event: HookEvent | None) -> None:
         if event is not None:
