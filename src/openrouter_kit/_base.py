@@ -107,7 +107,7 @@ _CLIENT_SETTINGS = {
 @functools.cache
 def _parameters() -> frozenset[str]:
     """The wire names of every chat parameter this version knows."""
-    from openrouter_kit._generated.models import CompletionRequest
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
     return frozenset(
         str(a.metadata.get("wire", a.name))
@@ -145,7 +145,7 @@ def _request_data(
     Raises:
         ValidationError: a keyword (or a key of a request dict) is no chat parameter.
     """
-    from openrouter_kit._generated.models import CompletionRequest
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
     known = _parameters()
     if isinstance(request, CompletionRequest):
@@ -333,7 +333,7 @@ class BaseClient(abc.ABC):
         Raises:
             ConfigurationError: the file is missing or invalid (the message names field and line).
         """
-        from openrouter_kit._settings import load_settings
+        from openrouter_kit._settings import load_settings  # noqa: PLC0415 - lazy: only from_settings reads YAML
 
         return cls(**{**load_settings(path), **overrides})
 
@@ -477,7 +477,7 @@ class BaseClient(abc.ABC):
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
     ) -> CompletionRequest:
         """The validated request with the client's defaults (the caller's object is untouched)."""
-        from openrouter_kit._generated.models import CompletionRequest
+        from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
         data = _request_data(request, params)
         if data.get("response_format") is not None:  # a class becomes its schema; see there
@@ -500,7 +500,7 @@ class BaseClient(abc.ABC):
         cache = self._model_cache
         if not cache.loaded:
             return
-        from openrouter_kit._core.tokens import estimate_prompt  # only once models are loaded
+        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
 
         names = [name for name in candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
@@ -517,7 +517,7 @@ class BaseClient(abc.ABC):
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
         req = attrs.evolve(req, stream=True)
         wire_request = self._chat_request(req, options, stream=True)
-        from openrouter_kit._core.assemble import StreamAssembler
+        from openrouter_kit._core.assemble import StreamAssembler  # noqa: PLC0415 - lazy: loads the models
 
         structure = convert.converters().fast.structure
         return self._call(CHAT_COMPLETIONS, wire_request, req, options), StreamAssembler(
@@ -556,7 +556,7 @@ class BaseClient(abc.ABC):
         raise_errors: bool,
         options: _Options | None = None,
     ) -> ToolLoop:
-        from openrouter_kit._tools import ToolLoop
+        from openrouter_kit._tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
 
         data = _request_data(request, params)
         return ToolLoop(
