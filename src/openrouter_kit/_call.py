@@ -191,6 +191,8 @@ class Attempts:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> bool:
+        if exc is None:  # the usual case, first: it runs on every request
+            return False
         if isinstance(exc, OpenRouterError) and self._policy.wait_after(exc, 1) is not None:
             self._kept = exc  # raised again inside stamina, which judges it and waits
             return True
