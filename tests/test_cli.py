@@ -19,9 +19,9 @@ import pytest
 
 from openrouter_kit import Client
 from openrouter_kit._cli import EXIT_CODES, Exit, _money_json, _per_million, _price_json, main
-from openrouter_kit._streams import Stream
 from openrouter_kit._core.registry import CAPABILITIES, capabilities_of
 from openrouter_kit._generated.models import ModelInfo
+from openrouter_kit._streams import Stream
 from openrouter_kit.testing import Emulator
 
 
