@@ -29,9 +29,9 @@ from openrouter_kit._cli import (
     _price_json,
     main,
 )
-from openrouter_kit._client import Stream
 from openrouter_kit._core.registry import CAPABILITIES, capabilities_of
 from openrouter_kit._generated.models import ModelInfo
+from openrouter_kit._streams import Stream
 from openrouter_kit.testing import Emulator
 
 

@@ -17,17 +17,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from openrouter_kit import errors
-from openrouter_kit._async_client import (
-    AsyncClient,
-    AsyncModelRegistry,
-    AsyncStream,
-    OpenRouterClient,
-)
-from openrouter_kit._client import Client, ModelRegistry, Stream
+from openrouter_kit._async_client import AsyncClient, OpenRouterClient
+from openrouter_kit._client import Client
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
-from openrouter_kit._hooks import Hooks
-from openrouter_kit._logs import configure as _configure_logging
+from openrouter_kit._observe import Hooks
+from openrouter_kit._registry import AsyncModelRegistry, ModelRegistry
+from openrouter_kit._streams import AsyncStream, Stream
 from openrouter_kit._structured import response_format_for
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
@@ -169,5 +165,3 @@ def __dir__() -> list[str]:
 
 
 _publish({name: globals()[name] for name in __all__ if name not in _LAZY})
-
-_configure_logging()  # OPENROUTER_LOG=debug|info turns on logging to stderr for scripts

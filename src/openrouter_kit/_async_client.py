@@ -5,24 +5,25 @@ from __future__ import annotations
 import functools
 import inspect
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Unpack
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Unpack
 
 import anyio
 import httpx
-import stamina
 
-from openrouter_kit._base import UNSET, BaseClient, BaseStream
-from openrouter_kit._core.registry import RegistryCache
+from openrouter_kit._base import UNSET, BaseClient
+from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import (
+from openrouter_kit._http import (
     RequestBuilder,
     async_http_client,
     build_request,
     map_transport_error,
-    stream_broken,
 )
+from openrouter_kit._observe import failed, requesting, responded, retrying
+from openrouter_kit._registry import AsyncModelRegistry
+from openrouter_kit._streams import AsyncStream, shielded_close
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
+    from openrouter_kit._base import _Options, _Unset
+    from openrouter_kit._call import Attempt, Call
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
@@ -41,13 +43,12 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
-        StreamChunk,
         ToolCall,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolLoop, ToolRun
 
-__all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
+__all__ = ["AsyncClient", "OpenRouterClient"]
 
 
 class AsyncClient(BaseClient):
@@ -81,97 +82,82 @@ class AsyncClient(BaseClient):
     def models(self) -> AsyncModelRegistry:
         """Same as ``Client.models``, with awaitable queries."""
         if self._models is None:
-            self._models = AsyncModelRegistry(self)
+            self._models = AsyncModelRegistry._over(self, self._model_cache)
         return self._models
 
     # -- I/O -------------------------------------------------------------------------------------
     def _client(self) -> httpx.AsyncClient:
-        # No await between the check and the assignment, so concurrent tasks build one pool.
-        if self._http is None:
-            self._http = async_http_client(self._config, self._transport)
-            self._requests = RequestBuilder(self._http)
-        return self._http
+        # No await between the checks and the assignment, so concurrent tasks build one pool.
+        http = self._http
+        if http is None:
+            if self._closed:
+                raise RuntimeError("this AsyncClient is closed")
+            http = self._http = async_http_client(self._config, self._transport)
+            self._requests = RequestBuilder(http)
+        return http
 
-    async def _send(self, call: _Call) -> tuple[Any, int]:
+    async def _send(self, call: Call) -> tuple[Any, int]:
         """Same as ``Client._send``, but awaitable (the one async retry loop)."""
-        if self._closed:
-            raise RuntimeError("this AsyncClient is closed")
         http = self._client()
         try:
-            # The first attempt runs outside stamina: most calls need no retry, and setting up
-            # the retry machinery costs more than the rest of our side of a request.
-            try:
-                return await self._try(http, call, 1), 1
-            except OpenRouterError as exc:
-                if not self._will_retry(call, exc):
-                    raise
-                failed: OpenRouterError | None = exc
-            async for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
+            async for attempt in Attempts(self._retry):
                 with attempt:
-                    if failed is not None:  # stamina judges the first failure and waits
-                        first, failed = failed, None
-                        raise first
                     return await self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
-            await self._fire(self._failed(call, exc))
+            await self._fire(failed(self._hooks, call, exc))
             raise
-        raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+        raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
-    async def _try(self, http: Any, call: _Call, number: int) -> Any:
+    async def _try(self, http: httpx.AsyncClient, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        step = self._begin(call, number)
-        await self._fire(self._requesting(call, step))
+        attempt = call.begin(number, self._breaker)
+        await self._fire(requesting(self._hooks, call, attempt))
         try:
-            with step.settled():
-                return await self._attempt(http, call, step)
+            with attempt:
+                return await self._exchange(http, call, attempt)
         except OpenRouterError as exc:
-            await self._fire(self._retrying(call, exc))
+            await self._fire(retrying(self._hooks, call, exc, self._retry))
             raise
 
-    async def _attempt(self, http: httpx.AsyncClient, call: _Call, step: _Attempt) -> Any:
-        """Same as ``Client._attempt``, but awaitable."""
-        request, api_key = step.request, self._config.api_key
+    async def _exchange(self, http: httpx.AsyncClient, call: Call, attempt: Attempt) -> Any:
+        """Same as ``Client._exchange``, but awaitable."""
+        wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
             response = await http.send(
                 build_request(
                     http,
                     self._requests,
-                    request.method,
-                    request.url,
-                    step.headers(),
-                    request.body,
-                    step.timeouts,
+                    wire.method,
+                    wire.url,
+                    attempt.headers(),
+                    wire.body,
+                    attempt.timeouts,
                 ),
                 stream=True,
             )
         except httpx.HTTPError as exc:
             raise map_transport_error(exc, api_key) from exc
         status, headers = response.status_code, response.headers
-        if request.stream and is_event_stream(status, headers):
+        if wire.stream and is_event_stream(status, headers):
+            latency = time.perf_counter() - started
             try:
-                await self._fire(
-                    self._responded(call, step, status, headers, time.perf_counter() - started)
-                )
+                await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
             except BaseException:
-                await _shielded_close(response)
+                await shielded_close(response)
                 raise
             return response
         try:
             body = await response.aread()  # closes the response once it is read
         except httpx.HTTPError as exc:
-            await _shielded_close(response)
+            await shielded_close(response)
             raise map_transport_error(exc, api_key, response_started=True) from exc
         except BaseException:
-            await _shielded_close(response)
+            await shielded_close(response)
             raise
-        await self._fire(
-            self._responded(call, step, status, headers, time.perf_counter() - started)
-        )
-        parsed = self._parse(call.endpoint, status, headers, body)
-        if request.stream:
-            raise self._not_a_stream(status)
-        return parsed
+        latency = time.perf_counter() - started
+        await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
+        return self._parse(call, wire, status, headers, body)
 
     async def _fire(self, event: HookEvent | None) -> None:
         if event is not None:
@@ -208,12 +194,12 @@ class AsyncClient(BaseClient):
         try:
             return self._finish_completion(call, response, time.perf_counter() - started, attempts)
         except OpenRouterError as exc:  # an error inside the answer
-            await self._fire(self._failed(call, exc))
+            await self._fire(failed(self._hooks, call, exc))
             raise
 
     async def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
-            await self.models._fresh()
+            await self.models._fresh_cache()
 
     def stream(
         self,
@@ -259,12 +245,14 @@ class AsyncClient(BaseClient):
             calls = loop.record(await self._complete(None, loop.next_request(), loop.options))
             if not calls:
                 return loop.result()
-            outcomes: list[_Outcome] = [(None, None, None)] * len(calls)
+            outcomes = [_Outcome()] * len(calls)
             async with anyio.create_task_group() as group:
                 for index, call in enumerate(calls):
                     group.start_soon(_run_tool, loop, call, outcomes, index)
-            for call, (result, error, exc) in zip(calls, outcomes, strict=True):
-                loop.add_result(call, result, loop.failed(call, exc) if exc is not None else error)
+            for call, (result, error, raised) in zip(calls, outcomes, strict=True):
+                loop.add_result(
+                    call, result, loop.failed(call, raised) if raised is not None else error
+                )
 
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
@@ -315,8 +303,14 @@ class AsyncClient(BaseClient):
         await self.aclose()
 
 
-#: A tool call's (result, error reported to the model, exception raised by the tool).
-_Outcome = tuple[Any, str | None, BaseException | None]
+class _Outcome(NamedTuple):
+    """What running one tool call gave."""
+
+    result: Any = None
+    #: The error reported to the model instead of a result (the call could not be made).
+    error: str | None = None
+    #: What the tool raised (judged by the caller, in call order).
+    raised: BaseException | None = None
 
 
 async def _run_tool(loop: ToolLoop, call: ToolCall, outcomes: list[_Outcome], index: int) -> None:
@@ -324,214 +318,15 @@ async def _run_tool(loop: ToolLoop, call: ToolCall, outcomes: list[_Outcome], in
     try:
         fn, arguments, error = loop.prepare(call)
         if fn is None:
-            outcomes[index] = (None, error, None)
+            outcomes[index] = _Outcome(error=error)
             return
         if inspect.iscoroutinefunction(fn):
-            outcomes[index] = (await fn(**arguments), None, None)
+            outcomes[index] = _Outcome(await fn(**arguments))
         else:
             result = await anyio.to_thread.run_sync(functools.partial(fn, **arguments))
-            outcomes[index] = (result, None, None)
+            outcomes[index] = _Outcome(result)
     except Exception as exc:  # judged by the caller, in call order
-        outcomes[index] = (None, None, exc)
-
-
-#: Seconds a cancelled or abandoned stream may take to close its response.
-_CLOSE_TIMEOUT = 5.0
-
-
-async def _shielded_close(response: httpx.Response) -> None:
-    # Closing must finish even in a cancelled task (trio cancels every later await otherwise).
-    with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
-        await response.aclose()
-
-
-async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
-    # Our own generator around the body: when an abandoned stream is collected, the event loop
-    # finalizes it, and the finally below closes the response.
-    try:
-        async for raw in response.aiter_bytes():
-            yield raw
-    finally:
-        await _shielded_close(response)
-
-
-class AsyncStream(BaseStream):
-    """Same as ``Stream``, as an async iterator and async context manager.
-
-    ::
-
-        async with client.stream(model="openai/gpt-4o-mini", messages=messages) as stream:
-            async for text in stream.text_stream:
-                print(text, end="", flush=True)
-        reply = await stream.final_response()
-
-    Leaving the block, breaking out of the loop inside it, ``await aclose()``, or cancelling the
-    task closes the HTTP response at once; a stream that is simply dropped is closed when the
-    event loop finalizes it (trio then warns that ``async with`` was not used). Use it from one
-    task at a time.
-    """
-
-    __slots__ = ()
-    _client: AsyncClient
-    _response: httpx.Response | None
-    _raw: AsyncGenerator[bytes, None] | None
-
-    @property
-    async def text_stream(self) -> AsyncIterator[str]:
-        """Same as ``Stream.text_stream``, as an async iterator."""
-        async for chunk in self:
-            text = chunk.text
-            if text:
-                yield text
-
-    async def _open(self) -> None:
-        self._opening()
-        try:
-            await self._client._load_prices(self._call.options)
-            self._client._reserve(self._call)
-            with self._client._spending(self._call):
-                response, self.attempts = await self._client._send(self._call)
-        except BaseException as exc:
-            self._failure = exc
-            raise
-        self._response = response
-        self._raw = _body(response)
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> StreamChunk:
-        while True:
-            try:
-                chunk = self._next_chunk()
-            except BaseException as exc:  # an error event, or an event that is not a chunk
-                await self._broken(exc)
-                raise
-            if chunk is not None:
-                return chunk
-            if not await self._read():
-                raise StopAsyncIteration
-
-    async def _broken(self, exc: BaseException) -> None:
-        await self.aclose()
-        if isinstance(exc, OpenRouterError):
-            await self._client._fire(self._client._failed(self._call, exc))
-
-    async def _read(self) -> bool:
-        """Same as ``Stream._read``, but awaitable."""
-        if self._response is None and not self._closed:
-            await self._open()
-        assembler = self._assembler
-        while not self._closed and not assembler.done and self._raw is not None:
-            try:
-                raw = await anext(self._raw, None)
-                if raw is None:
-                    assembler.finish()
-                    break
-                events = assembler.events(raw)
-            except httpx.HTTPError as exc:
-                error = stream_broken(exc, assembler, self._client._config.api_key)
-                await self._broken(error)
-                raise error from exc
-            except BaseException as exc:
-                await self._broken(exc)
-                raise
-            if events:
-                self._pending, self._position = events, 0
-                return True
-        await self.aclose()
-        return False
-
-    async def final_response(self) -> CompletionResponse:
-        """Same as ``Stream.final_response``, but awaitable."""
-        async for _ in self:
-            pass
-        return self._record()
-
-    async def aclose(self) -> None:
-        """Same as ``Stream.close``, but awaitable; completes even in a cancelled task."""
-        if self._closing() and self._response is not None:
-            if self._raw is not None:
-                with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
-                    await self._raw.aclose()
-            await _shielded_close(self._response)
-            self._record()
-
-    async def close(self) -> None:
-        """Same as ``aclose()``."""
-        await self.aclose()
-
-    async def __aenter__(self) -> Self:
-        if self._response is None:
-            await self._open()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    def __del__(self) -> None:
-        # The response is closed by the event loop finalizing ``_body``; record usage now.
-        if self._closing():
-            self._record()
-
-
-class AsyncModelRegistry:
-    """Same as ``ModelRegistry``, with awaitable queries; concurrent tasks share one fetch."""
-
-    def __init__(
-        self,
-        client: AsyncClient,
-        *,
-        ttl: float = 3600.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._client = client
-        self._cache = RegistryCache(ttl)
-        self._clock = clock
-        self._lock: anyio.Lock | None = None  # made on first use, inside the event loop
-
-    def _get_lock(self) -> anyio.Lock:
-        if self._lock is None:
-            self._lock = anyio.Lock()
-        return self._lock
-
-    async def _fresh(self) -> RegistryCache:
-        if not self._cache.fresh(self._clock()):
-            async with self._get_lock():
-                if not self._cache.fresh(self._clock()):
-                    self._cache.store(await self._client.list_models(), self._clock())
-        return self._cache
-
-    async def check(
-        self,
-        request: CompletionRequest | Mapping[str, Any] | None = None,
-        /,
-        **params: Unpack[CompletionParams],
-    ) -> None:
-        """Same as ``ModelRegistry.check``, but awaitable."""
-        await self._fresh()
-        self._client._completion_request(request, params)
-
-    async def refresh(self) -> list[ModelInfo]:
-        """Same as ``ModelRegistry.refresh``, but awaitable."""
-        async with self._get_lock():
-            self._cache.store(await self._client.list_models(), self._clock())
-        return self._cache.select()
-
-    async def get_model(self, model_id: str) -> ModelInfo:
-        """Same as ``ModelRegistry.get_model``, but awaitable."""
-        return (await self._fresh()).get(model_id)
-
-    async def list_models(
-        self, capability: str | None = None, max_price: Decimal | float | str | None = None
-    ) -> list[ModelInfo]:
-        """Same as ``ModelRegistry.list_models``, but awaitable."""
-        return (await self._fresh()).select(capability, max_price)
+        outcomes[index] = _Outcome(raised=exc)
 
 
 #: The seed's name for ``AsyncClient``.

@@ -1,36 +1,40 @@
 """BaseClient: everything both clients do that is not I/O.
 
-Owns the configuration, the retry policy and the session usage; prepares requests (merge, defaults,
-validation, bytes) and finishes responses (errors inside a 200, latency, attempts, usage). The
-shells in ``_client`` and ``_async_client`` only send, wait and close.
+Owns: the configuration and its properties, ``with_options``, the per-call options, preparing
+calls (merge, defaults, validation, bytes: a ``Call``) and finishing them (errors inside a 200,
+latency, attempts, usage, the estimated cost, the budget's hold), and the model list the client
+checks and prices calls with (a ``RegistryCache`` that ``client.models`` fills). Never knows:
+sockets and waiting (the shells in ``_client`` and ``_async_client`` send, wait and close), the
+attempts of a call (``_call``), hooks and logs (``_observe``), what a call may cost
+(``_core.accounting``).
 """
 
 from __future__ import annotations
 
+import abc
 import copy
 import difflib
 import enum
 import functools
-import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
+from openrouter_kit._call import Call, candidates
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import (
     Budget,
     UsageSnapshot,
     UsageTotals,
-    estimate_cost,
-    worst_case_cost,
+    unreported_cost,
+    worst_case,
 )
-from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker, counts_against
+from openrouter_kit._core.breaker import CircuitBreaker
 from openrouter_kit._core.config import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -39,7 +43,7 @@ from openrouter_kit._core.config import (
     TimeoutSetting,
 )
 from openrouter_kit._core.messages import check_messages
-from openrouter_kit._core.money import format_usd
+from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._generated.endpoints import (
     CHAT_COMPLETIONS,
@@ -47,16 +51,12 @@ from openrouter_kit._generated.endpoints import (
     MODEL_ENDPOINTS,
     Endpoint,
 )
-from openrouter_kit._hooks import Hook, Hooks
-from openrouter_kit._logs import CONTENT, content_enabled, logger
+from openrouter_kit._http import Transport, checked_transport
+from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
 from openrouter_kit._structured import request_format
-from openrouter_kit._transport import Transport, checked_transport
 from openrouter_kit.errors import (
-    BudgetExceededError,
     ConfigurationError,
     InvalidResponseError,
-    OpenRouterError,
-    RequestTimeoutError,
     ValidationError,
 )
 
@@ -67,24 +67,13 @@ if TYPE_CHECKING:
     import httpx
 
     from openrouter_kit._core.assemble import StreamAssembler
-    from openrouter_kit._core.events import (
-        ErrorEvent,
-        HookEvent,
-        RequestEvent,
-        ResponseEvent,
-        RetryEvent,
-    )
-    from openrouter_kit._core.sse import ServerSentEvent
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
-        StreamChunk,
     )
     from openrouter_kit._tools import ToolLoop
 
-__all__ = ["UNSET", "BaseClient", "BaseStream"]
-
-T = TypeVar("T")
+__all__ = ["UNSET", "BaseClient"]
 
 
 class _Unset(enum.Enum):
@@ -118,7 +107,7 @@ _CLIENT_SETTINGS = {
 @functools.cache
 def _parameters() -> frozenset[str]:
     """The wire names of every chat parameter this version knows."""
-    from openrouter_kit._generated.models import CompletionRequest
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
     return frozenset(
         str(a.metadata.get("wire", a.name))
@@ -156,7 +145,7 @@ def _request_data(
     Raises:
         ValidationError: a keyword (or a key of a request dict) is no chat parameter.
     """
-    from openrouter_kit._generated.models import CompletionRequest
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
     known = _parameters()
     if isinstance(request, CompletionRequest):
@@ -194,15 +183,6 @@ def _strings(name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def _candidates(req: CompletionRequest) -> tuple[str, ...]:
-    """The models a request may be served by, in fallback order ("" for the account default)."""
-    first = (req.model,) if req.model else ()
-    return tuple(dict.fromkeys((*first, *(req.models or ())))) or ("",)
-
-
-_ZERO = Decimal(0)
-
-
 def _usd(name: str, value: Any) -> Decimal:
     """A USD amount from a number or a decimal string (a float is read through its repr)."""
     try:
@@ -214,100 +194,7 @@ def _usd(name: str, value: Any) -> Decimal:
     return amount
 
 
-@attrs.define
-class _Call:
-    """One API call across its attempts: what to send and where it may be routed."""
-
-    endpoint: Endpoint
-    request: wire.WireRequest
-    #: The completion request, when the call may be re-routed to fallback models.
-    req: CompletionRequest | None
-    #: Models in fallback order ("" for calls not tied to a model).
-    candidates: tuple[str, ...]
-    #: ``time.monotonic()`` when the call began, for the deadline.
-    started: float
-    #: The call's own options (None: the client's settings).
-    options: _Options | None = None
-    #: USD held in the budget for this call until it ends.
-    held: Decimal | None = None
-    #: Attempts begun so far.
-    attempts: int = 0
-    #: The model the latest attempt asked for (None when the call names none).
-    model: str | None = None
-
-    @property
-    def path(self) -> str:
-        """The URL path, for logs and hooks."""
-        return urlsplit(self.request.url).path
-
-
-@attrs.define
-class _Attempt:
-    """One attempt: its request, breaker key and timeouts; ``settled()`` guards the breaker."""
-
-    request: wire.WireRequest
-    key: BreakerKey
-    timeouts: Timeouts
-    breaker: CircuitBreaker
-    #: Headers request hooks added to this attempt.
-    extra_headers: dict[str, str] | None = None
-
-    def headers(self) -> tuple[tuple[str, str], ...]:
-        """The headers to send: the request's, plus those request hooks added.
-
-        Raises:
-            ConfigurationError: a hook tried to set Authorization or a non-string header.
-        """
-        extra = self.extra_headers
-        if not extra:
-            return self.request.headers
-        for name, value in extra.items():
-            if not isinstance(name, str) or not isinstance(value, str):
-                raise ConfigurationError("headers added by a request hook must be strings")
-            if name.lower() == "authorization":
-                raise ConfigurationError("a request hook cannot set the Authorization header")
-        names = {name.lower() for name in extra}
-        kept = tuple((k, v) for k, v in self.request.headers if k.lower() not in names)
-        return kept + tuple(extra.items())
-
-    def settled(self) -> Self:
-        """Use as ``with step.settled():``: records the attempt's outcome in the circuit
-        breaker, whatever happens inside (a class, not a generator: it runs on every request)."""
-        return self
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
-    ) -> None:
-        if exc is None:
-            self.breaker.record_success(self.key)
-        elif isinstance(exc, OpenRouterError):
-            if counts_against(exc):
-                self.breaker.record_failure(self.key, time.monotonic())
-            else:
-                self.breaker.record_success(self.key)
-        else:
-            self.breaker.release(self.key)  # cancelled: no verdict on the service
-
-
-E = TypeVar("E", bound="HookEvent")
-
-
-def _event(kind: type[E], call: _Call, **fields: Any) -> E:
-    """An event of ``kind`` about ``call``'s latest attempt."""
-    return kind(
-        method=call.request.method,
-        path=call.path,
-        model=call.model,
-        attempt=call.attempts,
-        stream=call.request.stream,
-        **fields,
-    )
-
-
-class BaseClient:
+class BaseClient(abc.ABC):
     """Configuration and request/response handling shared by ``Client`` and ``AsyncClient``.
 
     The constructor is the one both clients share; ``Client`` documents its arguments.
@@ -344,6 +231,7 @@ class BaseClient:
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
         transport: Transport = "httpx",
     ) -> None:
+        set_up_logging()
         self._config = Config.from_env(
             os.environ,
             api_key=api_key,
@@ -368,6 +256,8 @@ class BaseClient:
         self._requests: Any = None
         self._closed = False
         self._lock = threading.Lock()
+        #: The model list this client checks and prices calls with; ``models`` fills it.
+        self._model_cache = RegistryCache()
         self._models = None
         self._retry = RetryPolicy.checked(
             max_retries=self._config.max_retries,
@@ -424,8 +314,13 @@ class BaseClient:
             clone._max_cost = None if max_cost is None else _usd("max_cost", max_cost)
         return clone
 
-    def _client(self) -> Any:
-        raise NotImplementedError  # each shell returns its httpx client
+    @abc.abstractmethod
+    def _client(self) -> httpx.Client | httpx.AsyncClient:
+        """This client's connection pool, built on first use (the shell's own httpx client).
+
+        Raises:
+            RuntimeError: the client is closed.
+        """
 
     @classmethod
     def from_settings(cls, path: str | os.PathLike[str], **overrides: Any) -> Self:
@@ -438,7 +333,7 @@ class BaseClient:
         Raises:
             ConfigurationError: the file is missing or invalid (the message names field and line).
         """
-        from openrouter_kit._settings import load_settings
+        from openrouter_kit._settings import load_settings  # noqa: PLC0415 - lazy: only from_settings reads YAML
 
         return cls(**{**load_settings(path), **overrides})
 
@@ -570,7 +465,7 @@ class BaseClient:
         request: CompletionRequest | Mapping[str, Any] | None,
         params: Mapping[str, Any],
         options: _Options | None = None,
-    ) -> _Call:
+    ) -> Call:
         req = self._completion_request(request, params)
         if req.stream:
             raise ValidationError("stream=True is not accepted by complete(); use client.stream()")
@@ -582,7 +477,7 @@ class BaseClient:
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
     ) -> CompletionRequest:
         """The validated request with the client's defaults (the caller's object is untouched)."""
-        from openrouter_kit._generated.models import CompletionRequest
+        from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
         data = _request_data(request, params)
         if data.get("response_format") is not None:  # a class becomes its schema; see there
@@ -602,38 +497,31 @@ class BaseClient:
 
     def _check_models(self, req: CompletionRequest) -> None:
         """With the model list loaded, refuse unknown models and prompts that cannot fit."""
-        registry = self._models
-        if registry is None or not registry._cache.loaded:
+        cache = self._model_cache
+        if not cache.loaded:
             return
-        from openrouter_kit._core.tokens import estimate_prompt  # only once models are loaded
+        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
 
-        names = [name for name in _candidates(req) if name]
+        names = [name for name in candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
-        registry._cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
+        cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
 
     def _prepare_stream(
         self,
         request: CompletionRequest | Mapping[str, Any] | None,
         params: Mapping[str, Any],
         options: _Options | None = None,
-    ) -> tuple[_Call, StreamAssembler]:
+    ) -> tuple[Call, StreamAssembler]:
         req = self._completion_request(request, params)
         if req.stream is False:
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
         req = attrs.evolve(req, stream=True)
         wire_request = self._chat_request(req, options, stream=True)
-        from openrouter_kit._core.assemble import StreamAssembler
+        from openrouter_kit._core.assemble import StreamAssembler  # noqa: PLC0415 - lazy: loads the models
 
         structure = convert.converters().fast.structure
         return self._call(CHAT_COMPLETIONS, wire_request, req, options), StreamAssembler(
             structure, self._config.api_key
-        )
-
-    @staticmethod
-    def _not_a_stream(status: int) -> InvalidResponseError:
-        return InvalidResponseError(
-            "a streamed request was answered with a whole JSON body, not an event stream",
-            status_code=status,
         )
 
     def _prepare_get(
@@ -642,11 +530,11 @@ class BaseClient:
         *,
         query: Mapping[str, str] | None = None,
         path_params: Mapping[str, str] | None = None,
-    ) -> _Call:
+    ) -> Call:
         request = wire.build_request(self._config, endpoint, query=query, path_params=path_params)
         return self._call(endpoint, request)
 
-    def _prepare_model_endpoints(self, model: str) -> _Call:
+    def _prepare_model_endpoints(self, model: str) -> Call:
         author, _, slug = model.partition("/") if isinstance(model, str) else ("", "", "")
         if not author or not slug or "/" in slug:
             raise ValidationError(
@@ -654,7 +542,7 @@ class BaseClient:
             )
         return self._prepare_get(MODEL_ENDPOINTS, path_params={"author": author, "slug": slug})
 
-    def _prepare_generation(self, generation_id: str) -> _Call:
+    def _prepare_generation(self, generation_id: str) -> Call:
         if not isinstance(generation_id, str) or not generation_id.strip():
             raise ValidationError("generation_id must be a non-empty string (a response's id)")
         return self._prepare_get(GENERATION, query={"id": generation_id.strip()})
@@ -668,182 +556,52 @@ class BaseClient:
         raise_errors: bool,
         options: _Options | None = None,
     ) -> ToolLoop:
-        from openrouter_kit._tools import ToolLoop
+        from openrouter_kit._tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
 
         data = _request_data(request, params)
         return ToolLoop(
             data, tools, max_rounds=max_rounds, raise_errors=raise_errors, options=options
         )
 
-    # -- attempts --------------------------------------------------------------------------------
+    # -- calls ---------------------------------------------------------------------------------
     def _call(
         self,
         endpoint: Endpoint,
-        request: wire.WireRequest,
-        req: CompletionRequest | None = None,
+        wire_request: wire.WireRequest,
+        completion: CompletionRequest | None = None,
         options: _Options | None = None,
-    ) -> _Call:
-        candidates = _candidates(req) if req is not None else ("",)
-        return _Call(endpoint, request, req, candidates, time.monotonic(), options)
-
-    def _begin(self, call: _Call, number: int) -> _Attempt:
-        """The request, breaker key and timeouts for attempt ``number`` of ``call``.
-
-        Models whose circuit is open are skipped when the request has a fallback list.
-
-        Raises:
-            CircuitOpenError: every candidate model's circuit is open (nothing is sent).
-            RequestTimeoutError: the call's deadline has passed.
-        """
-        now = time.monotonic()
-        options = call.options
+    ) -> Call:
+        """A call to ``endpoint``, with this client's timeouts and deadline unless its options
+        set others."""
         timeouts = self._config.timeout
         if options is not None and options.timeouts is not None:
             timeouts = options.timeouts
-        if self._retry.deadline is not None:
-            left = self._retry.deadline - (now - call.started)
-            if left <= 0:
-                raise RequestTimeoutError(
-                    f"deadline of {self._retry.deadline:g} s passed after {number - 1} attempt(s)",
-                    timeout="deadline",
-                )
-            timeouts = timeouts.capped(left)
-        call.attempts = number
-        name = call.endpoint.name
-        healthy = [m for m in call.candidates if self._breaker.available((name, m), now)]
-        primary = healthy[0] if healthy else call.candidates[0]
-        self._breaker.check((name, primary), now)
-        call.model = primary or None
-        request = call.request
-        if call.req is not None and len(healthy) < len(call.candidates):
-            rerouted = attrs.evolve(
-                call.req, model=primary, models=healthy if call.req.models else None
-            )
-            body = convert.dumps(rerouted, options.body if options is not None else None)
-            request = attrs.evolve(request, body=body)
-        return _Attempt(request, (name, primary), timeouts, self._breaker)
-
-    def _will_retry(self, call: _Call, exc: OpenRouterError) -> bool:
-        """True when the failed latest attempt of ``call`` is followed by another."""
-        return self._retry.wait_after(exc, call.attempts) is not None
-
-    # -- events (hooks and logs) -----------------------------------------------------------------
-    def _requesting(self, call: _Call, step: _Attempt) -> RequestEvent | None:
-        """The event for an attempt about to be sent, when hooks or logs want it."""
-        hooks = self._hooks.request
-        debug = logger.isEnabledFor(logging.DEBUG)
-        if not hooks and not debug:
-            return None
-        from openrouter_kit._core.events import RequestEvent
-
-        event = _event(RequestEvent, call)
-        if debug:
-            logger.debug(
-                "sending %s %s (attempt %d, model %s)",
-                event.method,
-                event.path,
-                event.attempt,
-                event.model or "-",
-                extra=event.log_fields(),
-            )
-            if step.request.body is not None and content_enabled():
-                CONTENT.debug("request body: %s", step.request.body.decode(errors="replace"))
-        if not hooks:
-            return None
-        step.extra_headers = event.headers
-        return event
-
-    def _responded(
-        self, call: _Call, step: _Attempt, status: int, headers: Mapping[str, str], latency: float
-    ) -> ResponseEvent | None:
-        """The event for a response that arrived, when hooks or logs want it."""
-        hooks = self._hooks.response
-        if not hooks and not logger.isEnabledFor(logging.INFO):
-            return None
-        from openrouter_kit._core.events import ResponseEvent
-
-        event = _event(
-            ResponseEvent,
-            call,
-            status_code=status,
-            latency=latency,
-            request_id=wire.request_id(headers, self._config.api_key),
+        return Call(
+            endpoint,
+            wire_request,
+            completion,
+            candidates(completion) if completion is not None else ("",),
+            timeouts,
+            self._retry.deadline,
+            time.monotonic(),
+            options,
         )
-        logger.info(
-            "%s %s -> %d in %.1f ms (attempt %d, model %s, request id %s)",
-            event.method,
-            event.path,
-            status,
-            latency * 1000,
-            event.attempt,
-            event.model or "-",
-            event.request_id or "-",
-            extra=event.log_fields(),
-        )
-        return event if hooks else None
-
-    def _retrying(self, call: _Call, exc: OpenRouterError) -> RetryEvent | None:
-        """The event for a failed attempt that will be retried (None when it will not be,
-        or nobody listens)."""
-        hooks = self._hooks.retry
-        if not hooks and not logger.isEnabledFor(logging.INFO):
-            return None
-        wait = self._retry.wait_after(exc, call.attempts)
-        if wait is None:
-            return None
-        from openrouter_kit._core.events import RetryEvent
-
-        event = _event(
-            RetryEvent,
-            call,
-            error=exc,
-            wait=wait,
-        )
-        logger.info(
-            "retrying %s %s after %s (attempt %d of %d failed; next in %.2f s)",
-            event.method,
-            event.path,
-            type(exc).__name__,
-            event.attempt,
-            self._retry.max_retries + 1,
-            wait,
-            extra=event.log_fields(),
-        )
-        return event if hooks else None
-
-    def _failed(self, call: _Call, exc: OpenRouterError) -> ErrorEvent | None:
-        """The event for a call that failed, when hooks or logs want it."""
-        hooks = self._hooks.error
-        if not hooks and not logger.isEnabledFor(logging.INFO):
-            return None
-        from openrouter_kit._core.events import ErrorEvent
-
-        event = _event(
-            ErrorEvent,
-            call,
-            error=exc,
-            elapsed=time.monotonic() - call.started,
-        )
-        logger.info(
-            "%s %s failed after %d attempt(s): %s: %s",
-            event.method,
-            event.path,
-            event.attempt,
-            type(exc).__name__,
-            exc,
-            extra={**event.log_fields(), "status_code": exc.status_code},
-        )
-        return event if hooks else None
 
     # -- finishing -----------------------------------------------------------------------------
     def _parse(
-        self, endpoint: Endpoint, status: int, headers: Mapping[str, str], body: bytes
+        self,
+        call: Call,
+        wire_request: wire.WireRequest,
+        status: int,
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> Any:
-        """The parsed body of one attempt, or the mapped error raised."""
+        """The parsed body of one exchange, or the mapped error raised (a streamed request
+        answered with a whole body is an error too: the shell keeps an event stream open)."""
         if body and content_enabled():
             CONTENT.debug("response body: %s", body.decode(errors="replace"))
-        return wire.parse_response(
-            endpoint,
+        parsed = wire.parse_response(
+            call.endpoint,
             status,
             headers,
             body,
@@ -851,6 +609,12 @@ class BaseClient:
             api_key=self._config.api_key,
             now=time.time() if status >= 400 else None,
         )
+        if wire_request.stream:
+            raise InvalidResponseError(
+                "a streamed request was answered with a whole JSON body, not an event stream",
+                status_code=status,
+            )
+        return parsed
 
     # -- budget --------------------------------------------------------------------------------
     def _needs_prices(self, options: _Options | None = None) -> bool:
@@ -861,7 +625,7 @@ class BaseClient:
             or (options is not None and options.max_cost is not None)
         )
 
-    def _reserve(self, call: _Call) -> None:
+    def _reserve(self, call: Call) -> None:
         """Hold the call's worst-case cost in the budget, or refuse it (nothing is sent).
 
         The shell has loaded the model list first (``_needs_prices``).
@@ -870,50 +634,25 @@ class BaseClient:
             BudgetExceededError: the worst case passes ``max_cost`` or what is left of the
                 budget, or it cannot be bounded (unknown or variable prices).
         """
-        req, options = call.req, call.options
-        if req is None or not self._needs_prices(options) or self._models is None:
+        completion, options = call.completion, call.options
+        if completion is None or not self._needs_prices(options) or not self._model_cache.loaded:
             return
         max_cost = self._max_cost
         if options is not None and options.max_cost is not None:
             max_cost = options.max_cost
-        from openrouter_kit._core.tokens import estimate_prompt
+        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
 
-        prompt = estimate_prompt(req.messages, req.tools)
-        worst, worst_output = _ZERO, 0
-        asked = req.max_tokens or req.max_completion_tokens
-        for name in call.candidates:
-            info = self._models._cache.peek(name) if name else None
-            window = (info.context_length or 0) if info else 0
-            cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
-            output = asked or cap or max(window - prompt, 0)
-            cost = worst_case_cost(info.pricing, prompt, output) if info else None
-            if cost is None:
-                raise BudgetExceededError(
-                    f"cannot bound the cost of {name or 'the account default model'}: its prices "
-                    "are unknown or variable; name models with fixed prices"
-                )
-            if cost >= worst:
-                worst, worst_output = cost, output
-        tokens, why = f"lower max_tokens (now {asked})", ""
-        if not asked:
-            tokens = "set max_tokens"
-            why = (
-                " (without it a call is priced at the model's whole completion limit, here "
-                f"{worst_output} tokens)"
-            )
-        if max_cost is not None and worst > max_cost:
-            raise BudgetExceededError(
-                f"this call could cost up to {format_usd(worst)}, more than max_cost "
-                f"{format_usd(max_cost)}; to get through: {tokens}{why}, or choose a "
-                "cheaper model",
-                metadata={"max_cost": str(max_cost), "needed": str(worst)},
-            )
+        worst = worst_case(
+            call.candidates,
+            self._model_cache.peek,
+            estimate_prompt(completion.messages, completion.tools),
+            completion.max_tokens or completion.max_completion_tokens,
+        )
+        worst.check(max_cost)
         if self._budget is not None:
-            call.held = self._budget._reserve(
-                worst, "this call", f"{tokens} to lower the hold{why}"
-            )
+            call.held = self._budget._reserve(worst.cost, "this call", worst.lower_hold)
 
-    def _settle(self, call: _Call, response: CompletionResponse | None) -> None:
+    def _settle(self, call: Call, response: CompletionResponse | None) -> None:
         """End the call's reservation: with what it cost, or released when nothing was billed."""
         held, call.held = call.held, None
         if held is None or self._budget is None:
@@ -923,14 +662,14 @@ class BaseClient:
         else:
             self._budget._settle(held, response.cost)
 
-    def _spending(self, call: _Call) -> _Spending:
+    def _spending(self, call: Call) -> _Spending:
         """Use as ``with client._spending(call):``: releases the call's reservation if it
         fails before an answer arrives."""
         return _Spending(self, call)
 
     def _finish_stream(
         self,
-        call: _Call,
+        call: Call,
         assembler: StreamAssembler,
         latency: float | None,
         time_to_first_token: float | None,
@@ -941,38 +680,35 @@ class BaseClient:
         response.latency = latency
         response.time_to_first_token = time_to_first_token
         response.attempts = attempts
-        self._price(response)
+        self._estimate_cost(response)
         if not assembler.recorded:
             assembler.recorded = True
-            self._record(response)
+            self._record_usage(response)
             # A stream that ended without usage may still have been billed: keep the worst case.
             self._settle(call, response)
         return response
 
     def _finish_completion(
-        self, call: _Call, response: CompletionResponse, latency: float, attempts: int
+        self, call: Call, response: CompletionResponse, latency: float, attempts: int
     ) -> CompletionResponse:
         response.latency = latency
         response.attempts = attempts
-        self._price(response)
-        self._record(response)
+        self._estimate_cost(response)
+        self._record_usage(response)
         self._settle(call, response)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
 
-    def _price(self, response: CompletionResponse) -> None:
+    def _estimate_cost(self, response: CompletionResponse) -> None:
         """Estimate the cost from the model's prices when the server reported none and the
         model list is loaded (it is never fetched just for this)."""
-        usage = response.usage
-        if usage.cost is not None or self._models is None or not response.model:
-            return
-        if not (usage.prompt_tokens or usage.completion_tokens):
-            return  # no usage came (a stream closed early): nothing to price, nothing to settle
-        model = self._models._cache.peek(response.model)
-        estimate = estimate_cost(usage, model.pricing) if model is not None else None
-        response.estimated_cost = estimate
+        cache = self._model_cache
+        if response.model and cache.loaded:
+            model = cache.peek(response.model)
+            pricing = model.pricing if model is not None else None
+            response.estimated_cost = unreported_cost(response.usage, pricing)
 
-    def _record(self, response: CompletionResponse) -> None:
+    def _record_usage(self, response: CompletionResponse) -> None:
         self._usage.record(response.usage, response.model, response.estimated_cost)
 
 
@@ -981,7 +717,7 @@ class _Spending:
 
     __slots__ = ("call", "client")
 
-    def __init__(self, client: BaseClient, call: _Call) -> None:
+    def __init__(self, client: BaseClient, call: Call) -> None:
         self.client, self.call = client, call
 
     def __enter__(self) -> None:
@@ -992,99 +728,3 @@ class _Spending:
     ) -> None:
         if exc is not None:
             self.client._settle(self.call, None)
-
-
-class BaseStream:
-    """What ``Stream`` and ``AsyncStream`` share: state, metrics and bookkeeping, no I/O."""
-
-    __slots__ = (
-        "__weakref__",
-        "_assembler",
-        "_call",
-        "_client",
-        "_closed",
-        "_failure",
-        "_pending",
-        "_position",
-        "_raw",
-        "_response",
-        "_started_at",
-        "attempts",
-        "latency",
-        "time_to_first_token",
-    )
-
-    def __init__(self, client: BaseClient, call: _Call, assembler: StreamAssembler) -> None:
-        self._client = client
-        self._call = call
-        self._assembler = assembler
-        self._response: Any = None
-        self._raw: Any = None
-        self._pending: list[ServerSentEvent] = []  # read, not yet turned into chunks
-        self._position = 0
-        self._closed = False
-        self._failure: BaseException | None = None
-        self._started_at = 0.0
-        self.attempts = 0
-        self.latency: float | None = None
-        self.time_to_first_token: float | None = None
-
-    @property
-    def chunk_count(self) -> int:
-        """How many chunks arrived so far."""
-        return self._assembler.chunk_count
-
-    @property
-    def partial(self) -> bool:
-        """True when the stream was closed (leaving the ``with`` block, ``break``, ``close()``, or
-        an error) before the server finished the answer: ``final_response()`` is then the answer
-        so far, marked ``partial`` too."""
-        return self._closed and not self._assembler.complete
-
-    @property
-    def comment_count(self) -> int:
-        """How many keep-alive comments arrived so far."""
-        return self._assembler.comment_count
-
-    def _opening(self) -> None:
-        if self._failure is not None:  # never sent twice: the caller asks again if they want
-            raise RuntimeError(
-                "this stream failed to open (see the error raised then); "
-                "call client.stream() again to retry"
-            ) from self._failure
-        if self._closed:
-            raise RuntimeError("this stream is closed")
-        self._started_at = time.perf_counter()
-
-    def _next_chunk(self) -> StreamChunk | None:
-        """The next chunk from the events already read, or None when they are used up.
-
-        Events are turned into chunks one at a time, as the caller asks: a read of 64 KiB holds
-        hundreds of events, and building all their chunks at once kept them alive together,
-        which made the garbage collector run (and scan them) several times per read.
-        """
-        events, feed = self._pending, self._assembler.feed
-        while self._position < len(events):
-            event = events[self._position]
-            self._position += 1
-            chunk = feed(event)
-            if chunk is not None:
-                if self.time_to_first_token is None and self._assembler.started:
-                    self.time_to_first_token = time.perf_counter() - self._started_at
-                return chunk
-        return None
-
-    def _closing(self) -> bool:
-        """Mark the stream closed; True when a response is open and must be closed now."""
-        if self._closed:
-            return False
-        self._closed = True
-        return self._response is not None
-
-    def _record(self) -> CompletionResponse:
-        """The answer so far with the stream's metrics; usage is recorded once per stream."""
-        if self._response is not None and self.latency is None and self._closed:
-            self.latency = time.perf_counter() - self._started_at
-        return self._client._finish_stream(
-            self._call, self._assembler, self.latency, self.time_to_first_token, self.attempts
-        )

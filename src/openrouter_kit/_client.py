@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
-import stamina
 
-from openrouter_kit._base import UNSET, BaseClient, BaseStream
-from openrouter_kit._core.registry import RegistryCache
+from openrouter_kit._base import UNSET, BaseClient
+from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import is_event_stream
 from openrouter_kit._generated import endpoints as ep
-from openrouter_kit._transport import (
+from openrouter_kit._http import (
     RequestBuilder,
     build_request,
     map_transport_error,
-    stream_broken,
     sync_http_client,
 )
+from openrouter_kit._observe import failed, requesting, responded, retrying
+from openrouter_kit._registry import ModelRegistry
+from openrouter_kit._streams import Stream
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Self
 
-    from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
-    from openrouter_kit._core.assemble import StreamAssembler
+    from openrouter_kit._base import _Options, _Unset
+    from openrouter_kit._call import Attempt, Call
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._generated.models import (
@@ -40,12 +40,11 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
-        StreamChunk,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
     from openrouter_kit._tools import ToolRun
 
-__all__ = ["Client", "ModelRegistry", "Stream"]
+__all__ = ["Client"]
 
 
 class Client(BaseClient):
@@ -103,7 +102,7 @@ class Client(BaseClient):
         if self._models is None:
             with self._lock:
                 if self._models is None:
-                    self._models = ModelRegistry(self)
+                    self._models = ModelRegistry._over(self, self._model_cache)
         return self._models
 
     # -- I/O -------------------------------------------------------------------------------------
@@ -119,68 +118,54 @@ class Client(BaseClient):
                 http = self._http
         return http
 
-    def _send(self, call: _Call) -> tuple[Any, int]:
+    def _send(self, call: Call) -> tuple[Any, int]:
         """The parsed response (for a stream: the open ``httpx.Response``) and the number of
         attempts it took. The one blocking retry loop; a stream is never retried once open."""
-        if self._closed:
-            raise RuntimeError("this Client is closed")
         http = self._client()
         try:
-            # The first attempt runs outside stamina: most calls need no retry, and setting up
-            # the retry machinery costs more than the rest of our side of a request.
-            try:
-                return self._try(http, call, 1), 1
-            except OpenRouterError as exc:
-                if not self._will_retry(call, exc):
-                    raise
-                failed: OpenRouterError | None = exc
-            for attempt in stamina.retry_context(**self._retry.stamina_kwargs()):
+            for attempt in Attempts(self._retry):
                 with attempt:
-                    if failed is not None:  # stamina judges the first failure and waits
-                        first, failed = failed, None
-                        raise first
                     return self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
-            self._fire(self._failed(call, exc))
+            self._fire(failed(self._hooks, call, exc))
             raise
-        raise AssertionError("unreachable: stamina re-raises the last error")  # pragma: no cover
+        raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
-    def _try(self, http: Any, call: _Call, number: int) -> Any:
+    def _try(self, http: httpx.Client, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        step = self._begin(call, number)
-        self._fire(self._requesting(call, step))
+        attempt = call.begin(number, self._breaker)
+        self._fire(requesting(self._hooks, call, attempt))
         try:
-            with step.settled():
-                return self._attempt(http, call, step)
+            with attempt:
+                return self._exchange(http, call, attempt)
         except OpenRouterError as exc:
-            self._fire(self._retrying(call, exc))
+            self._fire(retrying(self._hooks, call, exc, self._retry))
             raise
 
-    def _attempt(self, http: httpx.Client, call: _Call, step: _Attempt) -> Any:
-        """One HTTP attempt: the parsed body, or for a stream the open response."""
-        request, api_key = step.request, self._config.api_key
+    def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
+        """One HTTP exchange: the parsed body, or for a stream the open response."""
+        wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
             response = http.send(
                 build_request(
                     http,
                     self._requests,
-                    request.method,
-                    request.url,
-                    step.headers(),
-                    request.body,
-                    step.timeouts,
+                    wire.method,
+                    wire.url,
+                    attempt.headers(),
+                    wire.body,
+                    attempt.timeouts,
                 ),
                 stream=True,
             )
         except httpx.HTTPError as exc:
             raise map_transport_error(exc, api_key) from exc
         status, headers = response.status_code, response.headers
-        if request.stream and is_event_stream(status, headers):
+        if wire.stream and is_event_stream(status, headers):
+            latency = time.perf_counter() - started
             try:
-                self._fire(
-                    self._responded(call, step, status, headers, time.perf_counter() - started)
-                )
+                self._fire(responded(self._hooks, call, status, headers, latency, api_key))
             except BaseException:
                 response.close()
                 raise
@@ -191,11 +176,9 @@ class Client(BaseClient):
             raise map_transport_error(exc, api_key, response_started=True) from exc
         finally:
             response.close()
-        self._fire(self._responded(call, step, status, headers, time.perf_counter() - started))
-        parsed = self._parse(call.endpoint, status, headers, body)
-        if request.stream:
-            raise self._not_a_stream(status)
-        return parsed
+        latency = time.perf_counter() - started
+        self._fire(responded(self._hooks, call, status, headers, latency, api_key))
+        return self._parse(call, wire, status, headers, body)
 
     def _fire(self, event: HookEvent | None) -> None:
         if event is not None:
@@ -257,12 +240,12 @@ class Client(BaseClient):
         try:
             return self._finish_completion(call, response, time.perf_counter() - started, attempts)
         except OpenRouterError as exc:  # an error inside the answer
-            self._fire(self._failed(call, exc))
+            self._fire(failed(self._hooks, call, exc))
             raise
 
     def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
-            self.models._fresh()
+            self.models._fresh_cache()
 
     def stream(
         self,
@@ -378,228 +361,3 @@ class Client(BaseClient):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-class ModelRegistry:
-    """The model list, fetched once and cached for ``ttl`` seconds (default one hour).
-
-    ::
-
-        registry = client.models                      # or ModelRegistry(client, ttl=600)
-        model = registry.get_model("openai/gpt-4o-mini")
-        cheap_vision = registry.list_models(capability="vision", max_price="0.000001")
-
-    Safe to share between threads: concurrent first use sends exactly one request.
-    A model's capabilities are ``model.capabilities``; ``list_models`` filters by them.
-    """
-
-    def __init__(
-        self, client: Client, *, ttl: float = 3600.0, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self._client = client
-        self._cache = RegistryCache(ttl)
-        self._clock = clock
-        self._lock = threading.Lock()
-
-    def _fresh(self) -> RegistryCache:
-        if not self._cache.fresh(self._clock()):
-            with self._lock:
-                if not self._cache.fresh(self._clock()):
-                    self._cache.store(self._client.list_models(), self._clock())
-        return self._cache
-
-    def check(
-        self,
-        request: CompletionRequest | Mapping[str, Any] | None = None,
-        /,
-        **params: Unpack[CompletionParams],
-    ) -> None:
-        """Check a request against the model list (fetched if needed) without sending it.
-
-        Once the list is loaded, ``complete()`` and ``stream()`` run the same check themselves.
-
-        Raises:
-            ModelNotFoundError: a model id is unknown (the message names the closest ids).
-            ContextLengthError: the estimated prompt plus ``max_tokens`` exceed the context.
-            ValidationError: the request is invalid.
-        """
-        self._fresh()
-        self._client._completion_request(request, params)
-
-    def refresh(self) -> list[ModelInfo]:
-        """Fetch the list now (whatever its age) and return it."""
-        with self._lock:
-            self._cache.store(self._client.list_models(), self._clock())
-        return self._cache.select()
-
-    def get_model(self, model_id: str) -> ModelInfo:
-        """Return the model with this id (a ``:variant`` suffix is resolved to its base model).
-
-        Raises:
-            ModelNotFoundError: no such model; the message names the closest ids.
-        """
-        return self._fresh().get(model_id)
-
-    def list_models(
-        self, capability: str | None = None, max_price: Decimal | float | str | None = None
-    ) -> list[ModelInfo]:
-        """Return the models with ``capability`` whose prompt price per token (USD: a
-        ``Decimal``, int, float or decimal string) is <= ``max_price``.
-
-        Capabilities, from the documented ``/models`` fields: ``chat`` (text in and out),
-        ``completion`` (text out), ``code`` (a coding model by name: the API has no flag),
-        ``tools`` (``tools`` in supported parameters), ``vision`` (image input), ``reasoning``
-        (``reasoning`` or ``include_reasoning`` supported), ``structured_outputs``
-        (``structured_outputs`` or ``response_format`` supported), ``audio`` (audio in or out),
-        ``image_output`` (image out), ``free`` (prompt and completion prices both 0).
-        A model with a variable price (``VARIABLE``: ``-1`` on the wire, like ``openrouter/auto``)
-        never passes a price filter.
-
-        Raises:
-            ValidationError: an unknown capability or a ``max_price`` that is not a number.
-        """
-        return self._fresh().select(capability, max_price)
-
-
-class Stream(BaseStream):
-    """A streamed completion: an iterator of ``StreamChunk``s and a context manager.
-
-    ::
-
-        with client.stream(model="openai/gpt-4o-mini", messages=messages) as stream:
-            for text in stream.text_stream:
-                print(text, end="", flush=True)
-        reply = stream.final_response()          # text, tool calls, usage, cost
-
-    The request is sent when the ``with`` block or the first iteration starts. Leaving the block,
-    breaking out of the loop, ``close()``, or dropping the object closes the HTTP response at once;
-    if the server had not finished, ``partial`` is then True and ``final_response()`` is the answer
-    so far, marked ``partial`` too (never a silently shortened answer).
-    Session usage is recorded once per stream: the final chunk's tokens and cost when it arrived;
-    a stream closed before that counts as a request with no tokens (the server sends usage last).
-    Iterate a stream from one thread at a time.
-
-    Attributes:
-        time_to_first_token: Seconds from sending to the first text, reasoning or tool-call delta.
-        latency: Seconds from sending to the end of the stream (set once it ended or closed).
-        attempts: HTTP attempts it took to open the stream (retries happen only before it opens).
-    """
-
-    __slots__ = ()
-    _client: Client
-    _response: httpx.Response | None
-    _raw: Iterator[bytes]
-
-    def __init__(self, client: Client, call: _Call, assembler: StreamAssembler) -> None:
-        super().__init__(client, call, assembler)
-        self._raw = iter(())
-
-    @property
-    def text_stream(self) -> Iterator[str]:
-        """The first choice's text as it arrives, skipping chunks that carry none."""
-        for chunk in self:
-            text = chunk.text
-            if text:
-                yield text
-
-    def _open(self) -> None:
-        self._opening()
-        try:
-            self._client._load_prices(self._call.options)
-            self._client._reserve(self._call)
-            with self._client._spending(self._call):
-                response, self.attempts = self._client._send(self._call)
-        except BaseException as exc:
-            self._failure = exc
-            raise
-        self._response = response
-        self._raw = response.iter_bytes()
-
-    def __iter__(self) -> Iterator[StreamChunk]:
-        # A generator over the same state as __next__: resuming it costs less than a call to
-        # __next__ per chunk, and next(stream) still works between loops.
-        take = self._take
-        while True:
-            chunk = take()
-            if chunk is not None:
-                yield chunk
-            elif not self._read():
-                return
-
-    def __next__(self) -> StreamChunk:
-        while True:
-            chunk = self._take()
-            if chunk is not None:
-                return chunk
-            if not self._read():
-                raise StopIteration
-
-    def _take(self) -> StreamChunk | None:
-        try:
-            return self._next_chunk()
-        except BaseException as exc:  # an error event, or an event that is not a chunk
-            self._broken(exc)
-            raise
-
-    def _broken(self, exc: BaseException) -> None:
-        self.close()
-        if isinstance(exc, OpenRouterError):
-            self._client._fire(self._client._failed(self._call, exc))
-
-    def _read(self) -> bool:
-        """Read more of the body; False once it has ended (the stream is then closed)."""
-        if self._response is None and not self._closed:
-            self._open()
-        assembler = self._assembler
-        while not self._closed and not assembler.done:
-            try:
-                raw = next(self._raw, None)
-                if raw is None:
-                    assembler.finish()
-                    break
-                events = assembler.events(raw)
-            except httpx.HTTPError as exc:
-                error = stream_broken(exc, assembler, self._client._config.api_key)
-                self._broken(error)
-                raise error from exc
-            except BaseException as exc:
-                self._broken(exc)
-                raise
-            if events:
-                self._pending, self._position = events, 0
-                return True
-        self.close()
-        return False
-
-    def final_response(self) -> CompletionResponse:
-        """Return the whole answer, reading the rest of the stream first if needed.
-
-        After an early ``close()`` it is the answer so far, with ``partial=True`` and at least
-        one choice (an empty assistant message when nothing arrived).
-        """
-        for _ in self:
-            pass
-        return self._record()
-
-    def close(self) -> None:
-        """Close the HTTP response (the server stops generating) and record usage. Idempotent."""
-        if self._closing() and self._response is not None:
-            self._response.close()
-            self._record()
-
-    def __enter__(self) -> Self:
-        if self._response is None:
-            self._open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if not self._closed and self._response is not None:
-            self.close()

@@ -7,10 +7,19 @@ from decimal import Decimal
 
 import pytest
 
-from openrouter_kit._core.accounting import Budget, UsageTotals, estimate_cost, price
+from openrouter_kit._core.accounting import (
+    Budget,
+    UsageTotals,
+    WorstCase,
+    estimate_cost,
+    price,
+    unreported_cost,
+    worst_case,
+)
 from openrouter_kit._core.convert import converters
 from openrouter_kit._core.money import VARIABLE
-from openrouter_kit._generated.models import ModelPricing, TokenUsage
+from openrouter_kit._generated.models import ModelInfo, ModelPricing, TokenUsage
+from openrouter_kit.errors import BudgetExceededError
 
 
 def usage(**data: object) -> TokenUsage:
@@ -171,3 +180,58 @@ def test_budget_amounts_are_printed_plainly() -> None:
     assert "$0.0000001" in str(caught.value)
     assert "$0.00000001 budget" in str(caught.value)
     assert "E-" not in str(caught.value)
+
+
+def test_an_unreported_cost_is_estimated_only_when_there_is_something_to_price() -> None:
+    prices = pricing(prompt="0.000001", completion="0.000002")
+    assert unreported_cost(usage(prompt_tokens=10, completion_tokens=5), prices) == Decimal(
+        "0.00002"
+    )
+    assert unreported_cost(usage(prompt_tokens=10, cost=0.5), prices) is None  # reported
+    assert unreported_cost(usage(), prices) is None  # a stream closed before its usage came
+    assert unreported_cost(usage(prompt_tokens=10), None) is None  # no prices
+
+
+def model(model_id: str, **data: object) -> ModelInfo:
+    return converters().fast.structure({"id": model_id, **data}, ModelInfo)
+
+
+MODELS = {
+    "cheap/a": model(
+        "cheap/a", pricing={"prompt": "0.000001", "completion": "0.000002"}, context_length=1000
+    ),
+    "dear/b": model(
+        "dear/b",
+        pricing={"prompt": "0.00001", "completion": "0.00002", "request": "0.001"},
+        top_provider={"max_completion_tokens": 100},
+    ),
+    "open/c": model("open/c", pricing={"prompt": "-1", "completion": "-1"}),
+}
+
+
+def test_the_worst_case_is_the_dearest_candidate() -> None:
+    worst = worst_case(["cheap/a", "dear/b"], MODELS.get, 10, 50)
+    assert worst == WorstCase(Decimal("0.0021"), 50, 50)  # 10 * 1e-5 + 50 * 2e-5 + 0.001
+    worst.check(Decimal("0.0021"))  # a cap equal to the worst case lets the call through
+    with pytest.raises(BudgetExceededError, match=r"lower max_tokens \(now 50\)") as info:
+        worst.check(Decimal("0.002"))
+    assert info.value.metadata == {"max_cost": "0.002", "needed": "0.00210"}
+    assert worst.lower_hold == "lower max_tokens (now 50) to lower the hold"
+
+
+def test_without_max_tokens_the_worst_case_counts_the_whole_completion_limit() -> None:
+    # dear/b's provider limit (100 tokens), cheap/a's context window less the prompt (990).
+    assert worst_case(["dear/b"], MODELS.get, 10, None).output_tokens == 100
+    worst = worst_case(["cheap/a"], MODELS.get, 10, None)
+    assert (worst.cost, worst.output_tokens) == (Decimal("0.00199"), 990)
+    with pytest.raises(BudgetExceededError, match="here 990 tokens") as info:
+        worst.check(Decimal("0.001"))
+    assert "to get through: set max_tokens (without it" in str(info.value)
+    assert worst.lower_hold.startswith("set max_tokens to lower the hold (without it")
+
+
+@pytest.mark.parametrize("candidate", ["open/c", "unknown/d", ""])
+def test_a_candidate_without_fixed_prices_cannot_be_bounded(candidate: str) -> None:
+    name = candidate or "the account default model"
+    with pytest.raises(BudgetExceededError, match=f"cannot bound the cost of {name}"):
+        worst_case(["cheap/a", candidate], MODELS.get, 10, 50)

@@ -118,3 +118,26 @@ def test_concurrent_failures_are_all_counted() -> None:
     for t in threads:
         t.join()
     assert breaker.status(*KEY).failures == 8000
+
+
+def test_route_skips_open_circuits_in_fallback_order() -> None:
+    breaker = CircuitBreaker(threshold=1, recovery_time=5)
+    breaker.record_failure(("chat_completions", "a/first"), now=0)
+    candidates = ("a/first", "b/second", "c/third")
+    assert breaker.route("chat_completions", candidates, now=1) == (
+        "b/second",
+        ["b/second", "c/third"],
+    )
+    assert breaker.route("list_models", ("",), now=1) == ("", [""])  # another endpoint: closed
+    # Once the recovery time has passed, the first candidate is routed to again, as the probe.
+    assert breaker.route("chat_completions", candidates, now=5) == ("a/first", list(candidates))
+    assert breaker.status("chat_completions", "a/first").state is CircuitState.HALF_OPEN
+
+
+def test_route_refuses_when_every_candidate_is_open() -> None:
+    breaker = CircuitBreaker(threshold=1, recovery_time=5)
+    for model in ("a/first", "b/second"):
+        breaker.record_failure(("chat_completions", model), now=0)
+    with pytest.raises(errors.CircuitOpenError, match="a/first"):
+        breaker.route("chat_completions", ("a/first", "b/second"), now=1)
+    assert CircuitBreaker(threshold=None).route("x", ("a/b",), now=0) == ("a/b", ["a/b"])

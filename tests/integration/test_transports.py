@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from openrouter_kit import AsyncClient, errors
-from openrouter_kit import _transport as transport_module
+from openrouter_kit import _http as transport_module
 from openrouter_kit.testing import Emulator
 
 USER = [{"role": "user", "content": "Which pool sent this?"}]

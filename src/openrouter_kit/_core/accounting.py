@@ -1,14 +1,17 @@
 """Money and tokens: the cost of a response, session totals per model, and the budget.
 
 Owns: the cost of a response computed from a model's pricing when the server reported none (an
-estimate, and marked so), exact, thread-safe session totals (a lock held for a few lines, never
-across an await; money is Decimal throughout, so totals do not drift) and the budget's holds.
-Never knows: HTTP, clocks. Reading and printing amounts is ``money``'s job.
+estimate, and marked so), the worst case a call may cost over its candidate models (what the
+budget holds, and what ``max_cost`` is checked against), exact, thread-safe session totals (a lock
+held for a few lines, never across an await; money is Decimal throughout, so totals do not drift)
+and the budget's holds. Never knows: HTTP, clocks, where prices come from (the caller looks models
+up). Reading and printing amounts is ``money``'s job.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -19,9 +22,19 @@ from openrouter_kit.errors import BudgetExceededError
 
 if TYPE_CHECKING:
     from openrouter_kit._core.money import Price
-    from openrouter_kit._generated.models import ModelPricing, TokenUsage
+    from openrouter_kit._generated.models import ModelInfo, ModelPricing, TokenUsage
 
-__all__ = ["Budget", "UsageSnapshot", "UsageTotals", "estimate_cost", "price", "worst_case_cost"]
+__all__ = [
+    "Budget",
+    "UsageSnapshot",
+    "UsageTotals",
+    "WorstCase",
+    "estimate_cost",
+    "price",
+    "unreported_cost",
+    "worst_case",
+    "worst_case_cost",
+]
 
 _ZERO = Decimal(0)
 
@@ -70,6 +83,15 @@ def estimate_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | 
         + (price(pricing.request) or _ZERO)
         + searches * (price(pricing.web_search) or _ZERO)
     )
+
+
+def unreported_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | None:
+    """The estimated cost of ``usage`` (see ``estimate_cost``) when the server reported none;
+    None when it reported one, when no tokens were counted (a stream closed before its usage
+    came: nothing to price), or when the prices are unknown or variable."""
+    if usage.cost is not None or not (usage.prompt_tokens or usage.completion_tokens):
+        return None
+    return estimate_cost(usage, pricing)
 
 
 @frozen
@@ -285,3 +307,77 @@ def worst_case_cost(
         return None
     output = max(completion, price(pricing.internal_reasoning) or completion)
     return prompt_tokens * prompt + max_tokens * output + (price(pricing.request) or _ZERO)
+
+
+@frozen
+class WorstCase:
+    """The most a call can cost over its candidate models, and how to make it smaller."""
+
+    #: USD, at the dearest candidate.
+    cost: Decimal
+    #: The output tokens that cost counts: the request's ``max_tokens``, else the model's limit.
+    output_tokens: int
+    #: The request's ``max_tokens`` (None: it sets none).
+    max_tokens: int | None
+
+    def check(self, max_cost: Decimal | None) -> None:
+        """Refuse a call whose worst case passes ``max_cost`` (None: no cap).
+
+        Raises:
+            BudgetExceededError: it does (the message says how to get through).
+        """
+        if max_cost is None or self.cost <= max_cost:
+            return
+        tokens, why = self._advice()
+        raise BudgetExceededError(
+            f"this call could cost up to {format_usd(self.cost)}, more than max_cost "
+            f"{format_usd(max_cost)}; to get through: {tokens}{why}, or choose a cheaper model",
+            metadata={"max_cost": str(max_cost), "needed": str(self.cost)},
+        )
+
+    @property
+    def lower_hold(self) -> str:
+        """How to make the budget's hold for this call smaller (shown when it is refused)."""
+        tokens, why = self._advice()
+        return f"{tokens} to lower the hold{why}"
+
+    def _advice(self) -> tuple[str, str]:
+        """What to change about ``max_tokens``, and why (empty when it is set)."""
+        if self.max_tokens:
+            return f"lower max_tokens (now {self.max_tokens})", ""
+        return "set max_tokens", (
+            " (without it a call is priced at the model's whole completion limit, here "
+            f"{self.output_tokens} tokens)"
+        )
+
+
+def worst_case(
+    candidates: Iterable[str],
+    lookup: Callable[[str], ModelInfo | None],
+    prompt_tokens: int,
+    max_tokens: int | None,
+) -> WorstCase:
+    """The most a call can cost: ``prompt_tokens`` of prompt and ``max_tokens`` of output (else
+    the model's completion limit, else what its context window leaves) at the dearest of
+    ``candidates`` (model ids in fallback order, ``""`` for the account default), each found by
+    ``lookup``.
+
+    Raises:
+        BudgetExceededError: a candidate's cost cannot be bounded (it is unknown to ``lookup``,
+            or its prices are unknown or variable).
+    """
+    worst, worst_output = _ZERO, 0
+    for name in candidates:
+        info = lookup(name) if name else None
+        window = (info.context_length or 0) if info else 0
+        cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
+        output = max_tokens or cap or max(window - prompt_tokens, 0)
+        cost = worst_case_cost(info.pricing, prompt_tokens, output) if info else None
+        if cost is None:
+            raise BudgetExceededError(
+                f"cannot bound the cost of {name or 'the account default model'}: its prices "
+                "are unknown or variable; name models with fixed prices"
+            )
+        if cost >= worst:
+            worst, worst_output = cost, output
+    return WorstCase(worst, worst_output, max_tokens)

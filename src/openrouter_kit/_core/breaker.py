@@ -2,14 +2,16 @@
 
 Owns: one small state machine per key (endpoint, model): CLOSED -> OPEN after ``threshold``
 consecutive failures -> HALF_OPEN once ``recovery_time`` has passed, letting one probe through ->
-CLOSED on its success, OPEN again on its failure. A ``threading.Lock`` is held for a few lines and
-never across an await, so one breaker serves threads and async tasks alike. Never knows: sockets,
-clocks (``now`` is passed in), what counts as a failure (the caller says).
+CLOSED on its success, OPEN again on its failure; and routing a call past the models whose
+circuit is open. A ``threading.Lock`` is held for a few lines and never across an await, so one
+breaker serves threads and async tasks alike. Never knows: sockets, clocks (``now`` is passed
+in), what counts as a failure (the caller says).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from enum import StrEnum
 
 from attrs import define, frozen
@@ -68,8 +70,9 @@ class CircuitBreaker:
     """Per-key circuit breakers with one threshold and recovery time.
 
     ``check(key, now)`` before a call (raises ``CircuitOpenError`` while open, and lets one probe
-    through once the recovery time has passed); then exactly one of ``record_success`` or
-    ``record_failure``. ``threshold=None`` turns the breaker off.
+    through once the recovery time has passed), or ``route(endpoint, candidates, now)`` to skip
+    the models whose circuit is open; then exactly one of ``record_success``, ``record_failure``
+    or ``release``. ``threshold=None`` turns the breaker off.
     """
 
     def __init__(self, threshold: int | None = 5, recovery_time: float = 30.0) -> None:
@@ -119,6 +122,21 @@ class CircuitBreaker:
             f"next probe in {retry_in:.1f} s".replace("  ", " "),
             metadata={"endpoint": endpoint, "model": model, "retry_in": retry_in},
         )
+
+    def route(self, endpoint: str, candidates: Sequence[str], now: float) -> tuple[str, list[str]]:
+        """Where a call to ``endpoint`` goes now: the model it is sent to, and the candidates
+        (models in fallback order, ``""`` for none) whose circuit would let a call through.
+
+        The model is the first such candidate (or the first of all, when none is), let through
+        as ``check`` lets a call through: it may become the half-open probe.
+
+        Raises:
+            CircuitOpenError: every candidate's circuit is open (nothing is sent).
+        """
+        healthy = [m for m in candidates if self.available((endpoint, m), now)]
+        model = healthy[0] if healthy else candidates[0]
+        self.check((endpoint, model), now)
+        return model, healthy
 
     def record_success(self, key: BreakerKey) -> None:
         """The call for ``key`` worked (or failed for a reason that is not the service's)."""

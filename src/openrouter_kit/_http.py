@@ -1,5 +1,10 @@
-"""What both shells share about httpx: the pools we build (one shared SSL context, the optional
-aiohttp transport), timeouts and the mapping of transport failures."""
+"""The httpx glue both shells share: the pools we build (one shared SSL context, the optional
+aiohttp transport, imported from ``_aiohttp`` on first use), the requests we build for them,
+timeouts, and the mapping of transport failures to our errors.
+
+Owns: everything that knows httpx's types, apart from sending and reading (the shells do that).
+Never knows: retries, hooks, the wire format (``_core`` builds and parses the bytes).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from openrouter_kit._core.config import Timeouts
-from openrouter_kit._core.wire import redact
+from openrouter_kit._core.redact import redact
 from openrouter_kit.errors import (
     APIConnectionError,
     ConfigurationError,
@@ -159,7 +164,7 @@ def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.A
     timeout, verify = http_timeout(config.timeout), _ssl_for(config.base_url)
     if transport == "aiohttp":
         try:
-            from openrouter_kit._aiohttp import AiohttpClient
+            from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional extra
         except ImportError as exc:
             raise ConfigurationError(f"{_AIOHTTP_MISSING} ({exc})") from None
         return AiohttpClient(timeout=timeout, limits=LIMITS, verify=verify)

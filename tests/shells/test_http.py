@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from openrouter_kit import AsyncClient, Client, errors
-from openrouter_kit import _transport as transport_module
+from openrouter_kit import _http as transport_module
 
 HTTPS = "https://openrouter.ai/api/v1"
 LOOPBACK = "http://127.0.0.1:8765/api/v1"

@@ -1,4 +1,4 @@
-"""Hooks (request, response, retry, error) and log records, for both shells."""
+"""Hooks (request, response, retry, error) and log records, for both shells (`_observe`)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from openrouter_kit import (
     RetryEvent,
     errors,
 )
-from openrouter_kit._logs import configure
+from openrouter_kit._observe import configure
 from tests.conftest import CANARY_KEY
 from tests.shells.conftest import call
 from tests.shells.test_stream import BODY, SSE_HEADERS, collect, text
@@ -311,6 +311,20 @@ def test_scripts_are_silent_by_default_and_openrouter_log_turns_logging_on() -> 
     assert any("failed after 2 attempt(s): ModelUnavailableError" in x for x in lines)
     assert "secret" not in loud.stderr.replace(CANARY_KEY, "")
     assert CANARY_KEY not in loud.stderr
+
+
+def test_logging_is_set_up_by_the_first_client_not_by_the_import() -> None:
+    code = """
+        import logging, sys
+        import openrouter_kit
+        ours, stamina_logger = logging.getLogger("openrouter_kit"), logging.getLogger("stamina")
+        print(ours.level, len(ours.handlers), len(stamina_logger.handlers))
+        openrouter_kit.Client(api_key="sk-test").close()
+        openrouter_kit.AsyncClient(api_key="sk-test")
+        print(ours.level, len(ours.handlers), len(stamina_logger.handlers))
+    """
+    result = _script(code, OPENROUTER_LOG="info")
+    assert result.stdout.split() == ["0", "1", "0", "20", "2", "1"], result.stderr
 
 
 def test_openrouter_log_names_valid_levels(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,243 @@
+"""One API call across its attempts: what it sends, where it may go, and when it tries again.
+
+Owns: ``Call`` (the request, the candidate models, the deadline, the call's own options and its
+budget hold), ``Attempt`` (one HTTP attempt: what is sent, its circuit-breaker key and timeouts;
+``with attempt:`` records the breaker's verdict) and ``Attempts``, the one retry loop of both
+shells (``for attempt in Attempts(policy)`` / ``async for``): a bare first attempt, then
+stamina's. Never knows: sockets (the shells send), hooks and logs (``_observe``), prices.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import attrs
+import stamina
+
+from openrouter_kit._core import convert
+from openrouter_kit._core.breaker import counts_against
+from openrouter_kit.errors import ConfigurationError, OpenRouterError, RequestTimeoutError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from decimal import Decimal
+    from typing import Self
+
+    from openrouter_kit._base import _Options
+    from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker
+    from openrouter_kit._core.config import Timeouts
+    from openrouter_kit._core.retry import RetryPolicy
+    from openrouter_kit._core.wire import WireRequest
+    from openrouter_kit._generated.endpoints import Endpoint
+    from openrouter_kit._generated.models import CompletionRequest
+
+__all__ = ["Attempt", "Attempts", "Call", "candidates"]
+
+
+def candidates(completion: CompletionRequest) -> tuple[str, ...]:
+    """The models a request may be served by, in fallback order ("" for the account default)."""
+    first = (completion.model,) if completion.model else ()
+    return tuple(dict.fromkeys((*first, *(completion.models or ())))) or ("",)
+
+
+@attrs.define
+class Call:
+    """One API call across its attempts: what to send and where it may be routed."""
+
+    endpoint: Endpoint
+    #: The request as built, before any re-routing.
+    wire: WireRequest
+    #: The completion request, when the call may be re-routed to fallback models.
+    completion: CompletionRequest | None
+    #: Models in fallback order ("" for calls not tied to a model).
+    candidates: tuple[str, ...]
+    #: What each attempt may take: the call's own timeouts, or the client's.
+    timeouts: Timeouts
+    #: Seconds the whole call may take, retries and waits included (None: no bound).
+    deadline: float | None
+    #: ``time.monotonic()`` when the call began, for the deadline.
+    started: float
+    #: The call's own options (None: the client's settings).
+    options: _Options | None = None
+    #: USD held in the budget for this call until it ends.
+    held: Decimal | None = None
+    #: Attempts begun so far.
+    attempts: int = 0
+    #: The model the latest attempt asked for (None when the call names none).
+    model: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The URL path, for logs and hooks."""
+        return urlsplit(self.wire.url).path
+
+    def begin(self, number: int, breaker: CircuitBreaker) -> Attempt:
+        """Attempt ``number``: what to send, its breaker key, and its timeouts (capped by what
+        is left of the deadline). Models whose circuit is open are skipped when the request has
+        a fallback list (its body then names only the others).
+
+        Raises:
+            CircuitOpenError: every candidate model's circuit is open (nothing is sent).
+            RequestTimeoutError: the call's deadline has passed.
+        """
+        now = time.monotonic()
+        timeouts = self.timeouts
+        if self.deadline is not None:
+            left = self.deadline - (now - self.started)
+            if left <= 0:
+                raise RequestTimeoutError(
+                    f"deadline of {self.deadline:g} s passed after {number - 1} attempt(s)",
+                    timeout="deadline",
+                )
+            timeouts = timeouts.capped(left)
+        self.attempts = number
+        name = self.endpoint.name
+        model, healthy = breaker.route(name, self.candidates, now)
+        self.model = model or None
+        wire, completion = self.wire, self.completion
+        if completion is not None and len(healthy) < len(self.candidates):
+            rerouted = attrs.evolve(
+                completion, model=model, models=healthy if completion.models else None
+            )
+            body = convert.dumps(rerouted, self.options.body if self.options else None)
+            wire = attrs.evolve(wire, body=body)
+        return Attempt(wire, (name, model), timeouts, breaker)
+
+
+@attrs.define
+class Attempt:
+    """One HTTP attempt of a call: its request, breaker key and timeouts.
+
+    Use as ``with attempt:`` around the exchange: the circuit breaker records its outcome,
+    whatever happens inside (a class, not a generator: it runs on every request).
+    """
+
+    wire: WireRequest
+    key: BreakerKey
+    timeouts: Timeouts
+    breaker: CircuitBreaker
+    #: Headers request hooks added to this attempt.
+    extra_headers: dict[str, str] | None = None
+
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """The headers to send: the request's, plus those request hooks added.
+
+        Raises:
+            ConfigurationError: a hook tried to set Authorization or a non-string header.
+        """
+        extra = self.extra_headers
+        if not extra:
+            return self.wire.headers
+        for name, value in extra.items():
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise ConfigurationError("headers added by a request hook must be strings")
+            if name.lower() == "authorization":
+                raise ConfigurationError("a request hook cannot set the Authorization header")
+        names = {name.lower() for name in extra}
+        kept = tuple((k, v) for k, v in self.wire.headers if k.lower() not in names)
+        return kept + tuple(extra.items())
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if exc is None:
+            self.breaker.record_success(self.key)
+        elif isinstance(exc, OpenRouterError):
+            if counts_against(exc):
+                self.breaker.record_failure(self.key, time.monotonic())
+            else:
+                self.breaker.record_success(self.key)
+        else:
+            self.breaker.release(self.key)  # cancelled: no verdict on the service
+
+
+class Attempts:
+    """The attempts of one call, for ``for`` and ``async for`` alike::
+
+        for attempt in Attempts(policy):
+            with attempt:
+                return send(attempt.num)
+
+    The first attempt is this object itself, with no retry machinery: most calls need no retry,
+    and setting stamina up costs more than the rest of our side of a request. Its ``with`` block
+    keeps a failure the policy would retry; the iterator then opens
+    ``stamina.retry_context(**policy.stamina_kwargs())`` and raises the kept failure inside
+    stamina's first attempt, so stamina judges it and waits as for any other. Later attempts are
+    stamina's own; the loop ends by returning from the block, or with the last failure raised.
+    One object serves both colours (stamina's ``_RetryContextIterator`` pattern); a state machine
+    rather than a generator, so a call that returns at once leaves nothing to finalize.
+    """
+
+    __slots__ = ("_begun", "_kept", "_policy", "_retrying")
+
+    #: The first attempt's number (stamina's attempts number themselves).
+    num = 1
+
+    def __init__(self, policy: RetryPolicy) -> None:
+        self._policy = policy
+        self._begun = False
+        self._kept: OpenRouterError | None = None
+        self._retrying: Any = None
+
+    # -- the first attempt -------------------------------------------------------------------------
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> bool:
+        if exc is None:  # the usual case, first: it runs on every request
+            return False
+        if isinstance(exc, OpenRouterError) and self._policy.wait_after(exc, 1) is not None:
+            self._kept = exc  # raised again inside stamina, which judges it and waits
+            return True
+        return False
+
+    # -- iteration -------------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Attempts | stamina.Attempt]:
+        return self
+
+    def __next__(self) -> Attempts | stamina.Attempt:
+        if not self._begun:
+            self._begun = True
+            return self
+        retrying: Iterator[stamina.Attempt] | None = self._retrying
+        if retrying is None:
+            kept = self._take_kept()
+            if kept is None:  # the first attempt's block ended without a retryable failure
+                raise StopIteration
+            retrying = self._retrying = iter(stamina.retry_context(**self._policy.stamina_kwargs()))
+            _replay(next(retrying), kept)
+        return next(retrying)  # waits first, or raises the last failure
+
+    def __aiter__(self) -> AsyncIterator[Attempts | stamina.Attempt]:
+        return self
+
+    async def __anext__(self) -> Attempts | stamina.Attempt:
+        if not self._begun:
+            self._begun = True
+            return self
+        retrying: AsyncIterator[stamina.Attempt] | None = self._retrying
+        if retrying is None:
+            kept = self._take_kept()
+            if kept is None:
+                raise StopAsyncIteration
+            retrying = stamina.retry_context(**self._policy.stamina_kwargs()).__aiter__()
+            self._retrying = retrying
+            _replay(await anext(retrying), kept)
+        return await anext(retrying)
+
+    def _take_kept(self) -> OpenRouterError | None:
+        kept, self._kept = self._kept, None
+        return kept
+
+
+def _replay(attempt: stamina.Attempt, failure: OpenRouterError) -> None:
+    """Raise ``failure`` inside stamina's ``attempt``, which records it for stamina to judge."""
+    with attempt:
+        raise failure
