@@ -121,20 +121,7 @@ KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset(
 )
 
 #: Modules whose imports inside functions do not say why yet.
-KNOWN_SILENT: frozenset[str] = frozenset(
-    {
-        "",
-        "_aiohttp",
-        "_base",
-        "_cli",
-        "_core.registry",
-        "_generated.endpoints",
-        "_mixins",
-        "_settings",
-        "_structured",
-        "_transport",
-    }
-)
+KNOWN_SILENT: frozenset[str] = frozenset({"_generated.endpoints", "_mixins", "_structured"})
 
 MAX_LATE_EDGES = 2
 _REASON = re.compile(r"#\s*noqa:\s*PLC0415\s+-\s+(lazy|late):\s*\S")

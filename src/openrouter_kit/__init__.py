@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from openrouter_kit import errors
@@ -157,8 +158,6 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'openrouter_kit' has no attribute {name!r}")
-    from importlib import import_module
-
     loaded = import_module(module)
     _publish({n: getattr(loaded, n) for n, m in _LAZY.items() if m == module})
     return globals()[name]

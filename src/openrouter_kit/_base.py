@@ -118,7 +118,7 @@ _CLIENT_SETTINGS = {
 @functools.cache
 def _parameters() -> frozenset[str]:
     """The wire names of every chat parameter this version knows."""
-    from openrouter_kit._generated.models import CompletionRequest
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
     return frozenset(
         str(a.metadata.get("wire", a.name))
@@ -156,7 +156,7 @@ def _request_data(
     Raises:
         ValidationError: a keyword (or a key of a request dict) is no chat parameter.
     """
-    from openrouter_kit._generated.models import CompletionRequest
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
     known = _parameters()
     if isinstance(request, CompletionRequest):
@@ -438,7 +438,7 @@ class BaseClient:
         Raises:
             ConfigurationError: the file is missing or invalid (the message names field and line).
         """
-        from openrouter_kit._settings import load_settings
+        from openrouter_kit._settings import load_settings  # noqa: PLC0415 - lazy: only from_settings reads YAML
 
         return cls(**{**load_settings(path), **overrides})
 
@@ -582,7 +582,7 @@ class BaseClient:
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
     ) -> CompletionRequest:
         """The validated request with the client's defaults (the caller's object is untouched)."""
-        from openrouter_kit._generated.models import CompletionRequest
+        from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
 
         data = _request_data(request, params)
         if data.get("response_format") is not None:  # a class becomes its schema; see there
@@ -605,7 +605,7 @@ class BaseClient:
         registry = self._models
         if registry is None or not registry._cache.loaded:
             return
-        from openrouter_kit._core.tokens import estimate_prompt  # only once models are loaded
+        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
 
         names = [name for name in _candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
@@ -622,7 +622,7 @@ class BaseClient:
             raise ValidationError("stream=False is not accepted by stream(); use client.complete()")
         req = attrs.evolve(req, stream=True)
         wire_request = self._chat_request(req, options, stream=True)
-        from openrouter_kit._core.assemble import StreamAssembler
+        from openrouter_kit._core.assemble import StreamAssembler  # noqa: PLC0415 - lazy: loads the models
 
         structure = convert.converters().fast.structure
         return self._call(CHAT_COMPLETIONS, wire_request, req, options), StreamAssembler(
@@ -668,7 +668,7 @@ class BaseClient:
         raise_errors: bool,
         options: _Options | None = None,
     ) -> ToolLoop:
-        from openrouter_kit._tools import ToolLoop
+        from openrouter_kit._tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
 
         data = _request_data(request, params)
         return ToolLoop(
@@ -734,7 +734,7 @@ class BaseClient:
         debug = logger.isEnabledFor(logging.DEBUG)
         if not hooks and not debug:
             return None
-        from openrouter_kit._core.events import RequestEvent
+        from openrouter_kit._core.events import RequestEvent  # noqa: PLC0415 - lazy: only for hooks and logs
 
         event = _event(RequestEvent, call)
         if debug:
@@ -760,7 +760,7 @@ class BaseClient:
         hooks = self._hooks.response
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
-        from openrouter_kit._core.events import ResponseEvent
+        from openrouter_kit._core.events import ResponseEvent  # noqa: PLC0415 - lazy: only for hooks and logs
 
         event = _event(
             ResponseEvent,
@@ -791,7 +791,7 @@ class BaseClient:
         wait = self._retry.wait_after(exc, call.attempts)
         if wait is None:
             return None
-        from openrouter_kit._core.events import RetryEvent
+        from openrouter_kit._core.events import RetryEvent  # noqa: PLC0415 - lazy: only for hooks and logs
 
         event = _event(
             RetryEvent,
@@ -816,7 +816,7 @@ class BaseClient:
         hooks = self._hooks.error
         if not hooks and not logger.isEnabledFor(logging.INFO):
             return None
-        from openrouter_kit._core.events import ErrorEvent
+        from openrouter_kit._core.events import ErrorEvent  # noqa: PLC0415 - lazy: only for hooks and logs
 
         event = _event(
             ErrorEvent,
@@ -876,7 +876,7 @@ class BaseClient:
         max_cost = self._max_cost
         if options is not None and options.max_cost is not None:
             max_cost = options.max_cost
-        from openrouter_kit._core.tokens import estimate_prompt
+        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
 
         prompt = estimate_prompt(req.messages, req.tools)
         worst, worst_output = _ZERO, 0

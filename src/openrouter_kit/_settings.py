@@ -225,7 +225,7 @@ class _Reader:
         raise ConfigurationError(problem, metadata={"file": self.name}) from None
 
     def compose(self, text: str) -> Node | None:
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
 
         for match in _RAW_API_KEY.finditer(text):
             raw = match.group(1).split(" #", 1)[0].strip().strip("'\"")
@@ -265,7 +265,7 @@ class _Reader:
         A key written twice is an error (PyYAML would silently keep the last one). At the top
         level only ``llm`` is checked: the other sections belong to the application.
         """
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
 
         seen: dict[str, Node] = {}
         for key_node, _ in node.value:
@@ -296,7 +296,7 @@ class _Reader:
         return result
 
     def _key(self, key_node: Node, section: str) -> str:
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
 
         if not isinstance(key_node, yaml.ScalarNode):
             where = f"in '{section}'" if section else "at the top level"
@@ -310,7 +310,7 @@ class _Reader:
 
     def value(self, node: Node, field: str, *, secret: bool) -> tuple[object, list[str]]:
         """The node's value with ``${...}`` filled in, and the variable names it referenced."""
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
 
         if isinstance(node, yaml.SequenceNode | yaml.MappingNode):
             return _Collection(_node_kind(node)), []
@@ -378,7 +378,7 @@ class _Reader:
 
     def collect_secrets(self, node: Node) -> None:
         """Remember every string under ``api_key`` (and what it interpolates to) before checks."""
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
 
         if isinstance(node, yaml.ScalarNode):
             text = str(node.value)
@@ -407,7 +407,7 @@ def _is_section_key(node: Node) -> bool:
 
 def _node_kind(node: Node) -> str:
     """What the node holds, for messages: "a list", "an integer", "null", ..."""
-    import yaml
+    import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
 
     if isinstance(node, yaml.SequenceNode):
         return "a list"
@@ -499,7 +499,7 @@ def load_settings(
     """
     name = os.fspath(path)
     try:
-        import yaml
+        import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, for from_settings only
     except ImportError:
         raise ConfigurationError(
             f"reading the settings file {name} needs PyYAML: {_INSTALL_HINT}"

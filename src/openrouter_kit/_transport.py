@@ -159,7 +159,7 @@ def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.A
     timeout, verify = http_timeout(config.timeout), _ssl_for(config.base_url)
     if transport == "aiohttp":
         try:
-            from openrouter_kit._aiohttp import AiohttpClient
+            from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional extra
         except ImportError as exc:
             raise ConfigurationError(f"{_AIOHTTP_MISSING} ({exc})") from None
         return AiohttpClient(timeout=timeout, limits=LIMITS, verify=verify)

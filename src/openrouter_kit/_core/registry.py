@@ -6,6 +6,7 @@ Owns: freshness, capability derivation, price filters. Never knows: how the list
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -154,8 +155,6 @@ class RegistryCache:
         found = self.peek(model_id)
         if found is not None:
             return found
-        import difflib
-
         close = difflib.get_close_matches(model_id, list(self._by_id), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ModelNotFoundError(f"unknown model {model_id[:100]!r}{hint}", code="model_not_found")
