@@ -23,7 +23,8 @@ What each schema construct becomes:
 
 Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
 ``x-local`` marks a property measured by the client and never sent or read on the wire;
-``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields);
+``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields;
+the others derive from ``openrouter_kit._core.modelbase.WireModel``);
 ``x-python-type`` gives a scalar property a Python type of ours instead of its JSON one (see
 ``PYTHON_TYPES``): ``money`` (a USD amount: ``Decimal``) or ``price`` (``Decimal``, or ``VARIABLE``
 for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.convert``;
@@ -346,7 +347,7 @@ class Generator:
 
     def models_module(self) -> str:
         objects = [s for s in self.defs.values() if not is_enum(s)]
-        mixins = sorted({s.get("x-mixin", "WireModel") for s in objects})
+        mixins = sorted({s["x-mixin"] for s in objects if "x-mixin" in s})
         body: list[str] = []
         for name, schema in self.defs.items():
             if is_enum(schema):
@@ -358,7 +359,13 @@ class Generator:
         stdlib = sorted(
             [("enum", "StrEnum"), ("typing", "Any"), *(i for i in ours if "." not in i[0])]
         )
-        first_party = sorted([*(i for i in ours if "." in i[0]), ("openrouter_kit._mixins", "")])
+        first_party = sorted(
+            [
+                *(i for i in ours if "." in i[0]),
+                ("openrouter_kit._core.modelbase", "WireModel"),
+                ("openrouter_kit._mixins", ""),
+            ]
+        )
         out = [
             HEADER.format(doc="Wire models of the OpenRouter API: attrs classes and open enums."),
             *(f"from {module} import {name}" for module, name in stdlib),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
 
+from openrouter_kit._core.modelbase import LazyModel, WireModel
 from openrouter_kit._core.money import VariablePrice, to_price
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ D = TypeVar("D")
 __all__ = [
     "CompletionResponseMixin",
     "ContentPartMixin",
-    "LazyModel",
     "MessageMixin",
     "ModelInfoMixin",
     "PricingMixin",
@@ -35,25 +35,7 @@ __all__ = [
     "StreamChunkMixin",
     "ToolCallMixin",
     "ToolDefinitionMixin",
-    "WireModel",
 ]
-
-
-class WireModel:
-    """Base of every generated model: a repr that shows only the fields that are set."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        shown = []
-        for a in attrs.fields(cast(Any, type(self))):
-            value = getattr(self, a.name)
-            default: Any = a.default
-            if hasattr(default, "factory"):  # an attrs Factory: compare with what it makes
-                default = default.factory()
-            if a.default is attrs.NOTHING or value != default:
-                shown.append(f"{a.name}={value!r}")
-        return f"{type(self).__name__}({', '.join(shown)})"
 
 
 def _build(cls: type[M], **fields: Any) -> M:
@@ -189,61 +171,6 @@ class CompletionResponseMixin(WireModel):
         """True when ``cost`` was computed from model prices because the server sent none."""
         usage = getattr(self, "usage", None)
         return (usage is None or usage.cost is None) and self.estimated_cost is not None  # type: ignore[attr-defined]
-
-
-class LazyModel(WireModel):
-    """A model built from decoded JSON on first use: the JSON is kept, and the typed fields are
-    filled in when any of them is first read (equality, repr and ``attrs`` helpers read them too).
-
-    Used where many objects arrive and few of their fields are read: stream chunks and the model
-    list. A payload that does not fit raises ``InvalidResponseError`` at that first read.
-    """
-
-    __slots__ = ("_payload",)
-    _payload: dict[str, Any]
-
-    def _fill_in(self, payload: dict[str, Any]) -> None:
-        from openrouter_kit._core.convert import fill
-        from openrouter_kit._core.wire import redact
-        from openrouter_kit.errors import InvalidResponseError
-
-        try:
-            fill(self, payload)
-        except Exception as exc:  # any parse failure becomes our typed error
-            raise InvalidResponseError(
-                f"{_LAZY_NAMES.get(type(self).__name__, type(self).__name__)} is not the "
-                f"documented shape ({type(exc).__name__}): {redact(repr(payload)[:200], None)}",
-                status_code=200,
-            ) from None
-        object.__delattr__(self, "_payload")
-
-    if not TYPE_CHECKING:  # keep mypy strict about attribute names
-
-        def __getattr__(self, name: str) -> Any:
-            # Only reached for a slot that is not set yet: the fields of a lazy object.
-            if name == "_payload" or name.startswith("__"):
-                raise AttributeError(name)
-            try:
-                payload = object.__getattribute__(self, "_payload")
-            except AttributeError:
-                raise AttributeError(name) from None
-            self._fill_in(payload)
-            return object.__getattribute__(self, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Assigning a field of a lazy object fills it in first, so the assignment is kept.
-        if name != "_payload":
-            try:
-                payload = object.__getattribute__(self, "_payload")
-            except AttributeError:
-                pass
-            else:
-                self._fill_in(payload)
-        object.__setattr__(self, name, value)
-
-
-#: How error messages name a lazy model.
-_LAZY_NAMES = {"StreamChunk": "stream chunk", "ModelInfo": "model"}
 
 
 class ModelInfoMixin(LazyModel):

@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from openrouter_kit._core import convert
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.convert import converters, dumps, structure_input
+from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import VariablePrice, to_money, to_price
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
 from openrouter_kit._core.wire import error_from_response, parse_response, parse_retry_after
@@ -48,7 +49,6 @@ from openrouter_kit._generated.models import (
     StreamChunk,
     TokenUsage,
 )
-from openrouter_kit._mixins import WireModel
 from openrouter_kit.errors import (
     APIConnectionError,
     InvalidResponseError,

@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
+from openrouter_kit._core.modelbase import lazy
+from openrouter_kit._core.redact import redact, redact_all
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
-from openrouter_kit._core.wire import redact, redact_all
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionResponse,
@@ -34,7 +35,6 @@ from openrouter_kit._generated.models import (
     TokenUsage,
     ToolCall,
 )
-from openrouter_kit._mixins import LazyModel
 from openrouter_kit.errors import APIConnectionError, InvalidResponseError, StreamError
 
 __all__ = ["StreamAssembler"]
@@ -58,9 +58,6 @@ _CHUNK_KEYS = _known(StreamChunk)
 # Chunks with keys outside these take the slower path in _merge: unknown keys, and the routing
 # metadata of the last chunk (so the usual chunk pays nothing for it).
 _PLAIN_CHUNK_KEYS = _CHUNK_KEYS - {"openrouter_metadata"}
-# A lazy chunk is made with two C calls (see StreamChunkMixin): no __init__, no field parsing.
-_new_chunk = object.__new__
-_set_payload = vars(LazyModel)["_payload"].__set__
 _DELTA_KEYS = _known(StreamDelta)
 _TOOL_CALL_KEYS = _known(ToolCall)
 
@@ -334,9 +331,7 @@ class StreamAssembler:
                 status_code=200,
             ) from None
         self.chunk_count += 1
-        chunk: StreamChunk = _new_chunk(StreamChunk)
-        _set_payload(chunk, payload)
-        return chunk
+        return lazy(StreamChunk, payload)  # typed fields are built only if the caller reads one
 
     def _merge(self, payload: dict[str, Any]) -> None:
         if self._missing:

@@ -33,9 +33,9 @@ import cattrs
 from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from openrouter_kit._core.modelbase import LazyModel, WireModel, lazy
 from openrouter_kit._core.money import VariablePrice, plain, to_money, to_price
-from openrouter_kit._core.wire import redact
-from openrouter_kit._mixins import LazyModel, WireModel
+from openrouter_kit._core.redact import redact
 from openrouter_kit.errors import ValidationError
 
 __all__ = [
@@ -169,19 +169,13 @@ def _is_lazy(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, LazyModel)
 
 
-_new = object.__new__
-_set_payload = vars(LazyModel)["_payload"].__set__
-
-
 def _lazy_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
     """Responses' lazy models: a dict is kept as is, and parsed when a field is first read."""
     eager = _fast_model(cls, conv)
 
     def structure(data: Any, _: Any) -> T:
         if type(data) is dict:
-            obj = _new(cls)
-            _set_payload(obj, data)
-            return obj
+            return lazy(cls, data)
         return eager(data, cls)
 
     return structure

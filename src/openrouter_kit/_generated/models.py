@@ -9,6 +9,7 @@ from typing import Any
 
 from attrs import define, field
 
+from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import Price
 from openrouter_kit._mixins import (
     CompletionResponseMixin,
@@ -20,7 +21,6 @@ from openrouter_kit._mixins import (
     StreamChunkMixin,
     ToolCallMixin,
     ToolDefinitionMixin,
-    WireModel,
 )
 
 
