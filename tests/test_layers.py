@@ -52,7 +52,6 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_core.tokens",
         "_core.wire",
         "_variants",
-        "_schema",  # today's name of _core.schema
     ),
     2: ("_core.convert", "_core.structured", "_structured"),  # today's name of _core.structured
     3: ("_model_methods", "_media", "_mixins"),  # today's name of _model_methods
@@ -96,7 +95,6 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
         ("_generated.endpoints", "_generated.models"),
         ("_mixins", "_generated.models"),
         ("_mixins", "_tools"),
-        ("_schema", "_generated.models"),
         ("_structured", "_generated.models"),
     }
 )
@@ -110,7 +108,6 @@ KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset(
                 "_generated.endpoints",
                 "_generated.models",
                 "_mixins",
-                "_schema",
                 "_structured",
                 "_tools",
             }

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
 
-from openrouter_kit._core.modelbase import LazyModel, WireModel
+from openrouter_kit._core.modelbase import LazyModel, WireModel, generated
 from openrouter_kit._core.money import VariablePrice, to_price
 
 if TYPE_CHECKING:
@@ -334,9 +334,9 @@ class ToolDefinitionMixin(WireModel):
         Raises:
             ToolDefinitionError: a parameter's type hint cannot be expressed as JSON schema.
         """
-        from openrouter_kit._schema import function_schema
+        from openrouter_kit._core.schema import function_schema
 
-        function = function_schema(fn, name=name, strict=strict)
+        function = generated("FunctionDefinition")(**function_schema(fn, name=name, strict=strict))
         return _build(cls, type="function", function=function)
 
 

@@ -60,7 +60,7 @@ def response_format_for(
         schema = dict(target)
         label = name or str(schema.get("title") or "response")
     elif isinstance(target, type):
-        from openrouter_kit._schema import output_schema
+        from openrouter_kit._core.schema import output_schema
 
         schema = output_schema(target, strict=strict)
         label = name or target.__name__
@@ -95,7 +95,7 @@ def request_format(value: Any) -> Any:
         kind = value.get("type")
         bare = "type" not in value and "json_schema" not in value
         if bare or isinstance(kind, list) or (isinstance(kind, str) and kind in _JSON_TYPES):
-            from openrouter_kit._schema import OUTPUT_TARGETS
+            from openrouter_kit._core.schema import OUTPUT_TARGETS
 
             raise ResponseFormatError(
                 "response_format is a bare JSON Schema, which the API refuses: pass "
@@ -117,7 +117,7 @@ def request_format(value: Any) -> Any:
 
 
 def _wrong_kind(value: Any, needs: str) -> ResponseFormatError:
-    from openrouter_kit._schema import OUTPUT_TARGETS
+    from openrouter_kit._core.schema import OUTPUT_TARGETS
 
     if typing.get_origin(value) is not None:  # list[Person], Person | None, Literal[...]
         got = repr(value).replace("typing.", "")
@@ -130,7 +130,7 @@ def _wrong_kind(value: Any, needs: str) -> ResponseFormatError:
 
 def _instance(value: Any) -> bool:
     """True for an instance of a class that would have been a valid target."""
-    from openrouter_kit._schema import is_pydantic_model
+    from openrouter_kit._core.schema import is_pydantic_model
 
     cls = type(value)
     return (
@@ -160,7 +160,7 @@ def parse_output(text: str, target: Any) -> Any:
         if target in (dict, list) and not isinstance(data, target):
             raise _error(f"the answer is JSON but not a {target.__name__}", text)
         return data
-    from openrouter_kit._schema import is_pydantic_model
+    from openrouter_kit._core.schema import is_pydantic_model
 
     shown = getattr(target, "__name__", target)
     if is_pydantic_model(target):

@@ -10,7 +10,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from openrouter_kit import ToolDefinition, errors, response_format_for
-from openrouter_kit._schema import output_schema
+from openrouter_kit._core.schema import output_schema
 from tests.shells.conftest import call
 from tests.structured_models import FILM_JSON, Film, Genre, Studio
 
