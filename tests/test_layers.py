@@ -53,7 +53,7 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_core.wire",
         "_variants",
     ),
-    2: ("_core.convert", "_core.structured", "_structured"),  # today's name of _core.structured
+    2: ("_core.convert", "_core.structured"),
     3: ("_model_methods", "_media", "_mixins"),  # today's name of _model_methods
     4: ("_generated.models", "_generated.params"),
     5: ("_core.assemble", "_core.tools", "_tools"),  # today's name of _core.tools
@@ -94,29 +94,14 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
         ("_core.tokens", "_generated.models"),
         ("_generated.endpoints", "_generated.models"),
         ("_mixins", "_generated.models"),
-        ("_mixins", "_tools"),
-        ("_structured", "_generated.models"),
     }
 )
 
 #: Groups of modules that import each other today (deferred imports included).
-KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset(
-    {
-        frozenset(
-            {
-                "_core.wire",
-                "_generated.endpoints",
-                "_generated.models",
-                "_mixins",
-                "_structured",
-                "_tools",
-            }
-        )
-    }
-)
+KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset({frozenset({"_generated.models", "_mixins"})})
 
 #: Modules whose imports inside functions do not say why yet.
-KNOWN_SILENT: frozenset[str] = frozenset({"_generated.endpoints", "_mixins", "_structured"})
+KNOWN_SILENT: frozenset[str] = frozenset({"_generated.endpoints", "_mixins"})
 
 MAX_LATE_EDGES = 2
 _REASON = re.compile(r"#\s*noqa:\s*PLC0415\s+-\s+(lazy|late):\s*\S")

@@ -27,9 +27,9 @@ from openrouter_kit._async_client import (
 from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
+from openrouter_kit._core.structured import response_format_for
 from openrouter_kit._hooks import Hooks
 from openrouter_kit._logs import configure as _configure_logging
-from openrouter_kit._structured import response_format_for
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
 

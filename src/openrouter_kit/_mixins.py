@@ -72,7 +72,7 @@ class MessageMixin(WireModel):
     def tool_result(cls, call: Any, result: Any) -> Self:
         """The tool message answering ``call`` (a ``ToolCall`` or its id) with ``result``:
         a string as it is, anything else as JSON."""
-        from openrouter_kit._tools import format_result
+        from openrouter_kit._core.structured import format_result
 
         call_id = call if isinstance(call, str) else call.id
         return _build(cls, role="tool", tool_call_id=call_id, content=format_result(result))
@@ -162,7 +162,7 @@ class CompletionResponseMixin(WireModel):
             StructuredOutputError: the text is not JSON or does not fit (the message shows it,
                 and pydantic's messages for a pydantic model).
         """
-        from openrouter_kit._structured import parse_output
+        from openrouter_kit._core.structured import parse_output
 
         return parse_output(self.text, target)
 
@@ -317,7 +317,7 @@ class ToolCallMixin(WireModel):
             ToolArgumentsError: the model sent arguments that are not valid JSON (the raw text
                 is kept on the error as ``raw``).
         """
-        from openrouter_kit._tools import decode_arguments
+        from openrouter_kit._core.structured import decode_arguments
 
         return decode_arguments(self)
 

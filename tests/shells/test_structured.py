@@ -288,7 +288,7 @@ class Grumpy:
 
 
 def test_any_error_of_a_model_s_validation_becomes_a_structured_output_error() -> None:
-    from openrouter_kit._structured import parse_output, request_format
+    from openrouter_kit._core.structured import parse_output, request_format
 
     with pytest.raises(errors.StructuredOutputError, match="TypeError: no grumpy answers"):
         parse_output("{}", Grumpy)
