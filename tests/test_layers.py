@@ -56,7 +56,7 @@ TIERS: dict[int, tuple[str, ...]] = {
     2: ("_core.convert", "_core.structured"),
     3: ("_model_methods", "_media", "_mixins"),  # today's name of _model_methods
     4: ("_generated.models", "_generated.params"),
-    5: ("_core.assemble", "_core.tools", "_tools"),  # today's name of _core.tools
+    5: ("_core.assemble", "_core.tools"),
     6: (
         "_call",
         "_observe",

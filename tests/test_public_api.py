@@ -142,7 +142,7 @@ def test_import_is_light() -> None:
         "         'openrouter_kit._core.schema', 'openrouter_kit._generated.models',\n"
         "         'openrouter_kit._core.events',\n"
         "         'openrouter_kit._core.assemble', 'openrouter_kit._core.tokens',\n"
-        "         'openrouter_kit._tools')\n"
+        "         'openrouter_kit._core.tools')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(heavy, converters.cache_info().currsize)\n"
     )

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         RetryEvent,
     )
     from openrouter_kit._core.tokens import TokenCount, count_prompt, estimate_prompt
+    from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
         CompletionChoice,
         CompletionRequest,
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
         ToolDefinition,
     )
     from openrouter_kit._generated.params import CompletionParams
-    from openrouter_kit._tools import ToolRun
 
 __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "AsyncClient",
@@ -139,7 +139,7 @@ _LAZY = {
         "openrouter_kit._core.events",
     ),
     "CompletionParams": "openrouter_kit._generated.params",
-    "ToolRun": "openrouter_kit._tools",
+    "ToolRun": "openrouter_kit._core.tools",
     **dict.fromkeys(
         ("TokenCount", "count_prompt", "estimate_prompt"), "openrouter_kit._core.tokens"
     ),

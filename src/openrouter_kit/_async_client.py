@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from openrouter_kit._base import _Attempt, _Call, _Options, _Unset
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
+    from openrouter_kit._core.tools import ToolLoop, ToolRun
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
         ToolCall,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
-    from openrouter_kit._tools import ToolLoop, ToolRun
 
 __all__ = ["AsyncClient", "AsyncModelRegistry", "AsyncStream", "OpenRouterClient"]
 

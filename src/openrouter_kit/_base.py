@@ -75,12 +75,12 @@ if TYPE_CHECKING:
         RetryEvent,
     )
     from openrouter_kit._core.sse import ServerSentEvent
+    from openrouter_kit._core.tools import ToolLoop
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
         StreamChunk,
     )
-    from openrouter_kit._tools import ToolLoop
 
 __all__ = ["UNSET", "BaseClient", "BaseStream"]
 
@@ -668,7 +668,7 @@ class BaseClient:
         raise_errors: bool,
         options: _Options | None = None,
     ) -> ToolLoop:
-        from openrouter_kit._tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
+        from openrouter_kit._core.tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
 
         data = _request_data(request, params)
         return ToolLoop(

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
+    from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
         StreamChunk,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
-    from openrouter_kit._tools import ToolRun
 
 __all__ = ["Client", "ModelRegistry", "Stream"]
 

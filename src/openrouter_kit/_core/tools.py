@@ -1,4 +1,10 @@
-"""Tool calls: decoding their arguments, and formatting results for the next turn."""
+"""The tool conversation of ``run_tools``, as a state machine both clients drive.
+
+Owns: the tools' definitions from their functions, the next request of each round, which calls
+to run (and the error text the model gets for an unknown tool or bad arguments), each turn and
+result added to the transcript, and the outcome (``ToolRun``: usage and cost summed). Never
+knows: HTTP, clocks, how the calls run (one after another, or concurrently: the shells decide).
+"""
 
 from __future__ import annotations
 
