@@ -23,8 +23,8 @@ What each schema construct becomes:
 
 Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
 ``x-local`` marks a property measured by the client and never sent or read on the wire;
-``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields;
-the others derive from ``openrouter_kit._core.modelbase.WireModel``);
+``x-mixin`` names a hand-written base class in ``openrouter_kit._model_methods`` (methods, no
+fields; the others derive from ``openrouter_kit._core.modelbase.WireModel``);
 ``x-python-type`` gives a scalar property a Python type of ours instead of its JSON one (see
 ``PYTHON_TYPES``): ``money`` (a USD amount: ``Decimal``) or ``price`` (``Decimal``, or ``VARIABLE``
 for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.convert``;
@@ -363,7 +363,7 @@ class Generator:
             [
                 *(i for i in ours if "." in i[0]),
                 ("openrouter_kit._core.modelbase", "WireModel"),
-                ("openrouter_kit._mixins", ""),
+                ("openrouter_kit._model_methods", ""),
             ]
         )
         out = [
@@ -374,7 +374,7 @@ class Generator:
             "",
             *(
                 import_line(module, mixins)
-                if module.endswith("_mixins")
+                if module.endswith("_model_methods")
                 else f"from {module} import {name}"
                 for module, name in first_party
             ),

@@ -54,7 +54,7 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_variants",
     ),
     2: ("_core.convert", "_core.structured"),
-    3: ("_model_methods", "_media", "_mixins"),  # today's name of _model_methods
+    3: ("_model_methods", "_media"),
     4: ("_generated.models", "_generated.params"),
     5: ("_core.assemble", "_core.tools"),
     6: (
@@ -93,15 +93,14 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
     {
         ("_core.tokens", "_generated.models"),
         ("_generated.endpoints", "_generated.models"),
-        ("_mixins", "_generated.models"),
     }
 )
 
 #: Groups of modules that import each other today (deferred imports included).
-KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset({frozenset({"_generated.models", "_mixins"})})
+KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset()
 
 #: Modules whose imports inside functions do not say why yet.
-KNOWN_SILENT: frozenset[str] = frozenset({"_generated.endpoints", "_mixins"})
+KNOWN_SILENT: frozenset[str] = frozenset({"_generated.endpoints"})
 
 MAX_LATE_EDGES = 2
 _REASON = re.compile(r"#\s*noqa:\s*PLC0415\s+-\s+(lazy|late):\s*\S")

@@ -11,7 +11,7 @@ from attrs import define, field
 
 from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import Price
-from openrouter_kit._mixins import (
+from openrouter_kit._model_methods import (
     CompletionResponseMixin,
     ContentPartMixin,
     MessageMixin,
