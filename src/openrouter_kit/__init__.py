@@ -28,6 +28,7 @@ from openrouter_kit._client import Client, ModelRegistry, Stream
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
 from openrouter_kit._core.structured import response_format_for
+from openrouter_kit._generated.enums import FinishReason, MessageRole
 from openrouter_kit._hooks import Hooks
 from openrouter_kit._logs import configure as _configure_logging
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
@@ -49,11 +50,9 @@ if TYPE_CHECKING:
         CompletionResponse,
         ContentPart,
         Credits,
-        FinishReason,
         GenerationStats,
         KeyInfo,
         Message,
-        MessageRole,
         ModelEndpoints,
         ModelInfo,
         StreamChunk,
@@ -120,11 +119,9 @@ _LAZY = {
             "CompletionResponse",
             "ContentPart",
             "Credits",
-            "FinishReason",
             "GenerationStats",
             "KeyInfo",
             "Message",
-            "MessageRole",
             "ModelEndpoints",
             "ModelInfo",
             "StreamChunk",

@@ -14,8 +14,7 @@ import stamina
 
 from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
-from openrouter_kit._core.wire import is_event_stream
-from openrouter_kit._generated import endpoints as ep
+from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._transport import (
     RequestBuilder,
     async_http_client,
@@ -268,7 +267,7 @@ class AsyncClient(BaseClient):
 
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
-        models, _ = await self._send(self._prepare_get(ep.LIST_MODELS))
+        models, _ = await self._send(self._prepare_get(LIST_MODELS))
         return models.data  # type: ignore[no-any-return]
 
     async def model_endpoints(self, model: str) -> ModelEndpoints:
@@ -283,12 +282,12 @@ class AsyncClient(BaseClient):
 
     async def key_info(self) -> KeyInfo:
         """Same as ``Client.key_info``, but awaitable."""
-        result, _ = await self._send(self._prepare_get(ep.KEY))
+        result, _ = await self._send(self._prepare_get(KEY))
         return result.data  # type: ignore[no-any-return]
 
     async def credits(self) -> Credits:
         """Same as ``Client.credits``, but awaitable."""
-        result, _ = await self._send(self._prepare_get(ep.CREDITS))
+        result, _ = await self._send(self._prepare_get(CREDITS))
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------

@@ -42,12 +42,7 @@ from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.money import format_usd
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._core.structured import request_format
-from openrouter_kit._generated.endpoints import (
-    CHAT_COMPLETIONS,
-    GENERATION,
-    MODEL_ENDPOINTS,
-    Endpoint,
-)
+from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
 from openrouter_kit._hooks import Hook, Hooks
 from openrouter_kit._logs import CONTENT, content_enabled, logger
 from openrouter_kit._transport import Transport, checked_transport

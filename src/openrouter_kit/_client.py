@@ -12,8 +12,7 @@ import stamina
 
 from openrouter_kit._base import UNSET, BaseClient, BaseStream
 from openrouter_kit._core.registry import RegistryCache
-from openrouter_kit._core.wire import is_event_stream
-from openrouter_kit._generated import endpoints as ep
+from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._transport import (
     RequestBuilder,
     build_request,
@@ -336,7 +335,7 @@ class Client(BaseClient):
 
     def list_models(self) -> list[ModelInfo]:
         """Return every model OpenRouter offers, with pricing, context length and capabilities."""
-        models, _ = self._send(self._prepare_get(ep.LIST_MODELS))
+        models, _ = self._send(self._prepare_get(LIST_MODELS))
         return models.data  # type: ignore[no-any-return]
 
     def model_endpoints(self, model: str) -> ModelEndpoints:
@@ -351,12 +350,12 @@ class Client(BaseClient):
 
     def key_info(self) -> KeyInfo:
         """Return the current key's limits and usage."""
-        result, _ = self._send(self._prepare_get(ep.KEY))
+        result, _ = self._send(self._prepare_get(KEY))
         return result.data  # type: ignore[no-any-return]
 
     def credits(self) -> Credits:
         """Return the account's total credits and usage (needs a management key)."""
-        result, _ = self._send(self._prepare_get(ep.CREDITS))
+        result, _ = self._send(self._prepare_get(CREDITS))
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------

@@ -38,9 +38,15 @@ from openrouter_kit._core.convert import converters, dumps, structure_input
 from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import VariablePrice, to_money, to_price
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
-from openrouter_kit._core.wire import error_from_response, parse_response, parse_retry_after
+from openrouter_kit._core.wire import (
+    CHAT_COMPLETIONS,
+    CREDITS,
+    Endpoint,
+    error_from_response,
+    parse_response,
+    parse_retry_after,
+)
 from openrouter_kit._generated import models as generated
-from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS, CREDITS, ENDPOINTS, Endpoint
 from openrouter_kit._generated.models import (
     CompletionRequest,
     CompletionResponse,
@@ -58,6 +64,7 @@ from openrouter_kit.errors import (
     StreamError,
     ValidationError,
 )
+from tests.core.helpers import ENDPOINTS
 
 KEY = "sk-or-v1-" + "FUZZKEY0123456789abcdefFUZZKEY0123456789abcdef"  # fake, split on purpose
 STRUCTURE = converters().fast.structure
@@ -527,7 +534,7 @@ STATUSES = st.one_of(
 
 @st.composite
 def responses(draw: st.DrawFn) -> tuple[Endpoint, int, dict[str, str], bytes]:
-    endpoint = draw(st.sampled_from(list(ENDPOINTS.values())))
+    endpoint = draw(st.sampled_from(ENDPOINTS))
     kind = draw(st.integers(0, 3))
     if kind == 0:
         body = draw(st.binary(max_size=64))
