@@ -64,7 +64,7 @@ from openrouter_kit.errors import (
     StreamError,
     ValidationError,
 )
-from tests.core.helpers import ENDPOINTS
+from tests.core.helpers import ENDPOINTS, feed_bytes
 
 KEY = "sk-or-v1-" + "FUZZKEY0123456789abcdefFUZZKEY0123456789abcdef"  # fake, split on purpose
 STRUCTURE = converters().fast.structure
@@ -386,7 +386,7 @@ def feed(asm: StreamAssembler, pieces: list[bytes]) -> list[StreamChunk]:
     """Feed ``pieces`` until the first (typed) error: the chunks handed out before it."""
     chunks: list[StreamChunk] = []
     for piece in pieces:
-        got = typed_only(functools.partial(asm.feed_bytes, piece))
+        got = typed_only(functools.partial(feed_bytes, asm, piece))
         if isinstance(got, OpenRouterError):
             if isinstance(got, StreamError):  # the partial answer travels with it, if any
                 assert got.response is None or isinstance(got.response, CompletionResponse)
@@ -622,7 +622,7 @@ def test_error_from_response_always_returns_a_typed_error_without_the_key(
 
 def _stream_error(error: dict[str, Any]) -> OpenRouterError:
     with pytest.raises(StreamError) as info:
-        StreamAssembler(STRUCTURE, KEY).feed_bytes(sse_event({"error": error}))
+        feed_bytes(StreamAssembler(STRUCTURE, KEY), sse_event({"error": error}))
     return info.value
 
 

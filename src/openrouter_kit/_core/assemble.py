@@ -225,8 +225,9 @@ class _ChoiceParts:
 class StreamAssembler:
     """Turns a streamed completion's bytes into chunks and merges them into one response.
 
-    ``feed_bytes(data)`` returns the chunks ``data`` completes; ``finish()`` is called at the end
-    of the body. ``started`` turns True with the first output (text, reasoning, tool call);
+    ``events(data)`` returns the events ``data`` completes, and ``feed(event)`` the chunk each
+    one carries (a stream asks for one chunk at a time); ``finish()`` is called at the end of the
+    body. ``started`` turns True with the first output (text, reasoning, tool call);
     ``done`` with ``[DONE]``; ``final_response()`` is the answer so far (all of it once finished).
     ``structure`` is the fast converter's ``structure`` (for usage and error objects).
     """
@@ -277,27 +278,18 @@ class StreamAssembler:
                 status_code=200,
             ) from None
 
-    def feed_bytes(self, data: bytes) -> list[StreamChunk]:
-        """Return the chunks completed by ``data``.
-
-        Raises:
-            StreamError: the server sent an error event (after the chunks before it).
-            InvalidResponseError: an event is not valid JSON, or not a chunk.
-        """
-        chunks = []
-        for event in self.events(data):
-            chunk = self.feed(event)
-            if chunk is not None:
-                chunks.append(chunk)
-        return chunks
-
     def events(self, data: bytes) -> list[ServerSentEvent]:
         """The events completed by ``data``, to be passed to ``feed`` one by one (a stream turns
         each into a chunk only when it is asked for the next one)."""
         return self._decoder.feed(data)
 
     def feed(self, event: ServerSentEvent) -> StreamChunk | None:
-        """Return the chunk ``event`` carries, or None (``[DONE]``, an event after it)."""
+        """Return the chunk ``event`` carries, or None (``[DONE]``, an event after it).
+
+        Raises:
+            StreamError: the server sent an error event (after the chunks before it).
+            InvalidResponseError: the event is not valid JSON, or not a chunk.
+        """
         if self.done:
             return None
         data = event.data

@@ -109,10 +109,6 @@ class RegistryCache:
         self._by_id = {m.id: m for m in self._models}
         self._expires = now + self.ttl
 
-    def invalidate(self) -> None:
-        """Make the next query fetch again."""
-        self._expires = None
-
     @property
     def loaded(self) -> bool:
         """True once a model list has been stored (fresh or not)."""

@@ -33,7 +33,6 @@ from openrouter_kit.errors import (
     InvalidResponseError,
     ModelNotFoundError,
     OpenRouterError,
-    PermissionDeniedError,
     RateLimitError,
     ServerError,
 )
@@ -293,10 +292,8 @@ def _classify(status: int, message: str, error: Mapping[str, Any]) -> type[OpenR
         error_type in _MODERATION_TYPES or "reasons" in metadata or "flagged_input" in metadata
     ):
         return ContentPolicyError
-    if status in STATUS_TO_ERROR:
+    if status in STATUS_TO_ERROR:  # 403 included: a refusal that is not moderation
         return STATUS_TO_ERROR[status]
-    if status == 403:
-        return PermissionDeniedError
     return ServerError if status >= 500 else BadRequestError
 
 
