@@ -307,6 +307,13 @@ def test_no_module_imports_in_a_circle() -> None:
     assert KNOWN_CIRCLES - circles == set(), "delete the circles that are gone from KNOWN_CIRCLES"
 
 
+def test_the_core_s_tests_mirror_the_core() -> None:
+    tests = Path(__file__).resolve().parent / "core"
+    modules = sorted(p.stem for p in (SRC / "_core").glob("*.py") if p.stem != "__init__")
+    missing = [m for m in modules if not (tests / f"test_{m}.py").is_file()]
+    assert missing == [], "each _core module has its tests/core/test_<module>.py"
+
+
 def test_the_checks_see_what_they_check() -> None:
     # The walk finds deferred imports, skips TYPE_CHECKING blocks, and knows the package.
     found = imports()
