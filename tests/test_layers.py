@@ -91,15 +91,9 @@ EMULATOR_USERS = frozenset({"_cli"})
 #: that clears one deletes its line here (the test fails while a cleared one is still listed).
 KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
     {
-        ("_core.tokens", "_generated.models"),
+        ("_core.tokens", "_generated.models"),  # for type hints only: goes under TYPE_CHECKING
     }
 )
-
-#: Groups of modules that import each other today (deferred imports included).
-KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset()
-
-#: Modules whose imports inside functions do not say why yet.
-KNOWN_SILENT: frozenset[str] = frozenset()
 
 MAX_LATE_EDGES = 2
 _REASON = re.compile(r"#\s*noqa:\s*PLC0415\s+-\s+(lazy|late):\s*\S")
@@ -110,7 +104,8 @@ class Import:
     """One import statement of one of our modules, as it runs."""
 
     importer: str
-    imported: str  # our module's short name ("_core.wire"), or "" for the package; None: not ours
+    imported: str  # our module's short name ("_core.wire", "" for the package), else its name
+    ours: bool
     names: tuple[str, ...]  # what ``from ... import`` takes from it
     line: int
     deferred: bool  # inside a function
@@ -195,7 +190,7 @@ def _reason(lines: list[str], node: ast.stmt) -> str | None:
 
 
 def imports() -> list[Import]:
-    """Every import that runs in the package: ours and others' (``imported`` None)."""
+    """Every import that runs in the package, of our modules (``ours``) and others'."""
     modules = _modules()
     found = []
     for name, path in modules.items():
@@ -204,7 +199,9 @@ def imports() -> list[Import]:
         for node, deferred in _statements(ast.parse(text)):
             reason = _reason(lines, node)
             for target, taken in _targets(node, name, modules):
-                found.append(Import(name, target, taken, node.lineno, deferred, reason))  # type: ignore[arg-type]
+                ours = target is not None
+                imported = target if target is not None else "(another package)"
+                found.append(Import(name, imported, ours, taken, node.lineno, deferred, reason))
     return found
 
 
@@ -223,7 +220,7 @@ def _allowed(importer: str, imported: str, names: tuple[str, ...] = ()) -> bool:
 
 
 def _ours_only() -> list[Import]:
-    return [i for i in imports() if i.imported is not None and i.imported != i.importer]
+    return [i for i in imports() if i.ours and i.imported != i.importer]
 
 
 def test_every_module_has_a_tier() -> None:
@@ -255,10 +252,10 @@ def test_late_imports_are_few_and_really_upward() -> None:
 
 
 def test_every_import_inside_a_function_says_why() -> None:
-    silent = [i for i in imports() if i.deferred and i.reason is None]
-    new = [f"{i.importer or '__init__'}:{i.line}" for i in silent if i.importer not in KNOWN_SILENT]
-    assert new == [], "add '# noqa: PLC0415 - lazy: <why>' (or '- late: <why>') to these"
-    assert {i.importer for i in silent} >= KNOWN_SILENT, "delete the modules that now say why"
+    silent = [
+        f"{i.importer or '__init__'}:{i.line}" for i in imports() if i.deferred and not i.reason
+    ]
+    assert silent == [], "add '# noqa: PLC0415 - lazy: <why>' (or '- late: <why>') to these"
 
 
 def _circles(edges: set[tuple[str, str]]) -> set[frozenset[str]]:
@@ -302,9 +299,7 @@ def _circles(edges: set[tuple[str, str]]) -> set[frozenset[str]]:
 
 def test_no_module_imports_in_a_circle() -> None:
     edges = {(i.importer, i.imported) for i in _ours_only() if i.reason != "late"}
-    circles = _circles(edges)
-    assert circles - KNOWN_CIRCLES == set()
-    assert KNOWN_CIRCLES - circles == set(), "delete the circles that are gone from KNOWN_CIRCLES"
+    assert _circles(edges) == set()
 
 
 def test_the_core_s_tests_mirror_the_core() -> None:
