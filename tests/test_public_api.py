@@ -64,6 +64,17 @@ def test_the_design_contract_names_exist() -> None:
     assert openrouter_kit.Client.__module__ == "openrouter_kit"
 
 
+def test_the_public_enums_are_the_generated_ones() -> None:
+    from openrouter_kit import _variants
+    from openrouter_kit._generated import enums, models
+
+    assert openrouter_kit.RouteVariant is _variants.RouteVariant is enums.RouteVariant
+    assert openrouter_kit.MessageRole is models.MessageRole is enums.MessageRole
+    assert openrouter_kit.FinishReason is models.FinishReason is enums.FinishReason
+    assert openrouter_kit.RouteVariant.DEFAULT == ""
+    assert openrouter_kit.RouteVariant.__module__ == "openrouter_kit"
+
+
 def _public(cls: type) -> dict[str, inspect.Signature]:
     return {
         name: inspect.signature(member)

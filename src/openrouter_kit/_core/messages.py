@@ -19,8 +19,8 @@ __all__ = ["MAX_DATA_URL_CHARS", "MAX_INLINE_BYTES", "check_messages"]
 MAX_INLINE_BYTES = 20 * 1024 * 1024
 #: The longest data URL sent inline: ``MAX_INLINE_BYTES`` base64-encoded, with its prefix.
 MAX_DATA_URL_CHARS = (MAX_INLINE_BYTES * 4) // 3 + 64
-#: Roles a request may use: the members of ``MessageRole`` (strings, in its order).
-_ROLES = tuple(MessageRole)
+#: Roles a request may use: the values of ``MessageRole``, in its order.
+_ROLES = tuple(role.value for role in MessageRole)
 
 
 def _fail(path: str, problem: str) -> ValidationError:
