@@ -9,13 +9,22 @@ Input: every ``codegen/schemas/*.json`` document. Each keeps its objects under `
 ``ToolCall``), so names are unique across files. ``endpoints.json`` holds the endpoint table
 instead of ``$defs``.
 
+Output: data and declarations, never hand-written behaviour. ``enums.py`` holds the enums (cheap
+to import: no attrs class); ``models.py`` the attrs classes, whose methods come from hand-written
+base classes; ``endpoints.py`` the endpoint table as plain rows, which
+``openrouter_kit._core.wire.Endpoint`` reads; ``params.py`` the keyword arguments, typed.
+
 What each schema construct becomes:
 
 - an object definition -> an attrs ``@define(kw_only=True)`` class with an ``extra`` dict for the
   keys we do not know (the converter fills and empties it); required properties have no default, the
   others default to ``None`` (or to their ``default``, ``[]`` and ``{}`` becoming factories);
-- a string definition with ``enum`` -> an ``enum.StrEnum`` of known values. Fields that use it stay
-  typed ``str``, so a value the server adds tomorrow still parses (enums are open);
+- a string definition with ``enum`` -> an ``enum.StrEnum`` of known values in ``enums.py`` (also
+  exported by ``models.py``). Fields that use it stay typed ``str``, so a value the server adds
+  tomorrow still parses (enums are open). A member is named after its value in capitals
+  (``tool_calls`` -> ``TOOL_CALLS``), or by ``x-enum-names``, a list of names in the order of the
+  values (``""`` has no name of its own). A description may span lines: its lines are the
+  docstring's, as written;
 - ``string``/``integer``/``number``/``boolean``/``null`` ->
   ``str``/``int``/``float``/``bool``/``None``; arrays -> ``list[...]``; ``anyOf``/``oneOf``/type
   lists -> unions; an object without ``properties`` -> ``dict[str, ...]``; a schema with no type ->
@@ -23,7 +32,8 @@ What each schema construct becomes:
 
 Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
 ``x-local`` marks a property measured by the client and never sent or read on the wire;
-``x-mixin`` names a hand-written base class in ``openrouter_kit._mixins`` (methods, no fields);
+``x-mixin`` names a hand-written base class in ``openrouter_kit._model_methods`` (methods, no
+fields; the others derive from ``openrouter_kit._core.modelbase.WireModel``);
 ``x-python-type`` gives a scalar property a Python type of ours instead of its JSON one (see
 ``PYTHON_TYPES``): ``money`` (a USD amount: ``Decimal``) or ``price`` (``Decimal``, or ``VARIABLE``
 for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.convert``;
@@ -260,13 +270,48 @@ class Generator:
 
     # -- emitting --------------------------------------------------------------------------------
     def enum_source(self, name: str, schema: dict[str, Any]) -> list[str]:
-        lines = [f"class {name}(StrEnum):", f'    """{self.doc(schema, name)}"""', ""]
-        for value in schema["enum"]:
-            member = "".join(c if c.isalnum() else "_" for c in str(value)).upper()
-            if member[0].isdigit():
-                member = "_" + member
+        doc = self.doc(schema, name).split("\n")
+        lines = [f"class {name}(StrEnum):", f'    """{doc[0]}']
+        lines.extend(f"    {line}".rstrip() for line in doc[1:])
+        if len(doc) > 1:
+            lines.append("    " + '"""')
+        else:
+            lines[-1] += '"""'
+        lines.append("")
+        values = schema["enum"]
+        names = schema.get("x-enum-names") or [None] * len(values)
+        if len(names) != len(values):
+            raise SystemExit(f"{name}: x-enum-names needs one name per value")
+        for value, member in zip(values, names, strict=True):
+            if member is None:
+                member = "".join(c if c.isalnum() else "_" for c in str(value)).upper()
+                if not member:
+                    raise SystemExit(f"{name}: the value {value!r} needs a name in x-enum-names")
+                if member[0].isdigit():
+                    member = "_" + member
             lines.append(f"    {member} = {json.dumps(value)}")
         return [*lines, "", ""]
+
+    def enum_names(self) -> list[str]:
+        return [name for name, schema in self.defs.items() if is_enum(schema)]
+
+    def enums_module(self) -> str:
+        body: list[str] = []
+        for name in self.enum_names():
+            body.extend(self.enum_source(name, self.defs[name]))
+        out = [
+            HEADER.format(
+                doc="The API's enumerations: open StrEnums of the known values (no attrs class)."
+            ),
+            "from enum import StrEnum",
+            "",
+            "",
+            *body,
+            "__all__ = [",
+            *(f'    "{name}",' for name in sorted(self.enum_names())),
+            "]",
+        ]
+        return "\n".join(out) + "\n"
 
     @staticmethod
     def doc(schema: dict[str, Any], name: str) -> str:
@@ -346,28 +391,36 @@ class Generator:
 
     def models_module(self) -> str:
         objects = [s for s in self.defs.values() if not is_enum(s)]
-        mixins = sorted({s.get("x-mixin", "WireModel") for s in objects})
+        mixins = sorted({s["x-mixin"] for s in objects if "x-mixin" in s})
         body: list[str] = []
-        for name, schema in self.defs.items():
-            if is_enum(schema):
-                body.extend(self.enum_source(name, schema))
         self.used.clear()
         for name in self.ordered_classes():
             body.extend(self.class_source(name, self.defs[name]))
         ours = [TYPE_IMPORTS[t] for t in sorted(self.used)]
-        stdlib = sorted(
-            [("enum", "StrEnum"), ("typing", "Any"), *(i for i in ours if "." not in i[0])]
+        stdlib = sorted([("typing", "Any"), *(i for i in ours if "." not in i[0])])
+        first_party = sorted(
+            [
+                *(i for i in ours if "." in i[0]),
+                ("openrouter_kit._core.modelbase", "WireModel"),
+                ("openrouter_kit._generated.enums", ""),
+                ("openrouter_kit._model_methods", ""),
+            ]
         )
-        first_party = sorted([*(i for i in ours if "." in i[0]), ("openrouter_kit._mixins", "")])
+        lists = {
+            "openrouter_kit._generated.enums": sorted(self.enum_names()),
+            "openrouter_kit._model_methods": mixins,
+        }
         out = [
-            HEADER.format(doc="Wire models of the OpenRouter API: attrs classes and open enums."),
+            HEADER.format(
+                doc="Wire models of the OpenRouter API: attrs classes (and the enums, re-exported)."
+            ),
             *(f"from {module} import {name}" for module, name in stdlib),
             "",
             "from attrs import define, field",
             "",
             *(
-                import_line(module, mixins)
-                if module.endswith("_mixins")
+                import_line(module, lists[module])
+                if module in lists
                 else f"from {module} import {name}"
                 for module, name in first_party
             ),
@@ -466,6 +519,8 @@ class Generator:
         )
         text = "\n".join(body)
         used = [n for n in sorted(self.defs) if re.search(rf"\b{n}\b(?!Param)", text)]
+        enums = [n for n in used if is_enum(self.defs[n])]
+        classes = [n for n in used if n not in enums]
         typing_names = [n for n in ("Any", "Literal", "Required") if re.search(rf"\b{n}\b", text)]
         out = [
             HEADER.format(doc="The chat calls' keyword arguments, typed: a TypedDict per object."),
@@ -477,7 +532,8 @@ class Generator:
             [
                 import_line("typing", [*typing_names, "TypedDict"]),
                 "",
-                import_line("openrouter_kit._generated.models", used),
+                import_line("openrouter_kit._generated.enums", enums),
+                import_line("openrouter_kit._generated.models", classes),
                 "",
                 "",
                 *body,
@@ -491,70 +547,18 @@ class Generator:
 
     def endpoints_module(self) -> str:
         out = [
-            HEADER.format(doc="The endpoint table: one row per OpenRouter operation."),
-            "from attrs import frozen",
-            "",
-            "",
-            "#: Wire models by name, once looked up.",
-            "_MODELS: dict[str, type] = {}",
-            "",
-            "",
-            "def _model(name: str | None) -> type | None:",
-            '    """The wire model called ``name`` (its module is imported on first use)."""',
-            "    if name is None:",
-            "        return None",
-            "    model = _MODELS.get(name)",
-            "    if model is None:",
-            "        from openrouter_kit._generated import models",
-            "",
-            "        model = _MODELS[name] = getattr(models, name)",
-            "    return model",
-            "",
-            "",
-            "@frozen",
-            "class Endpoint:",
-            '    """One operation: how to call it and what its body parses into."""',
-            "",
-            "    name: str",
-            "    method: str",
-            "    #: Relative to the base URL; ``{name}`` segments are filled from path parameters.",
-            "    path: str",
-            "    #: Names of the request body's model (None: no body), of a successful",
-            "    #: response's model, and of one event's model (None: it does not stream).",
-            "    request_name: str | None",
-            "    response_name: str",
-            "    chunk_name: str | None",
-            "",
-            "    @property",
-            "    def request(self) -> type | None:",
-            '        """The request body\'s model, or None for operations without a body."""',
-            "        return _model(self.request_name)",
-            "",
-            "    @property",
-            "    def response(self) -> type:",
-            '        """The model of a successful response body."""',
-            "        model = _model(self.response_name)",
-            "        assert model is not None",
-            "        return model",
-            "",
-            "    @property",
-            "    def chunk(self) -> type | None:",
-            '        """The model of one server-sent event, or None when it does not stream."""',
-            "        return _model(self.chunk_name)",
-            "",
-            "",
+            HEADER.format(doc="The endpoint table: one row per OpenRouter operation (data only)."),
+            "#: (name, HTTP method, path, request body's model, response's model, stream event's",
+            "#: model): the path is relative to the base URL, its ``{name}`` segments filled from",
+            "#: path parameters; models are named (None: no request body, or no stream).",
+            "#: ``openrouter_kit._core.wire.Endpoint`` reads these rows.",
+            "ROWS: tuple[tuple[str, str, str, str | None, str, str | None], ...] = (",
         ]
         for name, row in self.endpoints.items():
             request, response, chunk = self.endpoint_types(row)
-            out.append(
-                f"{name.upper()} = Endpoint(name={json.dumps(name)}, "
-                f"method={json.dumps(row['method'])}, path={json.dumps(row['path'])}, "
-                f"request_name={_literal(request)}, response_name={_literal(response)}, "
-                f"chunk_name={_literal(chunk)})"
-            )
-        out.extend(["", "ENDPOINTS: dict[str, Endpoint] = {"])
-        out.extend(f"    {name.upper()}.name: {name.upper()}," for name in self.endpoints)
-        out.append("}")
+            values = (name, row["method"], row["path"], request, response, chunk)
+            out.append(f"    ({', '.join(_literal(v) for v in values)}),")
+        out.append(")")
         return "\n".join(out) + "\n"
 
     def endpoint_types(self, row: dict[str, Any]) -> tuple[str | None, str, str | None]:
@@ -564,9 +568,12 @@ class Generator:
         return row.get("request"), row["response"], row.get("chunk")
 
     def files(self) -> dict[str, str]:
-        init = HEADER.format(doc="Generated wire models and endpoint table of openrouter-kit.")
+        init = HEADER.format(
+            doc="Generated enums, wire models, endpoint table and call parameters."
+        )
         return {
             "__init__.py": init,
+            "enums.py": self.enums_module(),
             "models.py": self.models_module(),
             "endpoints.py": self.endpoints_module(),
             "params.py": self.params_module(),

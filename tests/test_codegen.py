@@ -388,10 +388,11 @@ def test_completion_request_sends_nothing_unset() -> None:
 
 
 def test_endpoint_table() -> None:
-    from openrouter_kit._generated.endpoints import ENDPOINTS
-    from openrouter_kit._generated.models import StreamChunk
+    from openrouter_kit._core.wire import CHAT_COMPLETIONS
+    from openrouter_kit._generated import models
+    from tests.core.helpers import ENDPOINTS
 
-    assert {name: (e.method, e.path) for name, e in ENDPOINTS.items()} == {
+    assert {e.name: (e.method, e.path) for e in ENDPOINTS} == {
         "chat_completions": ("POST", "/chat/completions"),
         "list_models": ("GET", "/models"),
         "model_endpoints": ("GET", "/models/{author}/{slug}/endpoints"),
@@ -399,7 +400,11 @@ def test_endpoint_table() -> None:
         "key": ("GET", "/key"),
         "credits": ("GET", "/credits"),
     }
-    assert ENDPOINTS["chat_completions"].chunk is StreamChunk
+    for endpoint in ENDPOINTS:  # every model the table names exists
+        for name in (endpoint.request_name, endpoint.response_name, endpoint.chunk_name):
+            assert name is None or attrs.has(getattr(models, name)), name
+    assert CHAT_COMPLETIONS.chunk_name == "StreamChunk"
+    assert CHAT_COMPLETIONS.response is models.CompletionResponse
 
 
 # -- the schemas themselves ------------------------------------------------------------------------

@@ -64,6 +64,17 @@ def test_the_design_contract_names_exist() -> None:
     assert openrouter_kit.Client.__module__ == "openrouter_kit"
 
 
+def test_the_public_enums_are_the_generated_ones() -> None:
+    from openrouter_kit import _variants
+    from openrouter_kit._generated import enums, models
+
+    assert openrouter_kit.RouteVariant is _variants.RouteVariant is enums.RouteVariant
+    assert openrouter_kit.MessageRole is models.MessageRole is enums.MessageRole
+    assert openrouter_kit.FinishReason is models.FinishReason is enums.FinishReason
+    assert openrouter_kit.RouteVariant.DEFAULT == ""
+    assert openrouter_kit.RouteVariant.__module__ == "openrouter_kit"
+
+
 def _public(cls: type) -> dict[str, inspect.Signature]:
     return {
         name: inspect.signature(member)
@@ -116,7 +127,7 @@ def test_the_core_does_no_io() -> None:
         *(SRC / "_core").glob("*.py"),
         *(SRC / "_generated").glob("*.py"),
         SRC / "errors.py",
-        SRC / "_mixins.py",
+        SRC / "_model_methods.py",
     ]:
         assert not (_imports(path) & forbidden), path.name
         text = path.read_text()
@@ -138,10 +149,11 @@ def test_import_is_light() -> None:
         "import sys, openrouter_kit\n"
         "from openrouter_kit._core.convert import converters\n"
         "names = ('yaml', 'httpcore', 'aiohttp', 'httpx_aiohttp', 'openrouter_kit.testing',\n"
-        "         'openrouter_kit._cli', 'openrouter_kit._settings', 'openrouter_kit._schema',\n"
-        "         'openrouter_kit._generated.models', 'openrouter_kit._core.events',\n"
+        "         'openrouter_kit._cli', 'openrouter_kit._settings',\n"
+        "         'openrouter_kit._core.schema', 'openrouter_kit._generated.models',\n"
+        "         'openrouter_kit._core.events',\n"
         "         'openrouter_kit._core.assemble', 'openrouter_kit._core.tokens',\n"
-        "         'openrouter_kit._tools', 'openrouter_kit._tokenizers', 'bpe_openai')\n"
+        "         'openrouter_kit._core.tools', 'openrouter_kit._tokenizers', 'bpe_openai')\n"
         "heavy = [m for m in names if m in sys.modules]\n"
         "print(heavy, converters.cache_info().currsize)\n"
     )

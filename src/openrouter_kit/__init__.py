@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from openrouter_kit import errors
@@ -21,10 +22,11 @@ from openrouter_kit._async_client import AsyncClient, OpenRouterClient
 from openrouter_kit._client import Client
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
+from openrouter_kit._core.structured import response_format_for
+from openrouter_kit._generated.enums import FinishReason, MessageRole
 from openrouter_kit._observe import Hooks
 from openrouter_kit._registry import AsyncModelRegistry, ModelRegistry
 from openrouter_kit._streams import AsyncStream, Stream
-from openrouter_kit._structured import response_format_for
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
 from openrouter_kit._version import __version__
 
@@ -37,17 +39,16 @@ if TYPE_CHECKING:
         RetryEvent,
     )
     from openrouter_kit._core.tokens import TokenCount, estimate_prompt
+    from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
         CompletionChoice,
         CompletionRequest,
         CompletionResponse,
         ContentPart,
         Credits,
-        FinishReason,
         GenerationStats,
         KeyInfo,
         Message,
-        MessageRole,
         ModelEndpoints,
         ModelInfo,
         StreamChunk,
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
     )
     from openrouter_kit._generated.params import CompletionParams
     from openrouter_kit._tokenizers import count_prompt
-    from openrouter_kit._tools import ToolRun
 
 __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "AsyncClient",
@@ -116,11 +116,9 @@ _LAZY = {
             "CompletionResponse",
             "ContentPart",
             "Credits",
-            "FinishReason",
             "GenerationStats",
             "KeyInfo",
             "Message",
-            "MessageRole",
             "ModelEndpoints",
             "ModelInfo",
             "StreamChunk",
@@ -135,7 +133,7 @@ _LAZY = {
         "openrouter_kit._core.events",
     ),
     "CompletionParams": "openrouter_kit._generated.params",
-    "ToolRun": "openrouter_kit._tools",
+    "ToolRun": "openrouter_kit._core.tools",
     **dict.fromkeys(("TokenCount", "estimate_prompt"), "openrouter_kit._core.tokens"),
     "count_prompt": "openrouter_kit._tokenizers",
 }
@@ -153,8 +151,6 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'openrouter_kit' has no attribute {name!r}")
-    from importlib import import_module
-
     loaded = import_module(module)
     _publish({n: getattr(loaded, n) for n, m in _LAZY.items() if m == module})
     return globals()[name]

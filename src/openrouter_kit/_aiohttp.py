@@ -101,7 +101,7 @@ def _require_asyncio() -> None:
     except RuntimeError:
         library = "another event loop"
         with contextlib.suppress(Exception):  # sniffio only names it; it may be missing
-            import sniffio
+            import sniffio  # noqa: PLC0415 - lazy: optional, only names the loop in an error
 
             library = sniffio.current_async_library()
         raise ConfigurationError(

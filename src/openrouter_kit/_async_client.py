@@ -13,8 +13,7 @@ import httpx
 
 from openrouter_kit._base import UNSET, BaseClient
 from openrouter_kit._call import Attempts
-from openrouter_kit._core.wire import is_event_stream
-from openrouter_kit._generated import endpoints as ep
+from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
     async_http_client,
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from openrouter_kit._call import Attempt, Call
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
+    from openrouter_kit._core.tools import ToolLoop, ToolRun
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
         ToolCall,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
-    from openrouter_kit._tools import ToolLoop, ToolRun
 
 __all__ = ["AsyncClient", "OpenRouterClient"]
 
@@ -256,7 +255,7 @@ class AsyncClient(BaseClient):
 
     async def list_models(self) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
-        models, _ = await self._send(self._prepare_get(ep.LIST_MODELS))
+        models, _ = await self._send(self._prepare_get(LIST_MODELS))
         return models.data  # type: ignore[no-any-return]
 
     async def model_endpoints(self, model: str) -> ModelEndpoints:
@@ -271,12 +270,12 @@ class AsyncClient(BaseClient):
 
     async def key_info(self) -> KeyInfo:
         """Same as ``Client.key_info``, but awaitable."""
-        result, _ = await self._send(self._prepare_get(ep.KEY))
+        result, _ = await self._send(self._prepare_get(KEY))
         return result.data  # type: ignore[no-any-return]
 
     async def credits(self) -> Credits:
         """Same as ``Client.credits``, but awaitable."""
-        result, _ = await self._send(self._prepare_get(ep.CREDITS))
+        result, _ = await self._send(self._prepare_get(CREDITS))
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------

@@ -45,15 +45,10 @@ from openrouter_kit._core.config import (
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
-from openrouter_kit._generated.endpoints import (
-    CHAT_COMPLETIONS,
-    GENERATION,
-    MODEL_ENDPOINTS,
-    Endpoint,
-)
+from openrouter_kit._core.structured import request_format
+from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
 from openrouter_kit._http import Transport, checked_transport
 from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
-from openrouter_kit._structured import request_format
 from openrouter_kit.errors import (
     ConfigurationError,
     InvalidResponseError,
@@ -67,11 +62,11 @@ if TYPE_CHECKING:
     import httpx
 
     from openrouter_kit._core.assemble import StreamAssembler
+    from openrouter_kit._core.tools import ToolLoop
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
     )
-    from openrouter_kit._tools import ToolLoop
 
 __all__ = ["UNSET", "BaseClient"]
 
@@ -556,7 +551,7 @@ class BaseClient(abc.ABC):
         raise_errors: bool,
         options: _Options | None = None,
     ) -> ToolLoop:
-        from openrouter_kit._tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
+        from openrouter_kit._core.tools import ToolLoop  # noqa: PLC0415 - lazy: loads the models and the schema builder
 
         data = _request_data(request, params)
         return ToolLoop(

@@ -29,8 +29,7 @@ if TYPE_CHECKING:
     from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker
     from openrouter_kit._core.config import Timeouts
     from openrouter_kit._core.retry import RetryPolicy
-    from openrouter_kit._core.wire import WireRequest
-    from openrouter_kit._generated.endpoints import Endpoint
+    from openrouter_kit._core.wire import Endpoint, WireRequest
     from openrouter_kit._generated.models import CompletionRequest
 
 __all__ = ["Attempt", "Attempts", "Call", "candidates"]

@@ -178,7 +178,7 @@ def _ms(seconds: float | None) -> str:
 
 
 def _dump_json(data: Any, out: TextIO) -> None:
-    import json
+    import json  # noqa: PLC0415 - lazy: only --json output uses it
 
     json.dump(data, out, indent=2, ensure_ascii=False, default=_json_money)
     out.write("\n")
@@ -204,7 +204,7 @@ def _connect(args: argparse.Namespace, ctx: _Context, *, public: bool = False) -
     sends no Authorization header at all. Its HTTP pool drops the header, so the client's own
     key rules stay as they are for everything else.
     """
-    from openrouter_kit import Client
+    from openrouter_kit import Client  # noqa: PLC0415 - lazy: none (the package is loaded already)
 
     if _has_key():
         with Client(base_url=args.base_url, app_name=PROG) as client:
@@ -213,7 +213,7 @@ def _connect(args: argparse.Namespace, ctx: _Context, *, public: bool = False) -
         return
     if not public:
         raise CLIError(f"no API key: set OPENROUTER_API_KEY ({KEYS_URL})", Exit.USAGE)
-    import httpx
+    import httpx  # noqa: PLC0415 - lazy: none (the package loads httpx already)
 
     def drop_key(request: httpx.Request) -> None:
         request.headers.pop("Authorization", None)
@@ -323,7 +323,7 @@ def _prompt(args: argparse.Namespace) -> str:
 
 
 def _chat(args: argparse.Namespace, ctx: _Context) -> int:
-    from openrouter_kit import apply_variant
+    from openrouter_kit import apply_variant  # noqa: PLC0415 - lazy: none (the package is loaded already)
 
     prompt = _prompt(args)
     model = apply_variant(args.model, args.variant) if args.variant else args.model
@@ -361,8 +361,8 @@ def _unknown_model(
 
 
 def _demo(args: argparse.Namespace, ctx: _Context) -> int:
-    from openrouter_kit import Client
-    from openrouter_kit.testing import Emulator
+    from openrouter_kit import Client  # noqa: PLC0415 - lazy: none (the package is loaded already)
+    from openrouter_kit.testing import Emulator  # noqa: PLC0415 - lazy: the emulator loads only for demo
 
     with Emulator() as emulator:
         print(f"emulator  {emulator.base_url} (local, no API key needed)", file=ctx.out)
@@ -548,7 +548,7 @@ def _cost(args: argparse.Namespace, ctx: _Context) -> int:
 
 
 def _emulator(args: argparse.Namespace, ctx: _Context) -> int:
-    from openrouter_kit.testing import serve
+    from openrouter_kit.testing import serve  # noqa: PLC0415 - lazy: the emulator loads only for its command
 
     try:
         serve(host="127.0.0.1", port=args.port)

@@ -10,8 +10,7 @@ import httpx
 
 from openrouter_kit._base import UNSET, BaseClient
 from openrouter_kit._call import Attempts
-from openrouter_kit._core.wire import is_event_stream
-from openrouter_kit._generated import endpoints as ep
+from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
     build_request,
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from openrouter_kit._call import Attempt, Call
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
+    from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
         ModelInfo,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
-    from openrouter_kit._tools import ToolRun
 
 __all__ = ["Client"]
 
@@ -319,7 +318,7 @@ class Client(BaseClient):
 
     def list_models(self) -> list[ModelInfo]:
         """Return every model OpenRouter offers, with pricing, context length and capabilities."""
-        models, _ = self._send(self._prepare_get(ep.LIST_MODELS))
+        models, _ = self._send(self._prepare_get(LIST_MODELS))
         return models.data  # type: ignore[no-any-return]
 
     def model_endpoints(self, model: str) -> ModelEndpoints:
@@ -334,12 +333,12 @@ class Client(BaseClient):
 
     def key_info(self) -> KeyInfo:
         """Return the current key's limits and usage."""
-        result, _ = self._send(self._prepare_get(ep.KEY))
+        result, _ = self._send(self._prepare_get(KEY))
         return result.data  # type: ignore[no-any-return]
 
     def credits(self) -> Credits:
         """Return the account's total credits and usage (needs a management key)."""
-        result, _ = self._send(self._prepare_get(ep.CREDITS))
+        result, _ = self._send(self._prepare_get(CREDITS))
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------

@@ -12,12 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from openrouter_kit._core.messages import MAX_INLINE_BYTES
 from openrouter_kit.errors import ValidationError
 
-__all__ = ["MAX_INLINE_BYTES", "audio_part", "check_url", "image_data_url", "pdf_part", "read_file"]
+__all__ = ["audio_part", "check_url", "image_data_url", "pdf_part", "read_file"]
 
-#: The largest file sent inline (before base64). Larger files need a URL.
-MAX_INLINE_BYTES = 20 * 1024 * 1024
 _IMAGE_MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),

@@ -1,36 +1,16 @@
 """Routing variants: the ``:suffix`` of a model id that changes how OpenRouter routes it.
 
-Pure string logic, no I/O.
+Owns: reading a variant off a model id and putting one on (pure string logic, no I/O). The
+variants themselves are the generated ``RouteVariant`` enum (``codegen/schemas/models.json``),
+re-exported here.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from openrouter_kit._generated.enums import RouteVariant
 from openrouter_kit.errors import ValidationError
 
 __all__ = ["RouteVariant", "apply_variant", "split_variant"]
-
-
-class RouteVariant(StrEnum):
-    """A documented model-id suffix. ``DEFAULT`` means no suffix.
-
-    ``NITRO`` sorts providers by throughput, ``FLOOR`` by price, ``EXACTO`` by tool-calling quality;
-    ``FREE`` uses free endpoints (rate limited); ``EXTENDED`` a longer context; ``THINKING``
-    enables reasoning; ``ONLINE`` adds web search (deprecated upstream); ``BATCH`` uses batch
-    endpoints.
-    """
-
-    DEFAULT = ""
-    NITRO = "nitro"
-    FLOOR = "floor"
-    ONLINE = "online"
-    THINKING = "thinking"
-    FREE = "free"
-    EXTENDED = "extended"
-    EXACTO = "exacto"
-    BATCH = "batch"
-
 
 _BY_VALUE = {v.value: v for v in RouteVariant}
 

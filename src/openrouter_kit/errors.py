@@ -5,7 +5,8 @@
     OpenRouterError                      root: catch this to catch everything below
     ├── ConfigurationError (ValueError)  bad client settings: missing key, bad URL, bad YAML file
     ├── ValidationError (ValueError)     invalid message or request, caught before sending
-    │   └── ResponseFormatError          a response_format that cannot be sent as given
+    │   ├── ResponseFormatError          a response_format that cannot be sent as given
+    │   └── ToolDefinitionError          a function that cannot be described as a tool
     ├── APIError                         the server answered with an error
     │   ├── BadRequestError              400, 413, 422 and other 4xx
     │   │   └── ContextLengthError       400: prompt plus max_tokens exceed the context window
@@ -58,6 +59,7 @@ __all__ = [
     "StreamError",
     "StructuredOutputError",
     "ToolArgumentsError",
+    "ToolDefinitionError",
     "ValidationError",
 ]
 
@@ -136,6 +138,14 @@ class ResponseFormatError(ValidationError):
     without ``response_format_for(schema)``, or a value of the wrong kind. The message lists what
     structured outputs take: an attrs class, a dataclass, a TypedDict, a pydantic model, or a
     JSON Schema dict through ``response_format_for(schema_dict)``.
+    """
+
+
+class ToolDefinitionError(ValidationError):
+    """A function cannot be described as a tool (an unsupported type hint, a bad name, ...).
+
+    Raised by ``ToolDefinition.from_function`` and ``run_tools`` when the tool is defined, never
+    when the model calls it; the message names the parameter and the function.
     """
 
 

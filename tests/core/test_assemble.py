@@ -12,6 +12,7 @@ from openrouter_kit import StreamChunk, errors
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.convert import converters
 from tests.conftest import CANARY_KEY
+from tests.core.helpers import feed_bytes
 
 HEAD = {
     "id": "gen-9",
@@ -41,7 +42,7 @@ def assembler() -> StreamAssembler:
 
 def run(body: bytes) -> tuple[StreamAssembler, list[StreamChunk]]:
     asm = assembler()
-    chunks = asm.feed_bytes(body)
+    chunks = feed_bytes(asm, body)
     asm.finish()
     return asm, chunks
 
@@ -163,9 +164,9 @@ def test_an_error_event_raises_stream_error_after_earlier_chunks() -> None:
         done=False,
     )
     first, rest = body[: body.index(b"data:", 40)], body[body.index(b"data:", 40) :]
-    assert [c.text for c in asm.feed_bytes(first)] == ["partial "]
+    assert [c.text for c in feed_bytes(asm, first)] == ["partial "]
     with pytest.raises(errors.StreamError) as info:
-        asm.feed_bytes(rest)
+        feed_bytes(asm, rest)
     exc = info.value
     assert (exc.code, exc.message, exc.status_code) == (502, "Provider disconnected", 200)
     assert exc.metadata == {"error_type": "provider_unavailable"}
@@ -214,7 +215,7 @@ def test_long_malformed_lines_are_truncated() -> None:
 
 def test_a_stream_that_ends_early_is_an_error_not_a_short_answer() -> None:
     asm = assembler()
-    asm.feed_bytes(sse(delta(content="The answer is"), done=False))
+    feed_bytes(asm, sse(delta(content="The answer is"), done=False))
     with pytest.raises(errors.APIConnectionError, match="incomplete") as info:
         asm.finish()
     assert info.value.response.text == "The answer is"
@@ -228,8 +229,8 @@ def test_a_finish_reason_without_done_is_complete() -> None:
 
 def test_events_after_done_are_ignored() -> None:
     asm = assembler()
-    chunks = asm.feed_bytes(
-        sse(delta(content="a"), delta(finish="stop")) + sse(delta(content="zzz"))
+    chunks = feed_bytes(
+        asm, sse(delta(content="a"), delta(finish="stop")) + sse(delta(content="zzz"))
     )
     assert [c.text for c in chunks] == ["a", ""]
     asm.finish()
@@ -238,9 +239,9 @@ def test_events_after_done_are_ignored() -> None:
 
 def test_started_turns_true_only_with_output() -> None:
     asm = assembler()
-    asm.feed_bytes(sse(delta(role="assistant", content=""), done=False))
+    feed_bytes(asm, sse(delta(role="assistant", content=""), done=False))
     assert not asm.started
-    asm.feed_bytes(sse(delta(tool_calls=[{"index": 0, "id": "c"}]), done=False))
+    feed_bytes(asm, sse(delta(tool_calls=[{"index": 0, "id": "c"}]), done=False))
     assert asm.started
 
 
@@ -271,10 +272,10 @@ def test_lazy_chunks_behave_like_parsed_ones() -> None:
 
 def test_an_answer_the_server_had_not_finished_is_partial() -> None:
     asm = assembler()
-    asm.feed_bytes(sse(delta(content="The answer"), done=False))
+    feed_bytes(asm, sse(delta(content="The answer"), done=False))
     reply = asm.final_response()
     assert (asm.complete, reply.partial, reply.text) == (False, True, "The answer")
-    asm.feed_bytes(sse(delta(finish="stop")))
+    feed_bytes(asm, sse(delta(finish="stop")))
     asm.finish()
     assert asm.complete
     assert not asm.final_response().partial
@@ -282,7 +283,7 @@ def test_an_answer_the_server_had_not_finished_is_partial() -> None:
 
 def test_a_partial_answer_before_any_choice_still_has_one() -> None:
     asm = assembler()
-    asm.feed_bytes(sse(delta(role="assistant"), done=False)[:10])  # not even one whole event
+    feed_bytes(asm, sse(delta(role="assistant"), done=False)[:10])  # not even one whole event
     reply = asm.final_response()
     assert reply.partial
     assert len(reply.choices) == 1

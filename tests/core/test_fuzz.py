@@ -35,11 +35,18 @@ from hypothesis import strategies as st
 from openrouter_kit._core import convert
 from openrouter_kit._core.assemble import StreamAssembler
 from openrouter_kit._core.convert import converters, dumps, structure_input
+from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import VariablePrice, to_money, to_price
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
-from openrouter_kit._core.wire import error_from_response, parse_response, parse_retry_after
+from openrouter_kit._core.wire import (
+    CHAT_COMPLETIONS,
+    CREDITS,
+    Endpoint,
+    error_from_response,
+    parse_response,
+    parse_retry_after,
+)
 from openrouter_kit._generated import models as generated
-from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS, CREDITS, ENDPOINTS, Endpoint
 from openrouter_kit._generated.models import (
     CompletionRequest,
     CompletionResponse,
@@ -48,7 +55,6 @@ from openrouter_kit._generated.models import (
     StreamChunk,
     TokenUsage,
 )
-from openrouter_kit._mixins import WireModel
 from openrouter_kit.errors import (
     APIConnectionError,
     InvalidResponseError,
@@ -58,6 +64,7 @@ from openrouter_kit.errors import (
     StreamError,
     ValidationError,
 )
+from tests.core.helpers import ENDPOINTS, feed_bytes
 
 KEY = "sk-or-v1-" + "FUZZKEY0123456789abcdefFUZZKEY0123456789abcdef"  # fake, split on purpose
 STRUCTURE = converters().fast.structure
@@ -379,7 +386,7 @@ def feed(asm: StreamAssembler, pieces: list[bytes]) -> list[StreamChunk]:
     """Feed ``pieces`` until the first (typed) error: the chunks handed out before it."""
     chunks: list[StreamChunk] = []
     for piece in pieces:
-        got = typed_only(functools.partial(asm.feed_bytes, piece))
+        got = typed_only(functools.partial(feed_bytes, asm, piece))
         if isinstance(got, OpenRouterError):
             if isinstance(got, StreamError):  # the partial answer travels with it, if any
                 assert got.response is None or isinstance(got.response, CompletionResponse)
@@ -527,7 +534,7 @@ STATUSES = st.one_of(
 
 @st.composite
 def responses(draw: st.DrawFn) -> tuple[Endpoint, int, dict[str, str], bytes]:
-    endpoint = draw(st.sampled_from(list(ENDPOINTS.values())))
+    endpoint = draw(st.sampled_from(ENDPOINTS))
     kind = draw(st.integers(0, 3))
     if kind == 0:
         body = draw(st.binary(max_size=64))
@@ -615,7 +622,7 @@ def test_error_from_response_always_returns_a_typed_error_without_the_key(
 
 def _stream_error(error: dict[str, Any]) -> OpenRouterError:
     with pytest.raises(StreamError) as info:
-        StreamAssembler(STRUCTURE, KEY).feed_bytes(sse_event({"error": error}))
+        feed_bytes(StreamAssembler(STRUCTURE, KEY), sse_event({"error": error}))
     return info.value
 
 

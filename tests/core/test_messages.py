@@ -11,8 +11,7 @@ import pytest
 
 from openrouter_kit import CompletionRequest, ContentPart, Message, errors
 from openrouter_kit._core.convert import dumps, structure_input
-from openrouter_kit._core.messages import check_messages
-from openrouter_kit._media import MAX_INLINE_BYTES
+from openrouter_kit._core.messages import MAX_INLINE_BYTES, check_messages
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32

@@ -14,8 +14,7 @@ import pytest
 import openrouter_kit
 from openrouter_kit._core.convert import converters, dumps, structure_input
 from openrouter_kit._core.money import VARIABLE, VariablePrice, format_usd, to_money, to_price
-from openrouter_kit._core.wire import parse_response
-from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS, CREDITS, KEY, LIST_MODELS
+from openrouter_kit._core.wire import CHAT_COMPLETIONS, CREDITS, KEY, LIST_MODELS, parse_response
 from openrouter_kit._generated.models import CompletionRequest, ModelInfo, ModelPricing
 from openrouter_kit.errors import InvalidResponseError, ValidationError
 

@@ -159,12 +159,6 @@ def test_a_zero_ttl_is_never_fresh() -> None:
     assert not c.fresh(1000.0)
 
 
-def test_invalidate_makes_the_cache_stale() -> None:
-    c = cache()
-    c.invalidate()
-    assert not c.fresh(1000.0)
-
-
 def test_store_replaces_the_list_and_restarts_the_ttl() -> None:
     c = cache(ttl=60.0)
     c.store([model("new/one")], now=2000.0)

@@ -9,6 +9,7 @@ from email.utils import formatdate
 import pytest
 
 from openrouter_kit import errors
+from openrouter_kit._core import wire
 from openrouter_kit._core.config import Config
 from openrouter_kit._core.wire import (
     USER_AGENT,
@@ -18,7 +19,6 @@ from openrouter_kit._core.wire import (
     parse_retry_after,
     raise_for_choice_error,
 )
-from openrouter_kit._generated import endpoints as ep
 from openrouter_kit._version import __version__
 from tests.conftest import CANARY_KEY
 
@@ -36,7 +36,7 @@ def body(code: object, message: str, metadata: object = None, **extra: object) -
 
 def test_request_carries_auth_attribution_and_user_agent() -> None:
     cfg = config(app_name="My App", app_url="https://example.com")
-    req = build_request(cfg, ep.CHAT_COMPLETIONS, body=b"{}")
+    req = build_request(cfg, wire.CHAT_COMPLETIONS, body=b"{}")
     headers = dict(req.headers)
     assert headers["Authorization"] == f"Bearer {CANARY_KEY}"
     assert headers["HTTP-Referer"] == "https://example.com"
@@ -50,22 +50,22 @@ def test_request_carries_auth_attribution_and_user_agent() -> None:
 
 def test_get_request_has_no_content_type_and_encodes_path_and_query() -> None:
     req = build_request(
-        config(), ep.MODEL_ENDPOINTS, path_params={"author": "openai", "slug": "gpt-4o"}
+        config(), wire.MODEL_ENDPOINTS, path_params={"author": "openai", "slug": "gpt-4o"}
     )
     assert req.url.endswith("/models/openai/gpt-4o/endpoints")
     assert "Content-Type" not in dict(req.headers)
-    req = build_request(config(), ep.GENERATION, query={"id": "gen-1 2&x"})
+    req = build_request(config(), wire.GENERATION, query={"id": "gen-1 2&x"})
     assert req.url.endswith("/generation?id=gen-1+2%26x")
 
 
 def test_request_repr_masks_the_key() -> None:
-    req = build_request(config(), ep.CHAT_COMPLETIONS, body=b'{"a":1}')
+    req = build_request(config(), wire.CHAT_COMPLETIONS, body=b'{"a":1}')
     assert CANARY_KEY not in repr(req)
     assert "***" in repr(req)
 
 
 def test_attribution_headers_left_out_when_unset() -> None:
-    headers = dict(build_request(config(app_name=None), ep.KEY).headers)
+    headers = dict(build_request(config(app_name=None), wire.KEY).headers)
     assert "X-Title" not in headers
     assert "HTTP-Referer" not in headers
 
@@ -234,14 +234,14 @@ def test_parse_success_and_bad_bodies() -> None:
 
     structure = converters().fast.structure
     ok = json.dumps({"data": {"total_credits": 10.5, "total_usage": 2.0}}).encode()
-    result = parse_response(ep.CREDITS, 200, {}, ok, structure=structure)
+    result = parse_response(wire.CREDITS, 200, {}, ok, structure=structure)
     assert result.data.total_credits == 10.5
     with pytest.raises(errors.InvalidResponseError, match="not JSON"):
-        parse_response(ep.CREDITS, 200, {}, b"<html>oops</html>", structure=structure)
+        parse_response(wire.CREDITS, 200, {}, b"<html>oops</html>", structure=structure)
     with pytest.raises(errors.InvalidResponseError, match="unexpected response shape"):
-        parse_response(ep.CREDITS, 200, {}, b'{"data": [1, 2]}', structure=structure)
+        parse_response(wire.CREDITS, 200, {}, b'{"data": [1, 2]}', structure=structure)
     with pytest.raises(errors.InsufficientCreditsError):
-        parse_response(ep.CREDITS, 402, {}, body(402, "no money"), structure=structure)
+        parse_response(wire.CREDITS, 402, {}, body(402, "no money"), structure=structure)
 
 
 def test_error_body_inside_a_200_is_raised_by_its_code() -> None:
@@ -250,11 +250,13 @@ def test_error_body_inside_a_200_is_raised_by_its_code() -> None:
     structure = converters().fast.structure
     with pytest.raises(errors.ModelUnavailableError) as info:
         parse_response(
-            ep.CHAT_COMPLETIONS, 200, {}, body(502, "upstream died"), structure=structure
+            wire.CHAT_COMPLETIONS, 200, {}, body(502, "upstream died"), structure=structure
         )
     assert info.value.status_code == 200
     with pytest.raises(errors.ServerError):
-        parse_response(ep.CHAT_COMPLETIONS, 200, {}, body("server_error", "?"), structure=structure)
+        parse_response(
+            wire.CHAT_COMPLETIONS, 200, {}, body("server_error", "?"), structure=structure
+        )
 
 
 def test_choice_finish_reason_error_raises_and_keeps_the_partial_answer() -> None:
@@ -276,7 +278,7 @@ def test_choice_finish_reason_error_raises_and_keeps_the_partial_answer() -> Non
             }
         ],
     }
-    response = converters().fast.structure(payload, ep.CHAT_COMPLETIONS.response)
+    response = converters().fast.structure(payload, wire.CHAT_COMPLETIONS.response)
     with pytest.raises(errors.ModelUnavailableError, match="provider died") as info:
         raise_for_choice_error(response)
     assert info.value.response.text == "partial"
@@ -297,9 +299,11 @@ HINT = "check base_url, it should end with /api/v1"
     ],
     ids=["html", "text", "empty", "json-without-a-model"],
 )
-@pytest.mark.parametrize("endpoint", [ep.CHAT_COMPLETIONS, ep.LIST_MODELS, ep.KEY, ep.CREDITS])
+@pytest.mark.parametrize(
+    "endpoint", [wire.CHAT_COMPLETIONS, wire.LIST_MODELS, wire.KEY, wire.CREDITS]
+)
 def test_a_404_on_a_path_that_names_no_model_hints_at_the_base_url(
-    endpoint: ep.Endpoint, body: bytes
+    endpoint: wire.Endpoint, body: bytes
 ) -> None:
     with pytest.raises(errors.ModelNotFoundError) as info:
         parse_response(endpoint, 404, {}, body, structure=None)
@@ -310,20 +314,20 @@ def test_a_404_on_a_path_that_names_no_model_hints_at_the_base_url(
 @pytest.mark.parametrize(
     ("endpoint", "body"),
     [
-        (ep.CHAT_COMPLETIONS, body(404, "No endpoints found for acme/nope.")),
+        (wire.CHAT_COMPLETIONS, body(404, "No endpoints found for acme/nope.")),
         (
-            ep.CHAT_COMPLETIONS,
+            wire.CHAT_COMPLETIONS,
             json.dumps(
                 {"error": {"message": "gone", "availability": {"code": "model_deprecated"}}}
             ).encode(),
         ),
-        (ep.MODEL_ENDPOINTS, b"Not Found"),  # the model in the path is unknown
-        (ep.GENERATION, body(404, "Generation gen-1 not found")),  # the id is unknown
+        (wire.MODEL_ENDPOINTS, b"Not Found"),  # the model in the path is unknown
+        (wire.GENERATION, body(404, "Generation gen-1 not found")),  # the id is unknown
     ],
     ids=["no-endpoints", "availability", "model-endpoints", "generation"],
 )
 def test_a_404_about_a_model_or_an_id_gets_no_base_url_hint(
-    endpoint: ep.Endpoint, body: bytes
+    endpoint: wire.Endpoint, body: bytes
 ) -> None:
     with pytest.raises(errors.ModelNotFoundError) as info:
         parse_response(endpoint, 404, {}, body, structure=None)

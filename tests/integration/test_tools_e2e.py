@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from openrouter_kit import AsyncClient, Client, ContentPart, Message, errors, response_format_for
-from openrouter_kit._schema import output_schema
+from openrouter_kit._core.schema import output_schema
 from openrouter_kit.testing import Emulator
 from tests.structured_models import Actor, Film, Genre, Studio, TreeNode, strict_problems
 

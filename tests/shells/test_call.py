@@ -20,8 +20,7 @@ from openrouter_kit._core import convert
 from openrouter_kit._core.breaker import CircuitBreaker, CircuitState
 from openrouter_kit._core.config import Timeouts
 from openrouter_kit._core.retry import RetryPolicy
-from openrouter_kit._core.wire import WireRequest
-from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS
+from openrouter_kit._core.wire import CHAT_COMPLETIONS, WireRequest
 from openrouter_kit._generated.models import CompletionRequest
 
 pytestmark = pytest.mark.anyio

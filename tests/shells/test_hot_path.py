@@ -15,7 +15,7 @@ from pytest_httpx import HTTPXMock, IteratorStream
 
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.config import Config
-from openrouter_kit._generated.endpoints import CHAT_COMPLETIONS
+from openrouter_kit._core.wire import CHAT_COMPLETIONS
 from openrouter_kit._http import RequestBuilder, http_timeout
 from tests.conftest import CANARY_KEY
 from tests.shells.conftest import call

@@ -10,7 +10,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from openrouter_kit import ToolDefinition, errors, response_format_for
-from openrouter_kit._schema import output_schema
+from openrouter_kit._core.schema import output_schema
 from tests.shells.conftest import call
 from tests.structured_models import FILM_JSON, Film, Genre, Studio
 
@@ -288,7 +288,7 @@ class Grumpy:
 
 
 def test_any_error_of_a_model_s_validation_becomes_a_structured_output_error() -> None:
-    from openrouter_kit._structured import parse_output, request_format
+    from openrouter_kit._core.structured import parse_output, request_format
 
     with pytest.raises(errors.StructuredOutputError, match="TypeError: no grumpy answers"):
         parse_output("{}", Grumpy)

@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
+from openrouter_kit._core.modelbase import lazy
+from openrouter_kit._core.redact import redact, redact_all
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
-from openrouter_kit._core.wire import redact, redact_all
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionResponse,
@@ -34,7 +35,6 @@ from openrouter_kit._generated.models import (
     TokenUsage,
     ToolCall,
 )
-from openrouter_kit._mixins import LazyModel
 from openrouter_kit.errors import APIConnectionError, InvalidResponseError, StreamError
 
 __all__ = ["StreamAssembler"]
@@ -58,9 +58,6 @@ _CHUNK_KEYS = _known(StreamChunk)
 # Chunks with keys outside these take the slower path in _merge: unknown keys, and the routing
 # metadata of the last chunk (so the usual chunk pays nothing for it).
 _PLAIN_CHUNK_KEYS = _CHUNK_KEYS - {"openrouter_metadata"}
-# A lazy chunk is made with two C calls (see StreamChunkMixin): no __init__, no field parsing.
-_new_chunk = object.__new__
-_set_payload = vars(LazyModel)["_payload"].__set__
 _DELTA_KEYS = _known(StreamDelta)
 _TOOL_CALL_KEYS = _known(ToolCall)
 
@@ -228,8 +225,9 @@ class _ChoiceParts:
 class StreamAssembler:
     """Turns a streamed completion's bytes into chunks and merges them into one response.
 
-    ``feed_bytes(data)`` returns the chunks ``data`` completes; ``finish()`` is called at the end
-    of the body. ``started`` turns True with the first output (text, reasoning, tool call);
+    ``events(data)`` returns the events ``data`` completes, and ``feed(event)`` the chunk each
+    one carries (a stream asks for one chunk at a time); ``finish()`` is called at the end of the
+    body. ``started`` turns True with the first output (text, reasoning, tool call);
     ``done`` with ``[DONE]``; ``final_response()`` is the answer so far (all of it once finished).
     ``structure`` is the fast converter's ``structure`` (for usage and error objects).
     """
@@ -280,27 +278,18 @@ class StreamAssembler:
                 status_code=200,
             ) from None
 
-    def feed_bytes(self, data: bytes) -> list[StreamChunk]:
-        """Return the chunks completed by ``data``.
-
-        Raises:
-            StreamError: the server sent an error event (after the chunks before it).
-            InvalidResponseError: an event is not valid JSON, or not a chunk.
-        """
-        chunks = []
-        for event in self.events(data):
-            chunk = self.feed(event)
-            if chunk is not None:
-                chunks.append(chunk)
-        return chunks
-
     def events(self, data: bytes) -> list[ServerSentEvent]:
         """The events completed by ``data``, to be passed to ``feed`` one by one (a stream turns
         each into a chunk only when it is asked for the next one)."""
         return self._decoder.feed(data)
 
     def feed(self, event: ServerSentEvent) -> StreamChunk | None:
-        """Return the chunk ``event`` carries, or None (``[DONE]``, an event after it)."""
+        """Return the chunk ``event`` carries, or None (``[DONE]``, an event after it).
+
+        Raises:
+            StreamError: the server sent an error event (after the chunks before it).
+            InvalidResponseError: the event is not valid JSON, or not a chunk.
+        """
         if self.done:
             return None
         data = event.data
@@ -334,9 +323,7 @@ class StreamAssembler:
                 status_code=200,
             ) from None
         self.chunk_count += 1
-        chunk: StreamChunk = _new_chunk(StreamChunk)
-        _set_payload(chunk, payload)
-        return chunk
+        return lazy(StreamChunk, payload)  # typed fields are built only if the caller reads one
 
     def _merge(self, payload: dict[str, Any]) -> None:
         if self._missing:

@@ -33,9 +33,9 @@ import cattrs
 from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from openrouter_kit._core.modelbase import LazyModel, WireModel, lazy
 from openrouter_kit._core.money import VariablePrice, plain, to_money, to_price
-from openrouter_kit._core.wire import redact
-from openrouter_kit._mixins import LazyModel, WireModel
+from openrouter_kit._core.redact import redact
 from openrouter_kit.errors import ValidationError
 
 __all__ = [
@@ -133,20 +133,21 @@ def _values_reader(
     return read
 
 
-def _handled(cls: type) -> bool:
-    """True for the classes the fast paths handle (no init=False fields, no factories taking
-    self); others use cattrs' generated hooks."""
-    return not any(
-        not a.init or (isinstance(a.default, attrs.Factory) and a.default.takes_self)  # type: ignore[arg-type]
-        for a in attrs.fields(cast(Any, cls))
-    )
+def _check_fast(cls: type) -> None:
+    """Refuse a class the fast paths cannot build (an init=False field, a factory taking self):
+    the generator makes none, and the fast hook and the lazy filler both rely on that."""
+    for a in attrs.fields(cast(Any, cls)):
+        if not a.init or (isinstance(a.default, attrs.Factory) and a.default.takes_self):  # type: ignore[arg-type]
+            raise TypeError(  # pragma: no cover - a guard for the generator
+                f"{cls.__name__} cannot be read by the response converter: field {a.name!r} "
+                "is init=False or has a factory taking self"
+            )
 
 
 def _fast_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
     """The response converter's hook for a model: same results as ``_structure_model`` on valid
     data, several times faster on model lists."""
-    if not _handled(cls):
-        return _structure_model(cls, conv)
+    _check_fast(cls)
     read = _values_reader(cls, conv)
     name = cls.__name__
 
@@ -169,19 +170,13 @@ def _is_lazy(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, LazyModel)
 
 
-_new = object.__new__
-_set_payload = vars(LazyModel)["_payload"].__set__
-
-
 def _lazy_model(cls: type[T], conv: cattrs.Converter) -> Callable[[Any, Any], T]:
     """Responses' lazy models: a dict is kept as is, and parsed when a field is first read."""
     eager = _fast_model(cls, conv)
 
     def structure(data: Any, _: Any) -> T:
         if type(data) is dict:
-            obj = _new(cls)
-            _set_payload(obj, data)
-            return obj
+            return lazy(cls, data)
         return eager(data, cls)
 
     return structure
@@ -193,8 +188,7 @@ _REQUIRED = object()
 
 
 def _filler(cls: type) -> Callable[[Any, dict[str, Any]], None]:
-    if not _handled(cls):  # pragma: no cover - a guard for the generator's lazy models
-        raise TypeError(f"{cls.__name__} cannot be lazy: it has init=False or self-taking fields")
+    _check_fast(cls)
     read = _values_reader(cls, converters().fast)
     plan: list[tuple[str, str, Any, bool]] = []
     for a in attrs.fields(cast(Any, cls)):
@@ -324,17 +318,13 @@ def _is_optional(t: Any) -> bool:
 
 
 def _structure_optional(t: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    """``X | None`` with X's hook looked up once (cattrs looks it up for every value)."""
+    """``X | None`` with X's hook looked up once (cattrs looks it up for every value).
+
+    A response's optional field that defaults to None does not come here: ``_values_reader``
+    leaves None unset and passes X's own hook (and a scalar that has its type is not converted).
+    """
     (member,) = [m for m in typing.get_args(t) if m is not _NONE]
     hook = conv.get_structure_hook(member)
-    if member in _SCALARS and not conv.detailed_validation:  # user input: every value checked
-
-        def scalar(value: Any, _: Any) -> Any:
-            if value is None or type(value) is member:
-                return value
-            return hook(value, member)
-
-        return scalar
 
     def structure(value: Any, _: Any) -> Any:
         return None if value is None else hook(value, member)

@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from openrouter_kit._generated.enums import MessageRole
 from openrouter_kit.errors import ValidationError
 
-__all__ = ["MAX_DATA_URL_CHARS", "ROLES", "check_messages"]
+__all__ = ["MAX_DATA_URL_CHARS", "MAX_INLINE_BYTES", "check_messages"]
 
-#: Roles a request may use.
-ROLES = ("system", "developer", "user", "assistant", "tool")
-#: The longest data URL sent inline: 20 MiB of bytes, base64-encoded.
-MAX_DATA_URL_CHARS = (20 * 1024 * 1024 * 4) // 3 + 64
+#: The largest file sent inline (before base64). Larger files need a URL.
+MAX_INLINE_BYTES = 20 * 1024 * 1024
+#: The longest data URL sent inline: ``MAX_INLINE_BYTES`` base64-encoded, with its prefix.
+MAX_DATA_URL_CHARS = (MAX_INLINE_BYTES * 4) // 3 + 64
+#: Roles a request may use: the values of ``MessageRole``, in its order.
+_ROLES = tuple(role.value for role in MessageRole)
 
 
 def _fail(path: str, problem: str) -> ValidationError:
@@ -66,9 +69,9 @@ def check_messages(messages: Sequence[Any]) -> None:
     for index, message in enumerate(messages):
         at = f"$.messages[{index}]"
         role = message.role
-        if role not in ROLES:
+        if role not in _ROLES:
             raise _fail(
-                f"{at}.role", f"unknown role {str(role)[:40]!r}; use one of {', '.join(ROLES)}"
+                f"{at}.role", f"unknown role {str(role)[:40]!r}; use one of {', '.join(_ROLES)}"
             )
         if role == "assistant":
             for number, call in enumerate(message.tool_calls or ()):

@@ -6,6 +6,7 @@ Owns: freshness, capability derivation, price filters. Never knows: how the list
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -108,10 +109,6 @@ class RegistryCache:
         self._by_id = {m.id: m for m in self._models}
         self._expires = now + self.ttl
 
-    def invalidate(self) -> None:
-        """Make the next query fetch again."""
-        self._expires = None
-
     @property
     def loaded(self) -> bool:
         """True once a model list has been stored (fresh or not)."""
@@ -154,8 +151,6 @@ class RegistryCache:
         found = self.peek(model_id)
         if found is not None:
             return found
-        import difflib
-
         close = difflib.get_close_matches(model_id, list(self._by_id), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise ModelNotFoundError(f"unknown model {model_id[:100]!r}{hint}", code="model_not_found")

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 __all__ = ["SSEDecoder", "ServerSentEvent"]
 
-_LINE_ENDS = (b"\n", b"\r")
-
 
 class ServerSentEvent:
     """One dispatched event: ``data`` (lines joined by ``\\n``), ``event``, ``id``, ``retry``."""

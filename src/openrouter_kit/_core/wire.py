@@ -1,9 +1,10 @@
 """Requests to bytes, and bytes back to models or typed errors.
 
-Owns: the headers every request carries, URL building, JSON decoding of responses, and the mapping
-of every documented error body (and undocumented ones: HTML from a proxy, an empty body) to the
-exception hierarchy in :mod:`openrouter_kit.errors`. Never knows: sockets, httpx, clocks (a caller
-passes ``now`` where an HTTP date must be turned into seconds).
+Owns: the operations of the API (``Endpoint``, over the generated table's rows), the headers every
+request carries, URL building, JSON decoding of responses, and the mapping of every documented
+error body (and undocumented ones: HTML from a proxy, an empty body) to the exception hierarchy in
+:mod:`openrouter_kit.errors`. Never knows: sockets, httpx, clocks (a caller passes ``now`` where an
+HTTP date must be turned into seconds).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from attrs import field, frozen
 
 from openrouter_kit._core.config import DEFAULT_BASE_URL, Config
 from openrouter_kit._core.redact import mask_headers, redact, redact_all
-from openrouter_kit._generated.endpoints import Endpoint
+from openrouter_kit._generated.endpoints import ROWS
 from openrouter_kit._version import __version__
 from openrouter_kit.errors import (
     STATUS_TO_ERROR,
@@ -32,13 +33,19 @@ from openrouter_kit.errors import (
     InvalidResponseError,
     ModelNotFoundError,
     OpenRouterError,
-    PermissionDeniedError,
     RateLimitError,
     ServerError,
 )
 
 __all__ = [
+    "CHAT_COMPLETIONS",
+    "CREDITS",
+    "GENERATION",
+    "KEY",
+    "LIST_MODELS",
+    "MODEL_ENDPOINTS",
     "USER_AGENT",
+    "Endpoint",
     "WireRequest",
     "build_request",
     "error_from_response",
@@ -68,6 +75,51 @@ _MODERATION_TYPES = frozenset({"content_policy_violation", "refusal"})
 _LOOKUPS = frozenset({"model_endpoints", "generation"})
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
+
+
+#: The response models by name, once looked up.
+_MODELS: dict[str, type] = {}
+
+
+def _model(name: str) -> type:
+    # The wire models (about 60 attrs classes) load with the first response, not with this
+    # module, so that ``import openrouter_kit`` stays light; the table names them.
+    from openrouter_kit._generated import models  # noqa: PLC0415 - late: models by name, lazily
+
+    model: type = getattr(models, name)
+    _MODELS[name] = model
+    return model
+
+
+@frozen
+class Endpoint:
+    """One operation of the API (a row of the generated table): how to call it, and what a
+    successful answer parses into."""
+
+    name: str
+    method: str
+    #: Relative to the base URL; ``{name}`` segments are filled from path parameters.
+    path: str
+    #: Names of the request body's model (None: no body), of a successful response's model,
+    #: and of one stream event's model (None: it does not stream).
+    request_name: str | None
+    response_name: str
+    chunk_name: str | None
+
+    @property
+    def response(self) -> type:
+        """The model of a successful response body."""
+        model = _MODELS.get(self.response_name)
+        return model if model is not None else _model(self.response_name)
+
+
+_ENDPOINTS = {row[0]: Endpoint(*row) for row in ROWS}
+CHAT_COMPLETIONS = _ENDPOINTS["chat_completions"]
+LIST_MODELS = _ENDPOINTS["list_models"]
+MODEL_ENDPOINTS = _ENDPOINTS["model_endpoints"]
+GENERATION = _ENDPOINTS["generation"]
+KEY = _ENDPOINTS["key"]
+CREDITS = _ENDPOINTS["credits"]
 
 
 def _mask(headers: tuple[tuple[str, str], ...]) -> str:
@@ -240,10 +292,8 @@ def _classify(status: int, message: str, error: Mapping[str, Any]) -> type[OpenR
         error_type in _MODERATION_TYPES or "reasons" in metadata or "flagged_input" in metadata
     ):
         return ContentPolicyError
-    if status in STATUS_TO_ERROR:
+    if status in STATUS_TO_ERROR:  # 403 included: a refusal that is not moderation
         return STATUS_TO_ERROR[status]
-    if status == 403:
-        return PermissionDeniedError
     return ServerError if status >= 500 else BadRequestError
 
 

@@ -1,4 +1,4 @@
-"""Generated wire models and endpoint table of openrouter-kit.
+"""Generated enums, wire models, endpoint table and call parameters.
 
 Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 """

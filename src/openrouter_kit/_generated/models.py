@@ -1,16 +1,26 @@
-"""Wire models of the OpenRouter API: attrs classes and open enums.
+"""Wire models of the OpenRouter API: attrs classes (and the enums, re-exported).
 
 Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 """
 
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from attrs import define, field
 
+from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import Price
-from openrouter_kit._mixins import (
+from openrouter_kit._generated.enums import (
+    FinishReason,
+    InputModality,
+    MessageRole,
+    OutputModality,
+    ProviderSort,
+    Quantization,
+    ReasoningEffort,
+    RouteVariant,
+)
+from openrouter_kit._model_methods import (
     CompletionResponseMixin,
     ContentPartMixin,
     MessageMixin,
@@ -20,89 +30,7 @@ from openrouter_kit._mixins import (
     StreamChunkMixin,
     ToolCallMixin,
     ToolDefinitionMixin,
-    WireModel,
 )
-
-
-class MessageRole(StrEnum):
-    """Who wrote a message. Open: a role the server adds later still parses, as a plain string."""
-
-    SYSTEM = "system"
-    DEVELOPER = "developer"
-    USER = "user"
-    ASSISTANT = "assistant"
-    TOOL = "tool"
-
-
-class FinishReason(StrEnum):
-    """Why a choice stopped (normalised by OpenRouter). Open: new reasons parse as plain strings."""
-
-    STOP = "stop"
-    LENGTH = "length"
-    TOOL_CALLS = "tool_calls"
-    CONTENT_FILTER = "content_filter"
-    ERROR = "error"
-
-
-class ReasoningEffort(StrEnum):
-    """How hard a reasoning model thinks, from max down to none. Open: new levels parse as plain strings."""
-
-    MAX = "max"
-    XHIGH = "xhigh"
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    MINIMAL = "minimal"
-    NONE = "none"
-
-
-class Quantization(StrEnum):
-    """The number format a provider serves a model's weights in. Open: new formats parse as plain strings."""
-
-    INT4 = "int4"
-    INT8 = "int8"
-    FP4 = "fp4"
-    MXFP4 = "mxfp4"
-    NVFP4 = "nvfp4"
-    FP6 = "fp6"
-    FP8 = "fp8"
-    MXFP8 = "mxfp8"
-    FP16 = "fp16"
-    BF16 = "bf16"
-    FP32 = "fp32"
-    UNKNOWN = "unknown"
-
-
-class ProviderSort(StrEnum):
-    """What to rank providers by when no explicit order is given. Open: new strategies parse as plain strings."""
-
-    PRICE = "price"
-    THROUGHPUT = "throughput"
-    LATENCY = "latency"
-    EXACTO = "exacto"
-
-
-class InputModality(StrEnum):
-    """A kind of input a model accepts. Open: new kinds parse as plain strings."""
-
-    TEXT = "text"
-    IMAGE = "image"
-    FILE = "file"
-    AUDIO = "audio"
-    VIDEO = "video"
-
-
-class OutputModality(StrEnum):
-    """A kind of output a model produces. Open: new kinds parse as plain strings."""
-
-    TEXT = "text"
-    IMAGE = "image"
-    EMBEDDINGS = "embeddings"
-    AUDIO = "audio"
-    VIDEO = "video"
-    RERANK = "rerank"
-    SPEECH = "speech"
-    TRANSCRIPTION = "transcription"
 
 
 @define(kw_only=True, repr=False)
@@ -1272,6 +1200,7 @@ __all__ = [
     "ReasoningEffort",
     "ResponseFormat",
     "ResponseMessage",
+    "RouteVariant",
     "ServerToolUseDetails",
     "StreamChoice",
     "StreamChunk",

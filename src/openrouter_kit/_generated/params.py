@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Required, TypedDict
 
+from openrouter_kit._generated.enums import MessageRole, ProviderSort, Quantization, ReasoningEffort
 from openrouter_kit._generated.models import (
     CacheControl,
     ContentPart,
@@ -19,16 +20,12 @@ from openrouter_kit._generated.models import (
     JsonSchemaFormat,
     MaxPrice,
     Message,
-    MessageRole,
     PercentileCutoffs,
     Plugin,
     Prediction,
     ProviderPreferences,
-    ProviderSort,
     ProviderSortConfig,
-    Quantization,
     ReasoningConfig,
-    ReasoningEffort,
     ResponseFormat,
     ResponseMessage,
     StreamOptions,

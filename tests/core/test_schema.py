@@ -18,15 +18,18 @@ import attrs
 import pytest
 from pydantic import BaseModel, RootModel
 
-from openrouter_kit._generated.models import FunctionDefinition
-from openrouter_kit._schema import (
-    ToolDefinitionError,
+from openrouter_kit._core.schema import (
     function_schema,
     is_pydantic_model,
     json_schema,
     output_schema,
 )
-from openrouter_kit.errors import OpenRouterError, ResponseFormatError, ValidationError
+from openrouter_kit.errors import (
+    OpenRouterError,
+    ResponseFormatError,
+    ToolDefinitionError,
+    ValidationError,
+)
 from tests.structured_models import FILM_JSON as FILM
 from tests.structured_models import Film, Pet, TreeNode, strict_problems
 
@@ -289,11 +292,10 @@ def get_weather(city: str, unit: Literal["c", "f"] = "c", days: int | None = Non
 
 def test_google_docstring_and_defaults() -> None:
     tool = function_schema(get_weather)
-    assert isinstance(tool, FunctionDefinition)
-    assert tool.name == "get_weather"
-    assert tool.description == "Get the current weather for a city."
-    assert tool.strict is None
-    assert tool.parameters == {
+    assert list(tool) == ["name", "description", "parameters"]  # a plain dict; strict left out
+    assert tool["name"] == "get_weather"
+    assert tool["description"] == "Get the current weather for a city."
+    assert tool["parameters"] == {
         "type": "object",
         "properties": {
             "city": {"type": "string", "description": "The city, for example Paris."},
@@ -396,11 +398,10 @@ def test_docstring_styles(
     fn: Callable[..., Any], summary: str | None, descriptions: dict[str, str]
 ) -> None:
     tool = function_schema(fn)
-    assert tool.description == summary
-    assert tool.parameters is not None
+    assert tool.get("description") == summary
     found = {
         name: prop["description"]
-        for name, prop in tool.parameters["properties"].items()
+        for name, prop in tool["parameters"]["properties"].items()
         if "description" in prop
     }
     assert found == descriptions
@@ -416,8 +417,7 @@ def annotated_wins(city: Annotated[str, "From the hint."]) -> None:
 
 def test_annotated_description_wins_over_docstring() -> None:
     tool = function_schema(annotated_wins)
-    assert tool.parameters is not None
-    assert tool.parameters["properties"]["city"] == {
+    assert tool["parameters"]["properties"]["city"] == {
         "type": "string",
         "description": "From the hint.",
     }
@@ -428,7 +428,7 @@ def no_params() -> None:
 
 
 def test_no_parameters_omits_required() -> None:
-    assert function_schema(no_params).parameters == {
+    assert function_schema(no_params)["parameters"] == {
         "type": "object",
         "properties": {},
         "additionalProperties": False,
@@ -447,14 +447,13 @@ def defaults(
 
 def test_defaults_are_json_or_left_out() -> None:
     tool = function_schema(defaults)
-    assert tool.parameters is not None
-    props = tool.parameters["properties"]
+    props = tool["parameters"]["properties"]
     assert props["a"]["default"] == [1, 2]
     assert props["b"] == {"type": "string", "enum": ["red", "blue"], "default": "blue"}
     assert props["c"] == {"anyOf": [POINT, NULL], "default": None}
     assert "default" not in props["d"]
     assert props["e"] == {}
-    assert "required" not in tool.parameters
+    assert "required" not in tool["parameters"]
 
 
 def strict_tool(
@@ -469,7 +468,7 @@ def strict_tool(
 
 def test_strict_mode_requires_everything_and_makes_optionals_nullable() -> None:
     tool = function_schema(strict_tool, strict=True)
-    assert tool.strict is True
+    assert tool["strict"] is True
     strict_point = obj(
         {
             "x": {"type": "integer", "description": "Distance east, in metres."},
@@ -478,7 +477,7 @@ def test_strict_mode_requires_everything_and_makes_optionals_nullable() -> None:
         },
         ["x", "y", "tags"],
     )
-    assert tool.parameters == obj(
+    assert tool["parameters"] == obj(
         {
             "city": STRING,
             "unit": {"anyOf": [{"type": "string", "enum": ["c", "f"]}, NULL]},
@@ -500,13 +499,13 @@ def test_strict_mode_requires_everything_and_makes_optionals_nullable() -> None:
         },
         ["city", "unit", "days", "route", "note"],
     )
-    assert function_schema(strict_tool, strict=False).strict is False
+    assert function_schema(strict_tool, strict=False)["strict"] is False
     assert json_schema(Point, strict=True) == strict_point
 
 
 @pytest.mark.parametrize("name", ["a", "get-weather_2", "x" * 64])
 def test_valid_names(name: str) -> None:
-    assert function_schema(no_params, name=name).name == name
+    assert function_schema(no_params, name=name)["name"] == name
 
 
 @pytest.mark.parametrize("name", ["", "x" * 65, "get weather", "get.weather", "météo"])
@@ -522,7 +521,7 @@ def test_lambda_needs_a_name() -> None:
     fn.__name__ = "<lambda>"
     with pytest.raises(ToolDefinitionError, match="pass name="):
         function_schema(fn)
-    assert function_schema(fn, name="double").name == "double"
+    assert function_schema(fn, name="double")["name"] == "double"
 
 
 def var_args(a: int, *rest: int) -> None:
@@ -587,9 +586,9 @@ def unresolvable(a: DoesNotExist) -> None:  # type: ignore[name-defined]  # noqa
             " TypedDict",
         ),
         (bad_datetime, "parameter 'when' of bad_datetime: type datetime.datetime cannot"),
-        (bad_class, "parameter 'thing' of bad_class: type tests.core.test_tool_schema.Plain"),
+        (bad_class, "parameter 'thing' of bad_class: type tests.core.test_schema.Plain"),
         (bad_keys, "parameter 'scores' of bad_keys: type dict[int, str] cannot be expressed"),
-        (bad_recursive, "parameter 'tree' of bad_recursive: type tests.core.test_tool_schema.Node"),
+        (bad_recursive, "parameter 'tree' of bad_recursive: type tests.core.test_schema.Node"),
         (bad_callback, "parameter 'callback' of bad_callback: type Callable"),
         (bad_nested, "parameter 'items' of bad_nested: type bytes (in field 'payload' of Holder)"),
         (unresolvable, "DoesNotExist"),
@@ -638,35 +637,36 @@ class Weather:
 
 def test_bound_methods_skip_self_and_cls() -> None:
     tool = function_schema(Weather("Paris").lookup)
-    assert tool.name == "lookup"
-    assert tool.description == "Look up the weather."
-    assert tool.parameters == obj(
+    assert tool["name"] == "lookup"
+    assert tool["description"] == "Look up the weather."
+    assert tool["parameters"] == obj(
         {
             "city": {"type": "string", "description": "The city."},
             "days": {"type": "integer", "default": 1},
         },
         ["city"],
     )
-    assert function_schema(Weather.create).parameters == obj({"city": STRING}, ["city"])
-    assert function_schema(Weather.convert).parameters == obj(
+    assert function_schema(Weather.create)["parameters"] == obj({"city": STRING}, ["city"])
+    assert function_schema(Weather.convert)["parameters"] == obj(
         {"celsius": {"type": "number"}}, ["celsius"]
     )
 
 
 def test_callable_object_and_partial() -> None:
     tool = function_schema(Weather("Paris"), name="weather")
-    assert tool.description == "Call it."
-    assert tool.parameters == obj({"city": {"type": "string", "description": "Where."}}, ["city"])
+    assert tool["description"] == "Call it."
+    assert tool["parameters"] == obj(
+        {"city": {"type": "string", "description": "Where."}}, ["city"]
+    )
     partial = functools.partial(get_weather, unit="f")
     tool = function_schema(partial, name="weather_f")
-    assert tool.description == "Get the current weather for a city."
-    assert tool.parameters is not None
-    assert tool.parameters["properties"]["unit"]["default"] == "f"
+    assert tool["description"] == "Get the current weather for a city."
+    assert tool["parameters"]["properties"]["unit"]["default"] == "f"
 
 
 def test_string_annotations_are_resolved() -> None:
     assert get_weather.__annotations__["city"] == "str"  # this module uses postponed annotations
-    assert function_schema(get_weather).parameters is not None
+    assert function_schema(get_weather)["parameters"] is not None
 
 
 def typed_everything(
@@ -695,10 +695,9 @@ def typed_everything(
 @pytest.mark.parametrize("strict", [None, False, True])
 def test_every_schema_is_plain_json(strict: bool | None) -> None:
     tool = function_schema(typed_everything, strict=strict)
-    text = json.dumps(tool.parameters, allow_nan=False)
-    assert json.loads(text) == tool.parameters
-    assert tool.parameters is not None
-    assert len(tool.parameters["properties"]) == 18
+    text = json.dumps(tool["parameters"], allow_nan=False)
+    assert json.loads(text) == tool["parameters"]
+    assert len(tool["parameters"]["properties"]) == 18
     for hint, _ in CASES:
         json.dumps(json_schema(hint, strict=True), allow_nan=False)
 
@@ -801,7 +800,7 @@ class NoSchema(BaseModel):
 
 
 REFUSED: list[tuple[Any, str]] = [
-    (Plain, "response_format=tests.core.test_tool_schema.Plain cannot be expressed"),
+    (Plain, "response_format=tests.core.test_schema.Plain cannot be expressed"),
     (int, "response_format=int cannot be expressed"),
     (Holder, "type bytes (in field 'payload' of Holder) cannot be expressed"),
     (Node, "Node (in field 'children' of Node) refers to itself"),

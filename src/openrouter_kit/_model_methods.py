@@ -1,7 +1,11 @@
-"""Hand-written behaviour that generated wire models inherit (methods only, never fields).
+"""Hand-written methods of the generated wire models, in the base classes they inherit.
 
-Stdlib, attrs and ``_core.money`` only: the generated module imports this one, so it must stay
-light.
+Owns: what a model does beyond holding fields: ``Message.user(...)`` and the other
+constructors, ``reply.text``, ``.cost`` and ``.parse()``, a reply's ``to_message()``,
+``ToolDefinition.from_function``, ``call.arguments()``, ``ContentPart.image_file(...)`` and
+the other parts, prices read like a dict, a chunk's ``text``. Never knows: fields (the generated
+subclasses define them), HTTP. The generated module imports this one, so it never imports that
+module: a sibling class (the ``Message`` a reply becomes) comes from ``_core.modelbase.generated``.
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
 
+from openrouter_kit._core.modelbase import LazyModel, WireModel, generated
 from openrouter_kit._core.money import VariablePrice, to_price
+from openrouter_kit._core.registry import capability_names
+from openrouter_kit._core.structured import decode_arguments, format_result, parse_output
+from openrouter_kit._media import audio_part, check_url, image_data_url, pdf_part, read_file
 
 if TYPE_CHECKING:
     from typing import Self
@@ -27,7 +35,6 @@ D = TypeVar("D")
 __all__ = [
     "CompletionResponseMixin",
     "ContentPartMixin",
-    "LazyModel",
     "MessageMixin",
     "ModelInfoMixin",
     "PricingMixin",
@@ -35,25 +42,7 @@ __all__ = [
     "StreamChunkMixin",
     "ToolCallMixin",
     "ToolDefinitionMixin",
-    "WireModel",
 ]
-
-
-class WireModel:
-    """Base of every generated model: a repr that shows only the fields that are set."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        shown = []
-        for a in attrs.fields(cast(Any, type(self))):
-            value = getattr(self, a.name)
-            default: Any = a.default
-            if hasattr(default, "factory"):  # an attrs Factory: compare with what it makes
-                default = default.factory()
-            if a.default is attrs.NOTHING or value != default:
-                shown.append(f"{a.name}={value!r}")
-        return f"{type(self).__name__}({', '.join(shown)})"
 
 
 def _build(cls: type[M], **fields: Any) -> M:
@@ -90,8 +79,6 @@ class MessageMixin(WireModel):
     def tool_result(cls, call: Any, result: Any) -> Self:
         """The tool message answering ``call`` (a ``ToolCall`` or its id) with ``result``:
         a string as it is, anything else as JSON."""
-        from openrouter_kit._tools import format_result
-
         call_id = call if isinstance(call, str) else call.id
         return _build(cls, role="tool", tool_call_id=call_id, content=format_result(result))
 
@@ -115,22 +102,22 @@ class ResponseMessageMixin(WireModel):
         back: role, content, name, tool calls (ids, names and argument strings unchanged),
         refusal, reasoning and ``reasoning_details`` (unmodified, in order), images and audio.
         Response-only fields (``annotations``, unknown keys the server added) are left out."""
-        from openrouter_kit._generated.models import FunctionCall, Message, ToolCall
-
+        tool_call, function_call = generated("ToolCall"), generated("FunctionCall")
         me: Any = self
         calls = None
         if me.tool_calls:
             calls = [
-                ToolCall(
+                tool_call(
                     id=call.id,
                     type=call.type,
                     function=None
                     if call.function is None
-                    else FunctionCall(name=call.function.name, arguments=call.function.arguments),
+                    else function_call(name=call.function.name, arguments=call.function.arguments),
                 )
                 for call in me.tool_calls
             ]
-        return Message(
+        message: type[Message] = generated("Message")
+        return message(
             role=me.role or "assistant",
             content=me.content,
             name=me.name,
@@ -180,8 +167,6 @@ class CompletionResponseMixin(WireModel):
             StructuredOutputError: the text is not JSON or does not fit (the message shows it,
                 and pydantic's messages for a pydantic model).
         """
-        from openrouter_kit._structured import parse_output
-
         return parse_output(self.text, target)
 
     @property
@@ -189,61 +174,6 @@ class CompletionResponseMixin(WireModel):
         """True when ``cost`` was computed from model prices because the server sent none."""
         usage = getattr(self, "usage", None)
         return (usage is None or usage.cost is None) and self.estimated_cost is not None  # type: ignore[attr-defined]
-
-
-class LazyModel(WireModel):
-    """A model built from decoded JSON on first use: the JSON is kept, and the typed fields are
-    filled in when any of them is first read (equality, repr and ``attrs`` helpers read them too).
-
-    Used where many objects arrive and few of their fields are read: stream chunks and the model
-    list. A payload that does not fit raises ``InvalidResponseError`` at that first read.
-    """
-
-    __slots__ = ("_payload",)
-    _payload: dict[str, Any]
-
-    def _fill_in(self, payload: dict[str, Any]) -> None:
-        from openrouter_kit._core.convert import fill
-        from openrouter_kit._core.wire import redact
-        from openrouter_kit.errors import InvalidResponseError
-
-        try:
-            fill(self, payload)
-        except Exception as exc:  # any parse failure becomes our typed error
-            raise InvalidResponseError(
-                f"{_LAZY_NAMES.get(type(self).__name__, type(self).__name__)} is not the "
-                f"documented shape ({type(exc).__name__}): {redact(repr(payload)[:200], None)}",
-                status_code=200,
-            ) from None
-        object.__delattr__(self, "_payload")
-
-    if not TYPE_CHECKING:  # keep mypy strict about attribute names
-
-        def __getattr__(self, name: str) -> Any:
-            # Only reached for a slot that is not set yet: the fields of a lazy object.
-            if name == "_payload" or name.startswith("__"):
-                raise AttributeError(name)
-            try:
-                payload = object.__getattribute__(self, "_payload")
-            except AttributeError:
-                raise AttributeError(name) from None
-            self._fill_in(payload)
-            return object.__getattribute__(self, name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        # Assigning a field of a lazy object fills it in first, so the assignment is kept.
-        if name != "_payload":
-            try:
-                payload = object.__getattribute__(self, "_payload")
-            except AttributeError:
-                pass
-            else:
-                self._fill_in(payload)
-        object.__setattr__(self, name, value)
-
-
-#: How error messages name a lazy model.
-_LAZY_NAMES = {"StreamChunk": "stream chunk", "ModelInfo": "model"}
 
 
 class ModelInfoMixin(LazyModel):
@@ -257,8 +187,6 @@ class ModelInfoMixin(LazyModel):
         ``tools``, ``vision``, ``reasoning``, ``structured_outputs``, ``audio``,
         ``image_output``, ``free`` (the ones it has; ``client.models.list_models(capability=...)``
         filters by the same names)."""
-        from openrouter_kit._core.registry import capability_names
-
         return capability_names(cast(Any, self))
 
 
@@ -390,8 +318,6 @@ class ToolCallMixin(WireModel):
             ToolArgumentsError: the model sent arguments that are not valid JSON (the raw text
                 is kept on the error as ``raw``).
         """
-        from openrouter_kit._tools import decode_arguments
-
         return decode_arguments(self)
 
 
@@ -407,9 +333,9 @@ class ToolDefinitionMixin(WireModel):
         Raises:
             ToolDefinitionError: a parameter's type hint cannot be expressed as JSON schema.
         """
-        from openrouter_kit._schema import function_schema
+        from openrouter_kit._core.schema import function_schema  # noqa: PLC0415 - lazy: slow import
 
-        function = function_schema(fn, name=name, strict=strict)
+        function = generated("FunctionDefinition")(**function_schema(fn, name=name, strict=strict))
         return _build(cls, type="function", function=function)
 
 
@@ -432,10 +358,8 @@ class ContentPartMixin(WireModel):
     @classmethod
     def image(cls, url: str, *, detail: str | None = None) -> Self:
         """An image given by an ``https://`` URL or a ``data:image/...;base64,`` URL."""
-        from openrouter_kit._generated.models import ImageUrl
-        from openrouter_kit._media import check_url
-
-        return _build(cls, type="image_url", image_url=ImageUrl(url=check_url(url), detail=detail))
+        image_url = generated("ImageUrl")(url=check_url(url), detail=detail)
+        return _build(cls, type="image_url", image_url=image_url)
 
     @classmethod
     def image_bytes(
@@ -446,15 +370,11 @@ class ContentPartMixin(WireModel):
         Raises:
             ValidationError: not a PNG, JPEG, GIF or WebP image, or too large for a data URL.
         """
-        from openrouter_kit._media import image_data_url
-
         return cls.image(image_data_url(data, mime), detail=detail)
 
     @classmethod
     def image_file(cls, path: str | os.PathLike[str], *, detail: str | None = None) -> Self:
         """An image from a local file, sent as a base64 data URL."""
-        from openrouter_kit._media import read_file
-
         return cls.image_bytes(read_file(path), detail=detail)
 
     @classmethod
@@ -464,11 +384,9 @@ class ContentPartMixin(WireModel):
         Raises:
             ValidationError: the bytes are not a PDF, or too large for a data URL.
         """
-        from openrouter_kit._generated.models import FileInput
-        from openrouter_kit._media import pdf_part
-
         file_data, name = pdf_part(source, filename)
-        return _build(cls, type="file", file=FileInput(filename=name, file_data=file_data))
+        file = generated("FileInput")(filename=name, file_data=file_data)
+        return _build(cls, type="file", file=file)
 
     @classmethod
     def audio(cls, source: str | os.PathLike[str] | bytes, *, format: str | None = None) -> Self:
@@ -480,8 +398,6 @@ class ContentPartMixin(WireModel):
         Raises:
             ValidationError: an unknown format, or audio too large to send inline.
         """
-        from openrouter_kit._generated.models import InputAudio
-        from openrouter_kit._media import audio_part
-
         data, fmt = audio_part(source, format)
-        return _build(cls, type="input_audio", input_audio=InputAudio(data=data, format=fmt))
+        input_audio = generated("InputAudio")(data=data, format=fmt)
+        return _build(cls, type="input_audio", input_audio=input_audio)

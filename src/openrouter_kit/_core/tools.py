@@ -1,8 +1,13 @@
-"""Tool calls: decoding their arguments, and formatting results for the next turn."""
+"""The tool conversation of ``run_tools``, as a state machine both clients drive.
+
+Owns: the tools' definitions from their functions, the next request of each round, which calls
+to run (and the error text the model gets for an unknown tool or bad arguments), each turn and
+result added to the transcript, and the outcome (``ToolRun``: usage and cost summed). Never
+knows: HTTP, clocks, how the calls run (one after another, or concurrently: the shells decide).
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -10,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from openrouter_kit._core.convert import converters
-from openrouter_kit._core.wire import redact
+from openrouter_kit._core.structured import decode_arguments
 from openrouter_kit._generated.models import (
     CompletionResponse,
     Message,
@@ -23,39 +28,7 @@ from openrouter_kit.errors import ToolArgumentsError, ValidationError
 if TYPE_CHECKING:
     from openrouter_kit._base import _Options
 
-__all__ = ["ToolLoop", "ToolRun", "decode_arguments", "format_result"]
-
-
-def decode_arguments(call: Any) -> Any:
-    """The arguments of ``call`` (a ``ToolCall``) decoded from JSON; {} when it has none.
-
-    Raises:
-        ToolArgumentsError: the arguments are not valid JSON; ``raw`` keeps the text.
-    """
-    function = call.function
-    raw = (function.arguments if function is not None else None) or ""
-    if not raw.strip():
-        return {}
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        name = function.name if function is not None else None
-        shown = redact(raw[:200], None)
-        raise ToolArgumentsError(
-            f"the model called {name or 'a tool'} with arguments that are not valid JSON "
-            f"({exc}): {shown!r}",
-            raw=raw,
-            tool_name=name,
-            call_id=call.id,
-        ) from None
-
-
-def format_result(result: Any) -> str:
-    """A tool's return value as the text of a tool message: strings as they are, anything
-    else as JSON (values JSON cannot hold are shown with ``str``)."""
-    if isinstance(result, str):
-        return result
-    return json.dumps(result, ensure_ascii=False, default=str)
+__all__ = ["ToolLoop", "ToolRun"]
 
 
 @attrs.define

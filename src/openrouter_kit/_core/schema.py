@@ -1,11 +1,11 @@
 """JSON Schemas from Python functions and type hints: tool definitions and structured outputs.
 
-This module owns the mapping from a type hint to JSON Schema, the reading of docstrings for
-descriptions, and the fitting of a pydantic model's own schema to the same rules. It is pure (no
-I/O, no network, no global state) and knows nothing of clients. It never imports pydantic: a
-pydantic v2 model is recognised by its ``model_json_schema`` and ``model_validate`` methods.
-What it cannot express raises `ToolDefinitionError` when a tool is *defined* (never when the
-model calls it), and `ResponseFormatError` when a structured output is asked for.
+Owns: the mapping from a type hint to JSON Schema, the reading of docstrings for descriptions,
+and the fitting of a pydantic model's own schema to the same rules. Everything it returns is a
+plain JSON dict. What it cannot express raises `ToolDefinitionError` when a tool is *defined*
+(never when the model calls it), and `ResponseFormatError` when a structured output is asked for.
+Never knows: the wire models, clients, I/O. It never imports pydantic: a pydantic v2 model is
+recognised by its ``model_json_schema`` and ``model_validate`` methods.
 """
 
 from __future__ import annotations
@@ -25,12 +25,10 @@ from typing import Any
 
 import attrs
 
-from openrouter_kit._generated.models import FunctionDefinition
-from openrouter_kit.errors import ResponseFormatError, ValidationError
+from openrouter_kit.errors import ResponseFormatError, ToolDefinitionError
 
 __all__ = [
     "OUTPUT_TARGETS",
-    "ToolDefinitionError",
     "function_schema",
     "is_pydantic_model",
     "json_schema",
@@ -64,10 +62,6 @@ _UNIONS = (typing.Union, types.UnionType)
 _NULL: dict[str, Any] = {"type": "null"}
 
 
-class ToolDefinitionError(ValidationError):
-    """A function cannot be described as a tool (an unsupported type hint, a bad name, ...)."""
-
-
 class _Unsupported(Exception):
     """Raised deep inside the conversion; `json_schema` and `function_schema` add the context."""
 
@@ -88,8 +82,9 @@ class _Unsupported(Exception):
 
 def function_schema(
     fn: Callable[..., Any], *, name: str | None = None, strict: bool | None = None
-) -> FunctionDefinition:
-    """Describe a Python function as a tool the model may call.
+) -> dict[str, Any]:
+    """Describe a Python function as a tool the model may call: a function definition as the
+    API takes it.
 
     The tool's name is ``name`` or the function's ``__name__``. Its description is the summary of
     the docstring (the text before the argument section), and each parameter's description comes
@@ -102,8 +97,8 @@ def function_schema(
 
     With ``strict=True`` the schema follows OpenAI's strict mode: every property (also inside
     nested objects) is listed in ``required``, optional ones become nullable (``null`` stands for
-    "use the default") and ``default`` is left out. ``strict`` is passed on unchanged to
-    `FunctionDefinition.strict`.
+    "use the default") and ``default`` is left out. ``strict`` is passed on unchanged as the
+    definition's ``strict`` (left out when None).
 
     Args:
         fn: A function, bound method, `functools.partial` or callable object with a type hint on
@@ -112,7 +107,9 @@ def function_schema(
         strict: Ask for arguments that follow the schema exactly (where the provider supports it).
 
     Returns:
-        A `FunctionDefinition` whose ``parameters`` is a JSON Schema object
+        ``{"name": ..., "description": ..., "parameters": ..., "strict": ...}`` (``description``
+        left out when the docstring has no summary, ``strict`` when it is None), whose
+        ``parameters`` is a JSON Schema object
         (``{"type": "object", "properties": ..., "required": ..., "additionalProperties": false}``).
 
     Raises:
@@ -163,12 +160,13 @@ def function_schema(
         if not has_default or converter.strict:
             required.append(param.name)
 
-    return FunctionDefinition(
-        name=tool_name,
-        description=summary or None,
-        parameters=_object(properties, required),
-        strict=strict,
-    )
+    definition: dict[str, Any] = {"name": tool_name}
+    if summary:
+        definition["description"] = summary
+    definition["parameters"] = _object(properties, required)
+    if strict is not None:
+        definition["strict"] = strict
+    return definition
 
 
 def json_schema(hint: Any, *, strict: bool = False) -> dict[str, Any]:

@@ -1,7 +1,12 @@
-"""Structured outputs: a ``response_format`` from a class or a schema, and answers parsed back.
+"""JSON inside message text: structured outputs asked for and parsed back, tool calls' arguments
+decoded and tools' results written.
 
-pydantic is never imported here: a pydantic v2 model is recognised by its methods
-(``model_json_schema``, ``model_validate``), so the SDK works the same without it.
+Owns: ``response_format_for`` (a ``response_format`` from a class or a schema), what
+``response_format=`` sends, parsing an answer into its class, decoding a tool call's arguments
+and formatting a tool's result for the next turn. Never knows: the wire models (a tool call is
+read by its attributes), HTTP. pydantic is never imported here: a pydantic v2 model is
+recognised by its methods (``model_json_schema``, ``model_validate``), so the SDK works the same
+without it.
 """
 
 from __future__ import annotations
@@ -12,10 +17,20 @@ import typing
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from openrouter_kit._core.wire import redact
-from openrouter_kit.errors import ResponseFormatError, StructuredOutputError
+from cattrs import transform_error
 
-__all__ = ["parse_output", "request_format", "response_format_for"]
+from openrouter_kit._core.convert import converters
+from openrouter_kit._core.modelbase import WireModel, generated
+from openrouter_kit._core.redact import redact
+from openrouter_kit.errors import ResponseFormatError, StructuredOutputError, ToolArgumentsError
+
+__all__ = [
+    "decode_arguments",
+    "format_result",
+    "parse_output",
+    "request_format",
+    "response_format_for",
+]
 
 T = TypeVar("T")
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.S)
@@ -60,7 +75,7 @@ def response_format_for(
         schema = dict(target)
         label = name or str(schema.get("title") or "response")
     elif isinstance(target, type):
-        from openrouter_kit._schema import output_schema
+        from openrouter_kit._core.schema import output_schema  # noqa: PLC0415 - lazy: slow import
 
         schema = output_schema(target, strict=strict)
         label = name or target.__name__
@@ -95,7 +110,7 @@ def request_format(value: Any) -> Any:
         kind = value.get("type")
         bare = "type" not in value and "json_schema" not in value
         if bare or isinstance(kind, list) or (isinstance(kind, str) and kind in _JSON_TYPES):
-            from openrouter_kit._schema import OUTPUT_TARGETS
+            from openrouter_kit._core.schema import OUTPUT_TARGETS  # noqa: PLC0415 - lazy: slow import
 
             raise ResponseFormatError(
                 "response_format is a bare JSON Schema, which the API refuses: pass "
@@ -106,9 +121,8 @@ def request_format(value: Any) -> Any:
     try:
         if isinstance(value, type):
             return response_format_for(value)
-        from openrouter_kit._generated.models import ResponseFormat
-
-        if isinstance(value, ResponseFormat):
+        # A wire model exists only once the generated module has run, so its classes are known.
+        if isinstance(value, WireModel) and isinstance(value, generated("ResponseFormat")):
             return value
         raise _wrong_kind(value, "response_format needs a class or a response format dict")
     except ResponseFormatError as err:
@@ -117,7 +131,7 @@ def request_format(value: Any) -> Any:
 
 
 def _wrong_kind(value: Any, needs: str) -> ResponseFormatError:
-    from openrouter_kit._schema import OUTPUT_TARGETS
+    from openrouter_kit._core.schema import OUTPUT_TARGETS  # noqa: PLC0415 - lazy: slow import
 
     if typing.get_origin(value) is not None:  # list[Person], Person | None, Literal[...]
         got = repr(value).replace("typing.", "")
@@ -130,7 +144,7 @@ def _wrong_kind(value: Any, needs: str) -> ResponseFormatError:
 
 def _instance(value: Any) -> bool:
     """True for an instance of a class that would have been a valid target."""
-    from openrouter_kit._schema import is_pydantic_model
+    from openrouter_kit._core.schema import is_pydantic_model  # noqa: PLC0415 - lazy: slow import
 
     cls = type(value)
     return (
@@ -160,7 +174,7 @@ def parse_output(text: str, target: Any) -> Any:
         if target in (dict, list) and not isinstance(data, target):
             raise _error(f"the answer is JSON but not a {target.__name__}", text)
         return data
-    from openrouter_kit._schema import is_pydantic_model
+    from openrouter_kit._core.schema import is_pydantic_model  # noqa: PLC0415 - lazy: slow import
 
     shown = getattr(target, "__name__", target)
     if is_pydantic_model(target):
@@ -172,13 +186,9 @@ def parse_output(text: str, target: Any) -> Any:
         except Exception as exc:  # pydantic's ValidationError, or an error in a user validator
             problems = _pydantic_problems(exc)
             raise _error(f"the answer does not fit {shown}: {problems}", text) from None
-    from openrouter_kit._core.convert import converters
-
     try:
         return converters().strict.structure(data, target)
     except Exception as exc:  # cattrs raises exception groups and plain errors alike
-        from cattrs import transform_error
-
         try:
             problems = "; ".join(transform_error(exc, path="$"))
         except Exception:  # not a cattrs validation error
@@ -209,3 +219,35 @@ def _error(problem: str, text: str) -> StructuredOutputError:
     return StructuredOutputError(
         f"{problem}; the answer was: {shown!r}", text=text, status_code=200
     )
+
+
+def decode_arguments(call: Any) -> Any:
+    """The arguments of ``call`` (a ``ToolCall``) decoded from JSON; {} when it has none.
+
+    Raises:
+        ToolArgumentsError: the arguments are not valid JSON; ``raw`` keeps the text.
+    """
+    function = call.function
+    raw = (function.arguments if function is not None else None) or ""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        name = function.name if function is not None else None
+        shown = redact(raw[:200], None)
+        raise ToolArgumentsError(
+            f"the model called {name or 'a tool'} with arguments that are not valid JSON "
+            f"({exc}): {shown!r}",
+            raw=raw,
+            tool_name=name,
+            call_id=call.id,
+        ) from None
+
+
+def format_result(result: Any) -> str:
+    """A tool's return value as the text of a tool message: strings as they are, anything
+    else as JSON (values JSON cannot hold are shown with ``str``)."""
+    if isinstance(result, str):
+        return result
+    return json.dumps(result, ensure_ascii=False, default=str)
