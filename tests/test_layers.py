@@ -85,9 +85,7 @@ EMULATOR_USERS = frozenset({"_cli"})
 
 #: Imports that break the table today, each to be removed by the move that clears it. A move
 #: that clears one deletes its line here (the test fails while a cleared one is still listed).
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    set()
-)
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(set())
 
 MAX_LATE_EDGES = 2
 _REASON = re.compile(r"#\s*noqa:\s*PLC0415\s+-\s+(lazy|late):\s*\S")
