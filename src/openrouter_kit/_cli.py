@@ -17,17 +17,17 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from openrouter_kit import RouteVariant, VariablePrice, __version__, errors
+import httpx
+
+from openrouter_kit import Client, RouteVariant, VariablePrice, __version__, apply_variant, errors
 from openrouter_kit._core.money import plain, to_money
 from openrouter_kit._core.redact import redact
 from openrouter_kit._core.registry import CAPABILITIES
 
 if TYPE_CHECKING:
-    from decimal import Decimal
-
-    from openrouter_kit import Client, CompletionResponse
+    from openrouter_kit import CompletionResponse
 
 __all__ = ["EXIT_CODES", "Exit", "main"]
 
@@ -44,6 +44,8 @@ _NO_KEY = "no-key-sent"
 #: The table shows prices per million tokens (and ``models --max-price`` takes them so); the API's
 #: unit is per token.
 _PER_MILLION = Decimal(1_000_000)
+
+T = TypeVar("T")
 
 
 class Exit(IntEnum):
@@ -204,8 +206,6 @@ def _connect(args: argparse.Namespace, ctx: _Context, *, public: bool = False) -
     sends no Authorization header at all. Its HTTP pool drops the header, so the client's own
     key rules stay as they are for everything else.
     """
-    from openrouter_kit import Client  # noqa: PLC0415 - lazy: none (the package is loaded already)
-
     if _has_key():
         with Client(base_url=args.base_url, app_name=PROG) as client:
             ctx.base_url = client.base_url
@@ -213,7 +213,6 @@ def _connect(args: argparse.Namespace, ctx: _Context, *, public: bool = False) -
         return
     if not public:
         raise CLIError(f"no API key: set OPENROUTER_API_KEY ({KEYS_URL})", Exit.USAGE)
-    import httpx  # noqa: PLC0415 - lazy: none (the package loads httpx already)
 
     def drop_key(request: httpx.Request) -> None:
         request.headers.pop("Authorization", None)
@@ -323,8 +322,6 @@ def _prompt(args: argparse.Namespace) -> str:
 
 
 def _chat(args: argparse.Namespace, ctx: _Context) -> int:
-    from openrouter_kit import apply_variant  # noqa: PLC0415 - lazy: none (the package is loaded already)
-
     prompt = _prompt(args)
     model = apply_variant(args.model, args.variant) if args.variant else args.model
     messages = []
@@ -361,7 +358,6 @@ def _unknown_model(
 
 
 def _demo(args: argparse.Namespace, ctx: _Context) -> int:
-    from openrouter_kit import Client  # noqa: PLC0415 - lazy: none (the package is loaded already)
     from openrouter_kit.testing import Emulator  # noqa: PLC0415 - lazy: the emulator loads only for demo
 
     with Emulator() as emulator:
@@ -679,37 +675,37 @@ exit status:
 """
 
 
-def _price(text: str) -> Decimal:
-    """``--max-price``: a non-negative USD amount per million prompt tokens, exact."""
-    try:
-        value = to_money(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a USD amount >= 0, got {text!r}")
-    return value
+def _argument(
+    convert: Callable[[str], T], not_a: str, fits: Callable[[T], bool], must: str
+) -> Callable[[str], T]:
+    """An argparse ``type``: the text as ``convert`` reads it, refused with ``not_a`` when it
+    cannot be read and with ``must`` (formatted with ``text`` and ``value``) when it does not
+    ``fits``."""
+
+    def parse(text: str) -> T:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{not_a}: {text!r}") from None
+        if not fits(value):
+            raise argparse.ArgumentTypeError(must.format(text=text, value=value))
+        return value
+
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    """``--max-tokens``: an integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def _port(text: str) -> int:
-    """``--port``: a TCP port, 0 to 65535 (0 picks a free one)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"must be 0-65535, got {value}")
-    return value
+#: ``--max-price``: a non-negative USD amount per million prompt tokens, exact.
+_price = _argument(
+    to_money, "not a number", lambda v: v >= 0, "must be a USD amount >= 0, got {text!r}"
+)
+#: ``--max-tokens``: an integer >= 1.
+_positive_int = _argument(
+    int, "not an integer", lambda v: v >= 1, "must be at least 1, got {value}"
+)
+#: ``--port``: a TCP port, 0 to 65535 (0 picks a free one).
+_port = _argument(
+    int, "not a port number", lambda v: 0 <= v <= 65535, "must be 0-65535, got {value}"
+)
 
 
 _BASE_URL_HELP = "API root (default: OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1)"
