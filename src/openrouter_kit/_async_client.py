@@ -17,7 +17,6 @@ from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
     async_http_client,
-    build_request,
     map_transport_error,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
@@ -123,18 +122,10 @@ class AsyncClient(BaseClient):
         wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
-            response = await http.send(
-                build_request(
-                    http,
-                    self._requests,
-                    wire.method,
-                    wire.url,
-                    attempt.headers(),
-                    wire.body,
-                    attempt.timeouts,
-                ),
-                stream=True,
+            request = self._requests.build(
+                wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
             )
+            response = await http.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise map_transport_error(exc, api_key) from exc
         status, headers = response.status_code, response.headers

@@ -47,7 +47,7 @@ from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._core.structured import request_format
 from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
-from openrouter_kit._http import Transport, checked_transport
+from openrouter_kit._http import RequestBuilder, Transport, checked_transport
 from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
 from openrouter_kit.errors import (
     ConfigurationError,
@@ -247,8 +247,10 @@ class BaseClient(abc.ABC):
         self._transport = checked_transport(transport, self._http_type, http_client)
         self._http = http_client
         self._owns_http = http_client is None
-        #: Builds requests for the pool the shell makes (None for a pool passed in).
-        self._requests: Any = None
+        #: Builds each attempt's request for the pool (for the shell's own: once it is made).
+        self._requests: Any = (
+            None if http_client is None else RequestBuilder(http_client, own=False)
+        )
         self._closed = False
         self._lock = threading.Lock()
         #: The model list this client checks and prices calls with; ``models`` fills it.

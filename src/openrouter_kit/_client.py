@@ -13,7 +13,6 @@ from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
-    build_request,
     map_transport_error,
     sync_http_client,
 )
@@ -146,18 +145,10 @@ class Client(BaseClient):
         wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
         try:
-            response = http.send(
-                build_request(
-                    http,
-                    self._requests,
-                    wire.method,
-                    wire.url,
-                    attempt.headers(),
-                    wire.body,
-                    attempt.timeouts,
-                ),
-                stream=True,
+            request = self._requests.build(
+                wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
             )
+            response = http.send(request, stream=True)
         except httpx.HTTPError as exc:
             raise map_transport_error(exc, api_key) from exc
         status, headers = response.status_code, response.headers

@@ -38,7 +38,6 @@ __all__ = [
     "RequestBuilder",
     "Transport",
     "async_http_client",
-    "build_request",
     "checked_transport",
     "http_timeout",
     "map_transport_error",
@@ -172,21 +171,23 @@ def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.A
 
 
 class RequestBuilder:
-    """Builds the httpx requests for one of our own pools, making once what does not change
-    between requests: the headers merged with the pool's defaults, the parsed URL and the
-    timeout settings. ``http.build_request`` redoes all of that on every call, which costs more
-    than the rest of our side of a request; the requests are the same.
+    """Builds the httpx request of each attempt for one pool.
 
-    Only for pools we built: a pool passed in by the caller may carry auth, cookies or event
-    hooks, so its own ``build_request`` is used (see ``build_request`` below).
+    For a pool we built, it makes once what does not change between requests: the headers
+    merged with the pool's defaults, the parsed URL and the timeout settings.
+    ``http.build_request`` redoes all of that on every call, which costs more than the rest of
+    our side of a request; the requests are the same. A pool passed in by the caller
+    (``own=False``) may carry auth, cookies or event hooks, so its own ``build_request`` makes
+    its requests.
     """
 
-    __slots__ = ("_defaults", "_headers", "_timeouts", "_urls")
+    __slots__ = ("_defaults", "_headers", "_theirs", "_timeouts", "_urls")
 
     #: Entries kept per cache (header sets and URLs are few; ids in query strings are not kept).
     LIMIT = 64
 
-    def __init__(self, http: httpx.Client | httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.Client | httpx.AsyncClient, *, own: bool = True) -> None:
+        self._theirs = None if own else http
         self._defaults = http.headers
         self._headers: dict[tuple[tuple[str, str], ...], httpx.Headers] = {}
         self._urls: dict[str, httpx.URL] = {}
@@ -200,7 +201,12 @@ class RequestBuilder:
         body: bytes | None,
         timeouts: Timeouts,
     ) -> httpx.Request:
-        """The request, as ``http.build_request`` would make it (without cookies)."""
+        """The request, as ``http.build_request`` makes it (without cookies for our pools)."""
+        theirs = self._theirs
+        if theirs is not None:
+            return theirs.build_request(
+                method, url, headers=headers, content=body, timeout=http_timeout(timeouts)
+            )
         merged = self._headers.get(headers)
         if merged is None:
             merged = httpx.Headers(self._defaults)
@@ -219,23 +225,6 @@ class RequestBuilder:
         return httpx.Request(
             method, parsed, headers=merged, content=body, extensions={"timeout": timeout}
         )
-
-
-def build_request(
-    http: httpx.Client | httpx.AsyncClient,
-    builder: RequestBuilder | None,
-    method: str,
-    url: str,
-    headers: tuple[tuple[str, str], ...],
-    body: bytes | None,
-    timeouts: Timeouts,
-) -> httpx.Request:
-    """The httpx request for one attempt: by ``builder`` for our own pools, else by ``http``."""
-    if builder is not None:
-        return builder.build(method, url, headers, body, timeouts)
-    return http.build_request(
-        method, url, headers=headers, content=body, timeout=http_timeout(timeouts)
-    )
 
 
 def map_transport_error(
