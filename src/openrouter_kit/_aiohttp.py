@@ -229,34 +229,38 @@ class AiohttpTransport(_BaseTransport):
 
 
 class AiohttpClient(HttpxAiohttpClient):
-    """An ``httpx.AsyncClient`` whose pools (proxy ones too) are ``AiohttpTransport``\\ s."""
+    """An ``httpx.AsyncClient`` whose pools (proxy ones too) are ``AiohttpTransport``\\ s.
 
-    def _init_transport(
-        self,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: str | tuple[str, str] | tuple[str, str, str] | None = None,
-        trust_env: bool = True,
-        http1: bool = True,
-        http2: bool = False,
-        limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),  # noqa: B008
-        transport: httpx.AsyncBaseTransport | None = None,
-        **kwargs: t.Any,
-    ) -> httpx.AsyncBaseTransport:
+    httpx makes its pools through the two methods below (``transport=`` given to the client
+    wins); both take httpx's pool options, which ``_pool`` reads.
+    """
+
+    def _init_transport(self, *args: t.Any, **options: t.Any) -> httpx.AsyncBaseTransport:
+        transport = options.pop("transport", None)
         if transport is not None:
-            return transport
-        return AiohttpTransport(verify=verify, cert=cert, trust_env=trust_env, limits=limits)
+            return t.cast(httpx.AsyncBaseTransport, transport)
+        return _pool(*args, **options)
 
     def _init_proxy_transport(
-        self,
-        proxy: httpx.Proxy,
-        verify: ssl.SSLContext | str | bool = True,
-        cert: str | tuple[str, str] | tuple[str, str, str] | None = None,
-        trust_env: bool = True,
-        http1: bool = True,
-        http2: bool = False,
-        limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),  # noqa: B008
-        **kwargs: t.Any,
+        self, proxy: httpx.Proxy, *args: t.Any, **options: t.Any
     ) -> httpx.AsyncBaseTransport:
-        return AiohttpTransport(
-            verify=verify, cert=cert, trust_env=trust_env, limits=limits, proxy=proxy
-        )
+        return _pool(*args, proxy=proxy, **options)
+
+
+def _pool(
+    verify: ssl.SSLContext | str | bool = True,
+    cert: str | tuple[str, str] | tuple[str, str, str] | None = None,
+    trust_env: bool = True,
+    http1: bool = True,
+    http2: bool = False,
+    limits: httpx.Limits = httpx.Limits(max_connections=100, max_keepalive_connections=20),  # noqa: B008
+    *,
+    proxy: httpx.Proxy | None = None,
+    **later: t.Any,
+) -> AiohttpTransport:
+    """An aiohttp pool with httpx's pool options, in httpx's order (HTTP/1.1 only: aiohttp
+    speaks no HTTP/2, so ``http1`` and ``http2`` change nothing; options a later httpx adds are
+    passed over, as httpx-aiohttp does)."""
+    return AiohttpTransport(
+        verify=verify, cert=cert, trust_env=trust_env, limits=limits, proxy=proxy
+    )
