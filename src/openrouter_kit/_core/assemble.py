@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from openrouter_kit._core.modelbase import lazy
+from openrouter_kit._core.modelbase import SHAPE_ERRORS, lazy, shape_error
 from openrouter_kit._core.redact import redact, redact_all
 from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
 from openrouter_kit._generated.models import (
@@ -271,12 +271,9 @@ class StreamAssembler:
     def _typed(self, value: Any, cls: type, what: str) -> Any:
         try:
             return self._structure(value, cls)
-        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
-            raise InvalidResponseError(
-                f"the stream's {what} is not the documented shape ({type(exc).__name__}): "
-                f"{redact(repr(value)[:200], self._api_key)}",
-                status_code=200,
-            ) from None
+        except SHAPE_ERRORS as exc:
+            subject = f"the stream's {what} is not the documented shape"
+            raise shape_error(subject, exc, repr(value), self._api_key) from None
 
     def events(self, data: bytes) -> list[ServerSentEvent]:
         """The events completed by ``data``, to be passed to ``feed`` one by one (a stream turns
@@ -316,12 +313,9 @@ class StreamAssembler:
             self._raise_stream_error(payload["error"])
         try:
             self._merge(payload)
-        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
-            raise InvalidResponseError(
-                f"stream event {self.chunk_count + 1} is not a chunk ({type(exc).__name__}): "
-                f"{redact(data[:200], self._api_key)!r}",
-                status_code=200,
-            ) from None
+        except SHAPE_ERRORS as exc:
+            subject = f"stream event {self.chunk_count + 1} is not a chunk"
+            raise shape_error(subject, exc, repr(data), self._api_key) from None
         self.chunk_count += 1
         return lazy(StreamChunk, payload)  # typed fields are built only if the caller reads one
 
@@ -437,11 +431,8 @@ class StreamAssembler:
         try:
             return self._build()
         except (TypeError, ValueError, OverflowError) as exc:
-            raise InvalidResponseError(
-                f"the stream's chunks do not form a response ({type(exc).__name__}: "
-                f"{redact(str(exc)[:200], self._api_key)})",
-                status_code=200,
-            ) from None
+            subject = "the stream's chunks do not form a response"
+            raise shape_error(subject, exc, str(exc), self._api_key) from None
 
     def _build(self) -> CompletionResponse:
         top = self._top

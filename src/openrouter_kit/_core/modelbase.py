@@ -1,9 +1,10 @@
 """The base classes of every generated wire model, and the one way to make a lazy one.
 
 Owns: ``WireModel`` (a repr showing only the fields that are set), ``LazyModel`` (decoded JSON
-kept, typed fields filled in on first read), ``lazy(cls, payload)`` and the table of generated
+kept, typed fields filled in on first read), ``lazy(cls, payload)``, the table of generated
 classes by name (``generated(name)``), through which hand-written methods reach a sibling class
-without importing the module that imports them. Never knows: which classes exist, HTTP, clocks.
+without importing the module that imports them, and the error for a payload that does not fit its
+model (``shape_error``). Never knows: which classes exist, HTTP, clocks.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ import attrs
 from openrouter_kit._core.redact import redact
 from openrouter_kit.errors import InvalidResponseError
 
-__all__ = ["LazyModel", "WireModel", "generated", "lazy"]
+__all__ = ["SHAPE_ERRORS", "LazyModel", "WireModel", "generated", "lazy", "shape_error"]
 
 M = TypeVar("M")
+
+#: What reading a payload into a model raises when the payload is not the documented shape
+#: (cattrs, our hooks, a field of the wrong type).
+SHAPE_ERRORS = (TypeError, ValueError, KeyError, AttributeError, OverflowError)
 
 #: The module whose classes ``generated`` finds.
 _GENERATED_MODULE = "openrouter_kit._generated.models"
@@ -33,6 +38,25 @@ def generated(name: str) -> type:
     run to its end, and every class is here.
     """
     return _GENERATED[name]
+
+
+def shape_error(
+    subject: str,
+    exc: BaseException,
+    shown: str,
+    api_key: str | None,
+    *,
+    status_code: int = 200,
+    request_id: str | None = None,
+) -> InvalidResponseError:
+    """The error for ``subject`` (what a response carried) not fitting its documented shape:
+    the name of the Python error ``exc``, then ``shown`` (what came, its first 200 characters,
+    keys masked). Raise it ``from None``: ``exc`` may hold the server's data."""
+    return InvalidResponseError(
+        f"{subject} ({type(exc).__name__}): {redact(shown[:200], api_key)}",
+        status_code=status_code,
+        request_id=request_id,
+    )
 
 
 class WireModel:
@@ -81,10 +105,9 @@ class LazyModel(WireModel):
         try:
             fill(self, payload)
         except Exception as exc:  # any parse failure becomes our typed error
-            raise InvalidResponseError(
-                f"{_LAZY_NAMES.get(type(self).__name__, type(self).__name__)} is not the "
-                f"documented shape ({type(exc).__name__}): {redact(repr(payload)[:200], None)}",
-                status_code=200,
+            name = _LAZY_NAMES.get(type(self).__name__, type(self).__name__)
+            raise shape_error(
+                f"{name} is not the documented shape", exc, repr(payload), None
             ) from None
         object.__delattr__(self, "_payload")
 

@@ -22,6 +22,7 @@ import attrs
 from attrs import field, frozen
 
 from openrouter_kit._core.config import DEFAULT_BASE_URL, Config
+from openrouter_kit._core.modelbase import SHAPE_ERRORS, shape_error
 from openrouter_kit._core.redact import mask_headers, redact, redact_all
 from openrouter_kit._generated.endpoints import ROWS
 from openrouter_kit._version import __version__
@@ -430,9 +431,12 @@ def parse_response(
         raise error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
     try:
         return structure(payload, endpoint.response)
-    except (TypeError, ValueError, KeyError, AttributeError, OverflowError, RecursionError) as exc:
-        raise InvalidResponseError(
-            f"{endpoint.name}: unexpected response shape: {redact(str(exc)[:200], api_key)}",
+    except (*SHAPE_ERRORS, RecursionError) as exc:
+        raise shape_error(
+            f"{endpoint.name}: unexpected response shape",
+            exc,
+            str(exc),
+            api_key,
             status_code=status,
             request_id=request_id(headers, api_key),
         ) from None
