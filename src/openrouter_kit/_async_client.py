@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Unpack
 import anyio
 import httpx
 
-from openrouter_kit._base import UNSET, BaseClient
+from openrouter_kit._base import UNSET, AsyncClosing, BaseClient
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
@@ -26,8 +26,6 @@ from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
     from decimal import Decimal
-    from types import TracebackType
-    from typing import Self
 
     from openrouter_kit._base import _Options, _Unset
     from openrouter_kit._call import Attempt, Call
@@ -49,7 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncClient", "OpenRouterClient"]
 
 
-class AsyncClient(BaseClient):
+class AsyncClient(BaseClient, AsyncClosing):
     """An async OpenRouter client with a connection pool, for asyncio and trio.
 
     ::
@@ -276,21 +274,6 @@ class AsyncClient(BaseClient):
         http, self._http = self._http, None
         if http is not None and self._owns_http:
             await http.aclose()
-
-    async def close(self) -> None:
-        """Same as ``aclose()``."""
-        await self.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 class _Outcome(NamedTuple):

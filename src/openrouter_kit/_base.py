@@ -3,7 +3,8 @@
 Owns: the configuration and its properties, ``with_options``, the per-call options, preparing
 calls (merge, defaults, validation, bytes: a ``Call``) and finishing them (errors inside a 200,
 latency, attempts, usage, the estimated cost, the budget's hold), and the model list the client
-checks and prices calls with (a ``RegistryCache`` that ``client.models`` fills). Never knows:
+checks and prices calls with (a ``RegistryCache`` that ``client.models`` fills); ``Closing`` and
+``AsyncClosing``, the ``with`` blocks of clients and streams. Never knows:
 sockets and waiting (the shells in ``_client`` and ``_async_client`` send, wait and close), the
 attempts of a call (``_call``), hooks and logs (``_observe``), what a call may cost
 (``_core.accounting``).
@@ -57,6 +58,7 @@ from openrouter_kit.errors import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from types import TracebackType
     from typing import Self
 
     import httpx
@@ -68,7 +70,7 @@ if TYPE_CHECKING:
         CompletionResponse,
     )
 
-__all__ = ["UNSET", "BaseClient"]
+__all__ = ["UNSET", "AsyncClosing", "BaseClient", "Closing"]
 
 
 class _Unset(enum.Enum):
@@ -187,6 +189,52 @@ def _usd(name: str, value: Any) -> Decimal:
     if isinstance(value, bool) or not amount.is_finite() or amount < 0:
         raise ConfigurationError(f"{name} must be a USD amount >= 0, got {value!r}")
     return amount
+
+
+class Closing:
+    """``with obj:`` closes ``obj`` on the way out (``Client``, ``Stream``)."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        """Close it; safe to call twice."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncClosing:
+    """``async with obj:`` closes ``obj`` on the way out (``AsyncClient``, ``AsyncStream``)."""
+
+    __slots__ = ()
+
+    async def aclose(self) -> None:
+        """Close it; safe to call twice."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Same as ``aclose()``."""
+        await self.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
 
 class BaseClient(abc.ABC):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import httpx
 
-from openrouter_kit._base import UNSET, BaseClient
+from openrouter_kit._base import UNSET, BaseClient, Closing
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
@@ -23,8 +23,6 @@ from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
     from decimal import Decimal
-    from types import TracebackType
-    from typing import Self
 
     from openrouter_kit._base import _Options, _Unset
     from openrouter_kit._call import Attempt, Call
@@ -45,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["Client"]
 
 
-class Client(BaseClient):
+class Client(BaseClient, Closing):
     """A blocking OpenRouter client with a connection pool.
 
     ::
@@ -340,14 +338,3 @@ class Client(BaseClient):
             http, self._http = self._http, None
         if http is not None and self._owns_http:
             http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import httpx
 
+from openrouter_kit._base import AsyncClosing, Closing
 from openrouter_kit._http import stream_broken
 from openrouter_kit._observe import failed
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
-    from types import TracebackType
     from typing import Self
 
     from openrouter_kit._async_client import AsyncClient
@@ -131,7 +131,7 @@ class BaseStream:
         )
 
 
-class Stream(BaseStream):
+class Stream(BaseStream, Closing):
     """A streamed completion: an iterator of ``StreamChunk``s and a context manager.
 
     ::
@@ -263,14 +263,6 @@ class Stream(BaseStream):
             self._open()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
     def __del__(self) -> None:
         if not self._closed and self._response is not None:
             self.close()
@@ -296,7 +288,7 @@ async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
         await shielded_close(response)
 
 
-class AsyncStream(BaseStream):
+class AsyncStream(BaseStream, AsyncClosing):
     """Same as ``Stream``, as an async iterator and async context manager.
 
     ::
@@ -399,22 +391,10 @@ class AsyncStream(BaseStream):
             await shielded_close(response)
             self._answer_so_far()
 
-    async def close(self) -> None:
-        """Same as ``aclose()``."""
-        await self.aclose()
-
     async def __aenter__(self) -> Self:
         if self._response is None:
             await self._open()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __del__(self) -> None:
         # The response is closed by the event loop finalizing ``_body``; record usage now.
