@@ -37,6 +37,7 @@ from openrouter_kit._core.accounting import (
 )
 from openrouter_kit._core.breaker import CircuitBreaker
 from openrouter_kit._core.config import (
+    DEFAULT_APP_NAME,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     Config,
@@ -254,7 +255,7 @@ class BaseClient(abc.ABC):
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        app_name: str | None = "openrouter-kit",
+        app_name: str | None = DEFAULT_APP_NAME,
         app_url: str | None = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,

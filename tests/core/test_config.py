@@ -65,6 +65,12 @@ def test_what_is_refused(kwargs: dict[str, Any], words: str) -> None:
         Config.from_env({}, **kwargs)
 
 
+def test_what_is_not_given_keeps_the_field_s_default() -> None:
+    assert Config.from_env({}, api_key="sk-x") == Config(api_key="sk-x")
+    with pytest.raises(TypeError, match="colour"):
+        Config.from_env({}, api_key="sk-x", colour="blue")
+
+
 def test_timeouts_are_capped_by_what_is_left_of_a_deadline() -> None:
     assert Timeouts.of({"connect": 1}).as_tuple() == (1, None, None, None)
     assert Timeouts(1, 10, None, 2).capped(5).as_tuple() == (1, 5, 5, 2)

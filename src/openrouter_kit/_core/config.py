@@ -28,6 +28,7 @@ __all__ = [
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_RETRIES = 3
+DEFAULT_APP_NAME = "openrouter-kit"
 #: Request fields a client may default (set by ``default_model``/``default_params`` or settings).
 DEFAULTABLE = frozenset({"temperature", "max_tokens", "max_completion_tokens", "top_p", "provider"})
 
@@ -147,7 +148,7 @@ class Config:
 
     api_key: str = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
-    app_name: str | None = "openrouter-kit"
+    app_name: str | None = DEFAULT_APP_NAME
     app_url: str | None = None
     timeout: Timeouts = Timeouts()
     max_retries: int = DEFAULT_MAX_RETRIES
@@ -163,26 +164,19 @@ class Config:
         return attrs.evolve(self, max_retries=max_retries, timeout=Timeouts.of(timeout))
 
     @classmethod
-    def from_env(
-        cls,
-        environ: Mapping[str, str],
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        app_name: str | None = "openrouter-kit",
-        app_url: str | None = None,
-        timeout: Any = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_model: str | None = None,
-        default_params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> Config:
-        """Return the configuration, taking the key and base URL from ``environ`` when not given.
+    def from_env(cls, environ: Mapping[str, str], **given: Any) -> Config:
+        """Return the configuration from a client's keywords (named as this class's fields, given
+        as ``Client`` takes them), taking the key and base URL from ``environ`` when not given; a
+        field not given keeps its default.
 
         Raises:
             ConfigurationError: no API key anywhere, a refused base URL, or a bad value.
+            TypeError: a keyword that names no field.
         """
-        key = api_key if api_key is not None else environ.get("OPENROUTER_API_KEY", "")
+        values = dict(given)
+        key = values.get("api_key")
+        if key is None:
+            key = environ.get("OPENROUTER_API_KEY", "")
         if not isinstance(key, str) or not key.strip():
             raise ConfigurationError(
                 "no API key: pass api_key=... or set the OPENROUTER_API_KEY environment variable "
@@ -191,23 +185,18 @@ class Config:
             )
         if any(c.isspace() for c in key.strip()) or not key.isprintable():
             raise ConfigurationError("the API key contains whitespace or control characters")
-        url = base_url or environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL
-        _check_retries(max_retries)
-        params = dict(default_params or {})
+        values["api_key"] = key.strip()
+        _check_retries(values.get("max_retries", DEFAULT_MAX_RETRIES))
+        params = values["default_params"] = dict(values.get("default_params") or {})
         unknown = sorted(set(params) - DEFAULTABLE)
         if unknown:
             raise ConfigurationError(
                 f"default_params cannot set {', '.join(unknown)}; "
                 f"allowed: {', '.join(sorted(DEFAULTABLE))}"
             )
-        return cls(
-            api_key=key.strip(),
-            base_url=check_base_url(url),
-            app_name=app_name,
-            app_url=app_url,
-            timeout=Timeouts.of(timeout),
-            max_retries=max_retries,
-            default_model=default_model,
-            default_params=params,
-            headers=tuple((headers or {}).items()),
-        )
+        url = values.get("base_url") or environ.get("OPENROUTER_BASE_URL") or DEFAULT_BASE_URL
+        values["base_url"] = check_base_url(url)
+        if "timeout" in values:
+            values["timeout"] = Timeouts.of(values["timeout"])
+        values["headers"] = tuple((values.get("headers") or {}).items())
+        return cls(**values)
