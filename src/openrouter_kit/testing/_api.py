@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from openrouter_kit._core.redact import SENSITIVE_HEADERS, redact_all
 from openrouter_kit.testing._chat import Outage, Plan, plan_completion
@@ -56,6 +56,15 @@ _MODELS_PAGE_MAX = 1000
 
 #: Any reply the API plans.
 Planned = Reply | Stream | Drop
+
+
+class _Queued(Protocol):
+    """A script queued for some uses."""
+
+    remaining: int
+
+
+Q = TypeVar("Q", bound=_Queued)
 
 
 @dataclass
@@ -226,7 +235,7 @@ class FakeOpenRouter:
         except ValueError:
             body = None
         self._record(request.method, path, request.query, request.headers, body, token)
-        script = self._take_script(path)
+        script = self._take(self._scripts, path)
         if script is not None:
             if script.fault is None:
                 return Reply(
@@ -316,11 +325,12 @@ class FakeOpenRouter:
         with self._lock:
             down = dict(self._down)
         plan = plan_completion(body, self.table, down)
-        scripted = self._take_tool_script()  # only once the request is known to be answered
+        tools = self._take(self._tool_scripts)  # only once the request is known to be answered
+        scripted = copy.deepcopy(tools.calls) if tools is not None else None
         if scripted is not None:
             plan = plan_completion(body, self.table, down, scripted=scripted)
         if body.get("stream", False):
-            options = self._take_stream_script()
+            options = self._take(self._stream_scripts)
             if options is not None and options.chunks is not None:
                 plan = plan_completion(
                     body, self.table, down, chunks=options.chunks, scripted=scripted
@@ -485,35 +495,18 @@ class FakeOpenRouter:
         with self._lock:
             self._requests.append(recorded)
 
-    def _take_script(self, path: str) -> Script | None:
+    def _take(self, queue: list[Q], path: str | None = None) -> Q | None:
+        """One use of the first entry of ``queue`` (for ``path``, if the entries name paths),
+        dropped once it is used up; None when no entry applies."""
         with self._lock:
-            for index, entry in enumerate(self._scripts):
-                if entry.path is None or entry.path == path:
+            for index, entry in enumerate(queue):
+                wanted = getattr(entry, "path", None)
+                if wanted is None or wanted == path:
                     entry.remaining -= 1
                     if entry.remaining <= 0:
-                        del self._scripts[index]
+                        del queue[index]
                     return entry
         return None
-
-    def _take_tool_script(self) -> list[dict[str, str]] | None:
-        with self._lock:
-            if not self._tool_scripts:
-                return None
-            entry = self._tool_scripts[0]
-            entry.remaining -= 1
-            if entry.remaining <= 0:
-                del self._tool_scripts[0]
-            return copy.deepcopy(entry.calls)
-
-    def _take_stream_script(self) -> StreamScript | None:
-        with self._lock:
-            if not self._stream_scripts:
-                return None
-            entry = self._stream_scripts[0]
-            entry.remaining -= 1
-            if entry.remaining <= 0:
-                del self._stream_scripts[0]
-            return entry
 
     def _roll_failure(self, path: str) -> tuple[int | Fault | None, float]:
         """Draw whether this request fails (and how), with the injected trickle delay."""

@@ -12,7 +12,6 @@ import json
 import secrets
 import threading
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Any, Literal, Self
 
 from openrouter_kit.testing._api import FakeOpenRouter, Script, StreamScript, ToolScript
@@ -131,12 +130,7 @@ class Emulator:
         """
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         """Stop the emulator."""
         self.stop()
 
