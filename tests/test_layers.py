@@ -297,8 +297,10 @@ def test_no_module_imports_in_a_circle() -> None:
 def test_the_core_s_tests_mirror_the_core() -> None:
     tests = Path(__file__).resolve().parent / "core"
     modules = sorted(p.stem for p in (SRC / "_core").glob("*.py") if p.stem != "__init__")
-    missing = [m for m in modules if not (tests / f"test_{m}.py").is_file()]
-    assert missing == [], "each _core module has its tests/core/test_<module>.py"
+    expected = {f"test_{m}.py" for m in modules} | {"__init__.py", "helpers.py"}
+    found = {p.name for p in tests.glob("*.py")}
+    assert sorted(expected - found) == [], "each _core module has its tests/core/test_<module>.py"
+    assert sorted(found - expected) == [], "tests/core holds only the core modules' tests"
 
 
 def test_the_checks_see_what_they_check() -> None:
