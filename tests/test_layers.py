@@ -26,7 +26,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "openrouter_kit"
 PACKAGE = "openrouter_kit"
 
 #: What each module may import: its own tier and lower ones. The README's Development map shows
-#: the same table.
+#: the same table, by group of modules.
 TIERS: dict[int, tuple[str, ...]] = {
     0: (
         "errors",
