@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import attrs
 
@@ -162,8 +162,7 @@ def _request_data(
     return data
 
 
-@attrs.frozen
-class _Options:
+class _Options(NamedTuple):
     """One call's options (see ``BaseClient._options``), checked."""
 
     timeouts: Timeouts | None

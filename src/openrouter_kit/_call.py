@@ -41,31 +41,59 @@ def candidates(completion: CompletionRequest) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *(completion.models or ())))) or ("",)
 
 
-@attrs.define
 class Call:
-    """One API call across its attempts: what to send and where it may be routed."""
+    """One API call across its attempts: what to send and where it may be routed.
 
-    endpoint: Endpoint
-    #: The request as built, before any re-routing.
-    wire: WireRequest
-    #: The completion request, when the call may be re-routed to fallback models.
-    completion: CompletionRequest | None
-    #: Models in fallback order ("" for calls not tied to a model).
-    candidates: tuple[str, ...]
-    #: What each attempt may take: the call's own timeouts, or the client's.
-    timeouts: Timeouts
-    #: Seconds the whole call may take, retries and waits included (None: no bound).
-    deadline: float | None
-    #: ``time.monotonic()`` when the call began, for the deadline.
-    started: float
-    #: The call's own options (None: the client's settings).
-    options: _Options | None = None
-    #: USD held in the budget for this call until it ends.
-    held: Decimal | None = None
-    #: Attempts begun so far.
-    attempts: int = 0
-    #: The model the latest attempt asked for (None when the call names none).
-    model: str | None = None
+    A plain slotted class, not attrs: it is made once per call, and building an attrs class
+    costs about half a millisecond of import time.
+    """
+
+    __slots__ = (
+        "attempts",
+        "candidates",
+        "completion",
+        "deadline",
+        "endpoint",
+        "held",
+        "model",
+        "options",
+        "started",
+        "timeouts",
+        "wire",
+    )
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        wire: WireRequest,
+        completion: CompletionRequest | None,
+        candidates: tuple[str, ...],
+        timeouts: Timeouts,
+        deadline: float | None,
+        started: float,
+        options: _Options | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        #: The request as built, before any re-routing.
+        self.wire = wire
+        #: The completion request, when the call may be re-routed to fallback models.
+        self.completion = completion
+        #: Models in fallback order ("" for calls not tied to a model).
+        self.candidates = candidates
+        #: What each attempt may take: the call's own timeouts, or the client's.
+        self.timeouts = timeouts
+        #: Seconds the whole call may take, retries and waits included (None: no bound).
+        self.deadline = deadline
+        #: ``time.monotonic()`` when the call began, for the deadline.
+        self.started = started
+        #: The call's own options (None: the client's settings).
+        self.options = options
+        #: USD held in the budget for this call until it ends.
+        self.held: Decimal | None = None
+        #: Attempts begun so far.
+        self.attempts = 0
+        #: The model the latest attempt asked for (None when the call names none).
+        self.model: str | None = None
 
     @property
     def path(self) -> str:
@@ -105,7 +133,6 @@ class Call:
         return Attempt(wire, (name, model), timeouts, breaker)
 
 
-@attrs.define
 class Attempt:
     """One HTTP attempt of a call: its request, breaker key and timeouts.
 
@@ -113,12 +140,17 @@ class Attempt:
     whatever happens inside (a class, not a generator: it runs on every request).
     """
 
-    wire: WireRequest
-    key: BreakerKey
-    timeouts: Timeouts
-    breaker: CircuitBreaker
-    #: Headers request hooks added to this attempt.
-    extra_headers: dict[str, str] | None = None
+    __slots__ = ("breaker", "extra_headers", "key", "timeouts", "wire")
+
+    def __init__(
+        self, wire: WireRequest, key: BreakerKey, timeouts: Timeouts, breaker: CircuitBreaker
+    ) -> None:
+        self.wire = wire
+        self.key = key
+        self.timeouts = timeouts
+        self.breaker = breaker
+        #: Headers request hooks added to this attempt.
+        self.extra_headers: dict[str, str] | None = None
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         """The headers to send: the request's, plus those request hooks added.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from attrs import field, frozen
 
@@ -309,8 +309,7 @@ def worst_case_cost(
     return prompt_tokens * prompt + max_tokens * output + (price(pricing.request) or _ZERO)
 
 
-@frozen
-class WorstCase:
+class WorstCase(NamedTuple):
     """The most a call can cost over its candidate models, and how to make it smaller."""
 
     #: USD, at the dearest candidate.

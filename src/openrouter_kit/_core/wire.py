@@ -15,7 +15,7 @@ import platform
 import re
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import quote, urlencode
 
 import attrs
@@ -92,8 +92,7 @@ def _model(name: str) -> type:
     return model
 
 
-@frozen
-class Endpoint:
+class Endpoint(NamedTuple):
     """One operation of the API (a row of the generated table): how to call it, and what a
     successful answer parses into."""
 
