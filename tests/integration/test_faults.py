@@ -242,3 +242,21 @@ def test_retry_after_as_an_http_date(emu: Emulator) -> None:
         assert (
             client._retry.backoff_hook(info.value) == info.value.retry_after
         )  # waited, capped at 60 s
+
+
+@pytest.mark.parametrize("header", ["Retry-After", "retry-after-ms"])
+def test_a_negative_retry_after_falls_back_to_the_backoff(
+    emu: Emulator, real_waits: list[RetryDetails], header: str
+) -> None:
+    # F16: "-30" used to be read as "retry now", skipping the backoff.
+    emu.script(
+        path=CHAT,
+        status=429,
+        body={"error": {"code": 429, "message": "slow down"}},
+        headers={header: "-30"},
+    )
+    options = {"backoff_initial": 0.05, "backoff_max": 0.05}
+    with Client(api_key=emu.api_key, base_url=emu.base_url, **options) as client:
+        reply = client.complete(model=MODEL, messages=USER)
+    assert reply.attempts == 2
+    assert [d.wait_for for d in real_waits] == [pytest.approx(0.05)]  # the backoff, not 0
