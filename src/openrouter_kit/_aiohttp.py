@@ -16,6 +16,9 @@ default transport does holds here too:
   timeout (a request body is a few KiB, written at once);
 - the pool limits (``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``)
   and the shared SSL context;
+- the whole-call bounds (``_bounds.READ_BY``: the deadline, a body's read timeout, a stream's
+  idle bound): the wait for the headers and each read of the body end by the limit, timed
+  here with ``asyncio.timeout`` (httpcore's network backend does it for the default transport);
 - a response closed before its end closes its connection (aiohttp does not reuse it).
 
 aiohttp runs on asyncio only: a request under trio raises ``ConfigurationError`` at once.
@@ -25,6 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 import typing as t
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
@@ -36,12 +41,15 @@ from aiohttp.client_reqrep import ConnectionKey
 from httpx_aiohttp import AiohttpTransport as _BaseTransport
 from httpx_aiohttp import HttpxAiohttpClient
 
+from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit.errors import ConfigurationError
 
 if t.TYPE_CHECKING:
     import ssl
 
 __all__ = ["AiohttpClient", "AiohttpTransport"]
+
+_T = t.TypeVar("_T")
 
 #: What aiohttp (or asyncio below it) raises for a failed request.
 _FAILURES = (aiohttp.ClientError, TimeoutError, OSError)
@@ -136,6 +144,28 @@ def _sum(pool: float | None, connect: float | None) -> float | None:
     return None if pool is None or connect is None else pool + connect
 
 
+async def _within(limit: ReadLimit | None, awaitable: t.Awaitable[_T]) -> _T:
+    """``await awaitable``, ended by ``limit`` (``READ_BY``'s) when that comes first: its
+    ``fired`` is then set and ``TimeoutError`` raised, as aiohttp's own read timeout does."""
+    if limit is None or limit.at == math.inf:
+        return await awaitable
+    left = limit.at - time.monotonic()
+    if left <= 0:
+        close = getattr(awaitable, "close", None)  # a coroutine, or aiohttp's wrapper of one
+        if close is not None:
+            close()  # never awaited: no "was never awaited" warning
+        limit.fired = True
+        raise TimeoutError(limit.describe())
+    timer = asyncio.timeout(left)
+    try:
+        async with timer:
+            return await awaitable
+    except TimeoutError:
+        if timer.expired():
+            limit.fired = True
+        raise
+
+
 class _Body(httpx.AsyncByteStream):
     """A response body read from aiohttp, failing with httpx's exceptions."""
 
@@ -148,7 +178,7 @@ class _Body(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         content = self._response.content
         try:
-            while chunk := await content.readany():
+            while chunk := await _within(READ_BY.get(), content.readany()):
                 yield chunk
         except _FAILURES as exc:
             raise _httpx_error(exc, self._request) from exc
@@ -194,7 +224,7 @@ class AiohttpTransport(_BaseTransport):
         proxy = self.proxy
         pool_timeout = _POOL_TIMEOUT.set(pool)
         try:
-            response = await session.request(
+            sending = session.request(
                 request.method,
                 str(request.url),
                 headers=request.headers.multi_items(),
@@ -212,6 +242,7 @@ class AiohttpTransport(_BaseTransport):
                 proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
                 proxy_headers=proxy.headers if proxy else None,
             )
+            response = await _within(READ_BY.get(), sending)
         except _FAILURES as exc:
             raise _httpx_error(exc, request) from exc
         finally:

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any, Unpack
 import httpx
 
 from openrouter_kit._base import UNSET, BaseClient, Closing
+from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
     map_transport_error,
+    read_body,
     sync_http_client,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
@@ -119,7 +121,7 @@ class Client(BaseClient, Closing):
         attempts it took. The one blocking retry loop; a stream is never retried once open."""
         http = self._client()
         try:
-            for attempt in Attempts(self._retry):
+            for attempt in Attempts(self._retry, call):
                 with attempt:
                     return self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
@@ -139,31 +141,41 @@ class Client(BaseClient, Closing):
             raise
 
     def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
-        """One HTTP exchange: the parsed body, or for a stream the open response."""
+        """One HTTP exchange: the parsed body, or for a stream the open response.
+
+        Its reads end by the call's deadline, and a whole body's by the read timeout too
+        (``READ_BY``, which our pools' sockets obey).
+        """
         wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
+        limit = ReadLimit.until_deadline(call.deadline, call.started)
+        reading = READ_BY.set(limit)
         try:
-            request = self._requests.build(
-                wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
-            )
-            response = http.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, api_key) from exc
-        status, headers = response.status_code, response.headers
-        if wire.stream and is_event_stream(status, headers):
-            latency = time.perf_counter() - started
             try:
-                self._fire(responded(self._hooks, call, status, headers, latency, api_key))
-            except BaseException:
+                request = self._requests.build(
+                    wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
+                )
+                response = http.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise map_transport_error(exc, api_key, limit=limit) from exc
+            status, headers = response.status_code, response.headers
+            if wire.stream and is_event_stream(status, headers):
+                latency = time.perf_counter() - started
+                try:
+                    self._fire(responded(self._hooks, call, status, headers, latency, api_key))
+                except BaseException:
+                    response.close()
+                    raise
+                return response
+            limit.tighten(attempt.timeouts.read, "read", time.monotonic())
+            try:
+                body = read_body(response, self._max_bytes)
+            except httpx.HTTPError as exc:
+                raise map_transport_error(exc, api_key, response_started=True, limit=limit) from exc
+            finally:
                 response.close()
-                raise
-            return response
-        try:
-            body = response.read()
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, api_key, response_started=True) from exc
         finally:
-            response.close()
+            READ_BY.reset(reading)
         latency = time.perf_counter() - started
         self._fire(responded(self._hooks, call, status, headers, latency, api_key))
         return self._parse(call, wire, status, headers, body)
