@@ -64,8 +64,14 @@ class Client(BaseClient, Closing):
             ``https://openrouter.ai/api/v1``. Plain ``http://`` is refused except on loopback.
         app_name: Sent as ``X-OpenRouter-Title`` (and ``X-Title``) for app attribution.
         app_url: Sent as ``HTTP-Referer`` for app attribution.
-        timeout: Seconds each HTTP attempt may take (None: no limit).
-        max_retries: Retries after a failed attempt (connection errors, 408, 429, 5xx); 0 disables.
+        timeout: Seconds for each phase of an HTTP attempt: a number for all of them, or
+            ``{"connect": ..., "read": ..., "write": ..., "pool": ...}`` (None: no limit).
+            ``connect`` bounds opening a connection, ``write`` each write of the request,
+            ``pool`` the wait for a free connection, and ``read`` each wait for data and also
+            the whole body of a non-streamed answer, counted from its headers.
+        max_retries: Retries after a failed attempt that the server did not act on (a refused
+            or failed connection, a pool or write timeout, 408, 429, 500, 502, 503, 504);
+            0 disables.
         default_model: The model for requests that name none.
         default_params: Parameters (``temperature``, ``max_tokens``, ...) for requests that do not
             set them.
@@ -74,7 +80,19 @@ class Client(BaseClient, Closing):
         transport: What sends the requests: ``"httpx"`` (the default and, for ``Client``, the
             only choice). ``AsyncClient`` also takes ``"aiohttp"``, a faster pool for asyncio
             (``pip install 'openrouter-kit[aiohttp]'``).
-        deadline: Seconds one call may take in all, retries and waits included (None: no bound).
+        deadline: Seconds one call may take in all (None: no bound): connecting, sending,
+            waiting, reading the whole body or stream (your loop's time included), retries and
+            the waits between them. Every read and write is cut short at it, so a server that
+            drips bytes cannot hold a call past it; a retry whose wait could pass it is not made.
+        stream_idle_timeout: Seconds a stream may wait for its next event, keep-alive comments
+            not counting (None: no bound); it then raises ``RequestTimeoutError`` with
+            ``timeout="idle"``.
+        retry_maybe_processed: Also retry a ``MaybeProcessedError``: a read timeout or dropped
+            connection after the request was sent in full, before the answer began. Off by
+            default, since the server may have processed (and billed) the request already.
+        max_response_bytes: The most bytes one response may decode to, streamed or not (None:
+            no cap); more raises ``ResponseTooLargeError``. Only gzip and deflate are accepted,
+            and they are inflated within the cap.
         backoff_initial, backoff_max: The first wait between attempts and the longest (seconds;
             it doubles per attempt, with jitter).
         max_retry_after: The longest server-requested wait (Retry-After) honoured; longer ones
@@ -221,7 +239,10 @@ class Client(BaseClient, Closing):
                 parameter (nothing was sent; the message suggests the closest name).
             BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass (see ``openrouter_kit.errors``).
-            RequestTimeoutError, APIConnectionError: the network failed after all retries.
+            RequestTimeoutError, APIConnectionError: the network failed after all retries, or a
+                bound (``.timeout``: ``deadline``, ``read``, ...) passed. After a full send and
+                before the answer, as their ``MaybeProcessedError`` subclasses: not retried.
+            ResponseTooLargeError: the answer decodes to more than ``max_response_bytes``.
         """
         options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
         return self._complete(request, params, options)
