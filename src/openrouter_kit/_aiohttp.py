@@ -59,6 +59,19 @@ _FAILURES = (aiohttp.ClientError, TimeoutError, OSError)
 _POOL_TIMEOUT: ContextVar[float | None] = ContextVar("openrouter_kit_pool_timeout", default=None)
 
 
+class _Sending:
+    """How far the request of this task got: ``connected`` once aiohttp has a connection for it
+    (before that, no byte was sent, so a timeout is the connect phase's)."""
+
+    __slots__ = ("connected",)
+
+    def __init__(self) -> None:
+        self.connected = False
+
+
+_SENDING: ContextVar[_Sending | None] = ContextVar("openrouter_kit_sending", default=None)
+
+
 class _ConnectTimeout(TimeoutError):
     """Opening the connection timed out (aiohttp's ``sock_connect``), as opposed to the pool."""
 
@@ -93,6 +106,13 @@ class _Connector(aiohttp.TCPConnector):
                 await super()._wait_for_available_connection(*args, **kwargs)
         except TimeoutError as exc:
             raise _PoolTimeout("timed out waiting for a free connection") from exc
+
+    async def connect(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        connection = await super().connect(*args, **kwargs)
+        sending = _SENDING.get()
+        if sending is not None:
+            sending.connected = True
+        return connection
 
     async def _create_connection(self, *args: t.Any, **kwargs: t.Any) -> ResponseHandler:
         try:
@@ -223,6 +243,9 @@ class AiohttpTransport(_BaseTransport):
         connect, pool = timeout.get("connect"), timeout.get("pool")
         proxy = self.proxy
         pool_timeout = _POOL_TIMEOUT.set(pool)
+        sending_state = _Sending()
+        sending_token = _SENDING.set(sending_state)
+        limit = READ_BY.get()
         try:
             sending = session.request(
                 request.method,
@@ -242,10 +265,14 @@ class AiohttpTransport(_BaseTransport):
                 proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
                 proxy_headers=proxy.headers if proxy else None,
             )
-            response = await _within(READ_BY.get(), sending)
+            response = await _within(limit, sending)
         except _FAILURES as exc:
+            if limit is not None and limit.fired and not sending_state.connected:
+                # The whole-call limit ran out before a connection: nothing was sent.
+                raise httpx.ConnectTimeout(limit.describe(), request=request) from exc
             raise _httpx_error(exc, request) from exc
         finally:
+            _SENDING.reset(sending_token)
             _POOL_TIMEOUT.reset(pool_timeout)
         extensions: dict[str, t.Any] = {"http_version": b"HTTP/1.1"}
         if response.reason:

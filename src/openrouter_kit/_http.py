@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ from openrouter_kit.errors import (
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import Iterator
+    from collections.abc import AsyncIterator, Iterator
 
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import Config
@@ -44,6 +45,7 @@ __all__ = [
     "TRANSPORTS",
     "RequestBuilder",
     "Transport",
+    "adecoded",
     "aread_body",
     "async_http_client",
     "body_decoder",
@@ -318,13 +320,17 @@ def map_transport_error(
 
     ``response_started``: the failure came after the response began (it is then not retried).
     Before that, a failure that does not prove the request unsent is a ``MaybeProcessedError``.
-    ``limit``: the reads' limit, which names the bound when it is the one that fired.
+    ``limit``: the reads' limit, which names the bound when it is the one that fired (a
+    connect or pool timeout cut to what was left of the deadline is the deadline's).
     """
     detail = redact(str(exc), api_key) or type(exc).__name__
     maybe = not response_started and not isinstance(exc, _NOT_SENT)
     if isinstance(exc, httpx.TimeoutException):
         name = TIMEOUT_NAMES.get(type(exc), "read")
-        if limit is not None and limit.fired:
+        if limit is not None and (
+            limit.fired  # a read or write cut short by the limit
+            or (limit.name == "deadline" and time.monotonic() >= limit.at)  # a capped phase
+        ):
             name, detail = limit.name, limit.describe()
         timeout_cls = MaybeProcessedTimeoutError if maybe else RequestTimeoutError
         return timeout_cls(
@@ -359,6 +365,18 @@ def body_decoder(response: httpx.Response, max_bytes: int | None) -> BodyDecoder
     return BodyDecoder(response.headers.get("content-encoding"), max_bytes, response.status_code)
 
 
+def _read_already(response: httpx.Response, max_bytes: int | None) -> bytes | None:
+    """The body of a response its transport returned already read (``httpx.MockTransport``
+    and other transports that build ``Response(content=...)``; httpx decoded it), within
+    ``max_bytes``; None for a body still to be read."""
+    if not response.is_stream_consumed:
+        return None
+    content = response.content
+    if max_bytes is not None and len(content) > max_bytes:
+        BodyDecoder(None, max_bytes, response.status_code).feed(content)  # raises
+    return content
+
+
 def read_body(response: httpx.Response, max_bytes: int | None) -> bytes:
     """The whole decoded body of ``response`` (``response.read()`` within ``max_bytes``).
 
@@ -367,6 +385,9 @@ def read_body(response: httpx.Response, max_bytes: int | None) -> bytes:
         InvalidResponseError: an encoding we did not ask for, or one that does not decode.
         httpx.HTTPError: reading failed.
     """
+    content = _read_already(response, max_bytes)
+    if content is not None:
+        return content
     decoder = body_decoder(response, max_bytes)
     parts = [decoder.feed(raw) for raw in response.iter_raw()]
     parts.append(decoder.flush())
@@ -375,6 +396,9 @@ def read_body(response: httpx.Response, max_bytes: int | None) -> bytes:
 
 async def aread_body(response: httpx.Response, max_bytes: int | None) -> bytes:
     """Same as ``read_body``, but awaitable."""
+    content = _read_already(response, max_bytes)
+    if content is not None:
+        return content
     decoder = body_decoder(response, max_bytes)
     parts = [decoder.feed(raw) async for raw in response.aiter_raw()]
     parts.append(decoder.flush())
@@ -384,8 +408,26 @@ async def aread_body(response: httpx.Response, max_bytes: int | None) -> bytes:
 def decoded(response: httpx.Response, max_bytes: int | None) -> Iterator[bytes]:
     """The decoded pieces of a streamed body as they are read (``iter_bytes()`` within
     ``max_bytes`` in all)."""
+    content = _read_already(response, max_bytes)
+    if content is not None:
+        yield content
+        return
     decoder = body_decoder(response, max_bytes)
     for raw in response.iter_raw():
+        yield decoder.feed(raw)
+    tail = decoder.flush()
+    if tail:
+        yield tail
+
+
+async def adecoded(response: httpx.Response, max_bytes: int | None) -> AsyncIterator[bytes]:
+    """Same as ``decoded``, as an async iterator (the caller closes the response)."""
+    content = _read_already(response, max_bytes)
+    if content is not None:
+        yield content
+        return
+    decoder = body_decoder(response, max_bytes)
+    async for raw in response.aiter_raw():
         yield decoder.feed(raw)
     tail = decoder.flush()
     if tail:

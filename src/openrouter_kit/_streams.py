@@ -20,7 +20,7 @@ import httpx
 
 from openrouter_kit._base import AsyncClosing, Closing
 from openrouter_kit._bounds import READ_BY, ReadLimit
-from openrouter_kit._http import body_decoder, decoded, stream_broken
+from openrouter_kit._http import adecoded, decoded, stream_broken
 from openrouter_kit._observe import failed
 from openrouter_kit.errors import OpenRouterError
 
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
     from openrouter_kit._generated.models import CompletionResponse, StreamChunk
 
 __all__ = ["AsyncStream", "BaseStream", "Stream", "shielded_close"]
+
+
+def _keep_answer(exc: BaseException, assembler: StreamAssembler) -> None:
+    """Put the answer so far on an error of ours that ends a stream (a body too large once
+    decoded, a malformed event), as on every other stream error."""
+    if isinstance(exc, OpenRouterError) and exc.response is None:
+        exc.response = assembler.final_response()
 
 
 class BaseStream:
@@ -256,6 +263,7 @@ class Stream(BaseStream, Closing):
                     self._broken(error)
                     raise error from exc
                 except BaseException as exc:
+                    _keep_answer(exc, assembler)
                     self._broken(exc)
                     raise
                 if events:
@@ -308,12 +316,8 @@ async def _body(response: httpx.Response, max_bytes: int | None) -> AsyncGenerat
     # finalizes it, and the finally below closes the response. It decodes the body as
     # ``decoded`` does for ``Stream``.
     try:
-        decoder = body_decoder(response, max_bytes)
-        async for raw in response.aiter_raw():
-            yield decoder.feed(raw)
-        tail = decoder.flush()
-        if tail:
-            yield tail
+        async for raw in adecoded(response, max_bytes):
+            yield raw
     finally:
         await shielded_close(response)
 
@@ -399,6 +403,7 @@ class AsyncStream(BaseStream, AsyncClosing):
                     await self._broken(error)
                     raise error from exc
                 except BaseException as exc:
+                    _keep_answer(exc, assembler)
                     await self._broken(exc)
                     raise
                 if events:
