@@ -82,8 +82,9 @@ def _check_retries(max_retries: Any) -> None:
 class Timeouts:
     """Seconds each phase of one HTTP attempt may take (None: no limit).
 
-    ``connect``: opening the connection; ``read``: waiting for each piece of the response;
-    ``write``: sending each piece of the request; ``pool``: waiting for a free connection.
+    ``connect``: opening the connection; ``read``: waiting for each piece of the response, and
+    reading the whole body of a non-streamed answer (from its headers); ``write``: sending each
+    piece of the request; ``pool``: waiting for a free connection.
     """
 
     connect: float | None = DEFAULT_TIMEOUT
