@@ -34,7 +34,7 @@ from openrouter_kit.errors import (
 
 if TYPE_CHECKING:
     import ssl
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import Iterator
 
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import Config
@@ -45,7 +45,6 @@ __all__ = [
     "TRANSPORTS",
     "RequestBuilder",
     "Transport",
-    "adecoded",
     "aread_body",
     "async_http_client",
     "body_decoder",
@@ -54,6 +53,7 @@ __all__ = [
     "decoded",
     "http_timeout",
     "map_transport_error",
+    "read_already",
     "read_body",
     "shared_ssl_context",
     "stream_broken",
@@ -365,7 +365,7 @@ def body_decoder(response: httpx.Response, max_bytes: int | None) -> BodyDecoder
     return BodyDecoder(response.headers.get("content-encoding"), max_bytes, response.status_code)
 
 
-def _read_already(response: httpx.Response, max_bytes: int | None) -> bytes | None:
+def read_already(response: httpx.Response, max_bytes: int | None) -> bytes | None:
     """The body of a response its transport returned already read (``httpx.MockTransport``
     and other transports that build ``Response(content=...)``; httpx decoded it), within
     ``max_bytes``; None for a body still to be read."""
@@ -385,7 +385,7 @@ def read_body(response: httpx.Response, max_bytes: int | None) -> bytes:
         InvalidResponseError: an encoding we did not ask for, or one that does not decode.
         httpx.HTTPError: reading failed.
     """
-    content = _read_already(response, max_bytes)
+    content = read_already(response, max_bytes)
     if content is not None:
         return content
     decoder = body_decoder(response, max_bytes)
@@ -396,7 +396,7 @@ def read_body(response: httpx.Response, max_bytes: int | None) -> bytes:
 
 async def aread_body(response: httpx.Response, max_bytes: int | None) -> bytes:
     """Same as ``read_body``, but awaitable."""
-    content = _read_already(response, max_bytes)
+    content = read_already(response, max_bytes)
     if content is not None:
         return content
     decoder = body_decoder(response, max_bytes)
@@ -408,26 +408,12 @@ async def aread_body(response: httpx.Response, max_bytes: int | None) -> bytes:
 def decoded(response: httpx.Response, max_bytes: int | None) -> Iterator[bytes]:
     """The decoded pieces of a streamed body as they are read (``iter_bytes()`` within
     ``max_bytes`` in all)."""
-    content = _read_already(response, max_bytes)
+    content = read_already(response, max_bytes)
     if content is not None:
         yield content
         return
     decoder = body_decoder(response, max_bytes)
     for raw in response.iter_raw():
-        yield decoder.feed(raw)
-    tail = decoder.flush()
-    if tail:
-        yield tail
-
-
-async def adecoded(response: httpx.Response, max_bytes: int | None) -> AsyncIterator[bytes]:
-    """Same as ``decoded``, as an async iterator (the caller closes the response)."""
-    content = _read_already(response, max_bytes)
-    if content is not None:
-        yield content
-        return
-    decoder = body_decoder(response, max_bytes)
-    async for raw in response.aiter_raw():
         yield decoder.feed(raw)
     tail = decoder.flush()
     if tail:

@@ -20,7 +20,7 @@ import httpx
 
 from openrouter_kit._base import AsyncClosing, Closing
 from openrouter_kit._bounds import READ_BY, ReadLimit
-from openrouter_kit._http import adecoded, decoded, stream_broken
+from openrouter_kit._http import body_decoder, decoded, read_already, stream_broken
 from openrouter_kit._observe import failed
 from openrouter_kit.errors import OpenRouterError
 
@@ -315,9 +315,19 @@ async def _body(response: httpx.Response, max_bytes: int | None) -> AsyncGenerat
     # Our own generator around the body: when an abandoned stream is collected, the event loop
     # finalizes it, and the finally below closes the response. It decodes the body as
     # ``decoded`` does for ``Stream``.
+    # (The decoding is written out here, not in a generator of its own: an inner async
+    # generator left unfinished would be finalized, with a warning under trio, on its own.)
     try:
-        async for raw in adecoded(response, max_bytes):
-            yield raw
+        content = read_already(response, max_bytes)
+        if content is not None:
+            yield content
+            return
+        decoder = body_decoder(response, max_bytes)
+        async for raw in response.aiter_raw():
+            yield decoder.feed(raw)
+        tail = decoder.flush()
+        if tail:
+            yield tail
     finally:
         await shielded_close(response)
 
