@@ -190,17 +190,21 @@ def options(server: RawServer, **more: Any) -> dict[str, Any]:
     return {"base_url": server.base_url, "max_retries": 0, **more}
 
 
-def run(shell: str, what: str, **client: Any) -> tuple[Any, float]:
+def run(shell: str, what: str, *, messages_size: int = 0, **client: Any) -> tuple[Any, float]:
     """Make one ``complete()`` or read one whole stream with a fresh client of ``shell``;
-    return what it gave (the reply, or the exception it raised) and the seconds it took."""
+    return what it gave (the reply, or the exception it raised) and the seconds it took.
+
+    ``messages_size``: send a user message of that many characters instead of "hi".
+    """
+    messages = [{"role": "user", "content": "x" * messages_size}] if messages_size else USER
     started = time.monotonic()
     try:
         if shell == "sync":
             with Client(**client) as sync_client:
                 if what == "complete":
-                    outcome: Any = sync_client.complete(model="a/b", messages=USER)
+                    outcome: Any = sync_client.complete(model="a/b", messages=messages)
                 else:
-                    with sync_client.stream(model="a/b", messages=USER) as stream:
+                    with sync_client.stream(model="a/b", messages=messages) as stream:
                         outcome = stream.final_response()
         else:
             transport, backend = shell.split("-")
@@ -208,8 +212,8 @@ def run(shell: str, what: str, **client: Any) -> tuple[Any, float]:
             async def main() -> Any:
                 async with AsyncClient(**client, transport=transport) as async_client:
                     if what == "complete":
-                        return await async_client.complete(model="a/b", messages=USER)
-                    async with async_client.stream(model="a/b", messages=USER) as stream:
+                        return await async_client.complete(model="a/b", messages=messages)
+                    async with async_client.stream(model="a/b", messages=messages) as stream:
                         return await stream.final_response()
 
             outcome = anyio.run(main, backend=backend)

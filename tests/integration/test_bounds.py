@@ -145,3 +145,32 @@ def test_the_idle_bound_is_checked_and_can_be_switched_off() -> None:
     assert client._idle is None
     assert Client()._idle == 300.0
     assert client.with_options(stream_idle_timeout=2)._idle == 2.0
+
+
+@pytest.mark.parametrize("shell", ["sync", "httpx-asyncio", "httpx-trio"], indirect=True)
+def test_a_request_the_server_does_not_read_ends_at_the_deadline_unsent(shell: str) -> None:
+    # The server takes the connection and never reads: writing a large request blocks. Each
+    # write is cut short at the deadline too, and a request not written in full cannot have
+    # been processed (so it is no MaybeProcessedError).
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    try:
+        started = time.monotonic()
+        outcome, elapsed = run(
+            shell,
+            "complete",
+            base_url=f"http://127.0.0.1:{port}/api/v1",
+            timeout=5,
+            deadline=0.5,
+            max_retries=0,
+            messages_size=32 << 20,
+        )
+    finally:
+        listener.close()
+    assert isinstance(outcome, errors.RequestTimeoutError), outcome
+    assert not isinstance(outcome, errors.MaybeProcessedError)
+    assert outcome.timeout == "deadline"
+    assert time.monotonic() - started < 0.5 + MARGIN + 1  # building 32 MiB of JSON included
+    assert elapsed < 0.5 + MARGIN + 1
