@@ -35,6 +35,7 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_core.redact",
         "_core.money",
         "_core.sse",
+        "_core.body",
         "_generated",
         "_generated.enums",
         "_generated.endpoints",
@@ -60,6 +61,7 @@ TIERS: dict[int, tuple[str, ...]] = {
     6: (
         "_call",
         "_observe",
+        "_bounds",
         "_http",
         "_aiohttp",
         "_tokenizers",

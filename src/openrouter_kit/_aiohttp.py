@@ -16,6 +16,9 @@ default transport does holds here too:
   timeout (a request body is a few KiB, written at once);
 - the pool limits (``max_connections``, ``max_keepalive_connections``, ``keepalive_expiry``)
   and the shared SSL context;
+- the whole-call bounds (``_bounds.READ_BY``: the deadline, a body's read timeout, a stream's
+  idle bound): the wait for the headers and each read of the body end by the limit, timed
+  here with ``asyncio.timeout`` (httpcore's network backend does it for the default transport);
 - a response closed before its end closes its connection (aiohttp does not reuse it).
 
 aiohttp runs on asyncio only: a request under trio raises ``ConfigurationError`` at once.
@@ -25,6 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
+import time
 import typing as t
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
@@ -36,6 +41,7 @@ from aiohttp.client_reqrep import ConnectionKey
 from httpx_aiohttp import AiohttpTransport as _BaseTransport
 from httpx_aiohttp import HttpxAiohttpClient
 
+from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit.errors import ConfigurationError
 
 if t.TYPE_CHECKING:
@@ -43,12 +49,27 @@ if t.TYPE_CHECKING:
 
 __all__ = ["AiohttpClient", "AiohttpTransport"]
 
+_T = t.TypeVar("_T")
+
 #: What aiohttp (or asyncio below it) raises for a failed request.
 _FAILURES = (aiohttp.ClientError, TimeoutError, OSError)
 
 
 #: The pool timeout of the request being sent in this task (aiohttp's connector is not told it).
 _POOL_TIMEOUT: ContextVar[float | None] = ContextVar("openrouter_kit_pool_timeout", default=None)
+
+
+class _Sending:
+    """How far the request of this task got: ``connected`` once aiohttp has a connection for it
+    (before that, no byte was sent, so a timeout is the connect phase's)."""
+
+    __slots__ = ("connected",)
+
+    def __init__(self) -> None:
+        self.connected = False
+
+
+_SENDING: ContextVar[_Sending | None] = ContextVar("openrouter_kit_sending", default=None)
 
 
 class _ConnectTimeout(TimeoutError):
@@ -85,6 +106,13 @@ class _Connector(aiohttp.TCPConnector):
                 await super()._wait_for_available_connection(*args, **kwargs)
         except TimeoutError as exc:
             raise _PoolTimeout("timed out waiting for a free connection") from exc
+
+    async def connect(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        connection = await super().connect(*args, **kwargs)
+        sending = _SENDING.get()
+        if sending is not None:
+            sending.connected = True
+        return connection
 
     async def _create_connection(self, *args: t.Any, **kwargs: t.Any) -> ResponseHandler:
         try:
@@ -136,6 +164,28 @@ def _sum(pool: float | None, connect: float | None) -> float | None:
     return None if pool is None or connect is None else pool + connect
 
 
+async def _within(limit: ReadLimit | None, awaitable: t.Awaitable[_T]) -> _T:
+    """``await awaitable``, ended by ``limit`` (``READ_BY``'s) when that comes first: its
+    ``fired`` is then set and ``TimeoutError`` raised, as aiohttp's own read timeout does."""
+    if limit is None or limit.at == math.inf:
+        return await awaitable
+    left = limit.at - time.monotonic()
+    if left <= 0:
+        close = getattr(awaitable, "close", None)  # a coroutine, or aiohttp's wrapper of one
+        if close is not None:
+            close()  # never awaited: no "was never awaited" warning
+        limit.fired = True
+        raise TimeoutError(limit.describe())
+    timer = asyncio.timeout(left)
+    try:
+        async with timer:
+            return await awaitable
+    except TimeoutError:
+        if timer.expired():
+            limit.fired = True
+        raise
+
+
 class _Body(httpx.AsyncByteStream):
     """A response body read from aiohttp, failing with httpx's exceptions."""
 
@@ -148,7 +198,7 @@ class _Body(httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         content = self._response.content
         try:
-            while chunk := await content.readany():
+            while chunk := await _within(READ_BY.get(), content.readany()):
                 yield chunk
         except _FAILURES as exc:
             raise _httpx_error(exc, self._request) from exc
@@ -193,8 +243,11 @@ class AiohttpTransport(_BaseTransport):
         connect, pool = timeout.get("connect"), timeout.get("pool")
         proxy = self.proxy
         pool_timeout = _POOL_TIMEOUT.set(pool)
+        sending_state = _Sending()
+        sending_token = _SENDING.set(sending_state)
+        limit = READ_BY.get()
         try:
-            response = await session.request(
+            sending = session.request(
                 request.method,
                 str(request.url),
                 headers=request.headers.multi_items(),
@@ -212,9 +265,14 @@ class AiohttpTransport(_BaseTransport):
                 proxy_auth=aiohttp.BasicAuth(*proxy.auth) if proxy and proxy.auth else None,
                 proxy_headers=proxy.headers if proxy else None,
             )
+            response = await _within(limit, sending)
         except _FAILURES as exc:
+            if limit is not None and limit.fired and not sending_state.connected:
+                # The whole-call limit ran out before a connection: nothing was sent.
+                raise httpx.ConnectTimeout(limit.describe(), request=request) from exc
             raise _httpx_error(exc, request) from exc
         finally:
+            _SENDING.reset(sending_token)
             _POOL_TIMEOUT.reset(pool_timeout)
         extensions: dict[str, t.Any] = {"http_version": b"HTTP/1.1"}
         if response.reason:

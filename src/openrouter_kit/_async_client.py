@@ -12,10 +12,12 @@ import anyio
 import httpx
 
 from openrouter_kit._base import UNSET, AsyncClosing, BaseClient
+from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
+    aread_body,
     async_http_client,
     map_transport_error,
 )
@@ -96,7 +98,7 @@ class AsyncClient(BaseClient, AsyncClosing):
         """Same as ``Client._send``, but awaitable (the one async retry loop)."""
         http = self._client()
         try:
-            async for attempt in Attempts(self._retry):
+            async for attempt in Attempts(self._retry, call):
                 with attempt:
                     return await self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
@@ -119,30 +121,38 @@ class AsyncClient(BaseClient, AsyncClosing):
         """Same as ``Client._exchange``, but awaitable."""
         wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
+        limit = ReadLimit.until_deadline(call.deadline, call.started)
+        reading = READ_BY.set(limit)
         try:
-            request = self._requests.build(
-                wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
-            )
-            response = await http.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, api_key) from exc
-        status, headers = response.status_code, response.headers
-        if wire.stream and is_event_stream(status, headers):
-            latency = time.perf_counter() - started
             try:
-                await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
+                request = self._requests.build(
+                    wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
+                )
+                response = await http.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise map_transport_error(exc, api_key, limit=limit) from exc
+            status, headers = response.status_code, response.headers
+            if wire.stream and is_event_stream(status, headers):
+                latency = time.perf_counter() - started
+                try:
+                    await self._fire(
+                        responded(self._hooks, call, status, headers, latency, api_key)
+                    )
+                except BaseException:
+                    await shielded_close(response)
+                    raise
+                return response
+            limit.tighten(attempt.timeouts.read, "read", time.monotonic())
+            try:
+                body = await aread_body(response, self._max_bytes)  # closes it once read
+            except httpx.HTTPError as exc:
+                await shielded_close(response)
+                raise map_transport_error(exc, api_key, response_started=True, limit=limit) from exc
             except BaseException:
                 await shielded_close(response)
                 raise
-            return response
-        try:
-            body = await response.aread()  # closes the response once it is read
-        except httpx.HTTPError as exc:
-            await shielded_close(response)
-            raise map_transport_error(exc, api_key, response_started=True) from exc
-        except BaseException:
-            await shielded_close(response)
-            raise
+        finally:
+            READ_BY.reset(reading)
         latency = time.perf_counter() - started
         await self._fire(responded(self._hooks, call, status, headers, latency, api_key))
         return self._parse(call, wire, status, headers, body)

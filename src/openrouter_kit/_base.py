@@ -35,10 +35,12 @@ from openrouter_kit._core.accounting import (
     unreported_cost,
     worst_case,
 )
+from openrouter_kit._core.body import DEFAULT_MAX_RESPONSE_BYTES
 from openrouter_kit._core.breaker import CircuitBreaker
 from openrouter_kit._core.config import (
     DEFAULT_APP_NAME,
     DEFAULT_MAX_RETRIES,
+    DEFAULT_STREAM_IDLE_TIMEOUT,
     DEFAULT_TIMEOUT,
     Config,
     Timeouts,
@@ -49,7 +51,12 @@ from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._core.structured import request_format
 from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
-from openrouter_kit._http import RequestBuilder, Transport, checked_transport
+from openrouter_kit._http import (
+    RequestBuilder,
+    Transport,
+    checked_http_client,
+    checked_transport,
+)
 from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
 from openrouter_kit.errors import (
     ConfigurationError,
@@ -191,6 +198,24 @@ def _usd(name: str, value: Any) -> Decimal:
     return amount
 
 
+def _seconds_or_none(name: str, value: Any) -> float | None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+    ):
+        raise ConfigurationError(
+            f"{name} must be a positive number of seconds or None, got {value!r}"
+        )
+    return None if value is None else float(value)
+
+
+def _bytes_or_none(value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ConfigurationError(
+            f"max_response_bytes must be a positive number of bytes or None, got {value!r}"
+        )
+    return value
+
+
 class Closing:
     """``with obj:`` closes ``obj`` on the way out (``Client``, ``Stream``)."""
 
@@ -273,6 +298,9 @@ class BaseClient(abc.ABC):
         max_cost: float | str | Decimal | None = None,
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
         transport: Transport = "httpx",
+        stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
+        retry_maybe_processed: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         set_up_logging()
         self._config = Config.from_env(
@@ -293,6 +321,8 @@ class BaseClient(abc.ABC):
                 f"got {type(http_client).__name__}"
             )
         self._transport = checked_transport(transport, self._http_type, http_client)
+        if http_client is not None:
+            checked_http_client(http_client, self._config.base_url)
         self._http = http_client
         self._owns_http = http_client is None
         #: Builds each attempt's request for the pool (for the shell's own: once it is made).
@@ -310,7 +340,12 @@ class BaseClient(abc.ABC):
             wait_initial=backoff_initial,
             wait_max=backoff_max,
             max_retry_after=max_retry_after,
+            retry_maybe_processed=retry_maybe_processed,
         )
+        #: Seconds a stream may go without an event (keep-alive comments do not count).
+        self._idle = _seconds_or_none("stream_idle_timeout", stream_idle_timeout)
+        #: The most bytes one response may decode to (None: no cap).
+        self._max_bytes = _bytes_or_none(max_response_bytes)
         try:
             self._breaker = CircuitBreaker(breaker_threshold, breaker_recovery)
         except ValueError as exc:
@@ -329,14 +364,19 @@ class BaseClient(abc.ABC):
         timeout: TimeoutSetting | _Unset = UNSET,
         deadline: float | _Unset | None = UNSET,
         max_cost: float | str | Decimal | _Unset | None = UNSET,
+        stream_idle_timeout: float | _Unset | None = UNSET,
+        retry_maybe_processed: bool | _Unset = UNSET,
+        max_response_bytes: int | _Unset | None = UNSET,
     ) -> Self:
-        """Return a copy of this client with other retry or timeout settings, for some calls.
+        """Return a copy of this client with other retry, timeout or size settings, for some
+        calls.
 
         The copy is cheap: it shares the connection pool, the circuit breakers, the budget and
         the session usage with this client. ``max_cost`` caps what one call may cost (USD,
-        worst case, checked before sending). For example
-        ``client.with_options(timeout=5, max_retries=0).complete(...)``. Closing the copy
-        leaves the pool open; close the original client when you are done.
+        worst case, checked before sending); the other settings mean what they mean for
+        ``Client``. For example ``client.with_options(timeout=5, max_retries=0).complete(...)``
+        or ``client.with_options(deadline=600, stream_idle_timeout=None).stream(...)``. Closing
+        the copy leaves the pool open; close the original client when you are done.
 
         Raises:
             ConfigurationError: a setting is invalid.
@@ -354,7 +394,14 @@ class BaseClient(abc.ABC):
         clone._retry = self._retry.replaced(
             max_retries=clone._config.max_retries,
             deadline=self._retry.deadline if isinstance(deadline, _Unset) else deadline,
+            retry_maybe_processed=self._retry.retry_maybe_processed
+            if isinstance(retry_maybe_processed, _Unset)
+            else retry_maybe_processed,
         )
+        if not isinstance(stream_idle_timeout, _Unset):
+            clone._idle = _seconds_or_none("stream_idle_timeout", stream_idle_timeout)
+        if not isinstance(max_response_bytes, _Unset):
+            clone._max_bytes = _bytes_or_none(max_response_bytes)
         if not isinstance(max_cost, _Unset):
             clone._max_cost = None if max_cost is None else _usd("max_cost", max_cost)
         return clone

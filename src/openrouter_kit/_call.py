@@ -100,6 +100,17 @@ class Call:
         """The URL path, for logs and hooks."""
         return urlsplit(self.wire.url).path
 
+    @property
+    def idempotent(self) -> bool:
+        """True for a request with no effect beyond its answer (a GET), safe to send again."""
+        return self.wire.method == "GET"
+
+    def left(self) -> float | None:
+        """Seconds left before the call's deadline (None: no deadline)."""
+        if self.deadline is None:
+            return None
+        return self.deadline - (time.monotonic() - self.started)
+
     def begin(self, number: int, breaker: CircuitBreaker) -> Attempt:
         """Attempt ``number``: what to send, its breaker key, and its timeouts (capped by what
         is left of the deadline). Models whose circuit is open are skipped when the request has
@@ -190,7 +201,7 @@ class Attempt:
 class Attempts:
     """The attempts of one call, for ``for`` and ``async for`` alike::
 
-        for attempt in Attempts(policy):
+        for attempt in Attempts(policy, call):
             with attempt:
                 return send(attempt.num)
 
@@ -202,18 +213,33 @@ class Attempts:
     stamina's own; the loop ends by returning from the block, or with the last failure raised.
     One object serves both colours (stamina's ``_RetryContextIterator`` pattern); a state machine
     rather than a generator, so a call that returns at once leaves nothing to finalize.
+
+    Each failure is judged by ``policy.decide`` with what is left of the call's deadline, so no
+    wait between attempts runs past it.
     """
 
-    __slots__ = ("_begun", "_kept", "_policy", "_retrying")
+    __slots__ = ("_begun", "_call", "_failures", "_kept", "_policy", "_retrying")
 
     #: The first attempt's number (stamina's attempts number themselves).
     num = 1
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    def __init__(self, policy: RetryPolicy, call: Call | None = None) -> None:
         self._policy = policy
+        self._call = call
         self._begun = False
+        self._failures = 0
         self._kept: OpenRouterError | None = None
         self._retrying: Any = None
+
+    def _left(self) -> float | None:
+        return None if self._call is None else self._call.left()
+
+    def _judge(self, exc: Exception) -> bool | float:
+        """stamina's ``on`` hook for this call: the policy's verdict on failure number n."""
+        self._failures += 1
+        call = self._call
+        idempotent = call is not None and call.idempotent
+        return self._policy.decide(exc, self._failures, self._left(), idempotent=idempotent)
 
     # -- the first attempt -------------------------------------------------------------------------
     def __enter__(self) -> None:
@@ -224,7 +250,13 @@ class Attempts:
     ) -> bool:
         if exc is None:  # the usual case, first: it runs on every request
             return False
-        if isinstance(exc, OpenRouterError) and self._policy.wait_after(exc, 1) is not None:
+        if (
+            isinstance(exc, OpenRouterError)
+            and self._policy.wait_after(
+                exc, 1, self._left(), idempotent=self._call is not None and self._call.idempotent
+            )
+            is not None
+        ):
             self._kept = exc  # raised again inside stamina, which judges it and waits
             return True
         return False
@@ -242,7 +274,7 @@ class Attempts:
             kept = self._take_kept()
             if kept is None:  # the first attempt's block ended without a retryable failure
                 raise StopIteration
-            retrying = self._retrying = iter(stamina.retry_context(**self._policy.stamina_kwargs()))
+            retrying = self._retrying = iter(stamina.retry_context(**self._stamina_kwargs()))
             _replay(next(retrying), kept)
         return next(retrying)  # waits first, or raises the last failure
 
@@ -258,10 +290,13 @@ class Attempts:
             kept = self._take_kept()
             if kept is None:
                 raise StopAsyncIteration
-            retrying = stamina.retry_context(**self._policy.stamina_kwargs()).__aiter__()
+            retrying = stamina.retry_context(**self._stamina_kwargs()).__aiter__()
             self._retrying = retrying
             _replay(await anext(retrying), kept)
         return await anext(retrying)
+
+    def _stamina_kwargs(self) -> dict[str, Any]:
+        return {**self._policy.stamina_kwargs(), "on": self._judge}
 
     def _take_kept(self) -> OpenRouterError | None:
         kept, self._kept = self._kept, None

@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Any, Unpack
 import httpx
 
 from openrouter_kit._base import UNSET, BaseClient, Closing
+from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
     map_transport_error,
+    read_body,
     sync_http_client,
 )
 from openrouter_kit._observe import failed, requesting, responded, retrying
@@ -62,8 +64,14 @@ class Client(BaseClient, Closing):
             ``https://openrouter.ai/api/v1``. Plain ``http://`` is refused except on loopback.
         app_name: Sent as ``X-OpenRouter-Title`` (and ``X-Title``) for app attribution.
         app_url: Sent as ``HTTP-Referer`` for app attribution.
-        timeout: Seconds each HTTP attempt may take (None: no limit).
-        max_retries: Retries after a failed attempt (connection errors, 408, 429, 5xx); 0 disables.
+        timeout: Seconds for each phase of an HTTP attempt: a number for all of them, or
+            ``{"connect": ..., "read": ..., "write": ..., "pool": ...}`` (None: no limit).
+            ``connect`` bounds opening a connection, ``write`` each write of the request,
+            ``pool`` the wait for a free connection, and ``read`` each wait for data and also
+            the whole body of a non-streamed answer, counted from its headers.
+        max_retries: Retries after a failed attempt that the server did not act on (a refused
+            or failed connection, a pool or write timeout, 408, 429, 500, 502, 503, 504);
+            0 disables.
         default_model: The model for requests that name none.
         default_params: Parameters (``temperature``, ``max_tokens``, ...) for requests that do not
             set them.
@@ -72,7 +80,19 @@ class Client(BaseClient, Closing):
         transport: What sends the requests: ``"httpx"`` (the default and, for ``Client``, the
             only choice). ``AsyncClient`` also takes ``"aiohttp"``, a faster pool for asyncio
             (``pip install 'openrouter-kit[aiohttp]'``).
-        deadline: Seconds one call may take in all, retries and waits included (None: no bound).
+        deadline: Seconds one call may take in all (None: no bound): connecting, sending,
+            waiting, reading the whole body or stream (your loop's time included), retries and
+            the waits between them. Every read and write is cut short at it, so a server that
+            drips bytes cannot hold a call past it; a retry whose wait could pass it is not made.
+        stream_idle_timeout: Seconds a stream may wait for its next event, keep-alive comments
+            not counting (None: no bound); it then raises ``RequestTimeoutError`` with
+            ``timeout="idle"``.
+        retry_maybe_processed: Also retry a ``MaybeProcessedError``: a read timeout or dropped
+            connection after the request was sent in full, before the answer began. Off by
+            default, since the server may have processed (and billed) the request already.
+        max_response_bytes: The most bytes one response may decode to, streamed or not (None:
+            no cap); more raises ``ResponseTooLargeError``. Only gzip and deflate are accepted,
+            and they are inflated within the cap.
         backoff_initial, backoff_max: The first wait between attempts and the longest (seconds;
             it doubles per attempt, with jitter).
         max_retry_after: The longest server-requested wait (Retry-After) honoured; longer ones
@@ -119,7 +139,7 @@ class Client(BaseClient, Closing):
         attempts it took. The one blocking retry loop; a stream is never retried once open."""
         http = self._client()
         try:
-            for attempt in Attempts(self._retry):
+            for attempt in Attempts(self._retry, call):
                 with attempt:
                     return self._try(http, call, attempt.num), attempt.num
         except OpenRouterError as exc:
@@ -139,31 +159,41 @@ class Client(BaseClient, Closing):
             raise
 
     def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
-        """One HTTP exchange: the parsed body, or for a stream the open response."""
+        """One HTTP exchange: the parsed body, or for a stream the open response.
+
+        Its reads end by the call's deadline, and a whole body's by the read timeout too
+        (``READ_BY``, which our pools' sockets obey).
+        """
         wire, api_key = attempt.wire, self._config.api_key
         started = time.perf_counter()
+        limit = ReadLimit.until_deadline(call.deadline, call.started)
+        reading = READ_BY.set(limit)
         try:
-            request = self._requests.build(
-                wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
-            )
-            response = http.send(request, stream=True)
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, api_key) from exc
-        status, headers = response.status_code, response.headers
-        if wire.stream and is_event_stream(status, headers):
-            latency = time.perf_counter() - started
             try:
-                self._fire(responded(self._hooks, call, status, headers, latency, api_key))
-            except BaseException:
+                request = self._requests.build(
+                    wire.method, wire.url, attempt.headers(), wire.body, attempt.timeouts
+                )
+                response = http.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                raise map_transport_error(exc, api_key, limit=limit) from exc
+            status, headers = response.status_code, response.headers
+            if wire.stream and is_event_stream(status, headers):
+                latency = time.perf_counter() - started
+                try:
+                    self._fire(responded(self._hooks, call, status, headers, latency, api_key))
+                except BaseException:
+                    response.close()
+                    raise
+                return response
+            limit.tighten(attempt.timeouts.read, "read", time.monotonic())
+            try:
+                body = read_body(response, self._max_bytes)
+            except httpx.HTTPError as exc:
+                raise map_transport_error(exc, api_key, response_started=True, limit=limit) from exc
+            finally:
                 response.close()
-                raise
-            return response
-        try:
-            body = response.read()
-        except httpx.HTTPError as exc:
-            raise map_transport_error(exc, api_key, response_started=True) from exc
         finally:
-            response.close()
+            READ_BY.reset(reading)
         latency = time.perf_counter() - started
         self._fire(responded(self._hooks, call, status, headers, latency, api_key))
         return self._parse(call, wire, status, headers, body)
@@ -209,7 +239,10 @@ class Client(BaseClient, Closing):
                 parameter (nothing was sent; the message suggests the closest name).
             BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass (see ``openrouter_kit.errors``).
-            RequestTimeoutError, APIConnectionError: the network failed after all retries.
+            RequestTimeoutError, APIConnectionError: the network failed after all retries, or a
+                bound (``.timeout``: ``deadline``, ``read``, ...) passed. After a full send and
+                before the answer, as their ``MaybeProcessedError`` subclasses: not retried.
+            ResponseTooLargeError: the answer decodes to more than ``max_response_bytes``.
         """
         options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
         return self._complete(request, params, options)

@@ -1,6 +1,8 @@
-"""The httpx glue both shells share: the pools we build (one shared SSL context, the optional
-aiohttp transport, imported from ``_aiohttp`` on first use), the requests we build for them,
-timeouts, and the mapping of transport failures to our errors.
+"""The httpx glue both shells share: the pools we build (one shared SSL context, no proxy for a
+loopback ``http://`` URL, reads bounded in time by ``_bounds``, the optional aiohttp transport,
+imported from ``_aiohttp`` on first use), the requests we build for them, timeouts, reading a
+whole body within its size cap, and the mapping of transport failures to our errors (which of
+them may have been processed by the server).
 
 Owns: everything that knows httpx's types, apart from sending and reading (the shells do that).
 Never knows: retries, hooks, the wire format (``_core`` builds and parses the bytes).
@@ -11,22 +13,28 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+import time
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
 
+from openrouter_kit._bounds import ReadLimit, bound_pools
+from openrouter_kit._core.body import ACCEPT_ENCODING, BodyDecoder
 from openrouter_kit._core.config import Timeouts
 from openrouter_kit._core.redact import redact
 from openrouter_kit.errors import (
     APIConnectionError,
     ConfigurationError,
+    MaybeProcessedConnectionError,
+    MaybeProcessedTimeoutError,
     OpenRouterError,
     RequestTimeoutError,
 )
 
 if TYPE_CHECKING:
     import ssl
+    from collections.abc import Iterator
 
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import Config
@@ -37,10 +45,16 @@ __all__ = [
     "TRANSPORTS",
     "RequestBuilder",
     "Transport",
+    "aread_body",
     "async_http_client",
+    "body_decoder",
+    "checked_http_client",
     "checked_transport",
+    "decoded",
     "http_timeout",
     "map_transport_error",
+    "read_already",
+    "read_body",
     "shared_ssl_context",
     "stream_broken",
     "sync_http_client",
@@ -139,18 +153,35 @@ def shared_ssl_context() -> ssl.SSLContext:
     return context
 
 
-def _ssl_for(base_url: str) -> Any:
-    """``verify=`` for a pool that talks to ``base_url``: the shared context, or none for http."""
-    if urlsplit(base_url).scheme == "http":  # loopback only (Config refuses other http hosts)
-        return _NO_TLS
-    return shared_ssl_context()
+def _plain(base_url: str) -> bool:
+    """True for a plain-http base URL (loopback only: ``Config`` refuses other http hosts)."""
+    return urlsplit(base_url).scheme == "http"
+
+
+def _pool_options(config: Config) -> dict[str, Any]:
+    """What every pool we build for ``config`` takes.
+
+    ``trust_env=False`` for a loopback ``http://`` URL: httpx would otherwise send the request,
+    ``Authorization`` header and all, in clear to a proxy named by ``HTTP_PROXY`` or
+    ``ALL_PROXY`` (it does not exempt loopback hosts). Nothing else of the environment matters
+    to such a pool: no TLS, and no ``.netrc`` (which would replace our key). An https URL keeps
+    the environment's proxies, which see only a ``CONNECT`` tunnel.
+    """
+    plain = _plain(config.base_url)
+    return {
+        "timeout": http_timeout(config.timeout),
+        "limits": LIMITS,
+        "verify": _NO_TLS if plain else shared_ssl_context(),
+        "trust_env": not plain,
+        "headers": {"Accept-Encoding": ACCEPT_ENCODING},
+    }
 
 
 def sync_http_client(config: Config) -> httpx.Client:
     """The ``httpx.Client`` a ``Client`` builds for itself."""
-    return httpx.Client(
-        timeout=http_timeout(config.timeout), limits=LIMITS, verify=_ssl_for(config.base_url)
-    )
+    http = httpx.Client(**_pool_options(config))
+    bound_pools(http)
+    return http
 
 
 def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.AsyncClient:
@@ -160,14 +191,38 @@ def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.A
     Raises:
         ConfigurationError: aiohttp was asked for and is not installed.
     """
-    timeout, verify = http_timeout(config.timeout), _ssl_for(config.base_url)
     if transport == "aiohttp":
         try:
             from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional extra
         except ImportError as exc:
             raise ConfigurationError(f"{_AIOHTTP_MISSING} ({exc})") from None
-        return AiohttpClient(timeout=timeout, limits=LIMITS, verify=verify)
-    return httpx.AsyncClient(timeout=timeout, limits=LIMITS, verify=verify)
+        return AiohttpClient(**_pool_options(config))
+    http = httpx.AsyncClient(**_pool_options(config))
+    bound_pools(http)
+    return http
+
+
+def checked_http_client(http: httpx.Client | httpx.AsyncClient, base_url: str) -> None:
+    """Prepare an ``http_client`` the caller passed in: its pools get the time bounds (a
+    pass-through outside our calls), and it may not send a loopback ``http://`` URL through a
+    proxy.
+
+    Raises:
+        ConfigurationError: ``http`` would send plain-http requests, and so the key in clear,
+            through a proxy (as ``HTTP_PROXY`` makes httpx do unless ``trust_env=False``).
+    """
+    bound_pools(http)
+    if not _plain(base_url):
+        return
+    transport_for = getattr(http, "_transport_for_url", None)
+    transport = transport_for(httpx.URL(base_url)) if transport_for is not None else None
+    pool = getattr(transport, "_pool", None)
+    if pool is not None and "Proxy" in type(pool).__name__:  # httpcore's HTTP and SOCKS proxies
+        raise ConfigurationError(
+            f"the http_client sends {urlsplit(base_url).netloc} through a proxy, which would see "
+            "the API key in clear over plain http://: build it with trust_env=False (or without "
+            "the proxy), or use https://"
+        )
 
 
 class RequestBuilder:
@@ -193,6 +248,9 @@ class RequestBuilder:
         self._urls: dict[str, httpx.URL] = {}
         self._timeouts: dict[Timeouts, dict[str, float | None]] = {}
 
+    #: Added to the requests of a pool passed in: we ask only for what ``BodyDecoder`` undoes.
+    _ACCEPT = (("Accept-Encoding", ACCEPT_ENCODING),)
+
     def build(
         self,
         method: str,
@@ -205,7 +263,11 @@ class RequestBuilder:
         theirs = self._theirs
         if theirs is not None:
             return theirs.build_request(
-                method, url, headers=headers, content=body, timeout=http_timeout(timeouts)
+                method,
+                url,
+                headers=self._ACCEPT + headers,
+                content=body,
+                timeout=http_timeout(timeouts),
             )
         merged = self._headers.get(headers)
         if merged is None:
@@ -227,30 +289,132 @@ class RequestBuilder:
         )
 
 
+#: httpx failures that prove the request was not sent in full: the server cannot have acted on
+#: it. (httpcore reads the response after a failed write, in case the server answered early, so
+#: a write failure often surfaces as a read failure instead, and is then taken as "maybe".)
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+    httpx.LocalProtocolError,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+)
+
+_MAYBE_PROCESSED = (
+    "; the request had been sent in full, so the server may have processed it: not retried "
+    "(see MaybeProcessedError)"
+)
+
+
 def map_transport_error(
-    exc: httpx.HTTPError, api_key: str | None, *, response_started: bool = False
+    exc: httpx.HTTPError,
+    api_key: str | None,
+    *,
+    response_started: bool = False,
+    limit: ReadLimit | None = None,
 ) -> OpenRouterError:
     """Return our exception for an httpx failure (the caller raises it ``from exc``).
 
     ``response_started``: the failure came after the response began (it is then not retried).
+    Before that, a failure that does not prove the request unsent is a ``MaybeProcessedError``.
+    ``limit``: the reads' limit, which names the bound when it is the one that fired (a
+    connect or pool timeout cut to what was left of the deadline is the deadline's).
     """
     detail = redact(str(exc), api_key) or type(exc).__name__
+    maybe = not response_started and not isinstance(exc, _NOT_SENT)
     if isinstance(exc, httpx.TimeoutException):
         name = TIMEOUT_NAMES.get(type(exc), "read")
-        return RequestTimeoutError(
-            f"{name} timeout: {detail}", timeout=name, response_started=response_started
+        if limit is not None and (
+            limit.fired  # a read or write cut short by the limit
+            or (limit.name == "deadline" and time.monotonic() >= limit.at)  # a capped phase
+        ):
+            name, detail = limit.name, limit.describe()
+        timeout_cls = MaybeProcessedTimeoutError if maybe else RequestTimeoutError
+        return timeout_cls(
+            f"{name} timeout: {detail}{_MAYBE_PROCESSED if maybe else ''}",
+            timeout=name,
+            response_started=response_started,
         )
-    return APIConnectionError(
-        f"connection failed ({type(exc).__name__}): {detail}", response_started=response_started
+    connection_cls = MaybeProcessedConnectionError if maybe else APIConnectionError
+    return connection_cls(
+        f"connection failed ({type(exc).__name__}): {detail}{_MAYBE_PROCESSED if maybe else ''}",
+        response_started=response_started,
     )
 
 
 def stream_broken(
-    exc: httpx.HTTPError, assembler: StreamAssembler, api_key: str | None
+    exc: httpx.HTTPError,
+    assembler: StreamAssembler,
+    api_key: str | None,
+    limit: ReadLimit | None = None,
 ) -> OpenRouterError:
-    """The error for a stream whose connection failed midway (partial answer on ``.response``)."""
-    error = map_transport_error(exc, api_key, response_started=True)
+    """The error for a stream whose connection failed or timed out midway (partial answer on
+    ``.response``)."""
+    error = map_transport_error(exc, api_key, response_started=True, limit=limit)
     error.message = f"the stream broke after {assembler.chunk_count} chunk(s): {error.message}"
     error.args = (error.message,)
     error.response = assembler.final_response()
     return error
+
+
+def body_decoder(response: httpx.Response, max_bytes: int | None) -> BodyDecoder:
+    """The decoder of ``response``'s body, within ``max_bytes`` once decoded."""
+    return BodyDecoder(response.headers.get("content-encoding"), max_bytes, response.status_code)
+
+
+def read_already(response: httpx.Response, max_bytes: int | None) -> bytes | None:
+    """The body of a response its transport returned already read (``httpx.MockTransport``
+    and other transports that build ``Response(content=...)``; httpx decoded it), within
+    ``max_bytes``; None for a body still to be read."""
+    if not response.is_stream_consumed:
+        return None
+    content = response.content
+    if max_bytes is not None and len(content) > max_bytes:
+        BodyDecoder(None, max_bytes, response.status_code).feed(content)  # raises
+    return content
+
+
+def read_body(response: httpx.Response, max_bytes: int | None) -> bytes:
+    """The whole decoded body of ``response`` (``response.read()`` within ``max_bytes``).
+
+    Raises:
+        ResponseTooLargeError: it decodes to more than ``max_bytes``.
+        InvalidResponseError: an encoding we did not ask for, or one that does not decode.
+        httpx.HTTPError: reading failed.
+    """
+    content = read_already(response, max_bytes)
+    if content is not None:
+        return content
+    decoder = body_decoder(response, max_bytes)
+    parts = [decoder.feed(raw) for raw in response.iter_raw()]
+    parts.append(decoder.flush())
+    return b"".join(parts)
+
+
+async def aread_body(response: httpx.Response, max_bytes: int | None) -> bytes:
+    """Same as ``read_body``, but awaitable."""
+    content = read_already(response, max_bytes)
+    if content is not None:
+        return content
+    decoder = body_decoder(response, max_bytes)
+    parts = [decoder.feed(raw) async for raw in response.aiter_raw()]
+    parts.append(decoder.flush())
+    return b"".join(parts)
+
+
+def decoded(response: httpx.Response, max_bytes: int | None) -> Iterator[bytes]:
+    """The decoded pieces of a streamed body as they are read (``iter_bytes()`` within
+    ``max_bytes`` in all)."""
+    content = read_already(response, max_bytes)
+    if content is not None:
+        yield content
+        return
+    decoder = body_decoder(response, max_bytes)
+    for raw in response.iter_raw():
+        yield decoder.feed(raw)
+    tail = decoder.flush()
+    if tail:
+        yield tail

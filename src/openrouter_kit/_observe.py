@@ -312,7 +312,7 @@ def retrying(
     wanted = hooks.retry
     if not wanted and not logger.isEnabledFor(logging.INFO):
         return None
-    wait = policy.wait_after(exc, call.attempts)
+    wait = policy.wait_after(exc, call.attempts, call.left(), idempotent=call.idempotent)
     if wait is None:
         return None
     from openrouter_kit._core.events import RetryEvent  # noqa: PLC0415 - lazy: only for hooks and logs

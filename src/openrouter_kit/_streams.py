@@ -1,14 +1,16 @@
 """The streams: ``BaseStream`` (state, metrics), ``Stream`` and ``AsyncStream``, side by side.
 
 Owns: opening a streamed call on first use (through the client's one retry loop), reading the
-body, handing out one chunk at a time, and closing the response however the caller leaves (the
-end, ``break``, ``close()``, an error, cancellation, or dropping the object). Never knows: the
-wire format (the core's ``StreamAssembler`` turns bytes into events and events into chunks),
-retries (a stream is never retried once open).
+body (each read ended by the call's deadline and the idle bound, its bytes decoded within the
+size cap), handing out one chunk at a time, and closing the response however the caller leaves
+(the end, ``break``, ``close()``, an error, cancellation, or dropping the object). Never knows:
+the wire format (the core's ``StreamAssembler`` turns bytes into events and events into
+chunks), retries (a stream is never retried once open).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -17,7 +19,8 @@ import anyio
 import httpx
 
 from openrouter_kit._base import AsyncClosing, Closing
-from openrouter_kit._http import stream_broken
+from openrouter_kit._bounds import READ_BY, ReadLimit
+from openrouter_kit._http import body_decoder, decoded, read_already, stream_broken
 from openrouter_kit._observe import failed
 from openrouter_kit.errors import OpenRouterError
 
@@ -35,6 +38,13 @@ if TYPE_CHECKING:
 __all__ = ["AsyncStream", "BaseStream", "Stream", "shielded_close"]
 
 
+def _keep_answer(exc: BaseException, assembler: StreamAssembler) -> None:
+    """Put the answer so far on an error of ours that ends a stream (a body too large once
+    decoded, a malformed event), as on every other stream error."""
+    if isinstance(exc, OpenRouterError) and exc.response is None:
+        exc.response = assembler.final_response()
+
+
 class BaseStream:
     """What ``Stream`` and ``AsyncStream`` share: state, metrics and bookkeeping, no I/O."""
 
@@ -45,6 +55,7 @@ class BaseStream:
         "_client",
         "_closed",
         "_failure",
+        "_limit",
         "_pending",
         "_position",
         "_raw",
@@ -65,6 +76,7 @@ class BaseStream:
         self._position = 0
         self._closed = False
         self._failure: BaseException | None = None
+        self._limit = ReadLimit()
         self._started_at = 0.0
         self.attempts = 0
         self.latency: float | None = None
@@ -96,6 +108,22 @@ class BaseStream:
         if self._closed:
             raise RuntimeError("this stream is closed")
         self._started_at = time.perf_counter()
+
+    def _reading(self) -> ReadLimit:
+        """The limit of the reads until the next events: the call's deadline, and the idle
+        bound counted from now (the time the caller spends on each chunk is not idle time;
+        reads that bring only comments or part of an event do not restart it)."""
+        call, limit = self._call, self._limit
+        if call.deadline is None:
+            limit.at = math.inf
+        else:
+            limit.at, limit.name, limit.seconds = (
+                call.started + call.deadline,
+                "deadline",
+                call.deadline,
+            )
+        limit.tighten(self._client._idle, "idle", time.monotonic())
+        return limit
 
     def _next_chunk(self) -> StreamChunk | None:
         """The next chunk from the events already read, or None when they are used up.
@@ -183,7 +211,7 @@ class Stream(BaseStream, Closing):
             self._failure = exc
             raise
         self._response = response
-        self._raw = response.iter_bytes()
+        self._raw = decoded(response, self._client._max_bytes)
 
     def __iter__(self) -> Iterator[StreamChunk]:
         # A generator over the same state as __next__: resuming it costs less than a call to
@@ -221,23 +249,28 @@ class Stream(BaseStream, Closing):
         if self._response is None and not self._closed:
             self._open()
         assembler = self._assembler
-        while not self._closed and not assembler.done:
-            try:
-                raw = next(self._raw, None)
-                if raw is None:
-                    assembler.finish()
-                    break
-                events = assembler.events(raw)
-            except httpx.HTTPError as exc:
-                error = stream_broken(exc, assembler, self._client._config.api_key)
-                self._broken(error)
-                raise error from exc
-            except BaseException as exc:
-                self._broken(exc)
-                raise
-            if events:
-                self._pending, self._position = events, 0
-                return True
+        reading = READ_BY.set(self._reading())
+        try:
+            while not self._closed and not assembler.done:
+                try:
+                    raw = next(self._raw, None)
+                    if raw is None:
+                        assembler.finish()
+                        break
+                    events = assembler.events(raw)
+                except httpx.HTTPError as exc:
+                    error = stream_broken(exc, assembler, self._client._config.api_key, self._limit)
+                    self._broken(error)
+                    raise error from exc
+                except BaseException as exc:
+                    _keep_answer(exc, assembler)
+                    self._broken(exc)
+                    raise
+                if events:
+                    self._pending, self._position = events, 0
+                    return True
+        finally:
+            READ_BY.reset(reading)
         self.close()
         return False
 
@@ -278,12 +311,23 @@ async def shielded_close(response: httpx.Response) -> None:
         await response.aclose()
 
 
-async def _body(response: httpx.Response) -> AsyncGenerator[bytes, None]:
+async def _body(response: httpx.Response, max_bytes: int | None) -> AsyncGenerator[bytes, None]:
     # Our own generator around the body: when an abandoned stream is collected, the event loop
-    # finalizes it, and the finally below closes the response.
+    # finalizes it, and the finally below closes the response. It decodes the body as
+    # ``decoded`` does for ``Stream``.
+    # (The decoding is written out here, not in a generator of its own: an inner async
+    # generator left unfinished would be finalized, with a warning under trio, on its own.)
     try:
-        async for raw in response.aiter_bytes():
-            yield raw
+        content = read_already(response, max_bytes)
+        if content is not None:
+            yield content
+            return
+        decoder = body_decoder(response, max_bytes)
+        async for raw in response.aiter_raw():
+            yield decoder.feed(raw)
+        tail = decoder.flush()
+        if tail:
+            yield tail
     finally:
         await shielded_close(response)
 
@@ -328,7 +372,7 @@ class AsyncStream(BaseStream, AsyncClosing):
             self._failure = exc
             raise
         self._response = response
-        self._raw = _body(response)
+        self._raw = _body(response, self._client._max_bytes)
 
     def __aiter__(self) -> Self:
         return self
@@ -355,23 +399,28 @@ class AsyncStream(BaseStream, AsyncClosing):
         if self._response is None and not self._closed:
             await self._open()
         assembler = self._assembler
-        while not self._closed and not assembler.done and self._raw is not None:
-            try:
-                raw = await anext(self._raw, None)
-                if raw is None:
-                    assembler.finish()
-                    break
-                events = assembler.events(raw)
-            except httpx.HTTPError as exc:
-                error = stream_broken(exc, assembler, self._client._config.api_key)
-                await self._broken(error)
-                raise error from exc
-            except BaseException as exc:
-                await self._broken(exc)
-                raise
-            if events:
-                self._pending, self._position = events, 0
-                return True
+        reading = READ_BY.set(self._reading())
+        try:
+            while not self._closed and not assembler.done and self._raw is not None:
+                try:
+                    raw = await anext(self._raw, None)
+                    if raw is None:
+                        assembler.finish()
+                        break
+                    events = assembler.events(raw)
+                except httpx.HTTPError as exc:
+                    error = stream_broken(exc, assembler, self._client._config.api_key, self._limit)
+                    await self._broken(error)
+                    raise error from exc
+                except BaseException as exc:
+                    _keep_answer(exc, assembler)
+                    await self._broken(exc)
+                    raise
+                if events:
+                    self._pending, self._position = events, 0
+                    return True
+        finally:
+            READ_BY.reset(reading)
         await self.aclose()
         return False
 

@@ -21,9 +21,14 @@
     │   ├── StreamError                  an error event inside a 200 stream
     │   └── InvalidResponseError         a 2xx body that is not what the API documents
     │       ├── StructuredOutputError    an answer that does not fit the requested structure
-    │       └── ToolArgumentsError       tool-call arguments that are not valid JSON (``raw`` kept)
+    │       ├── ToolArgumentsError       tool-call arguments that are not valid JSON (``raw`` kept)
+    │       └── ResponseTooLargeError    a response bigger than ``max_response_bytes`` once decoded
     ├── RequestTimeoutError (TimeoutError)       408, 524, or a client-side timeout
+    │   └── MaybeProcessedTimeoutError           also a MaybeProcessedError
     ├── APIConnectionError (ConnectionError)     the network failed before an answer arrived
+    │   └── MaybeProcessedConnectionError        also a MaybeProcessedError
+    ├── MaybeProcessedError              sent in full, then no answer: the server may have processed
+    │                                    the request, so it is not retried (see the class)
     ├── CircuitOpenError                 the circuit breaker is open: no request was sent
     └── BudgetExceededError              the call could exceed the spending cap: no request was sent
 
@@ -48,6 +53,9 @@ __all__ = [
     "ContextLengthError",
     "InsufficientCreditsError",
     "InvalidResponseError",
+    "MaybeProcessedConnectionError",
+    "MaybeProcessedError",
+    "MaybeProcessedTimeoutError",
     "ModelNotFoundError",
     "ModelUnavailableError",
     "OpenRouterError",
@@ -55,6 +63,7 @@ __all__ = [
     "RateLimitError",
     "RequestTimeoutError",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "ServerError",
     "StreamError",
     "StructuredOutputError",
@@ -257,12 +266,22 @@ class ToolArgumentsError(InvalidResponseError):
         self.call_id = call_id
 
 
+class ResponseTooLargeError(InvalidResponseError):
+    """The response, once decoded (gzip, deflate), passed the client's ``max_response_bytes``;
+    reading stopped there. ``limit``: that cap in bytes."""
+
+    def __init__(self, message: str, *, limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+
+
 class RequestTimeoutError(OpenRouterError, TimeoutError):
     """The request timed out: 408 or 524 from the server, or a client-side timeout.
 
-    ``timeout`` names the client-side timeout that fired (``connect``, ``read``, ``write``,
-    ``pool``, or ``deadline`` for the call's total deadline), or is None when the server reported
-    the timeout. ``response_started`` is True when part of the response had already arrived.
+    ``timeout`` names the client-side bound that fired: ``connect``, ``read`` (one wait for data,
+    or reading a whole non-streamed body), ``write``, ``pool``, ``deadline`` (the call's total
+    deadline) or ``idle`` (a stream's gap between events); None when the server reported the
+    timeout. ``response_started`` is True when part of the response had already arrived.
     """
 
     def __init__(
@@ -288,6 +307,29 @@ class APIConnectionError(OpenRouterError, ConnectionError):
     def __init__(self, message: str, *, response_started: bool = False, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.response_started = response_started
+
+
+class MaybeProcessedError(OpenRouterError):
+    """The request was sent in full, and the connection failed or timed out before any answer:
+    the server may have processed it, and billed it.
+
+    Such a failure is not retried, since a second request could be processed (and billed) twice,
+    unless the client was made with ``retry_maybe_processed=True``. It is raised as
+    ``MaybeProcessedTimeoutError`` (a ``RequestTimeoutError``) or
+    ``MaybeProcessedConnectionError`` (an ``APIConnectionError``), so existing handlers of those
+    still catch it; catch this class to check (``client.generation(...)``, your own records)
+    before sending again.
+    """
+
+
+class MaybeProcessedTimeoutError(RequestTimeoutError, MaybeProcessedError):
+    """A timeout after the request was sent in full, before the answer began (see
+    ``MaybeProcessedError``)."""
+
+
+class MaybeProcessedConnectionError(APIConnectionError, MaybeProcessedError):
+    """The connection failed (reset, closed) after the request was sent in full, before the
+    answer began (see ``MaybeProcessedError``)."""
 
 
 class CircuitOpenError(OpenRouterError):

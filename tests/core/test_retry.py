@@ -6,7 +6,7 @@ import pytest
 
 from openrouter_kit import errors
 from openrouter_kit._core.config import Timeouts
-from openrouter_kit._core.retry import RetryPolicy
+from openrouter_kit._core.retry import RetryPolicy, may_have_been_processed
 
 POLICY = RetryPolicy(max_retries=3, max_retry_after=60)
 
@@ -17,6 +17,11 @@ POLICY = RetryPolicy(max_retries=3, max_retry_after=60)
         (errors.APIConnectionError("refused"), True),
         (errors.RequestTimeoutError("slow", timeout="connect"), True),
         (errors.RequestTimeoutError("slow", timeout="read"), True),
+        (errors.RequestTimeoutError("slow", timeout="write"), True),
+        (errors.RequestTimeoutError("slow", timeout="pool"), True),
+        (errors.MaybeProcessedTimeoutError("sent, then slow", timeout="read"), False),
+        (errors.MaybeProcessedConnectionError("sent, then reset"), False),
+        (errors.MaybeProcessedTimeoutError("sent, deadline", timeout="deadline"), False),
         (errors.APIConnectionError("reset mid-body", response_started=True), False),
         (errors.RequestTimeoutError("slow body", timeout="read", response_started=True), False),
         (errors.RequestTimeoutError("deadline", timeout="deadline"), False),
@@ -44,6 +49,85 @@ def test_backoff_hook(exc: Exception, decision: bool | float) -> None:
     assert POLICY.backoff_hook(exc) == decision
 
 
+@pytest.mark.parametrize(
+    "exc",
+    [
+        errors.MaybeProcessedTimeoutError("sent, then slow", timeout="read"),
+        errors.MaybeProcessedConnectionError("sent, then reset"),
+    ],
+)
+def test_a_failure_that_may_have_been_processed_is_retried_only_on_request(
+    exc: Exception,
+) -> None:
+    assert RetryPolicy().backoff_hook(exc) is False
+    assert RetryPolicy(retry_maybe_processed=True).backoff_hook(exc) is True
+    after_headers = type(exc)("cut", response_started=True)
+    assert RetryPolicy(retry_maybe_processed=True).backoff_hook(after_headers) is False
+    deadline = errors.MaybeProcessedTimeoutError("late", timeout="deadline")
+    assert RetryPolicy(retry_maybe_processed=True).backoff_hook(deadline) is False
+    # A GET (the model list, a generation's stats) has no effect to repeat: retried.
+    assert RetryPolicy().backoff_hook(exc, idempotent=True) is True
+    assert RetryPolicy().decide(exc, 1, None, idempotent=True) is True
+    assert RetryPolicy().wait_after(exc, 1, idempotent=True) == 0.5
+    assert RetryPolicy().wait_after(exc, 1) is None
+
+
+@pytest.mark.parametrize(
+    ("exc", "processed"),
+    [
+        # Proves the server did not act on it.
+        (errors.APIConnectionError("refused"), False),
+        (errors.RequestTimeoutError("connect", timeout="connect"), False),
+        (errors.RequestTimeoutError("pool", timeout="pool"), False),
+        (errors.RequestTimeoutError("write", timeout="write"), False),
+        (errors.RequestTimeoutError("deadline before sending", timeout="deadline"), False),
+        (errors.RequestTimeoutError("408", status_code=408), False),
+        (errors.RequestTimeoutError("524", status_code=524), False),
+        (errors.RateLimitError("429", status_code=429), False),
+        (errors.ServerError("500", status_code=500), False),
+        (errors.BadRequestError("400", status_code=400), False),
+        (errors.CircuitOpenError("open"), False),
+        (errors.BudgetExceededError("over"), False),
+        (errors.ValidationError("bad"), False),
+        (errors.ConfigurationError("bad"), False),
+        # May have been processed, or was.
+        (errors.MaybeProcessedTimeoutError("read", timeout="read"), True),
+        (errors.MaybeProcessedTimeoutError("deadline", timeout="deadline"), True),
+        (errors.MaybeProcessedConnectionError("reset"), True),
+        (errors.APIConnectionError("cut", response_started=True), True),
+        (errors.RequestTimeoutError("slow body", timeout="read", response_started=True), True),
+        (errors.RequestTimeoutError("idle", timeout="idle", response_started=True), True),
+        (errors.StreamError("in the stream", status_code=200), True),
+        (errors.ModelUnavailableError("503 inside a 200", status_code=200), True),
+        (errors.InvalidResponseError("not JSON", status_code=200), True),
+        (errors.ResponseTooLargeError("bomb", status_code=200), True),
+        (errors.InvalidResponseError("no status"), True),
+        (errors.OpenRouterError("ours, unknown"), True),
+        (ValueError("not ours: a hook's error"), True),
+        (KeyboardInterrupt(), True),
+    ],
+)
+def test_may_have_been_processed(exc: BaseException, processed: bool) -> None:
+    assert may_have_been_processed(exc) is processed
+
+
+def test_no_wait_may_run_past_the_deadline() -> None:
+    policy = RetryPolicy(max_retries=3, wait_initial=0.5, wait_max=8, wait_jitter=1)
+    busy = errors.ServerError("500", status_code=500)
+    assert policy.longest_wait(1) == 1.5  # backoff plus all of the jitter
+    assert policy.longest_wait(5) == 8  # within wait_max
+    assert policy.decide(busy, 1, None) is True
+    assert policy.decide(busy, 1, 1.6) is True
+    assert policy.decide(busy, 1, 1.5) is False  # stamina could wait 1.5 s: nothing left then
+    assert policy.wait_after(busy, 1, 1.6) == 0.5
+    assert policy.wait_after(busy, 1, 1.0) is None
+    slow = errors.RateLimitError("429", status_code=429, retry_after=5)
+    assert policy.decide(slow, 1, 5.5) == 5.0
+    assert policy.decide(slow, 1, 4.0) is False
+    refused = errors.BadRequestError("400", status_code=400)
+    assert policy.decide(refused, 1, 100.0) is False
+
+
 def test_stamina_arguments() -> None:
     kwargs = RetryPolicy(max_retries=0, deadline=9, wait_initial=0.1, wait_max=2).stamina_kwargs()
     assert kwargs["attempts"] == 1
@@ -59,6 +143,7 @@ def test_stamina_arguments() -> None:
         {"max_retry_after": True},
         {"deadline": 0},
         {"deadline": "5"},
+        {"retry_maybe_processed": 1},
     ],
 )
 def test_checked_settings(settings: dict[str, object]) -> None:

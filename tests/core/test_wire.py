@@ -216,6 +216,26 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after({"retry-after": date}) is None  # no clock given: cannot tell
 
 
+def test_a_negative_retry_after_is_malformed_but_a_past_date_means_now() -> None:
+    # RFC 9110: delay-seconds are digits; a negative delay is junk, so the backoff applies.
+    assert parse_retry_after({"retry-after": "-30"}) is None
+    assert parse_retry_after({"retry-after-ms": "-5"}) is None
+    assert parse_retry_after({"retry-after-ms": "-5", "retry-after": "2"}) == 2.0
+    assert parse_retry_after({"retry-after": "-0"}) == 0.0
+    past = formatdate(999_970.0, usegmt=True)
+    assert parse_retry_after({"retry-after": past}, now=1_000_000.0) == 0.0
+    exc = error_from_response(
+        429, {}, body(429, "x", {"headers": {"X-RateLimit-Reset": "-1"}}), now=1.0
+    )
+    assert exc.retry_after is None  # type: ignore[attr-defined]
+    reset = {"headers": {"X-RateLimit-Reset": "999000000"}}  # epoch ms, already past
+    exc = error_from_response(429, {}, body(429, "x", reset), now=1_000_000.0)
+    assert exc.retry_after == 0.0  # type: ignore[attr-defined]
+    negative = {"code": 503, "message": "busy", "availability": {"retry_after": -4}}
+    exc = error_from_response(503, {}, json.dumps({"error": negative}).encode())
+    assert exc.retry_after is None  # type: ignore[attr-defined]
+
+
 def test_the_key_is_scrubbed_from_server_messages() -> None:
     payload = body(401, f"Invalid key {CANARY_KEY}", {"raw": f"key={CANARY_KEY}"})
     exc = error_from_response(401, {}, payload, api_key=CANARY_KEY)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from openrouter_kit.testing import Emulator
+from tests.integration.raw import SHELLS
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +46,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(params=SHELLS)
+def shell(request: pytest.FixtureRequest) -> str:
+    """Which client ``tests.integration.raw.run`` makes: ``sync``, or ``<transport>-<loop>``."""
+    if str(request.param).startswith("aiohttp"):
+        pytest.importorskip("httpx_aiohttp", reason="the aiohttp extra is not installed")
+    return str(request.param)

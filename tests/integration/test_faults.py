@@ -60,11 +60,8 @@ def requests_to(emu: Emulator, path: str = CHAT) -> int:
             2,
         ),
         ({"status": 408, "body": {"error": {"code": 408, "message": "timed out"}}}, 2),
-        ({"fault": "reset_before_headers"}, 2),
-        ({"body": {"late": True}, "delay": 0.5}, 2),  # the read timeout fires first
-        ({"fault": "trickle", "trickle_delay": 0.4}, 2),  # the head trickles in too slowly
     ],
-    ids=["503", "502-html", "429-retry-after", "408", "reset-before-headers", "delay", "trickle"],
+    ids=["503", "502-html", "429-retry-after", "408"],
 )
 def test_transient_faults_are_retried_to_success(
     run: Callable[..., Any], emu: Emulator, script: dict[str, Any], attempts: int
@@ -80,6 +77,45 @@ def test_transient_faults_are_retried_to_success(
     assert reply.attempts == attempts
     assert requests_to(emu) == attempts
     assert emu.ledger.requests == 1  # billed once
+
+
+MAYBE_PROCESSED = [
+    ({"fault": "reset_before_headers"}, errors.MaybeProcessedConnectionError),
+    ({"body": {"late": True}, "delay": 0.5}, errors.MaybeProcessedTimeoutError),  # read timeout
+    ({"fault": "trickle", "trickle_delay": 0.4}, errors.MaybeProcessedTimeoutError),  # slow head
+]
+MAYBE_IDS = ["reset-before-headers", "delay", "trickle"]
+TIMEOUTS = {"timeout": {"read": 0.2, "connect": 2, "write": 2, "pool": 2}}
+
+
+@pytest.mark.parametrize(("script", "expected"), MAYBE_PROCESSED, ids=MAYBE_IDS)
+def test_a_failure_after_a_full_send_is_raised_at_once(
+    run: Callable[..., Any], emu: Emulator, script: dict[str, Any], expected: type
+) -> None:
+    # F6: the server read the whole request; it may be working on it, so a second request could
+    # be processed (and billed) twice.
+    emu.script(path=CHAT, **script)
+    with pytest.raises(expected) as info:
+        run("complete", model=MODEL, messages=USER, client=TIMEOUTS)
+    assert isinstance(info.value, errors.MaybeProcessedError)
+    assert "may have processed it" in str(info.value)
+    assert requests_to(emu) == 1
+
+
+@pytest.mark.parametrize(("script", "expected"), MAYBE_PROCESSED, ids=MAYBE_IDS)
+def test_a_failure_after_a_full_send_is_retried_when_asked(
+    run: Callable[..., Any], emu: Emulator, script: dict[str, Any], expected: type
+) -> None:
+    emu.script(path=CHAT, **script)
+    reply = run(
+        "complete",
+        model=MODEL,
+        messages=USER,
+        client={**TIMEOUTS, "retry_maybe_processed": True},
+    )
+    assert reply.text.startswith("Hello from")
+    assert reply.attempts == 2
+    assert requests_to(emu) == 2
 
 
 @pytest.mark.parametrize(
@@ -150,14 +186,19 @@ def test_every_attempt_failing_ends_with_the_last_typed_error(
 ) -> None:
     emu.script(path=CHAT, fault="reset_before_headers", times=3)
     with pytest.raises(errors.APIConnectionError):
-        run("complete", model=MODEL, messages=USER, client={"max_retries": 2})
+        run(
+            "complete",
+            model=MODEL,
+            messages=USER,
+            client={"max_retries": 2, "retry_maybe_processed": True},
+        )
     assert requests_to(emu) == 3
     assert emu.ledger.requests == 0
 
 
 def test_faults_on_other_endpoints(run: Callable[..., Any], emu: Emulator) -> None:
     emu.script(path="/models", fault="reset_before_headers")
-    assert len(run("list_models")) > 5
+    assert len(run("list_models")) > 5  # a GET has no effect to repeat: retried
     assert requests_to(emu, "/models") == 2
     emu.script(path="/key", fault="malformed_json")
     with pytest.raises(errors.InvalidResponseError):
@@ -167,13 +208,17 @@ def test_faults_on_other_endpoints(run: Callable[..., Any], emu: Emulator) -> No
 def test_stream_faults(emu: Emulator) -> None:
     with Client(api_key=emu.api_key, base_url=emu.base_url) as client:
         emu.script(path=CHAT, fault="reset_before_headers")
-        stream = client.stream(model=MODEL, messages=USER)
+        with pytest.raises(errors.MaybeProcessedConnectionError):
+            client.stream(model=MODEL, messages=USER).final_response()
+        assert requests_to(emu) == 1  # sent in full, then reset: it may be generating
+        emu.script(path=CHAT, fault="reset_before_headers")
+        stream = client.with_options(retry_maybe_processed=True).stream(model=MODEL, messages=USER)
         assert stream.final_response().text
-        assert stream.attempts == 2  # nothing was delivered: retried
+        assert stream.attempts == 2  # asked for: retried
         emu.script_stream(chunks=20, cut_after=5)
         with pytest.raises(errors.APIConnectionError):
             client.stream(model=MODEL, messages=USER).final_response()
-        assert requests_to(emu) == 3  # the cut stream had delivered content: never retried
+        assert requests_to(emu) == 4  # the cut stream had delivered content: never retried
 
 
 @pytest.fixture
@@ -242,3 +287,21 @@ def test_retry_after_as_an_http_date(emu: Emulator) -> None:
         assert (
             client._retry.backoff_hook(info.value) == info.value.retry_after
         )  # waited, capped at 60 s
+
+
+@pytest.mark.parametrize("header", ["Retry-After", "retry-after-ms"])
+def test_a_negative_retry_after_falls_back_to_the_backoff(
+    emu: Emulator, real_waits: list[RetryDetails], header: str
+) -> None:
+    # F16: "-30" used to be read as "retry now", skipping the backoff.
+    emu.script(
+        path=CHAT,
+        status=429,
+        body={"error": {"code": 429, "message": "slow down"}},
+        headers={header: "-30"},
+    )
+    options = {"backoff_initial": 0.05, "backoff_max": 0.05}
+    with Client(api_key=emu.api_key, base_url=emu.base_url, **options) as client:
+        reply = client.complete(model=MODEL, messages=USER)
+    assert reply.attempts == 2
+    assert [d.wait_for for d in real_waits] == [pytest.approx(0.05)]  # the backoff, not 0

@@ -82,6 +82,23 @@ async def test_a_connect_timeout_is_named_connect(
 
 
 @pytest.mark.anyio
+async def test_a_connect_timeout_cut_short_by_the_deadline_is_named_deadline(
+    unanswered_port: int, async_transport: str
+) -> None:
+    async with AsyncClient(
+        base_url=f"http://127.0.0.1:{unanswered_port}/api/v1",
+        transport=async_transport,
+        timeout={"connect": 5, "read": 5, "pool": 5},
+        deadline=0.3,
+    ) as client:
+        with anyio.fail_after(2):
+            with pytest.raises(errors.RequestTimeoutError) as info:
+                await client.complete(model=MODEL, messages=USER)
+    assert info.value.timeout == "deadline"
+    assert not isinstance(info.value, errors.MaybeProcessedError)  # nothing was sent
+
+
+@pytest.mark.anyio
 async def test_a_refused_connection_is_a_connection_error(async_transport: str) -> None:
     async with AsyncClient(
         base_url=f"http://127.0.0.1:{free_port()}/api/v1",

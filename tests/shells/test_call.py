@@ -83,7 +83,10 @@ async def test_a_retryable_failure_is_judged_by_stamina_then_retried(
 ) -> None:
     policy = RetryPolicy(max_retries=3)
     assert await run(colour, policy, [BUSY, BUSY, "ok"]) == ("ok", [1, 2, 3])
-    assert contexts == [policy.stamina_kwargs()]  # opened once, after the first failure
+    assert len(contexts) == 1  # opened once, after the first failure
+    expected = {**policy.stamina_kwargs(), "on": None}
+    assert {**contexts[0], "on": None} == expected  # the hook: the call's, asking the policy
+    assert contexts[0]["on"].__func__ is Attempts._judge
 
 
 async def test_the_last_failure_is_raised_once_the_retries_are_used_up(colour: str) -> None:

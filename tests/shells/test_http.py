@@ -246,3 +246,64 @@ def test_copies_share_the_aiohttp_pool() -> None:
     assert copy._transport == "aiohttp"
     assert copy._client() is client._client()
     assert type(client._client()).__name__ == "AiohttpClient"
+
+
+# -- what every pool gets: no proxy for loopback http, the encodings we decode, time bounds ----
+@pytest.mark.parametrize("base_url", [HTTPS, LOOPBACK])
+def test_only_a_loopback_http_pool_ignores_the_environment(base_url: str) -> None:
+    # The environment's proxies see only a CONNECT tunnel for https; for plain http they would
+    # see the key (F12).
+    options = transport_module._pool_options(Client(base_url=base_url)._config)
+    assert options["trust_env"] is (base_url == HTTPS)
+    assert options["headers"] == {"Accept-Encoding": "gzip, deflate"}
+
+
+@pytest.mark.parametrize("cls", SHELLS)
+def test_our_pools_read_through_the_bounded_backend(cls: type[Client | AsyncClient]) -> None:
+    client = cls(base_url=LOOPBACK)
+    http = client._client()
+    assert type(http._transport._pool._network_backend).__name__ in {"_Backend", "_AsyncBackend"}
+    close(client)
+
+
+def _whole(request: httpx.Request) -> httpx.Response:
+    body = (
+        b'{"id": "g", "choices": [{"index": 0, "message": {"role": "assistant", "content": "hi"}}]}'
+    )
+    return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+def test_a_transport_that_returns_whole_responses_works_within_the_cap() -> None:
+    # httpx.MockTransport (and any transport building Response(content=...)) returns bodies
+    # already read; they are used as they are, still within max_response_bytes.
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _whole(request)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    client = Client(http_client=http, max_retries=0)
+    assert client.complete(model="a/b", messages=[{"role": "user", "content": "hi"}]).text == "hi"
+    assert seen[0].headers["accept-encoding"] == "gzip, deflate"  # asked of their pool too
+    with pytest.raises(errors.ResponseTooLargeError):
+        client.with_options(max_response_bytes=10).complete(
+            model="a/b", messages=[{"role": "user", "content": "hi"}]
+        )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])
+async def test_an_async_transport_that_returns_whole_responses_works_too() -> None:
+    def sse(request: httpx.Request) -> httpx.Response:
+        choice = b'{"index": 0, "delta": {"content": "hi"}, "finish_reason": "stop"}'
+        chunk = b'data: {"id": "g", "choices": [' + choice + b"]}\n\n"
+        return httpx.Response(
+            200, content=chunk + b"data: [DONE]\n\n", headers={"content-type": "text/event-stream"}
+        )
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(sse))
+    async with AsyncClient(http_client=http, max_retries=0) as client:
+        stream = client.stream(model="a/b", messages=[{"role": "user", "content": "hi"}])
+        assert (await stream.final_response()).text == "hi"
+    await http.aclose()

@@ -70,12 +70,11 @@ async def test_each_timeout_is_configurable(make_client: Any, httpx_mock: HTTPXM
     ("exc", "name"),
     [
         (httpx.ConnectTimeout("c"), "connect"),
-        (httpx.ReadTimeout("r"), "read"),
         (httpx.WriteTimeout("w"), "write"),
         (httpx.PoolTimeout("p"), "pool"),
     ],
 )
-async def test_every_timeout_is_named_and_retried(
+async def test_every_timeout_before_a_full_send_is_named_and_retried(
     make_client: Any, httpx_mock: HTTPXMock, exc: Exception, name: str
 ) -> None:
     client = make_client(max_retries=2)
@@ -84,11 +83,46 @@ async def test_every_timeout_is_named_and_retried(
         await call(client.complete(model="a/x", messages=USER))
     assert info.value.timeout == name
     assert name in str(info.value)
+    assert not isinstance(info.value, errors.MaybeProcessedError)
     assert len(httpx_mock.get_requests()) == 3
 
 
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (httpx.ReadTimeout("r"), errors.MaybeProcessedTimeoutError),
+        (httpx.ReadError("reset"), errors.MaybeProcessedConnectionError),
+        (httpx.RemoteProtocolError("closed"), errors.MaybeProcessedConnectionError),
+    ],
+)
+async def test_a_failure_after_a_full_send_may_have_been_processed_and_is_not_retried(
+    make_client: Any, httpx_mock: HTTPXMock, exc: Exception, expected: type[Exception]
+) -> None:
+    client = make_client(max_retries=2)
+    httpx_mock.add_exception(exc, is_reusable=True)
+    with pytest.raises(expected) as info:
+        await call(client.complete(model="a/x", messages=USER))
+    assert isinstance(info.value, errors.MaybeProcessedError)
+    assert "may have processed it" in str(info.value)
+    assert len(httpx_mock.get_requests()) == 1
+    # Opting in retries it; the flag travels with with_options, both ways.
+    opted = client.with_options(retry_maybe_processed=True)
+    with pytest.raises(expected):
+        await call(opted.complete(model="a/x", messages=USER))
+    assert len(httpx_mock.get_requests()) == 1 + 3
+    with pytest.raises(expected):
+        await call(
+            opted.with_options(retry_maybe_processed=False).complete(model="a/x", messages=USER)
+        )
+    assert len(httpx_mock.get_requests()) == 1 + 3 + 1
+    with pytest.raises(errors.ConfigurationError, match="retry_maybe_processed"):
+        make_client(retry_maybe_processed="yes")
+
+
 async def test_the_deadline_bounds_the_whole_call(make_client: Any, httpx_mock: HTTPXMock) -> None:
-    client = make_client(max_retries=50, deadline=0.3, breaker_threshold=None)
+    client = make_client(
+        max_retries=50, deadline=0.3, breaker_threshold=None, backoff_initial=0.01, backoff_max=0.01
+    )
 
     def slow_failure(request: httpx.Request) -> httpx.Response:
         assert request.extensions["timeout"]["read"] <= 0.3  # each attempt fits what is left
@@ -104,6 +138,18 @@ async def test_the_deadline_bounds_the_whole_call(make_client: Any, httpx_mock: 
     assert 2 <= len(httpx_mock.get_requests()) <= 8
     with pytest.raises(errors.ConfigurationError, match="deadline"):
         make_client(deadline=0)
+
+
+async def test_no_wait_between_attempts_runs_past_the_deadline(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    # The backoff after the first failure is 1 to 2 s; 0.5 s are left: the failure is raised
+    # at once, not a deadline error after a wait that could not help.
+    client = make_client(deadline=0.5, backoff_initial=1, backoff_max=8)
+    httpx_mock.add_exception(httpx.ConnectError("refused"))
+    with pytest.raises(errors.APIConnectionError, match="refused"):
+        await call(client.complete(model="a/x", messages=USER))
+    assert len(httpx_mock.get_requests()) == 1
 
 
 class _CutBody(httpx.SyncByteStream, httpx.AsyncByteStream):

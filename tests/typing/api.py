@@ -108,3 +108,17 @@ def timeouts() -> None:
     Client(timeout={"connect": 5.0, "read": 60.0})
     Client(timeout=httpx.Timeout(10.0, connect=2.0)).with_options(timeout=None)
     AsyncClient(timeout=30)
+
+
+def bounds() -> None:
+    client = Client(deadline=30, stream_idle_timeout=None, max_response_bytes=8 << 20)
+    client.with_options(deadline=600, stream_idle_timeout=120, retry_maybe_processed=True)
+    AsyncClient(retry_maybe_processed=True, max_response_bytes=None)
+    try:
+        client.complete(model="a/b", messages=[{"role": "user", "content": "hi"}])
+    except errors.MaybeProcessedError as exc:
+        retried: bool = isinstance(exc, errors.RequestTimeoutError | errors.APIConnectionError)
+        print(retried)
+    except errors.ResponseTooLargeError as exc:
+        cap: int | None = exc.limit
+        print(cap)

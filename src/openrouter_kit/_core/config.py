@@ -27,6 +27,8 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT = 120.0
+#: Seconds a stream may go without an event (comments do not count) before it is given up.
+DEFAULT_STREAM_IDLE_TIMEOUT = 300.0
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_APP_NAME = "openrouter-kit"
 #: Request fields a client may default (set by ``default_model``/``default_params`` or settings).
@@ -80,8 +82,9 @@ def _check_retries(max_retries: Any) -> None:
 class Timeouts:
     """Seconds each phase of one HTTP attempt may take (None: no limit).
 
-    ``connect``: opening the connection; ``read``: waiting for each piece of the response;
-    ``write``: sending each piece of the request; ``pool``: waiting for a free connection.
+    ``connect``: opening the connection; ``read``: waiting for each piece of the response, and
+    reading the whole body of a non-streamed answer (from its headers); ``write``: sending each
+    piece of the request; ``pool``: waiting for a free connection.
     """
 
     connect: float | None = DEFAULT_TIMEOUT

@@ -229,21 +229,28 @@ def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> f
         when = parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return None if now is None else _seconds(when - now)
+    return None if now is None else _seconds(when - now, until=True)
 
 
 _NUMBER = re.compile(r"[-+]?(\d|\.\d|inf|nan)", re.I)
 
 
-def _seconds(value: Any, scale: float = 1.0) -> float | None:
-    """A finite wait >= 0 from a header or body value, or None (junk, NaN, infinity, no number)."""
+def _seconds(value: Any, scale: float = 1.0, *, until: bool = False) -> float | None:
+    """A finite wait >= 0 from a header or body value, or None (junk, NaN, infinity, no number).
+
+    A negative delay is malformed (RFC 9110: delay-seconds are digits), so it is no answer and
+    the caller's backoff applies; ``until=True`` marks the time left until a moment the server
+    named (an HTTP date, a reset time), where a moment already past means "now" (0).
+    """
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     try:
         seconds = float(value) / scale
     except (ValueError, OverflowError):
         return None
-    return max(seconds, 0.0) if math.isfinite(seconds) else None
+    if not math.isfinite(seconds) or (seconds < 0 and not until):
+        return None
+    return max(seconds, 0.0)
 
 
 def _retry_after_from_body(error: Mapping[str, Any], now: float | None) -> float | None:
@@ -254,7 +261,7 @@ def _retry_after_from_body(error: Mapping[str, Any], now: float | None) -> float
     headers = metadata.get("headers") if isinstance(metadata, Mapping) else None
     if isinstance(headers, Mapping) and now is not None:
         reset = _seconds(_header(headers, "x-ratelimit-reset"), scale=1000.0)  # epoch ms
-        return None if reset is None else _seconds(reset - now)
+        return None if reset is None else _seconds(reset - now, until=True)
     return None
 
 
