@@ -1,42 +1,164 @@
 """Money and tokens: the cost of a response, session totals per model, and the budget.
 
 Owns: the cost of a response computed from a model's pricing when the server reported none (an
-estimate, and marked so), the worst case a call may cost over its candidate models (what the
+estimate, and marked so), the checks that a reported usage is made of amounts and counts (never
+NaN, infinite or negative), the worst case a call may cost over its candidate models (what the
 budget holds, and what ``max_cost`` is checked against), exact, thread-safe session totals (a lock
 held for a few lines, never across an await; money is Decimal throughout, so totals do not drift)
-and the budget's holds. Never knows: HTTP, clocks, where prices come from (the caller looks models
-up). Reading and printing amounts is ``money``'s job.
+and the budget's holds: how a call's hold ends (released only when the server cannot have billed,
+settled with the cost, kept pending until ``GET /generation`` tells the cost, or committed at its
+worst case) and what a generation lookup's answer does to a pending hold. Never knows: HTTP,
+clocks (``now`` is passed in), where prices come from (the caller looks models up), how a
+generation is fetched (the shells fetch; issue 15's shared-budget sweeper reuses these verdicts).
+Reading and printing amounts is ``money``'s job.
 """
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrs import field, frozen
 
 from openrouter_kit._core.money import VARIABLE, format_usd, to_price
-from openrouter_kit.errors import BudgetExceededError
+from openrouter_kit.errors import (
+    APIConnectionError,
+    BudgetExceededError,
+    CircuitOpenError,
+    ConfigurationError,
+    InvalidResponseError,
+    OpenRouterError,
+    RequestTimeoutError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from openrouter_kit._core.money import Price
     from openrouter_kit._generated.models import ModelInfo, ModelPricing, TokenUsage
 
 __all__ = [
+    "PENDING_WAIT",
     "Budget",
+    "HoldEnd",
+    "Lookup",
+    "PendingHold",
     "UsageSnapshot",
     "UsageTotals",
     "WorstCase",
+    "checked_amount",
     "estimate_cost",
+    "failed_lookup",
+    "generation_id",
+    "generation_problem",
+    "hold_end",
+    "lookup_end",
+    "may_have_been_processed",
     "price",
     "unreported_cost",
+    "usage_problem",
     "worst_case",
     "worst_case_cost",
 ]
 
 _ZERO = Decimal(0)
+
+
+def checked_amount(value: Any) -> Decimal | None:
+    """``value`` when it is a USD amount the books can take (a finite ``Decimal`` >= 0); None
+    for anything else (None, NaN, an infinity, a negative amount, a float, text)."""
+    if isinstance(value, Decimal) and value.is_finite() and value >= 0:
+        return value
+    return None
+
+
+#: The token counts of a usage object, and of its details, that must be counts (ints >= 0).
+_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
+_DETAIL_COUNTS = (
+    (
+        "prompt_tokens_details",
+        ("cached_tokens", "cache_write_tokens", "audio_tokens", "video_tokens"),
+    ),
+    (
+        "completion_tokens_details",
+        (
+            "reasoning_tokens",
+            "audio_tokens",
+            "image_tokens",
+            "accepted_prediction_tokens",
+            "rejected_prediction_tokens",
+        ),
+    ),
+    (
+        "server_tool_use_details",
+        ("web_search_requests", "tool_calls_requested", "tool_calls_executed"),
+    ),
+)
+_COSTS = (
+    "upstream_inference_cost",
+    "upstream_inference_prompt_cost",
+    "upstream_inference_completions_cost",
+)
+
+
+def _not_count(value: Any) -> bool:
+    return value is not None and (type(value) is not int or value < 0)
+
+
+def usage_problem(usage: Any) -> str | None:
+    """What is wrong with a usage object the server reported, or None when nothing is.
+
+    Its token counts (top level and details) must be ints >= 0, and ``cost`` and the
+    ``cost_details`` amounts finite ``Decimal``s >= 0 (the converter already refuses NaN,
+    infinities and text): a negative cost would raise the budget left, a negative count lower the
+    session totals.
+    """
+    for name in _COUNTS:
+        if _not_count(getattr(usage, name, None)):
+            return f"usage.{name} must be a count >= 0, got {getattr(usage, name)!r}"
+    for group, names in _DETAIL_COUNTS:
+        details = getattr(usage, group, None)
+        for name in names if details is not None else ():
+            if _not_count(getattr(details, name, None)):
+                return f"usage.{group}.{name} must be a count >= 0, got {getattr(details, name)!r}"
+    cost = getattr(usage, "cost", None)
+    if cost is not None and checked_amount(cost) is None:
+        return f"usage.cost must be a USD amount >= 0, got {cost!r}"
+    details = getattr(usage, "cost_details", None)
+    for name in _COSTS if details is not None else ():
+        value = getattr(details, name, None)
+        if value is not None and checked_amount(value) is None:
+            return f"usage.cost_details.{name} must be a USD amount >= 0, got {value!r}"
+    return None
+
+
+#: The counts and USD amounts of a generation's stats (``cache_discount`` may be negative:
+#: writing to a cache can cost more than it saves).
+_GENERATION_COUNTS = (
+    "tokens_prompt",
+    "tokens_completion",
+    "native_tokens_prompt",
+    "native_tokens_completion",
+    "native_tokens_reasoning",
+    "native_tokens_cached",
+    "native_tokens_completion_images",
+)
+_GENERATION_COSTS = ("total_cost", "usage", "upstream_inference_cost")
+
+
+def generation_problem(stats: Any) -> str | None:
+    """What is wrong with a generation's stats (``GET /generation``), or None: its token
+    counts must be ints >= 0 and its costs USD amounts >= 0, as a usage object's."""
+    for name in _GENERATION_COUNTS:
+        if _not_count(getattr(stats, name, None)):
+            return f"{name} must be a count >= 0, got {getattr(stats, name)!r}"
+    for name in _GENERATION_COSTS:
+        value = getattr(stats, name, None)
+        if value is not None and checked_amount(value) is None:
+            return f"{name} must be a USD amount >= 0, got {value!r}"
+    return None
 
 
 def price(value: Price | None) -> Decimal | None:
@@ -138,6 +260,11 @@ class _Totals:
         )
 
 
+def _count(value: Any) -> int:
+    """``value`` when it is a count (an int >= 0), else 0."""
+    return max(value, 0) if type(value) is int else 0
+
+
 class UsageTotals:
     """Running totals for one client; safe to update from many threads and tasks at once."""
 
@@ -156,18 +283,20 @@ class UsageTotals:
     ) -> None:
         """Add one response (a response without usage still counts as a request).
 
-        ``estimated_cost`` is used when the usage carries no ``cost``.
+        ``estimated_cost`` is used when the usage carries no ``cost``. A count that is not an
+        int >= 0 counts 0, and an amount that is not a USD amount >= 0 counts as none (the
+        converter refuses such usage objects; these totals never take one either).
         """
         prompt = completion = total = 0
         cost, estimated = _ZERO, False
         if usage is not None:
-            prompt, completion = usage.prompt_tokens or 0, usage.completion_tokens or 0
-            total = usage.total_tokens or prompt + completion
-            reported = usage.cost
+            prompt, completion = _count(usage.prompt_tokens), _count(usage.completion_tokens)
+            total = _count(usage.total_tokens) or prompt + completion
+            reported, guessed = checked_amount(usage.cost), checked_amount(estimated_cost)
             if reported is not None:
                 cost = reported
-            elif estimated_cost is not None:
-                cost, estimated = estimated_cost, True
+            elif guessed is not None:
+                cost, estimated = guessed, True
         with self._lock:
             self._all.add(prompt, completion, total, cost, estimated)
             if model:
@@ -183,35 +312,216 @@ class UsageTotals:
             return self._all.snapshot(by_model)
 
 
+# -- how a call's hold ends --------------------------------------------------------------------
+
+#: The httpx failures (read from our error's ``__cause__``, by name: the core never imports httpx)
+#: that prove a request never reached the server whole: no connection, no free connection, or the
+#: request not written to the end.
+_UNSENT_CAUSES = frozenset(
+    {
+        "ConnectError",
+        "ConnectTimeout",
+        "PoolTimeout",
+        "WriteError",
+        "WriteTimeout",
+        "UnsupportedProtocol",
+        "LocalProtocolError",
+        "ProxyError",
+    }
+)
+
+
+def may_have_been_processed(exc: BaseException) -> bool:
+    """False when ``exc`` proves the server did not act on the request (so it billed nothing);
+    True when it may have, or did.
+
+    Proves "not processed": a connection refused or failed, a pool timeout, a failure while
+    writing the request, a call refused before sending (circuit open, budget, validation,
+    configuration), and an HTTP error status (>= 400: OpenRouter does not bill errors). "May have
+    been processed": a read timeout or a reset after the request was written, anything after the
+    response began, an error inside a 200 answer (an answer that is not the documented shape
+    included), and any exception that is not ours (a cancellation, a hook's error): the caller,
+    who knows whether sending had begun, decides for those.
+
+    This is a stand-in with the meaning of issue 14's one shared classification
+    (``_core.retry.may_have_been_processed``, written with the retry rules); it reads the httpx
+    failure behind a connection error or timeout from the error's cause, by name.
+    """
+    if not isinstance(exc, OpenRouterError):
+        return True
+    if exc.status_code is not None:
+        return exc.status_code < 400
+    if isinstance(exc, APIConnectionError | RequestTimeoutError):
+        return exc.response_started or type(exc.__cause__).__name__ not in _UNSENT_CAUSES
+    return not isinstance(
+        exc, CircuitOpenError | BudgetExceededError | ValidationError | ConfigurationError
+    )
+
+
+def generation_id(value: Any) -> str | None:
+    """``value`` when it can be looked up with ``GET /generation?id=`` (a printable ASCII string
+    of at most 256 characters, without spaces, as OpenRouter's ``gen-...`` ids are); None
+    otherwise (a hostile header is never sent back)."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 256
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value
+    ):
+        return value
+    return None
+
+
+class HoldEnd(enum.Enum):
+    """How a call's budget hold ends (see ``hold_end`` and ``lookup_end``)."""
+
+    #: The server cannot have billed the call: the hold is given back.
+    RELEASE = "release"
+    #: The call's cost is known: the hold becomes that cost.
+    SETTLE = "settle"
+    #: The call may have been billed and its generation id is known: the hold stays until
+    #: ``GET /generation`` tells the cost (or the wait ends).
+    PEND = "pend"
+    #: The call may have been billed and its cost cannot be known: the whole hold is spent.
+    COMMIT = "commit"
+
+
+def hold_end(*, processed: bool, cost: Decimal | None, generation: str | None) -> HoldEnd:
+    """How the hold of a call that ended ends: SETTLE when its answer told a valid ``cost``;
+    else RELEASE when the server cannot have ``processed`` it; else PEND when it has a
+    ``generation`` id to look up; else COMMIT."""
+    if checked_amount(cost) is not None:
+        return HoldEnd.SETTLE
+    if not processed:
+        return HoldEnd.RELEASE
+    return HoldEnd.PEND if generation_id(generation) is not None else HoldEnd.COMMIT
+
+
+#: Seconds a pending hold waits for its generation's cost before it is committed at its worst
+#: case (the generation's stats can take a few seconds to appear).
+PENDING_WAIT = 300.0
+#: Seconds before a pending hold is looked up again after a lookup that did not settle it: this,
+#: doubling with each try, up to ``_LOOKUP_MAX``.
+_LOOKUP_FIRST = 1.0
+_LOOKUP_MAX = 30.0
+
+
+class Lookup(NamedTuple):
+    """What ``GET /generation?id=`` said about a pending hold's generation."""
+
+    #: The generation's stats were there.
+    found: bool
+    #: Their ``total_cost`` (None: absent or null).
+    cost: Decimal | None = None
+    #: The lookup failed in a way asking again will not mend (an answer that is not the
+    #: documented shape, a key refused, an id refused).
+    lasting: bool = False
+
+
+def failed_lookup(exc: BaseException) -> Lookup:
+    """The ``Lookup`` for a ``GET /generation`` that raised ``exc``: lasting for an answer that
+    is not the documented shape and for a refused request (400: the id; 401, 403: the key);
+    not lasting otherwise (404: the stats are not there yet; 429, 5xx and network failures
+    pass)."""
+    lasting = isinstance(exc, InvalidResponseError) or getattr(exc, "status_code", None) in (
+        400,
+        401,
+        403,
+    )
+    return Lookup(found=False, lasting=lasting)
+
+
+def lookup_end(lookup: Lookup, age: float, wait: float = PENDING_WAIT) -> HoldEnd:
+    """What a generation lookup does to a hold pending for ``age`` seconds: SETTLE with the
+    generation's cost when it is a valid amount; COMMIT when the cost is not an amount, the
+    failure is lasting, or the hold has waited ``wait`` seconds; else PEND (ask again later)."""
+    if lookup.found and lookup.cost is not None:
+        return HoldEnd.SETTLE if checked_amount(lookup.cost) is not None else HoldEnd.COMMIT
+    if lookup.lasting or age >= wait:
+        return HoldEnd.COMMIT
+    return HoldEnd.PEND
+
+
+class PendingHold:
+    """The hold of a call that ended without its cost, kept until ``GET /generation`` tells it.
+
+    ``Budget`` owns these; a sweeper claims some (``Budget._claim``), looks their generations
+    up and hands each answer back (``Budget._resolve``), or gives the claim back if it could not
+    ask (``Budget._unclaim``).
+    """
+
+    __slots__ = ("claimed", "generation", "held", "next_lookup", "since", "tries")
+
+    def __init__(self, generation: str, held: Decimal, since: float) -> None:
+        #: The generation id to look up.
+        self.generation = generation
+        #: USD held.
+        self.held = held
+        #: When the call ended, on the caller's clock (the shells pass a monotonic one).
+        self.since = since
+        #: Lookups so far that did not settle it.
+        self.tries = 0
+        #: When it is due for its next lookup.
+        self.next_lookup = since
+        #: A sweeper is looking it up now.
+        self.claimed = False
+
+    def __repr__(self) -> str:
+        return f"<PendingHold {self.generation} held={format_usd(self.held)} tries={self.tries}>"
+
+
 class Budget:
     """A USD cap shared by every call of a client (and its ``with_options`` copies).
 
     Before a call is sent, its worst-case cost is held; the call is refused when what was spent
     plus what is held would pass the cap. When the call ends the hold is settled with the real
-    cost, or released if nothing was billed. Thread-safe and safe for async tasks (a lock held for
-    a few lines, never across an await), so concurrent calls never overshoot. Amounts are
-    ``Decimal``; read them as ``limit``, ``spent``, ``reserved`` and ``remaining``.
+    cost; released only when the server cannot have billed it; kept *pending* when the call may
+    have been billed but its answer was cut (its cost is then looked up with
+    ``GET /generation``); or committed whole when its cost cannot be known. Thread-safe and safe
+    for async tasks (a lock held for a few lines, never across an await), so concurrent calls
+    never overshoot. Amounts are ``Decimal``; read them as ``limit``, ``spent``, ``reserved``
+    (``pending`` included) and ``remaining``.
     """
 
-    __slots__ = ("_calls", "_lock", "_reserved", "_spent", "limit")
+    __slots__ = (
+        "_calls",
+        "_lock",
+        "_pending",
+        "_pending_total",
+        "_reserved",
+        "_spent",
+        "_wait",
+        "limit",
+    )
 
-    def __init__(self, limit: Decimal) -> None:
+    def __init__(self, limit: Decimal, *, pending_wait: float = PENDING_WAIT) -> None:
         if not limit.is_finite() or limit < 0:
             raise ValueError(f"budget must be a USD amount >= 0, got {limit}")
         self.limit = limit
         self._spent = _ZERO
-        self._reserved = _ZERO
-        self._calls = 0  # calls holding part of the budget
+        self._reserved = _ZERO  # in flight and pending
+        self._pending_total = _ZERO
+        self._pending: list[PendingHold] = []
+        self._calls = 0  # calls in flight holding part of the budget
+        self._wait = pending_wait
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         with self._lock:
             spent, held, calls = self._spent, self._reserved, self._calls
-        return (
+            pending, waiting = self._pending_total, len(self._pending)
+        text = (
             f"<Budget limit={format_usd(self.limit)} spent={format_usd(spent)} "
-            f"held={format_usd(held)} for {calls} call{'s' if calls != 1 else ''} in flight "
-            f"remaining={format_usd(self.limit - spent - held)}>"
+            f"held={format_usd(held - pending)} for {calls} call{'s' if calls != 1 else ''} "
+            "in flight"
         )
+        if waiting:
+            text += (
+                f", {format_usd(pending)} for {waiting} ended call{'s' if waiting != 1 else ''} "
+                "awaiting the cost"
+            )
+        return f"{text} remaining={format_usd(self.limit - spent - held)}>"
 
     @property
     def spent(self) -> Decimal:
@@ -221,9 +531,16 @@ class Budget:
 
     @property
     def reserved(self) -> Decimal:
-        """USD held for calls in flight."""
+        """USD held: for calls in flight, and for ended calls awaiting their cost (``pending``)."""
         with self._lock:
             return self._reserved
+
+    @property
+    def pending(self) -> Decimal:
+        """USD held for calls that ended without their cost (an answer cut or cancelled after it
+        was sent), until ``GET /generation`` tells it; part of ``reserved``."""
+        with self._lock:
+            return self._pending_total
 
     @property
     def remaining(self) -> Decimal:
@@ -231,13 +548,24 @@ class Budget:
         with self._lock:
             return self.limit - self._spent - self._reserved
 
-    def _reserve(self, amount: Decimal, what: str = "this call", lower_hold: str = "") -> Decimal:
+    def _reserve(
+        self,
+        amount: Decimal,
+        what: str = "this call",
+        lower_hold: str = "",
+        now: float | None = None,
+    ) -> Decimal:
         """Hold ``amount`` for a call, or raise ``BudgetExceededError`` (nothing is sent).
 
         ``lower_hold`` tells the caller how to make the call's hold smaller (shown when refused).
-        Returns the amount held, to pass to ``_settle`` or ``_release``.
+        ``now`` (the shells' monotonic clock) commits pending holds that waited too long.
+        Returns the amount held, to pass to ``_settle``, ``_release`` or ``_defer``.
         """
+        if checked_amount(amount) is None:
+            raise BudgetExceededError(f"{what} cannot be bounded: its worst case is {amount!r}")
         with self._lock:
+            if self._pending and now is not None:
+                self._expire(now)
             available = self.limit - self._spent - self._reserved
             if amount > available:
                 raise BudgetExceededError(
@@ -246,6 +574,7 @@ class Budget:
                         "budget": str(self.limit),
                         "spent": str(self._spent),
                         "reserved": str(self._reserved),
+                        "pending": str(self._pending_total),
                         "in_flight": self._calls,
                         "needed": str(amount),
                     },
@@ -256,12 +585,18 @@ class Budget:
 
     def _refusal(self, amount: Decimal, available: Decimal, what: str, lower_hold: str) -> str:
         """Why ``amount`` cannot be held, and how to get through (called under the lock)."""
-        calls = self._calls
+        calls, waiting = self._calls, len(self._pending)
+        in_flight = self._reserved - self._pending_total
         if calls:
-            held = f"{format_usd(self._reserved)} held for {calls} call{'s' if calls != 1 else ''}"
+            held = f"{format_usd(in_flight)} held for {calls} call{'s' if calls != 1 else ''}"
             state = f"spent {format_usd(self._spent)}, {held} in flight"
         else:
             state = f"spent {format_usd(self._spent)}, no call in flight"
+        if waiting:
+            state += (
+                f", {format_usd(self._pending_total)} held for {waiting} ended "
+                f"call{'s' if waiting != 1 else ''} until the cost is known"
+            )
         text = (
             f"{what} could cost up to {format_usd(amount)}, but only "
             f"{format_usd(max(available, _ZERO))} of the {format_usd(self.limit)} budget is "
@@ -272,6 +607,8 @@ class Budget:
         if calls and fits_later:
             # It fits once the calls in flight settle, and they usually cost far less than held.
             ways.append("run fewer calls at once (lower the concurrency)")
+        if waiting and fits_later:
+            ways.append("call settle_pending() once their costs are known (a few seconds)")
         if not fits_later:
             ways += ["choose a cheaper model", "raise the budget"]
         if not ways:
@@ -281,25 +618,94 @@ class Budget:
         )
 
     def _settle(self, held: Decimal, cost: Decimal | None) -> None:
-        """The call ended: turn its hold into what it cost (all of it when unknown)."""
+        """The call ended: turn its hold into what it cost (all of it when unknown, or when
+        ``cost`` is not a USD amount >= 0)."""
+        cost = checked_amount(cost)
         with self._lock:
             self._reserved -= held
             self._spent += held if cost is None else cost
             self._calls -= 1
 
     def _release(self, held: Decimal) -> None:
-        """The call ended without being billed: give its hold back."""
+        """The call ended, and the server cannot have billed it: give its hold back."""
         with self._lock:
             self._reserved -= held
             self._calls -= 1
+
+    def _defer(self, held: Decimal, generation: str, now: float) -> PendingHold:
+        """The call ended without its cost, which ``GET /generation?id=generation`` will tell:
+        keep its hold pending (see ``_claim``)."""
+        hold = PendingHold(generation, held, now)
+        with self._lock:
+            self._calls -= 1
+            self._pending.append(hold)
+            self._pending_total += held
+        return hold
+
+    def _claim(
+        self, now: float, *, due_only: bool = True, limit: int | None = None
+    ) -> list[PendingHold]:
+        """Pending holds to look up now (oldest first, at most ``limit``), claimed so that no
+        other sweeper looks them up at the same time; ``due_only`` skips those asked about too
+        recently. Each must be handed back with ``_resolve`` or ``_unclaim``."""
+        with self._lock:
+            claimed: list[PendingHold] = []
+            for hold in self._pending:
+                if limit is not None and len(claimed) >= limit:
+                    break
+                if hold.claimed or (due_only and hold.next_lookup > now):
+                    continue
+                hold.claimed = True
+                claimed.append(hold)
+            return claimed
+
+    def _unclaim(self, hold: PendingHold) -> None:
+        """Give back a claim without an answer (the lookup could not be made)."""
+        with self._lock:
+            hold.claimed = False
+
+    def _resolve(self, hold: PendingHold, lookup: Lookup, now: float) -> HoldEnd:
+        """Apply a lookup's answer to a claimed pending hold (see ``lookup_end``)."""
+        verdict = lookup_end(lookup, now - hold.since, self._wait)
+        with self._lock:
+            hold.claimed = False
+            if verdict is HoldEnd.PEND:
+                hold.tries += 1
+                hold.next_lookup = now + min(_LOOKUP_FIRST * 2 ** (hold.tries - 1), _LOOKUP_MAX)
+            elif hold in self._pending:
+                self._end_pending(hold, lookup.cost if verdict is HoldEnd.SETTLE else None)
+        return verdict
+
+    def _commit_pending(self) -> int:
+        """Commit every pending hold no sweeper holds a claim on at its worst case (the client is
+        closing); return how many."""
+        with self._lock:
+            ending = [hold for hold in self._pending if not hold.claimed]
+            for hold in ending:
+                self._end_pending(hold, None)
+            return len(ending)
+
+    def _expire(self, now: float) -> None:
+        """Commit the unclaimed pending holds that waited ``pending_wait`` seconds (under the
+        lock)."""
+        for hold in [h for h in self._pending if not h.claimed and now - h.since >= self._wait]:
+            self._end_pending(hold, None)
+
+    def _end_pending(self, hold: PendingHold, cost: Decimal | None) -> None:
+        """Settle a pending hold with ``cost``, or all of it (under the lock)."""
+        self._pending.remove(hold)
+        self._pending_total -= hold.held
+        self._reserved -= hold.held
+        cost = checked_amount(cost)
+        self._spent += hold.held if cost is None else cost
 
 
 def worst_case_cost(
     pricing: ModelPricing | None, prompt_tokens: int, max_tokens: int
 ) -> Decimal | None:
-    """The most a call can cost at ``pricing``: the estimated prompt, ``max_tokens`` of output
-    (at the higher of the completion and reasoning prices) and the per-request fee; None when a
-    price is unknown or variable."""
+    """The most a call can cost at ``pricing``: ``prompt_tokens`` of prompt, ``max_tokens`` of
+    output (at the higher of the completion and reasoning prices) and the per-request fee; None
+    when a price is unknown or variable."""
     if pricing is None:
         return None
     prompt, completion = price(pricing.prompt), price(pricing.completion)
@@ -356,10 +762,11 @@ def worst_case(
     prompt_tokens: int,
     max_tokens: int | None,
 ) -> WorstCase:
-    """The most a call can cost: ``prompt_tokens`` of prompt and ``max_tokens`` of output (else
-    the model's completion limit, else what its context window leaves) at the dearest of
-    ``candidates`` (model ids in fallback order, ``""`` for the account default), each found by
-    ``lookup``.
+    """The most a call can cost: ``prompt_tokens`` of prompt (an upper bound, see
+    ``tokens.bound_prompt``) and ``max_tokens`` of output (else the model's completion limit, else
+    its whole context window: the prompt is a bound, not a count, so what the window leaves it is
+    not known) at the dearest of ``candidates`` (model ids in fallback order, ``""`` for the
+    account default), each found by ``lookup``.
 
     Raises:
         BudgetExceededError: a candidate's cost cannot be bounded (it is unknown to ``lookup``,
@@ -370,7 +777,7 @@ def worst_case(
         info = lookup(name) if name else None
         window = (info.context_length or 0) if info else 0
         cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
-        output = max_tokens or cap or max(window - prompt_tokens, 0)
+        output = max_tokens or cap or window
         cost = worst_case_cost(info.pricing, prompt_tokens, output) if info else None
         if cost is None:
             raise BudgetExceededError(
