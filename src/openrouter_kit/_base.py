@@ -719,26 +719,24 @@ class BaseClient(abc.ABC):
                 worst.cost, "this call", worst.lower_hold, time.monotonic()
             )
 
-    def _end_hold(
-        self, call: Call, cost: Decimal | None, response: CompletionResponse | None = None
-    ) -> HoldEnd | None:
+    def _end_hold(self, call: Call, cost: Decimal | None, generation: Any = None) -> HoldEnd | None:
         """End the call's hold (see ``accounting.hold_end``): settled with ``cost``, released
         when the server cannot have processed the call, kept pending on its generation id (the
-        ``X-Generation-Id`` header, else the ``response``'s id), or committed whole. Runs once
-        per call: the hold is taken off the call first."""
+        ``X-Generation-Id`` header, else ``generation``, the id the answer or its chunks
+        carried), or committed whole. Runs once per call: the hold is taken off the call
+        first."""
         held, call.held = call.held, None
         budget = self._budget
         if held is None or budget is None:
             return None
         headers = call.response_headers
-        generation = headers.get("x-generation-id") if headers is not None else None
-        if generation is None and response is not None:
-            generation = response.id
+        if headers is not None and headers.get("x-generation-id") is not None:
+            generation = headers.get("x-generation-id")
         verdict = hold_end(processed=call.exposed, cost=cost, generation=generation)
         if verdict is HoldEnd.RELEASE:
             budget._release(held)
         elif verdict is HoldEnd.PEND:
-            budget._defer(held, generation, time.monotonic())  # type: ignore[arg-type]
+            budget._defer(held, generation, time.monotonic())
         else:
             budget._settle(held, cost if verdict is HoldEnd.SETTLE else None)
         return verdict
@@ -816,7 +814,7 @@ class BaseClient(abc.ABC):
         except InvalidResponseError:
             if not assembler.recorded:
                 assembler.recorded = True
-                self._end_hold(call, None)
+                self._end_hold(call, None, assembler.generation_id)
             raise
         response.latency = latency
         response.time_to_first_token = time_to_first_token
@@ -827,7 +825,7 @@ class BaseClient(abc.ABC):
             self._record_usage(response)
             # Without usage the stream may still have been billed: its hold is kept pending on
             # the generation (or committed), never released.
-            self._end_hold(call, response.cost, response)
+            self._end_hold(call, response.cost, response.id)
         return response
 
     def _finish_completion(
@@ -837,7 +835,7 @@ class BaseClient(abc.ABC):
         response.attempts = attempts
         self._estimate_cost(response)
         self._record_usage(response)
-        self._end_hold(call, response.cost, response)
+        self._end_hold(call, response.cost, response.id)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
 

@@ -179,7 +179,9 @@ async def test_cancelling_at_every_await_never_leaks_a_hold_or_loses_usage(
         worst = client._worst_case(
             client._prepare_completion(None, {"model": MODEL, "messages": USER, "max_tokens": 5})
         )
-        assert worst is not None and cost is not None and tokens > 0
+        assert worst is not None
+        assert cost is not None
+        assert tokens > 0
         await _settled(emu, client)
         outcomes: dict[str, int] = {}
         for n in range(1, MAX_RUNS):
@@ -190,7 +192,7 @@ async def test_cancelling_at_every_await_never_leaks_a_hold_or_loses_usage(
             assert budget.reserved == budget.pending
             after = client.usage
             # The usage received is recorded exactly once (a stream counts once it is open).
-            opened = kind == "complete" and finished or bool(streams and streams[0]._response)
+            opened = (kind == "complete" and finished) or bool(streams and streams[0]._response)
             received = finished or bool(streams and _usage_read(streams[0]))
             assert after.requests - usage.requests == (1 if opened else 0)
             assert after.total_tokens - usage.total_tokens == (tokens if received else 0)
@@ -201,8 +203,8 @@ async def test_cancelling_at_every_await_never_leaks_a_hold_or_loses_usage(
             assert charged >= billed_now, (n, charged, billed_now)  # never below the server's
             if finished:
                 assert charged == cost
-            outcome = "end" if finished else {0: "released", cost: "settled"}.get(
-                charged, "committed"
+            outcome = (
+                "end" if finished else {0: "released", cost: "settled"}.get(charged, "committed")
             )
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if finished:
@@ -211,7 +213,10 @@ async def test_cancelling_at_every_await_never_leaks_a_hold_or_loses_usage(
             pytest.fail(f"still cancelled after {MAX_RUNS} runs")
         assert budget.reserved == 0
         assert budget.spent >= emu.ledger.cost_decimal
-        assert outcomes["end"] == 1 and n > 3  # every await point was hit before the last run
+        assert outcomes["end"] == 1
+        assert n > 3  # every await point was hit before the last run
+        # Cut after sending: the cost was unknowable (committed) or told by GET /generation.
+        assert outcomes.get("committed", 0) + outcomes.get("settled", 0) > 0
 
 
 @pytest.mark.anyio

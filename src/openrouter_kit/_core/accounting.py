@@ -69,9 +69,8 @@ _ZERO = Decimal(0)
 def checked_amount(value: Any) -> Decimal | None:
     """``value`` when it is a USD amount the books can take (a finite ``Decimal`` >= 0); None
     for anything else (None, NaN, an infinity, a negative amount, a float, text)."""
-    if isinstance(value, Decimal) and value.is_finite() and value >= 0:
-        return value
-    return None
+    ok = isinstance(value, Decimal) and value.is_finite() and value >= 0
+    return value if ok else None
 
 
 #: The token counts of a usage object, and of its details, that must be counts (ints >= 0).
@@ -104,7 +103,13 @@ _COSTS = (
 
 
 def _not_count(value: Any) -> bool:
+    """True for a value that is there and is not an int >= 0."""
     return value is not None and (type(value) is not int or value < 0)
+
+
+def _not_amount(value: Any) -> bool:
+    """True for a value that is there and is not a USD amount >= 0."""
+    return value is not None and checked_amount(value) is None
 
 
 def usage_problem(usage: Any) -> str | None:
@@ -116,21 +121,22 @@ def usage_problem(usage: Any) -> str | None:
     session totals.
     """
     for name in _COUNTS:
-        if _not_count(getattr(usage, name, None)):
+        if _not_count(getattr(usage, name)):
             return f"usage.{name} must be a count >= 0, got {getattr(usage, name)!r}"
     for group, names in _DETAIL_COUNTS:
-        details = getattr(usage, group, None)
+        details = getattr(usage, group)
         for name in names if details is not None else ():
-            if _not_count(getattr(details, name, None)):
+            if _not_count(getattr(details, name)):
                 return f"usage.{group}.{name} must be a count >= 0, got {getattr(details, name)!r}"
-    cost = getattr(usage, "cost", None)
-    if cost is not None and checked_amount(cost) is None:
-        return f"usage.cost must be a USD amount >= 0, got {cost!r}"
-    details = getattr(usage, "cost_details", None)
+    if _not_amount(usage.cost):
+        return f"usage.cost must be a USD amount >= 0, got {usage.cost!r}"
+    details = usage.cost_details
     for name in _COSTS if details is not None else ():
-        value = getattr(details, name, None)
-        if value is not None and checked_amount(value) is None:
-            return f"usage.cost_details.{name} must be a USD amount >= 0, got {value!r}"
+        if _not_amount(getattr(details, name)):
+            return (
+                f"usage.cost_details.{name} must be a USD amount >= 0, got "
+                f"{getattr(details, name)!r}"
+            )
     return None
 
 
@@ -152,12 +158,11 @@ def generation_problem(stats: Any) -> str | None:
     """What is wrong with a generation's stats (``GET /generation``), or None: its token
     counts must be ints >= 0 and its costs USD amounts >= 0, as a usage object's."""
     for name in _GENERATION_COUNTS:
-        if _not_count(getattr(stats, name, None)):
+        if _not_count(getattr(stats, name)):
             return f"{name} must be a count >= 0, got {getattr(stats, name)!r}"
     for name in _GENERATION_COSTS:
-        value = getattr(stats, name, None)
-        if value is not None and checked_amount(value) is None:
-            return f"{name} must be a USD amount >= 0, got {value!r}"
+        if _not_amount(getattr(stats, name)):
+            return f"{name} must be a USD amount >= 0, got {getattr(stats, name)!r}"
     return None
 
 
@@ -198,13 +203,20 @@ def estimate_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | 
     plain_completion = max((usage.completion_tokens or 0) - reasoning, 0)
     return (
         plain_prompt * prompt
-        + cached * (price(pricing.input_cache_read) or prompt)
-        + written * (price(pricing.input_cache_write) or prompt)
+        + cached * _price_or(pricing.input_cache_read, prompt)
+        + written * _price_or(pricing.input_cache_write, prompt)
         + plain_completion * completion
-        + reasoning * (price(pricing.internal_reasoning) or completion)
-        + (price(pricing.request) or _ZERO)
-        + searches * (price(pricing.web_search) or _ZERO)
+        + reasoning * _price_or(pricing.internal_reasoning, completion)
+        + _price_or(pricing.request, _ZERO)
+        + searches * _price_or(pricing.web_search, _ZERO)
     )
+
+
+def _price_or(value: Price | None, default: Decimal) -> Decimal:
+    """``value``'s fixed price (a price of 0 included: free cache reads are free), else
+    ``default``."""
+    fixed = price(value)
+    return default if fixed is None else fixed
 
 
 def unreported_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | None:
@@ -711,8 +723,8 @@ def worst_case_cost(
     prompt, completion = price(pricing.prompt), price(pricing.completion)
     if prompt is None or completion is None:
         return None
-    output = max(completion, price(pricing.internal_reasoning) or completion)
-    return prompt_tokens * prompt + max_tokens * output + (price(pricing.request) or _ZERO)
+    output = max(completion, _price_or(pricing.internal_reasoning, completion))
+    return prompt_tokens * prompt + max_tokens * output + _price_or(pricing.request, _ZERO)
 
 
 class WorstCase(NamedTuple):
