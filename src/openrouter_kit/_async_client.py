@@ -318,6 +318,16 @@ class AsyncClient(BaseClient, AsyncClosing):
 
         Same as ``Client.close`` for pending budget holds.
         """
+        try:
+            await self._settle_before_close()
+        finally:  # closed even if the lookups were cancelled
+            self._closed = True
+            http, self._http = self._http, None
+            if http is not None and self._owns_http:
+                await http.aclose()
+
+    async def _settle_before_close(self) -> None:
+        """Same as ``Client._settle_before_close``, but awaitable."""
         if self._closing_budget():
             try:
                 await self._sweep(
@@ -325,10 +335,6 @@ class AsyncClient(BaseClient, AsyncClosing):
                 )
             finally:
                 self._budget._commit_pending()  # type: ignore[union-attr]
-        self._closed = True
-        http, self._http = self._http, None
-        if http is not None and self._owns_http:
-            await http.aclose()
 
 
 class _Outcome(NamedTuple):

@@ -2,7 +2,8 @@
 
 Owns: the configuration and its properties, ``with_options``, the per-call options, preparing
 calls (merge, defaults, validation, bytes: a ``Call``) and finishing them (errors inside a 200,
-latency, attempts, usage, the estimated cost, the budget's hold), and the model list the client
+latency, attempts, usage, the estimated cost, how the budget's hold ends by ``accounting``'s
+verdicts, and the books of holds pending on ``GET /generation``), and the model list the client
 checks and prices calls with (a ``RegistryCache`` that ``client.models`` fills); ``Closing`` and
 ``AsyncClosing``, the ``with`` blocks of clients and streams. Never knows:
 sockets and waiting (the shells in ``_client`` and ``_async_client`` send, wait and close), the
@@ -730,8 +731,9 @@ class BaseClient(abc.ABC):
         if held is None or budget is None:
             return None
         headers = call.response_headers
-        if headers is not None and headers.get("x-generation-id") is not None:
-            generation = headers.get("x-generation-id")
+        header = headers.get("x-generation-id") if headers is not None else None
+        if header is not None:
+            generation = header
         verdict = hold_end(processed=call.exposed, cost=cost, generation=generation)
         if verdict is HoldEnd.RELEASE:
             budget._release(held)

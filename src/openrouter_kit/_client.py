@@ -280,7 +280,7 @@ class Client(BaseClient, Closing):
 
         A generation's stats can take a few seconds to appear: with ``timeout``, lookups are
         repeated (about once a second) until every hold is settled or ``timeout`` seconds have
-        passed. A hold still unsettled after ``Budget.pending_wait`` seconds (5 minutes) is
+        passed. A hold still unsettled after 5 minutes (``accounting.PENDING_WAIT``) is
         committed at its worst case. The client also does this by itself before refusing a call
         for the budget, and when it closes (what is still pending then is committed).
 
@@ -397,6 +397,18 @@ class Client(BaseClient, Closing):
         Pending budget holds are looked up once first; those still pending are committed at
         their worst case (see ``settle_pending``).
         """
+        try:
+            self._settle_before_close()
+        finally:  # closed even if the lookups were interrupted
+            with self._lock:
+                self._closed = True
+                http, self._http = self._http, None
+            if http is not None and self._owns_http:
+                http.close()
+
+    def _settle_before_close(self) -> None:
+        """Look the pending holds' generations up once (5 s at most in all), then commit those
+        still pending at their worst case: the books are final once the client is closed."""
         if self._closing_budget():
             try:
                 self._sweep(
@@ -404,8 +416,3 @@ class Client(BaseClient, Closing):
                 )
             finally:
                 self._budget._commit_pending()  # type: ignore[union-attr]
-        with self._lock:
-            self._closed = True
-            http, self._http = self._http, None
-        if http is not None and self._owns_http:
-            http.close()

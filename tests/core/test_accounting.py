@@ -65,8 +65,9 @@ def test_price_gives_fixed_prices_only() -> None:
     assert price(None) is None
     # A price set by hand (not parsed from the wire) is read the way the wire's would be.
     assert price("0.00000015") == Decimal("0.00000015")
-    for unknown in ("-1", "abc", True, "nan", "inf"):
+    for unknown in ("-1", "abc", True, "nan", "inf", Decimal(-1), Decimal("NaN")):
         assert price(unknown) is None
+    assert price(Decimal(0)) == 0  # free
 
 
 def test_estimate_counts_every_priced_part() -> None:

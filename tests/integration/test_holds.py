@@ -479,3 +479,23 @@ def test_settle_pending_without_a_budget_does_nothing(emu: Emulator) -> None:
 
     assert anyio.run(main) == 0
     assert emu.requests == []
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio", "trio"])
+@pytest.mark.anyio
+async def test_a_close_cancelled_while_it_looks_up_still_ends_the_books(
+    emu: Emulator, anyio_backend: str
+) -> None:
+    client = AsyncClient(api_key=emu.api_key, base_url=emu.base_url, budget="1")
+    emu.script(path="/chat/completions", fault="reset_mid_body")
+    with pytest.raises(errors.APIConnectionError):
+        await client.complete(model=MODEL, messages=USER, max_tokens=10)
+    budget = client.budget
+    assert budget is not None
+    assert budget.pending > 0
+    with anyio.CancelScope() as scope:
+        scope.cancel()
+        await client.aclose()  # the lookup is cancelled: the hold is committed all the same
+    assert (budget.pending, budget.reserved) == (0, 0)
+    assert budget.spent > 0
+    assert client._closed

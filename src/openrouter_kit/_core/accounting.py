@@ -168,9 +168,10 @@ def generation_problem(stats: Any) -> str | None:
 
 def price(value: Price | None) -> Decimal | None:
     """A fixed price as a Decimal; None when it is missing or variable (``VARIABLE``, the wire's
-    ``-1``). Other values (a price set by hand as a string or a number) are read as the wire's."""
-    if type(value) is Decimal:
-        return value
+    ``-1``). Other values (a price set by hand as a string, a number or a negative ``Decimal``)
+    are read as the wire's."""
+    if type(value) is Decimal and value.is_finite() and value >= 0:
+        return value  # the wire's, the usual case
     if value is None or value is VARIABLE:
         return None
     try:
