@@ -220,6 +220,8 @@ def test_an_unreported_cost_is_estimated_only_when_there_is_something_to_price()
     assert unreported_cost(usage(prompt_tokens=10, cost=0.5), prices) is None  # reported
     assert unreported_cost(usage(), prices) is None  # a stream closed before its usage came
     assert unreported_cost(usage(prompt_tokens=10), None) is None  # no prices
+    assert unreported_cost(usage(prompt_tokens=10), prices) == Decimal("0.00001")  # prompt only
+    assert unreported_cost(usage(completion_tokens=5), prices) == Decimal("0.00001")
 
 
 def model(model_id: str, **data: object) -> ModelInfo:
@@ -374,6 +376,19 @@ def test_estimate_cost_edges() -> None:
     assert estimate_cost(usage(), pricing(prompt="1", completion="1", request="0.25")) == Decimal(
         "0.25"
     )
+    # Details that leave a count out count none of it, at a price of its own.
+    distinct = pricing(
+        prompt="1", completion="1", input_cache_read="0.5", internal_reasoning="3", web_search="7"
+    )
+    assert estimate_cost(usage(prompt_tokens=10), distinct) == 10
+    partial = usage(
+        prompt_tokens=10,
+        completion_tokens=10,
+        prompt_tokens_details={"audio_tokens": 0},
+        completion_tokens_details={"audio_tokens": 0},
+        server_tool_use_details={"tool_calls_executed": 1},
+    )
+    assert estimate_cost(partial, distinct) == 20
 
 
 def test_usage_snapshot_defaults_are_empty() -> None:
@@ -520,6 +535,7 @@ def test_a_generation_id_is_looked_up_only_when_it_is_sane() -> None:
         == "gen-1752598496-8dkWeNF8TOxoM2nz3hu0"
     )
     assert generation_id("g" * 256) == "g" * 256
+    assert generation_id("g") == "g"
     for bad in ("", "g" * 257, "gen 1", "gen\n1", "gén-1", None, 5, b"gen-1"):
         assert generation_id(bad) is None
 
@@ -542,7 +558,7 @@ def test_what_a_generation_lookup_does_to_a_pending_hold() -> None:
     assert lookup_end(found, age=0) is HoldEnd.SETTLE
     assert lookup_end(Lookup(found=True, cost=Decimal(0)), age=0) is HoldEnd.SETTLE
     assert lookup_end(Lookup(found=True, cost=Decimal(-1)), age=0) is HoldEnd.COMMIT
-    assert lookup_end(Lookup(found=True, cost=None), age=0) is HoldEnd.PEND  # not final yet
+    assert lookup_end(Lookup(found=True), age=0) is HoldEnd.PEND  # no cost yet: not final
     assert lookup_end(Lookup(found=False), age=PENDING_WAIT - 1) is HoldEnd.PEND
     assert lookup_end(Lookup(found=False), age=PENDING_WAIT) is HoldEnd.COMMIT
     assert lookup_end(Lookup(found=False), age=5, wait=5) is HoldEnd.COMMIT
