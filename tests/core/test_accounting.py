@@ -156,9 +156,11 @@ def test_budget_ledger_is_exact() -> None:
         Decimal("0.007"),
         Decimal("0.003"),
     )
+    assert budget._calls == 2
     budget._settle(first, Decimal("0.0000001"))  # what the call really cost
+    assert budget._calls == 1
     budget._release(second)  # failed before an answer: nothing billed
-    assert (budget.spent, budget.reserved) == (Decimal("0.0000001"), 0)
+    assert (budget.spent, budget.reserved, budget._calls) == (Decimal("0.0000001"), 0, 0)
     assert budget.remaining == Decimal("0.0099999")
     third = budget._reserve(Decimal("0.001"))
     budget._settle(third, None)  # cost unknown: the whole hold counts as spent
@@ -626,6 +628,21 @@ def test_pending_holds_are_committed_after_the_wait_or_at_close() -> None:
     assert (budget.spent, budget.reserved, budget.pending) == (Decimal("0.6"), 0, 0)
     assert budget._resolve(young, Lookup(found=True, cost=Decimal(0)), now=61) is HoldEnd.SETTLE
     assert budget.spent == Decimal("0.6")  # already ended: nothing moves twice
+
+
+def test_a_refusal_suggests_waiting_only_when_the_call_would_fit_then() -> None:
+    budget = Budget(Decimal(1))
+    budget._settle(budget._reserve(Decimal("0.6")), Decimal("0.6"))
+    budget._reserve(Decimal("0.1"))
+    with pytest.raises(BudgetExceededError) as caught:  # 0.5 > 1 - 0.6: waiting cannot help
+        budget._reserve(Decimal("0.5"))
+    assert "lower the concurrency" not in str(caught.value)
+    assert str(caught.value).endswith("choose a cheaper model or raise the budget")
+    with pytest.raises(BudgetExceededError) as caught:  # exactly what is left once it settles
+        budget._reserve(Decimal("0.4"))
+    assert str(caught.value).endswith(
+        "to get through: run fewer calls at once (lower the concurrency)"
+    )
 
 
 def test_a_refusal_names_the_holds_awaiting_their_cost() -> None:

@@ -624,8 +624,8 @@ class Budget:
             ways.append("call settle_pending() once their costs are known (a few seconds)")
         if not fits_later:
             ways += ["choose a cheaper model", "raise the budget"]
-        if not ways:
-            return text
+        # Never empty: a refused amount that fits the limit less what was spent is refused for
+        # what is held, so calls are in flight or pending.
         return (
             f"{text}; to get through: {', '.join(ways[:-1])}{' or ' if ways[1:] else ''}{ways[-1]}"
         )
