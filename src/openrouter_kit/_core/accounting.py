@@ -705,11 +705,11 @@ class Budget:
             self._end_pending(hold, None)
 
     def _end_pending(self, hold: PendingHold, cost: Decimal | None) -> None:
-        """Settle a pending hold with ``cost``, or all of it (under the lock)."""
+        """Settle a pending hold with ``cost`` (checked by ``lookup_end``), or all of it when
+        None (under the lock)."""
         self._pending.remove(hold)
         self._pending_total -= hold.held
         self._reserved -= hold.held
-        cost = checked_amount(cost)
         self._spent += hold.held if cost is None else cost
 
 
