@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import random
+import string
 import sys
 from typing import Any
 
@@ -9,7 +12,15 @@ import pytest
 
 from openrouter_kit import TokenCount, count_prompt, estimate_prompt
 from openrouter_kit import _tokenizers as tokenizers
-from tests.core.test_tokens import CONVERSATION, COOKBOOK, CORPUS, WEATHER_TOOL, _user
+from openrouter_kit._core.tokens import bound_prompt, bound_text, count
+from tests.core.test_tokens import (
+    ADVERSARIAL,
+    CONVERSATION,
+    COOKBOOK,
+    CORPUS,
+    WEATHER_TOOL,
+    _user,
+)
 
 
 def _tokenizer_or_skip(encoding: str) -> tuple[Any, str]:
@@ -109,3 +120,35 @@ def test_without_bpe_openai_the_count_is_the_estimate(monkeypatch: pytest.Monkey
     assert tokenizers.tokenizer("o200k_base") is None
     counted = count_prompt(COOKBOOK, model="openai/gpt-4o")
     assert counted == TokenCount(tokens=estimate_prompt(COOKBOOK), exact=False, method="estimate")
+
+
+# -- the bound a budget holds (issue 14, F4) -------------------------------------------------------
+def _adversarial() -> dict[str, str]:
+    rng = random.Random(0)
+
+    def pick(low: int, high: int, n: int) -> str:
+        return "".join(chr(rng.randrange(low, high)) for _ in range(n))
+
+    zalgo = "".join("a" + pick(0x300, 0x36F, 8) for _ in range(100))
+    return {
+        **ADVERSARIAL,
+        "random punctuation": "".join(rng.choice(string.punctuation) for _ in range(800)),
+        "random CJK Extension B": pick(0x20000, 0x2A6DF, 400),
+        "random emoji": pick(0x1F300, 0x1FAFF, 400),
+        "random BMP": pick(0x100, 0xD7FF, 400),
+        "random bytes as latin-1": bytes(rng.randrange(256) for _ in range(800)).decode("latin-1"),
+        "zalgo": zalgo,
+        "spaced digits": " ".join(rng.choice(string.digits) for _ in range(500)),
+        "base64": base64.b64encode(rng.randbytes(600)).decode(),
+    }
+
+
+@pytest.mark.parametrize("encoding", ["o200k_base", "cl100k_base"])
+def test_no_text_beats_the_bound(encoding: str) -> None:
+    """The estimate can be a quarter of the real count on such text; the bound never is less."""
+    tokenizer = _tokenizer_or_skip(encoding)
+    for name, text in _adversarial().items():
+        messages = _user(text)
+        real = count(messages, None, tokenizer).tokens
+        assert bound_prompt(messages) >= real, name
+        assert bound_text(text) >= tokenizer.count(text), name

@@ -24,7 +24,7 @@ from openrouter_kit._http import (
 from openrouter_kit._observe import failed, requesting, responded, retrying
 from openrouter_kit._registry import AsyncModelRegistry
 from openrouter_kit._streams import AsyncStream, shielded_close
-from openrouter_kit.errors import OpenRouterError
+from openrouter_kit.errors import BudgetExceededError, OpenRouterError
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -132,6 +132,7 @@ class AsyncClient(BaseClient, AsyncClosing):
             except httpx.HTTPError as exc:
                 raise map_transport_error(exc, api_key, limit=limit) from exc
             status, headers = response.status_code, response.headers
+            call.response_headers = headers  # its generation id, should the answer be cut
             if wire.stream and is_event_stream(status, headers):
                 latency = time.perf_counter() - started
                 try:
@@ -186,6 +187,7 @@ class AsyncClient(BaseClient, AsyncClosing):
     ) -> CompletionResponse:
         await self._load_prices(options)
         call = self._prepare_completion(request, params, options)
+        await self._hold(call)
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = await self._send(call)
@@ -198,6 +200,49 @@ class AsyncClient(BaseClient, AsyncClosing):
     async def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
             await self.models._fresh_cache()
+
+    async def _hold(self, call: Call) -> None:
+        """Same as ``Client._hold``, but awaitable."""
+        worst = self._worst_case(call)
+        if worst is None:
+            return
+        try:
+            self._hold_worst(call, worst)
+        except BudgetExceededError:
+            if not await self._sweep(due_only=True, limit=self._SWEEP_BEFORE_REFUSAL):
+                raise
+            self._hold_worst(call, worst)
+
+    async def _sweep(
+        self, *, due_only: bool, limit: int | None, within: float | None = None
+    ) -> bool:
+        """Same as ``Client._sweep``, but awaitable."""
+        holds = self._claim_pending(due_only=due_only, limit=limit)
+        end = None if within is None else time.monotonic() + within
+        for index, hold in enumerate(holds):
+            asker = self._asker(end)
+            if asker is None:  # out of time: the rest stay pending
+                self._unclaim(holds[index:])
+                break
+            try:
+                found: Any = await asker.generation(hold.generation)
+            except OpenRouterError as exc:
+                found = exc
+            except BaseException:  # cancelled: the holds not looked up stay pending
+                self._unclaim(holds[index:])
+                raise
+            self._looked_up(hold, found)
+        return bool(holds)
+
+    async def settle_pending(self, timeout: float = 0.0) -> int:
+        """Same as ``Client.settle_pending``, but awaitable."""
+        end = time.monotonic() + timeout
+        while True:
+            await self._sweep(due_only=False, limit=None)
+            left = end - time.monotonic()
+            if not self._pending_left() or left <= 0:
+                return self._pending_left()
+            await anyio.sleep(min(1.0, left))
 
     def stream(
         self,
@@ -279,11 +324,27 @@ class AsyncClient(BaseClient, AsyncClosing):
 
     # -- lifetime --------------------------------------------------------------------------------
     async def aclose(self) -> None:
-        """Close the connection pool (unless it was passed in). Safe to call twice."""
-        self._closed = True
-        http, self._http = self._http, None
-        if http is not None and self._owns_http:
-            await http.aclose()
+        """Close the connection pool (unless it was passed in). Safe to call twice.
+
+        Same as ``Client.close`` for pending budget holds.
+        """
+        try:
+            await self._settle_before_close()
+        finally:  # closed even if the lookups were cancelled
+            self._closed = True
+            http, self._http = self._http, None
+            if http is not None and self._owns_http:
+                await http.aclose()
+
+    async def _settle_before_close(self) -> None:
+        """Same as ``Client._settle_before_close``, but awaitable."""
+        if self._closing_budget():
+            try:
+                await self._sweep(
+                    due_only=False, limit=self._SWEEP_AT_CLOSE, within=self._SWEEP_AT_CLOSE_SECONDS
+                )
+            finally:
+                self._budget._commit_pending()  # type: ignore[union-attr]
 
 
 class _Outcome(NamedTuple):

@@ -2,7 +2,8 @@
 
 Owns: the configuration and its properties, ``with_options``, the per-call options, preparing
 calls (merge, defaults, validation, bytes: a ``Call``) and finishing them (errors inside a 200,
-latency, attempts, usage, the estimated cost, the budget's hold), and the model list the client
+latency, attempts, usage, the estimated cost, how the budget's hold ends by ``accounting``'s
+verdicts, and the books of holds pending on ``GET /generation``), and the model list the client
 checks and prices calls with (a ``RegistryCache`` that ``client.models`` fills); ``Closing`` and
 ``AsyncClosing``, the ``with`` blocks of clients and streams. Never knows:
 sockets and waiting (the shells in ``_client`` and ``_async_client`` send, wait and close), the
@@ -30,8 +31,12 @@ from openrouter_kit._call import Call, candidates
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import (
     Budget,
+    HoldEnd,
+    Lookup,
     UsageSnapshot,
     UsageTotals,
+    failed_lookup,
+    hold_end,
     unreported_cost,
     worst_case,
 )
@@ -71,11 +76,13 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from openrouter_kit._core.accounting import PendingHold, WorstCase
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.tools import ToolLoop
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
+        GenerationStats,
     )
 
 __all__ = ["UNSET", "AsyncClosing", "BaseClient", "Closing"]
@@ -352,6 +359,8 @@ class BaseClient(abc.ABC):
             raise ConfigurationError(str(exc)) from None
         self._usage = UsageTotals()
         self._budget = Budget(_usd("budget", budget)) if budget is not None else None
+        #: This client settles the budget's pending holds when it closes (its copies do not).
+        self._budget_owner = True
         self._max_cost = _usd("max_cost", max_cost) if max_cost is not None else None
         self._hooks = Hooks.of(hooks)
         if not self._awaits_hooks:
@@ -384,6 +393,7 @@ class BaseClient(abc.ABC):
         self._client()  # the copy shares this pool, so make sure it exists
         clone = copy.copy(self)
         clone._owns_http = False
+        clone._budget_owner = False
         if not isinstance(max_retries, _Unset) or not isinstance(timeout, _Unset):
             clone._config = self._config.replaced(
                 max_retries=self._config.max_retries
@@ -449,7 +459,8 @@ class BaseClient(abc.ABC):
 
     @property
     def budget(self) -> Budget | None:
-        """The client's USD budget (``limit``, ``spent``, ``reserved``, ``remaining``), or None."""
+        """The client's USD budget (``limit``, ``spent``, ``reserved``, ``pending``,
+        ``remaining``), or None."""
         return self._budget
 
     @property
@@ -561,9 +572,7 @@ class BaseClient(abc.ABC):
         req = self._completion_request(request, params)
         if req.stream:
             raise ValidationError("stream=True is not accepted by complete(); use client.stream()")
-        call = self._call(CHAT_COMPLETIONS, self._chat_request(req, options), req, options)
-        self._reserve(call)  # last: nothing is held when preparing fails
-        return call
+        return self._call(CHAT_COMPLETIONS, self._chat_request(req, options), req, options)
 
     def _completion_request(
         self, request: CompletionRequest | Mapping[str, Any] | None, params: Mapping[str, Any]
@@ -717,47 +726,123 @@ class BaseClient(abc.ABC):
             or (options is not None and options.max_cost is not None)
         )
 
-    def _reserve(self, call: Call) -> None:
-        """Hold the call's worst-case cost in the budget, or refuse it (nothing is sent).
+    def _worst_case(self, call: Call) -> WorstCase | None:
+        """The call's worst-case cost, checked against ``max_cost``, when the budget must hold
+        it; None when it holds nothing (no budget, or nothing to price).
 
-        The shell has loaded the model list first (``_needs_prices``).
+        The shell has loaded the model list first (``_needs_prices``). The prompt is counted
+        with ``tokens.bound_prompt``, a bound no text can beat, not the estimate.
 
         Raises:
-            BudgetExceededError: the worst case passes ``max_cost`` or what is left of the
-                budget, or it cannot be bounded (unknown or variable prices).
+            BudgetExceededError: the worst case passes ``max_cost``, or it cannot be bounded
+                (unknown or variable prices).
         """
         completion, options = call.completion, call.options
         if completion is None or not self._needs_prices(options) or not self._model_cache.loaded:
-            return
+            return None
         max_cost = self._max_cost
         if options is not None and options.max_cost is not None:
             max_cost = options.max_cost
-        from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
+        from openrouter_kit._core.tokens import bound_prompt  # noqa: PLC0415 - lazy: loads the models
 
+        limits = [n for n in (completion.max_tokens, completion.max_completion_tokens) if n]
         worst = worst_case(
             call.candidates,
             self._model_cache.peek,
-            estimate_prompt(completion.messages, completion.tools),
-            completion.max_tokens or completion.max_completion_tokens,
+            bound_prompt(completion.messages, completion.tools, completion.response_format),
+            max(limits) if limits else None,
         )
         worst.check(max_cost)
-        if self._budget is not None:
-            call.held = self._budget._reserve(worst.cost, "this call", worst.lower_hold)
+        return worst if self._budget is not None else None
 
-    def _settle(self, call: Call, response: CompletionResponse | None) -> None:
-        """End the call's reservation: with what it cost, or released when nothing was billed."""
+    def _hold_worst(self, call: Call, worst: WorstCase) -> None:
+        """Hold ``worst`` in the budget for the call (the shell's ``_hold`` sweeps pending holds
+        and tries once more when this refuses).
+
+        Raises:
+            BudgetExceededError: it passes what is left of the budget (nothing is sent).
+        """
+        if self._budget is not None:  # _worst_case gave one: there is a budget
+            call.held = self._budget._reserve(
+                worst.cost, "this call", worst.lower_hold, time.monotonic()
+            )
+
+    def _end_hold(self, call: Call, cost: Decimal | None, generation: Any = None) -> HoldEnd | None:
+        """End the call's hold (see ``accounting.hold_end``): settled with ``cost``, released
+        when the server cannot have processed the call, kept pending on its generation id (the
+        ``X-Generation-Id`` header, else ``generation``, the id the answer or its chunks
+        carried), or committed whole. Runs once per call: the hold is taken off the call
+        first."""
         held, call.held = call.held, None
-        if held is None or self._budget is None:
-            return
-        if response is None:
-            self._budget._release(held)
+        budget = self._budget
+        if held is None or budget is None:
+            return None
+        headers = call.response_headers
+        header = headers.get("x-generation-id") if headers is not None else None
+        if header is not None:
+            generation = header
+        verdict = hold_end(processed=call.exposed, cost=cost, generation=generation)
+        if verdict is HoldEnd.RELEASE:
+            budget._release(held)
+        elif verdict is HoldEnd.PEND:
+            budget._defer(held, generation, time.monotonic())
         else:
-            self._budget._settle(held, response.cost)
+            budget._settle(held, cost if verdict is HoldEnd.SETTLE else None)
+        return verdict
 
     def _spending(self, call: Call) -> _Spending:
-        """Use as ``with client._spending(call):``: releases the call's reservation if it
-        fails before an answer arrives."""
+        """Use as ``with client._spending(call):`` around sending: ends the call's hold if it
+        fails before an answer arrives (see ``_end_hold``)."""
         return _Spending(self, call)
+
+    # -- pending holds: the shells look their generations up ------------------------------------
+    #: Pending holds one sweep before a budget refusal looks up at most (oldest due first).
+    _SWEEP_BEFORE_REFUSAL = 8
+    #: Pending holds the sweep of ``close()`` looks up at most, and the seconds it may take in
+    #: all (the holds not settled then are committed).
+    _SWEEP_AT_CLOSE = 32
+    _SWEEP_AT_CLOSE_SECONDS = 5.0
+
+    def _claim_pending(self, *, due_only: bool, limit: int | None) -> list[PendingHold]:
+        """Pending holds to look up now, claimed (see ``Budget._claim``)."""
+        budget = self._budget
+        if budget is None or not budget._pending:
+            return []
+        return budget._claim(time.monotonic(), due_only=due_only, limit=limit)
+
+    def _looked_up(self, hold: PendingHold, found: GenerationStats | BaseException) -> HoldEnd:
+        """Apply what ``GET /generation`` gave for a claimed hold: its stats or the
+        ``OpenRouterError`` it raised."""
+        if isinstance(found, BaseException):
+            lookup = failed_lookup(found)
+        else:
+            lookup = Lookup(found=True, cost=found.total_cost)
+        return self._budget._resolve(hold, lookup, time.monotonic())  # type: ignore[union-attr]
+
+    def _asker(self, end: float | None) -> Self | None:
+        """The client to look a generation up with: this one (``end`` None), a copy bound by
+        the time left before ``end`` (no retries), or None when it has passed."""
+        if end is None:
+            return self
+        left = end - time.monotonic()
+        if left <= 0:
+            return None
+        return self.with_options(max_retries=0, timeout=left, deadline=left)
+
+    def _unclaim(self, holds: Sequence[PendingHold]) -> None:
+        """Give back the claims on ``holds`` that were not looked up."""
+        if self._budget is not None:
+            for hold in holds:
+                self._budget._unclaim(hold)
+
+    def _pending_left(self) -> int:
+        """How many holds are still pending."""
+        budget = self._budget
+        return 0 if budget is None else len(budget._pending)
+
+    def _closing_budget(self) -> bool:
+        """True when closing this client must settle the budget's pending holds first."""
+        return self._budget_owner and self._budget is not None and bool(self._budget._pending)
 
     def _finish_stream(
         self,
@@ -767,8 +852,19 @@ class BaseClient(abc.ABC):
         time_to_first_token: float | None,
         attempts: int,
     ) -> CompletionResponse:
-        """The stream's answer so far, with its metrics; its usage is recorded once."""
-        response = assembler.final_response()
+        """The stream's answer so far, with its metrics; its usage is recorded once.
+
+        Raises:
+            InvalidResponseError: the chunks do not form a response (a usage that is not
+                amounts and counts included); the hold ends as for a cut stream.
+        """
+        try:
+            response = assembler.final_response()
+        except InvalidResponseError:
+            if not assembler.recorded:
+                assembler.recorded = True
+                self._end_hold(call, None, assembler.generation_id)
+            raise
         response.latency = latency
         response.time_to_first_token = time_to_first_token
         response.attempts = attempts
@@ -776,8 +872,9 @@ class BaseClient(abc.ABC):
         if not assembler.recorded:
             assembler.recorded = True
             self._record_usage(response)
-            # A stream that ended without usage may still have been billed: keep the worst case.
-            self._settle(call, response)
+            # Without usage the stream may still have been billed: its hold is kept pending on
+            # the generation (or committed), never released.
+            self._end_hold(call, response.cost, response.id)
         return response
 
     def _finish_completion(
@@ -787,7 +884,7 @@ class BaseClient(abc.ABC):
         response.attempts = attempts
         self._estimate_cost(response)
         self._record_usage(response)
-        self._settle(call, response)
+        self._end_hold(call, response.cost, response.id)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response
 
@@ -819,4 +916,4 @@ class _Spending:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> None:
         if exc is not None:
-            self.client._settle(self.call, None)
+            self.client._end_hold(self.call, None)

@@ -18,6 +18,7 @@ import stamina
 
 from openrouter_kit._core import convert
 from openrouter_kit._core.breaker import counts_against
+from openrouter_kit._core.retry import may_have_been_processed
 from openrouter_kit.errors import ConfigurationError, OpenRouterError, RequestTimeoutError
 
 if TYPE_CHECKING:
@@ -54,9 +55,11 @@ class Call:
         "completion",
         "deadline",
         "endpoint",
+        "exposed",
         "held",
         "model",
         "options",
+        "response_headers",
         "started",
         "timeouts",
         "wire",
@@ -90,6 +93,12 @@ class Call:
         self.options = options
         #: USD held in the budget for this call until it ends.
         self.held: Decimal | None = None
+        #: True once an attempt may have been processed by the server (its request went out,
+        #: and its end did not prove otherwise): the call may have been billed.
+        self.exposed = False
+        #: The headers of the latest response whose headers arrived (its ``X-Generation-Id``
+        #: names the generation to look up when the answer is cut).
+        self.response_headers: Any = None
         #: Attempts begun so far.
         self.attempts = 0
         #: The model the latest attempt asked for (None when the call names none).
@@ -131,6 +140,7 @@ class Call:
                 )
             timeouts = timeouts.capped(left)
         self.attempts = number
+        self.response_headers = None  # this attempt's, once they arrive
         name = self.endpoint.name
         model, healthy = breaker.route(name, self.candidates, now)
         self.model = model or None
@@ -141,25 +151,33 @@ class Call:
             )
             body = convert.dumps(rerouted, self.options.body if self.options else None)
             wire = attrs.evolve(wire, body=body)
-        return Attempt(wire, (name, model), timeouts, breaker)
+        return Attempt(wire, (name, model), timeouts, breaker, self)
 
 
 class Attempt:
     """One HTTP attempt of a call: its request, breaker key and timeouts.
 
-    Use as ``with attempt:`` around the exchange: the circuit breaker records its outcome,
-    whatever happens inside (a class, not a generator: it runs on every request).
+    Use as ``with attempt:`` around the exchange: the circuit breaker records its outcome, and
+    the call learns whether the server may have processed it, whatever happens inside (a class,
+    not a generator: it runs on every request).
     """
 
-    __slots__ = ("breaker", "extra_headers", "key", "timeouts", "wire")
+    __slots__ = ("breaker", "call", "extra_headers", "key", "timeouts", "wire")
 
     def __init__(
-        self, wire: WireRequest, key: BreakerKey, timeouts: Timeouts, breaker: CircuitBreaker
+        self,
+        wire: WireRequest,
+        key: BreakerKey,
+        timeouts: Timeouts,
+        breaker: CircuitBreaker,
+        call: Call | None = None,
     ) -> None:
         self.wire = wire
         self.key = key
         self.timeouts = timeouts
         self.breaker = breaker
+        #: The call this attempt belongs to (told whether the server may have processed it).
+        self.call = call
         #: Headers request hooks added to this attempt.
         self.extra_headers: dict[str, str] | None = None
 
@@ -187,6 +205,10 @@ class Attempt:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> None:
+        # The block runs from sending on: an attempt that ends without an error (a stream now
+        # open), or with one that does not prove the request unprocessed, may be billed.
+        if self.call is not None and (exc is None or may_have_been_processed(exc)):
+            self.call.exposed = True
         if exc is None:
             self.breaker.record_success(self.key)
         elif isinstance(exc, OpenRouterError):

@@ -21,7 +21,7 @@ from openrouter_kit._http import (
 from openrouter_kit._observe import failed, requesting, responded, retrying
 from openrouter_kit._registry import ModelRegistry
 from openrouter_kit._streams import Stream
-from openrouter_kit.errors import OpenRouterError
+from openrouter_kit.errors import BudgetExceededError, OpenRouterError
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -177,6 +177,7 @@ class Client(BaseClient, Closing):
             except httpx.HTTPError as exc:
                 raise map_transport_error(exc, api_key, limit=limit) from exc
             status, headers = response.status_code, response.headers
+            call.response_headers = headers  # its generation id, should the answer be cut
             if wire.stream and is_event_stream(status, headers):
                 latency = time.perf_counter() - started
                 try:
@@ -255,6 +256,7 @@ class Client(BaseClient, Closing):
     ) -> CompletionResponse:
         self._load_prices(options)
         call = self._prepare_completion(request, params, options)
+        self._hold(call)
         started = time.perf_counter()
         with self._spending(call):
             response, attempts = self._send(call)
@@ -267,6 +269,64 @@ class Client(BaseClient, Closing):
     def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
             self.models._fresh_cache()
+
+    def _hold(self, call: Call) -> None:
+        """Hold the call's worst case in the budget; when it does not fit, look up the
+        generations of pending holds first (their costs may free enough) and try once more.
+
+        Raises:
+            BudgetExceededError: it does not fit, or passes ``max_cost`` (nothing is sent).
+        """
+        worst = self._worst_case(call)
+        if worst is None:
+            return
+        try:
+            self._hold_worst(call, worst)
+        except BudgetExceededError:
+            if not self._sweep(due_only=True, limit=self._SWEEP_BEFORE_REFUSAL):
+                raise
+            self._hold_worst(call, worst)
+
+    def _sweep(self, *, due_only: bool, limit: int | None, within: float | None = None) -> bool:
+        """Look up the generations of pending holds and settle them, within ``within`` seconds
+        in all when given; True when any was due."""
+        holds = self._claim_pending(due_only=due_only, limit=limit)
+        end = None if within is None else time.monotonic() + within
+        for index, hold in enumerate(holds):
+            asker = self._asker(end)
+            if asker is None:  # out of time: the rest stay pending
+                self._unclaim(holds[index:])
+                break
+            try:
+                found: Any = asker.generation(hold.generation)
+            except OpenRouterError as exc:
+                found = exc
+            except BaseException:  # interrupted: the holds not looked up stay pending
+                self._unclaim(holds[index:])
+                raise
+            self._looked_up(hold, found)
+        return bool(holds)
+
+    def settle_pending(self, timeout: float = 0.0) -> int:
+        """Settle the budget's pending holds: look up the cost of each call that ended without
+        it (an answer cut, or cancelled after it was sent) with ``GET /generation``.
+
+        A generation's stats can take a few seconds to appear: with ``timeout``, lookups are
+        repeated (about once a second) until every hold is settled or ``timeout`` seconds have
+        passed. A hold still unsettled after 5 minutes (``accounting.PENDING_WAIT``) is
+        committed at its worst case. The client also does this by itself before refusing a call
+        for the budget, and when it closes (what is still pending then is committed).
+
+        Returns:
+            How many holds are still pending (0 without a budget).
+        """
+        end = time.monotonic() + timeout
+        while True:
+            self._sweep(due_only=False, limit=None)
+            left = end - time.monotonic()
+            if not self._pending_left() or left <= 0:
+                return self._pending_left()
+            time.sleep(min(1.0, left))
 
     def stream(
         self,
@@ -365,9 +425,27 @@ class Client(BaseClient, Closing):
 
     # -- lifetime --------------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the connection pool (unless it was passed in). Safe to call twice."""
-        with self._lock:
-            self._closed = True
-            http, self._http = self._http, None
-        if http is not None and self._owns_http:
-            http.close()
+        """Close the connection pool (unless it was passed in). Safe to call twice.
+
+        Pending budget holds are looked up once first; those still pending are committed at
+        their worst case (see ``settle_pending``).
+        """
+        try:
+            self._settle_before_close()
+        finally:  # closed even if the lookups were interrupted
+            with self._lock:
+                self._closed = True
+                http, self._http = self._http, None
+            if http is not None and self._owns_http:
+                http.close()
+
+    def _settle_before_close(self) -> None:
+        """Look the pending holds' generations up once (5 s at most in all), then commit those
+        still pending at their worst case: the books are final once the client is closed."""
+        if self._closing_budget():
+            try:
+                self._sweep(
+                    due_only=False, limit=self._SWEEP_AT_CLOSE, within=self._SWEEP_AT_CLOSE_SECONDS
+                )
+            finally:
+                self._budget._commit_pending()  # type: ignore[union-attr]

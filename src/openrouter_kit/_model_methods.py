@@ -1,7 +1,8 @@
 """Hand-written methods of the generated wire models, in the base classes they inherit.
 
 Owns: what a model does beyond holding fields: ``Message.user(...)`` and the other
-constructors, ``reply.text``, ``.cost`` and ``.parse()``, a reply's ``to_message()``,
+constructors, ``reply.text``, ``.cost`` and ``.parse()``, a reply's ``to_message()``, the checks
+that a usage object and a generation's stats hold counts and amounts (never negative),
 ``ToolDefinition.from_function``, ``call.arguments()``, ``ContentPart.image_file(...)`` and
 the other parts, prices read like a dict, a chunk's ``text``. Never knows: fields (the generated
 subclasses define them), HTTP. The generated module imports this one, so it never imports that
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
 
 import attrs
 
+from openrouter_kit._core.accounting import generation_problem, usage_problem
 from openrouter_kit._core.modelbase import LazyModel, WireModel, generated
 from openrouter_kit._core.money import VariablePrice, to_price
 from openrouter_kit._core.registry import capability_names
@@ -35,11 +37,13 @@ D = TypeVar("D")
 __all__ = [
     "CompletionResponseMixin",
     "ContentPartMixin",
+    "GenerationStatsMixin",
     "MessageMixin",
     "ModelInfoMixin",
     "PricingMixin",
     "ResponseMessageMixin",
     "StreamChunkMixin",
+    "TokenUsageMixin",
     "ToolCallMixin",
     "ToolDefinitionMixin",
 ]
@@ -130,6 +134,31 @@ class ResponseMessageMixin(WireModel):
             images=list(me.images) if me.images is not None else None,
             audio=me.audio,
         )
+
+
+class TokenUsageMixin(WireModel):
+    """A usage object holds counts and amounts: checked when it is made (parsed or built), so
+    no NaN, infinite or negative cost and no negative token count reaches the session totals or
+    the budget (a response carrying one is an ``InvalidResponseError``)."""
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:
+        problem = usage_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+
+
+class GenerationStatsMixin(WireModel):
+    """A generation's stats hold counts and amounts: ``total_cost`` and ``usage`` (USD) and the
+    token counts are checked when they are made, as a usage object's are."""
+
+    __slots__ = ()
+
+    def __attrs_post_init__(self) -> None:
+        problem = generation_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
 
 
 class CompletionResponseMixin(WireModel):

@@ -10,6 +10,7 @@ chunks), retries (a stream is never retried once open).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator
@@ -142,6 +143,19 @@ class BaseStream:
                 return chunk
         return None
 
+    def _drain(self) -> None:
+        """Take in the events already read but not handed out when the stream closes early (a
+        ``break``, a cancellation): the usage they may carry was received, so it counts. An
+        error or malformed event among them ends the draining (the stream is closing)."""
+        events, feed = self._pending, self._assembler.feed
+        while self._position < len(events):
+            event = events[self._position]
+            self._position += 1
+            try:
+                feed(event)
+            except OpenRouterError:
+                return
+
     def _response_to_close(self) -> Any:
         """The open HTTP response, which the caller must close now, or None (the stream was
         already closed, or never opened). Either way the stream is closed from here on."""
@@ -154,6 +168,7 @@ class BaseStream:
         """The answer so far with the stream's metrics; usage is recorded once per stream."""
         if self._response is not None and self.latency is None and self._closed:
             self.latency = time.perf_counter() - self._started_at
+            self._drain()
         return self._client._finish_stream(
             self._call, self._assembler, self.latency, self.time_to_first_token, self.attempts
         )
@@ -204,7 +219,7 @@ class Stream(BaseStream, Closing):
         self._opening()
         try:
             self._client._load_prices(self._call.options)
-            self._client._reserve(self._call)
+            self._client._hold(self._call)
             with self._client._spending(self._call):
                 response, self.attempts = self._client._send(self._call)
         except BaseException as exc:
@@ -285,11 +300,17 @@ class Stream(BaseStream, Closing):
         return self._answer_so_far()
 
     def close(self) -> None:
-        """Close the HTTP response (the server stops generating) and record usage. Idempotent."""
+        """Close the HTTP response (the server stops generating) and record usage. Idempotent.
+
+        The usage (and the budget's hold) is recorded first, before anything can interrupt the
+        close.
+        """
         response = self._response_to_close()
         if response is not None:
-            response.close()
-            self._answer_so_far()
+            try:
+                self._answer_so_far()
+            finally:
+                response.close()
 
     def __enter__(self) -> Self:
         if self._response is None:
@@ -298,7 +319,8 @@ class Stream(BaseStream, Closing):
 
     def __del__(self) -> None:
         if not self._closed and self._response is not None:
-            self.close()
+            with contextlib.suppress(OpenRouterError):  # nobody to tell: the books are kept
+                self.close()
 
 
 #: Seconds a cancelled or abandoned stream may take to close its response.
@@ -365,7 +387,7 @@ class AsyncStream(BaseStream, AsyncClosing):
         self._opening()
         try:
             await self._client._load_prices(self._call.options)
-            self._client._reserve(self._call)
+            await self._client._hold(self._call)
             with self._client._spending(self._call):
                 response, self.attempts = await self._client._send(self._call)
         except BaseException as exc:
@@ -431,14 +453,22 @@ class AsyncStream(BaseStream, AsyncClosing):
         return self._answer_so_far()
 
     async def aclose(self) -> None:
-        """Same as ``Stream.close``, but awaitable; completes even in a cancelled task."""
+        """Same as ``Stream.close``, but awaitable; completes even in a cancelled task.
+
+        The usage and the budget's hold are recorded before the first await: a cancellation
+        (asyncio's ``task.cancel()`` reaches even a shielded scope's awaits) cannot skip them.
+        """
         response = self._response_to_close()
         if response is not None:
-            if self._raw is not None:
-                with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
-                    await self._raw.aclose()
-            await shielded_close(response)
-            self._answer_so_far()
+            try:
+                self._answer_so_far()
+            finally:
+                try:
+                    if self._raw is not None:
+                        with anyio.move_on_after(_CLOSE_TIMEOUT, shield=True):
+                            await self._raw.aclose()
+                finally:  # a native asyncio cancel can end the first await: close all the same
+                    await shielded_close(response)
 
     async def __aenter__(self) -> Self:
         if self._response is None:
@@ -448,4 +478,5 @@ class AsyncStream(BaseStream, AsyncClosing):
     def __del__(self) -> None:
         # The response is closed by the event loop finalizing ``_body``; record usage now.
         if self._response_to_close() is not None:
-            self._answer_so_far()
+            with contextlib.suppress(OpenRouterError):  # nobody to tell: the books are kept
+                self._answer_so_far()

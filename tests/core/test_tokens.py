@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
+import unicodedata
 from typing import Any
 
 import pytest
@@ -12,12 +14,17 @@ import pytest
 from openrouter_kit import Message, ToolDefinition, count_prompt
 from openrouter_kit._core.convert import structure_input
 from openrouter_kit._core.tokens import (
+    AUDIO_BYTES_PER_TOKEN_BOUND,
     FILE_TOKENS,
+    FILE_TOKENS_BOUND,
+    IMAGE_TOKENS_BOUND,
     IMAGE_TOKENS_HIGH,
     IMAGE_TOKENS_LOW,
     VIDEO_TOKENS,
     TokenCount,
     Tokenizer,
+    bound_prompt,
+    bound_text,
     count,
     estimate_prompt,
     estimate_text,
@@ -385,3 +392,88 @@ def test_a_tokenizer_counts_the_text_and_guesses_the_rest() -> None:
     )  # framing, the role, the text, the reply priming
     assert not count(CONVERSATION, None, words).exact  # an image and a tool call
     assert count(None, None, None) == TokenCount(tokens=0, exact=False, method="estimate")
+
+
+# -- the bound a budget holds (issue 14, F4) -------------------------------------------------------
+ADVERSARIAL = {
+    "punctuation": "!@#$%^&*()_+{}|:<>?~`-=[]\\;',./\"" * 25,
+    "rare CJK": "".join(chr(0x20000 + 97 * i) for i in range(300)),
+    "emoji and ZWJ": "👩\u200d👩\u200d👧\u200d👦🏳️\u200d🌈" * 40,
+    "digits": "".join(str(i * 7919 % 10) for i in range(1500)),
+    "combining marks": "a" + "\u0301\u0316\u0327" * 200,
+    "compatibility forms": "\ufdfa\u3392\ufb03" * 50,  # NFKD makes each several characters
+}
+
+
+def test_bound_text_is_the_utf8_bytes_or_more() -> None:
+    assert bound_text("") == 0
+    assert bound_text("hello") == 5  # ASCII: one character, one byte
+    assert bound_text("é") == 3  # NFKD: e and a combining accent (1 + 2 bytes), more than 2
+    assert bound_text("\u2126") == 3  # the ohm sign: 3 bytes, its NFKD form (omega) only 2
+    assert bound_text("\ufdfa") == len(unicodedata.normalize("NFKD", "\ufdfa").encode())
+    assert bound_text("\ud800") == 3  # a lone surrogate counts as its encoding, never raises
+    for text in ADVERSARIAL.values():
+        assert bound_text(text) >= len(text.encode("utf-8", "surrogatepass"))
+        assert bound_text(text) >= estimate_text(text)
+
+
+def test_bound_prompt_adds_generous_framing() -> None:
+    assert bound_prompt([]) == 0
+    assert bound_prompt(_user("hi")) == 16 + 4 + 2 + 64  # a message, "user", "hi", the request
+    two = bound_prompt([*_user("hi"), *_user("hi")])
+    assert two == 2 * (16 + 4 + 2) + 64
+    named = bound_prompt([{"role": "user", "name": "bob", "content": "hi"}])
+    assert named == bound_prompt(_user("hi")) + 3 + 8
+    for text in ADVERSARIAL.values():
+        assert bound_prompt(_user(text)) > estimate_prompt(_user(text))
+
+
+def test_bound_prompt_media_allowances() -> None:
+    base = bound_prompt(_user([]))
+
+    def bound(part: dict[str, Any]) -> int:
+        return bound_prompt(_user([part])) - base
+
+    url = "https://example.com/cat.png"
+    for image in ({"url": url, "detail": "low"}, {"url": url}, url):
+        assert bound({"type": "image_url", "image_url": image}) == IMAGE_TOKENS_BOUND == 16_384
+    pdf = "data:application/pdf;base64," + base64.b64encode(b"%PDF-1.7 ...").decode()
+    assert bound({"type": "file", "file": {"file_data": pdf}}) == FILE_TOKENS_BOUND == 10_000
+    text = "Meeting notes: ship the release on Friday."
+    plain = "data:text/plain;base64," + base64.b64encode(text.encode()).decode()
+    assert bound({"type": "file", "file": {"filename": "n.txt", "file_data": plain}}) == (
+        len(text) + len("n.txt")
+    )
+    second_of_wav = base64.b64encode(bytes(32_000)).decode()
+    for fmt in ("wav", "mp3"):
+        audio = {"type": "input_audio", "input_audio": {"data": second_of_wav, "format": fmt}}
+        assert bound(audio) == 32_000 // AUDIO_BYTES_PER_TOKEN_BOUND == 2_000
+    assert bound({"type": "video_url", "video_url": {"url": url}}) == VIDEO_TOKENS
+
+
+def test_bound_prompt_counts_schemas_twice_with_instructions() -> None:
+    messages = _user("What's the weather in Paris?")
+    without = bound_prompt(messages)
+    schema = {
+        key: WEATHER_TOOL["function"][key]
+        for key in ("name", "description", "parameters")
+        if key in WEATHER_TOOL["function"]
+    }
+    json_bytes = len(json.dumps(schema, ensure_ascii=False).encode())
+    assert bound_prompt(messages, [WEATHER_TOOL]) == without + 32 + 2 * json_bytes + 512
+    fmt = {"type": "json_schema", "json_schema": {"name": "w", "schema": {"type": "object"}}}
+    fmt_bytes = len(json.dumps(fmt, ensure_ascii=False).encode())
+    assert bound_prompt(messages, None, fmt) == without + 64 + 2 * fmt_bytes
+    call = {
+        "role": "assistant",
+        "tool_calls": [{"id": "c1", "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}],
+    }  # fmt: skip
+    assert bound_prompt([*messages, call]) == without + 16 + 9 + 16 + 11 + 17
+
+
+def test_the_estimate_keeps_its_own_allowances() -> None:
+    # The bound's constants never leak into the estimate shown to users.
+    assert estimate_prompt(_user("hi")) == 3 + estimate_text("user") + estimate_text("hi") + 3
+    part = {"type": "image_url", "image_url": {"url": "https://example.com/c.png"}}
+    assert estimate_prompt(_user([part])) - estimate_prompt(_user([])) == IMAGE_TOKENS_HIGH

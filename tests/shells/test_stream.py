@@ -215,6 +215,37 @@ async def test_closing_early_records_the_request_without_tokens(
     assert client.usage.requests == 1  # a stream never opened sent nothing and counts nothing
 
 
+async def test_closing_early_takes_in_what_was_already_read(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    """The whole answer arrived in one read: leaving after its first chunk still records the
+    usage it carried (it was received), and the answer is whole, not partial."""
+    httpx_mock.add_response(stream=IteratorStream([b"".join(BODY)]), headers=SSE_HEADERS)
+    stream = client.stream(model="a/b", messages=USER)
+    async for chunk in _iterate(stream):
+        assert chunk.text == "Hel"
+        break
+    await call(stream.close())
+    assert (client.usage.requests, client.usage.total_tokens) == (1, 6)
+    assert client.usage.cost == Decimal("0.25")
+    reply = await call(stream.final_response())
+    assert (reply.text, reply.partial, stream.partial) == ("Hello", False, False)
+
+
+async def test_closing_early_stops_taking_in_at_an_error_event(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    failing = event(error={"code": 502, "message": "down"}, choices=[])
+    body = [text("Hel"), text("lo"), failing, event(choices=[], usage=USAGE)]
+    httpx_mock.add_response(stream=IteratorStream([b"".join(body)]), headers=SSE_HEADERS)
+    stream = client.stream(model="a/b", messages=USER)
+    async for _ in _iterate(stream):
+        break
+    await call(stream.close())  # the error event ends the draining, silently
+    assert (client.usage.requests, client.usage.total_tokens) == (1, 0)
+    assert (await call(stream.final_response())).text == "Hello"
+
+
 async def _iterate(stream: Any) -> AsyncIterator[StreamChunk]:
     if isinstance(getattr(stream, "_client", None), Client):
         for chunk in stream:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from openrouter_kit.testing import DEFAULT_MODEL, Emulator, default_models
+from openrouter_kit.testing import DEFAULT_MODEL, Emulator, _api, default_models
 from openrouter_kit.testing._exchange import Cut, Request, Settle, Stream, Write
 from tests.testing.helpers import (
     ApiClient,
@@ -106,6 +107,40 @@ def test_generation_lookup(client: ApiClient) -> None:
     unknown = client.get("/generation", params={"id": "gen-0-unknown"})
     assert unknown.status_code == 404
     assert unknown.json()["error"]["code"] == 404
+
+
+def test_an_abandoned_stream_is_on_record_at_no_cost() -> None:
+    """A client that goes away before the stream was billed: the generation is kept (cancelled,
+    its tokens as planned) and shows what the ledger billed, nothing."""
+    emu = Emulator()
+    body = {"stream": True, "messages": [{"role": "user", "content": "Go away."}]}
+    headers = [("Authorization", f"Bearer {emu.api_key}")]
+    request = Request.of("POST", "/api/v1/chat/completions", headers, json.dumps(body).encode())
+    stream = emu._api.handle(request)
+    assert isinstance(stream, Stream)
+    assert stream.abandoned is not None
+    stream.abandoned(0.1)
+    client = ApiClient(emu, token=emu.api_key)
+    gen_id = json.loads(next(s for s in stream.steps if isinstance(s, Write) and b"id" in s.data)
+                        .data.removeprefix(b"data: "))["id"]  # fmt: skip
+    data = client.get("/generation", params={"id": gen_id}).json()["data"]
+    assert (data["cancelled"], data["total_cost"], data["usage"]) == (True, 0.0, 0.0)
+    assert data["tokens_completion"] > 0
+    assert emu.ledger.requests == 0
+
+
+def test_generation_records_can_appear_late(monkeypatch: pytest.MonkeyPatch) -> None:
+    emu = Emulator(generation_delay=2.5)
+    client = ApiClient(emu, token=emu.api_key)
+    now = [1000.0]
+    monkeypatch.setattr(_api, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    served = chat(client).json()
+    assert emu.ledger.requests == 1  # billed at once
+    assert client.get("/generation", params={"id": served["id"]}).status_code == 404
+    now[0] += 2.5
+    found = client.get("/generation", params={"id": served["id"]})
+    assert found.status_code == 200
+    assert found.json()["data"]["total_cost"] == served["usage"]["cost"]
 
 
 def test_key_and_credits_reflect_the_ledger(client: ApiClient, emulator: Emulator) -> None:

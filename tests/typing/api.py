@@ -57,7 +57,9 @@ def blocking() -> None:
                 print(price * 1_000_000)  # type: ignore[operator]
         if client.budget is not None:
             left: Decimal = client.budget.remaining
-            print(left, client.budget)
+            waiting: Decimal = client.budget.pending
+            still: int = client.settle_pending(timeout=10)
+            print(left, waiting, still, client.budget)
     try:
         Client.from_settings("settings.yaml")
     except errors.ConfigurationError as exc:
@@ -70,10 +72,12 @@ async def concurrent() -> None:
             model="openai/gpt-4o", messages=[{"role": "user", "content": "Hi"}]
         )
         info: ModelInfo = await client.models.get_model(reply.model or "openai/gpt-4o")
+        unsettled: int = await client.settle_pending()
         print(
             info.context_length,
             (await client.key_info()).usage,
             (await client.credits()).total_credits,
+            unsettled,
         )
     client2: AsyncClient = OpenRouterClient(api_key="k")
     try:

@@ -1,37 +1,57 @@
 """Money and tokens: the cost of a response, session totals per model, and the budget.
 
 Owns: the cost of a response computed from a model's pricing when the server reported none (an
-estimate, and marked so), the worst case a call may cost over its candidate models (what the
+estimate, and marked so), the checks that a reported usage is made of amounts and counts (never
+NaN, infinite or negative), the worst case a call may cost over its candidate models (what the
 budget holds, and what ``max_cost`` is checked against), exact, thread-safe session totals (a lock
 held for a few lines, never across an await; money is Decimal throughout, so totals do not drift)
-and the budget's holds. Never knows: HTTP, clocks, where prices come from (the caller looks models
-up). Reading and printing amounts is ``money``'s job.
+and the budget's holds: how a call's hold ends (released only when the server cannot have billed,
+settled with the cost, kept pending until ``GET /generation`` tells the cost, or committed at its
+worst case) and what a generation lookup's answer does to a pending hold. Never knows: HTTP,
+clocks (``now`` is passed in), where prices come from (the caller looks models up), how a
+generation is fetched (the shells fetch; issue 15's shared-budget sweeper reuses these verdicts).
+Reading and printing amounts is ``money``'s job.
 """
 
 from __future__ import annotations
 
+import enum
 import threading
 from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from attrs import field, frozen
 
 from openrouter_kit._core.money import VARIABLE, format_usd, to_price
-from openrouter_kit.errors import BudgetExceededError
+from openrouter_kit.errors import (
+    BudgetExceededError,
+    InvalidResponseError,
+)
 
 if TYPE_CHECKING:
     from openrouter_kit._core.money import Price
     from openrouter_kit._generated.models import ModelInfo, ModelPricing, TokenUsage
 
 __all__ = [
+    "PENDING_WAIT",
     "Budget",
+    "HoldEnd",
+    "Lookup",
+    "PendingHold",
     "UsageSnapshot",
     "UsageTotals",
     "WorstCase",
+    "checked_amount",
     "estimate_cost",
+    "failed_lookup",
+    "generation_id",
+    "generation_problem",
+    "hold_end",
+    "lookup_end",
     "price",
     "unreported_cost",
+    "usage_problem",
     "worst_case",
     "worst_case_cost",
 ]
@@ -39,11 +59,112 @@ __all__ = [
 _ZERO = Decimal(0)
 
 
+def checked_amount(value: Any) -> Decimal | None:
+    """``value`` when it is a USD amount the books can take (a finite ``Decimal`` >= 0); None
+    for anything else (None, NaN, an infinity, a negative amount, a float, text)."""
+    ok = isinstance(value, Decimal) and value.is_finite() and value >= 0
+    return value if ok else None
+
+
+#: The token counts of a usage object, and of its details, that must be counts (ints >= 0).
+_COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
+_DETAIL_COUNTS = (
+    (
+        "prompt_tokens_details",
+        ("cached_tokens", "cache_write_tokens", "audio_tokens", "video_tokens"),
+    ),
+    (
+        "completion_tokens_details",
+        (
+            "reasoning_tokens",
+            "audio_tokens",
+            "image_tokens",
+            "accepted_prediction_tokens",
+            "rejected_prediction_tokens",
+        ),
+    ),
+    (
+        "server_tool_use_details",
+        ("web_search_requests", "tool_calls_requested", "tool_calls_executed"),
+    ),
+)
+_COSTS = (
+    "upstream_inference_cost",
+    "upstream_inference_prompt_cost",
+    "upstream_inference_completions_cost",
+)
+
+
+def _not_count(value: Any) -> bool:
+    """True for a value that is there and is not an int >= 0."""
+    return value is not None and (type(value) is not int or value < 0)
+
+
+def _not_amount(value: Any) -> bool:
+    """True for a value that is there and is not a USD amount >= 0."""
+    return value is not None and checked_amount(value) is None
+
+
+def usage_problem(usage: Any) -> str | None:
+    """What is wrong with a usage object the server reported, or None when nothing is.
+
+    Its token counts (top level and details) must be ints >= 0, and ``cost`` and the
+    ``cost_details`` amounts finite ``Decimal``s >= 0 (the converter already refuses NaN,
+    infinities and text): a negative cost would raise the budget left, a negative count lower the
+    session totals.
+    """
+    for name in _COUNTS:
+        if _not_count(getattr(usage, name)):
+            return f"usage.{name} must be a count >= 0, got {getattr(usage, name)!r}"
+    for group, names in _DETAIL_COUNTS:
+        details = getattr(usage, group)
+        for name in names if details is not None else ():
+            if _not_count(getattr(details, name)):
+                return f"usage.{group}.{name} must be a count >= 0, got {getattr(details, name)!r}"
+    if _not_amount(usage.cost):
+        return f"usage.cost must be a USD amount >= 0, got {usage.cost!r}"
+    details = usage.cost_details
+    for name in _COSTS if details is not None else ():
+        if _not_amount(getattr(details, name)):
+            return (
+                f"usage.cost_details.{name} must be a USD amount >= 0, got "
+                f"{getattr(details, name)!r}"
+            )
+    return None
+
+
+#: The counts and USD amounts of a generation's stats (``cache_discount`` may be negative:
+#: writing to a cache can cost more than it saves).
+_GENERATION_COUNTS = (
+    "tokens_prompt",
+    "tokens_completion",
+    "native_tokens_prompt",
+    "native_tokens_completion",
+    "native_tokens_reasoning",
+    "native_tokens_cached",
+    "native_tokens_completion_images",
+)
+_GENERATION_COSTS = ("total_cost", "usage", "upstream_inference_cost")
+
+
+def generation_problem(stats: Any) -> str | None:
+    """What is wrong with a generation's stats (``GET /generation``), or None: its token
+    counts must be ints >= 0 and its costs USD amounts >= 0, as a usage object's."""
+    for name in _GENERATION_COUNTS:
+        if _not_count(getattr(stats, name)):
+            return f"{name} must be a count >= 0, got {getattr(stats, name)!r}"
+    for name in _GENERATION_COSTS:
+        if _not_amount(getattr(stats, name)):
+            return f"{name} must be a USD amount >= 0, got {getattr(stats, name)!r}"
+    return None
+
+
 def price(value: Price | None) -> Decimal | None:
     """A fixed price as a Decimal; None when it is missing or variable (``VARIABLE``, the wire's
-    ``-1``). Other values (a price set by hand as a string or a number) are read as the wire's."""
-    if type(value) is Decimal:
-        return value
+    ``-1``). Other values (a price set by hand as a string, a number or a negative ``Decimal``)
+    are read as the wire's."""
+    if type(value) is Decimal and value.is_finite() and value >= 0:
+        return value  # the wire's, the usual case
     if value is None or value is VARIABLE:
         return None
     try:
@@ -76,13 +197,20 @@ def estimate_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | 
     plain_completion = max((usage.completion_tokens or 0) - reasoning, 0)
     return (
         plain_prompt * prompt
-        + cached * (price(pricing.input_cache_read) or prompt)
-        + written * (price(pricing.input_cache_write) or prompt)
+        + cached * _price_or(pricing.input_cache_read, prompt)
+        + written * _price_or(pricing.input_cache_write, prompt)
         + plain_completion * completion
-        + reasoning * (price(pricing.internal_reasoning) or completion)
-        + (price(pricing.request) or _ZERO)
-        + searches * (price(pricing.web_search) or _ZERO)
+        + reasoning * _price_or(pricing.internal_reasoning, completion)
+        + _price_or(pricing.request, _ZERO)
+        + searches * _price_or(pricing.web_search, _ZERO)
     )
+
+
+def _price_or(value: Price | None, default: Decimal) -> Decimal:
+    """``value``'s fixed price (a price of 0 included: free cache reads are free), else
+    ``default``."""
+    fixed = price(value)
+    return default if fixed is None else fixed
 
 
 def unreported_cost(usage: TokenUsage, pricing: ModelPricing | None) -> Decimal | None:
@@ -138,6 +266,11 @@ class _Totals:
         )
 
 
+def _count(value: Any) -> int:
+    """``value`` when it is a count (an int >= 0), else 0."""
+    return max(value, 0) if type(value) is int else 0
+
+
 class UsageTotals:
     """Running totals for one client; safe to update from many threads and tasks at once."""
 
@@ -156,18 +289,20 @@ class UsageTotals:
     ) -> None:
         """Add one response (a response without usage still counts as a request).
 
-        ``estimated_cost`` is used when the usage carries no ``cost``.
+        ``estimated_cost`` is used when the usage carries no ``cost``. A count that is not an
+        int >= 0 counts 0, and an amount that is not a USD amount >= 0 counts as none (the
+        converter refuses such usage objects; these totals never take one either).
         """
         prompt = completion = total = 0
         cost, estimated = _ZERO, False
         if usage is not None:
-            prompt, completion = usage.prompt_tokens or 0, usage.completion_tokens or 0
-            total = usage.total_tokens or prompt + completion
-            reported = usage.cost
+            prompt, completion = _count(usage.prompt_tokens), _count(usage.completion_tokens)
+            total = _count(usage.total_tokens) or prompt + completion
+            reported, guessed = checked_amount(usage.cost), checked_amount(estimated_cost)
             if reported is not None:
                 cost = reported
-            elif estimated_cost is not None:
-                cost, estimated = estimated_cost, True
+            elif guessed is not None:
+                cost, estimated = guessed, True
         with self._lock:
             self._all.add(prompt, completion, total, cost, estimated)
             if model:
@@ -183,35 +318,172 @@ class UsageTotals:
             return self._all.snapshot(by_model)
 
 
+# -- how a call's hold ends --------------------------------------------------------------------
+
+def generation_id(value: Any) -> str | None:
+    """``value`` when it can be looked up with ``GET /generation?id=`` (a printable ASCII string
+    of at most 256 characters, without spaces, as OpenRouter's ``gen-...`` ids are); None
+    otherwise (a hostile header is never sent back)."""
+    if (
+        isinstance(value, str)
+        and 0 < len(value) <= 256
+        and value.isascii()
+        and value.isprintable()
+        and " " not in value
+    ):
+        return value
+    return None
+
+
+class HoldEnd(enum.Enum):
+    """How a call's budget hold ends (see ``hold_end`` and ``lookup_end``)."""
+
+    #: The server cannot have billed the call: the hold is given back.
+    RELEASE = "release"
+    #: The call's cost is known: the hold becomes that cost.
+    SETTLE = "settle"
+    #: The call may have been billed and its generation id is known: the hold stays until
+    #: ``GET /generation`` tells the cost (or the wait ends).
+    PEND = "pend"
+    #: The call may have been billed and its cost cannot be known: the whole hold is spent.
+    COMMIT = "commit"
+
+
+def hold_end(*, processed: bool, cost: Decimal | None, generation: str | None) -> HoldEnd:
+    """How the hold of a call that ended ends: SETTLE when its answer told a valid ``cost``;
+    else RELEASE when the server cannot have ``processed`` it; else PEND when it has a
+    ``generation`` id to look up; else COMMIT."""
+    if checked_amount(cost) is not None:
+        return HoldEnd.SETTLE
+    if not processed:
+        return HoldEnd.RELEASE
+    return HoldEnd.PEND if generation_id(generation) is not None else HoldEnd.COMMIT
+
+
+#: Seconds a pending hold waits for its generation's cost before it is committed at its worst
+#: case (the generation's stats can take a few seconds to appear).
+PENDING_WAIT = 300.0
+#: Seconds before a pending hold is looked up again after a lookup that did not settle it: this,
+#: doubling with each try, up to ``_LOOKUP_MAX``.
+_LOOKUP_FIRST = 1.0
+_LOOKUP_MAX = 30.0
+
+
+class Lookup(NamedTuple):
+    """What ``GET /generation?id=`` said about a pending hold's generation."""
+
+    #: The generation's stats were there.
+    found: bool
+    #: Their ``total_cost`` (None: absent or null).
+    cost: Decimal | None = None
+    #: The lookup failed in a way asking again will not mend (an answer that is not the
+    #: documented shape, a key refused, an id refused).
+    lasting: bool = False
+
+
+def failed_lookup(exc: BaseException) -> Lookup:
+    """The ``Lookup`` for a ``GET /generation`` that raised ``exc``: lasting for an answer that
+    is not the documented shape and for a refused request (400: the id; 401, 403: the key);
+    not lasting otherwise (404: the stats are not there yet; 429, 5xx and network failures
+    pass)."""
+    lasting = isinstance(exc, InvalidResponseError) or getattr(exc, "status_code", None) in (
+        400,
+        401,
+        403,
+    )
+    return Lookup(found=False, lasting=lasting)
+
+
+def lookup_end(lookup: Lookup, age: float, wait: float = PENDING_WAIT) -> HoldEnd:
+    """What a generation lookup does to a hold pending for ``age`` seconds: SETTLE with the
+    generation's cost when it is a valid amount; COMMIT when the cost is not an amount, the
+    failure is lasting, or the hold has waited ``wait`` seconds; else PEND (ask again later)."""
+    if lookup.found and lookup.cost is not None:
+        return HoldEnd.SETTLE if checked_amount(lookup.cost) is not None else HoldEnd.COMMIT
+    if lookup.lasting or age >= wait:
+        return HoldEnd.COMMIT
+    return HoldEnd.PEND
+
+
+class PendingHold:
+    """The hold of a call that ended without its cost, kept until ``GET /generation`` tells it.
+
+    ``Budget`` owns these; a sweeper claims some (``Budget._claim``), looks their generations
+    up and hands each answer back (``Budget._resolve``), or gives the claim back if it could not
+    ask (``Budget._unclaim``).
+    """
+
+    __slots__ = ("claimed", "generation", "held", "next_lookup", "since", "tries")
+
+    def __init__(self, generation: str, held: Decimal, since: float) -> None:
+        #: The generation id to look up.
+        self.generation = generation
+        #: USD held.
+        self.held = held
+        #: When the call ended, on the caller's clock (the shells pass a monotonic one).
+        self.since = since
+        #: Lookups so far that did not settle it.
+        self.tries = 0
+        #: When it is due for its next lookup.
+        self.next_lookup = since
+        #: A sweeper is looking it up now.
+        self.claimed = False
+
+    def __repr__(self) -> str:
+        return f"<PendingHold {self.generation} held={format_usd(self.held)} tries={self.tries}>"
+
+
 class Budget:
     """A USD cap shared by every call of a client (and its ``with_options`` copies).
 
     Before a call is sent, its worst-case cost is held; the call is refused when what was spent
     plus what is held would pass the cap. When the call ends the hold is settled with the real
-    cost, or released if nothing was billed. Thread-safe and safe for async tasks (a lock held for
-    a few lines, never across an await), so concurrent calls never overshoot. Amounts are
-    ``Decimal``; read them as ``limit``, ``spent``, ``reserved`` and ``remaining``.
+    cost; released only when the server cannot have billed it; kept *pending* when the call may
+    have been billed but its answer was cut (its cost is then looked up with
+    ``GET /generation``); or committed whole when its cost cannot be known. Thread-safe and safe
+    for async tasks (a lock held for a few lines, never across an await), so concurrent calls
+    never overshoot. Amounts are ``Decimal``; read them as ``limit``, ``spent``, ``reserved``
+    (``pending`` included) and ``remaining``.
     """
 
-    __slots__ = ("_calls", "_lock", "_reserved", "_spent", "limit")
+    __slots__ = (
+        "_calls",
+        "_lock",
+        "_pending",
+        "_pending_total",
+        "_reserved",
+        "_spent",
+        "_wait",
+        "limit",
+    )
 
-    def __init__(self, limit: Decimal) -> None:
+    def __init__(self, limit: Decimal, *, pending_wait: float = PENDING_WAIT) -> None:
         if not limit.is_finite() or limit < 0:
             raise ValueError(f"budget must be a USD amount >= 0, got {limit}")
         self.limit = limit
         self._spent = _ZERO
-        self._reserved = _ZERO
-        self._calls = 0  # calls holding part of the budget
+        self._reserved = _ZERO  # in flight and pending
+        self._pending_total = _ZERO
+        self._pending: list[PendingHold] = []
+        self._calls = 0  # calls in flight holding part of the budget
+        self._wait = pending_wait
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         with self._lock:
             spent, held, calls = self._spent, self._reserved, self._calls
-        return (
+            pending, waiting = self._pending_total, len(self._pending)
+        text = (
             f"<Budget limit={format_usd(self.limit)} spent={format_usd(spent)} "
-            f"held={format_usd(held)} for {calls} call{'s' if calls != 1 else ''} in flight "
-            f"remaining={format_usd(self.limit - spent - held)}>"
+            f"held={format_usd(held - pending)} for {calls} call{'s' if calls != 1 else ''} "
+            "in flight"
         )
+        if waiting:
+            text += (
+                f", {format_usd(pending)} for {waiting} ended call{'s' if waiting != 1 else ''} "
+                "awaiting the cost"
+            )
+        return f"{text} remaining={format_usd(self.limit - spent - held)}>"
 
     @property
     def spent(self) -> Decimal:
@@ -221,9 +493,16 @@ class Budget:
 
     @property
     def reserved(self) -> Decimal:
-        """USD held for calls in flight."""
+        """USD held: for calls in flight, and for ended calls awaiting their cost (``pending``)."""
         with self._lock:
             return self._reserved
+
+    @property
+    def pending(self) -> Decimal:
+        """USD held for calls that ended without their cost (an answer cut or cancelled after it
+        was sent), until ``GET /generation`` tells it; part of ``reserved``."""
+        with self._lock:
+            return self._pending_total
 
     @property
     def remaining(self) -> Decimal:
@@ -231,13 +510,24 @@ class Budget:
         with self._lock:
             return self.limit - self._spent - self._reserved
 
-    def _reserve(self, amount: Decimal, what: str = "this call", lower_hold: str = "") -> Decimal:
+    def _reserve(
+        self,
+        amount: Decimal,
+        what: str = "this call",
+        lower_hold: str = "",
+        now: float | None = None,
+    ) -> Decimal:
         """Hold ``amount`` for a call, or raise ``BudgetExceededError`` (nothing is sent).
 
         ``lower_hold`` tells the caller how to make the call's hold smaller (shown when refused).
-        Returns the amount held, to pass to ``_settle`` or ``_release``.
+        ``now`` (the shells' monotonic clock) commits pending holds that waited too long.
+        Returns the amount held, to pass to ``_settle``, ``_release`` or ``_defer``.
         """
+        if checked_amount(amount) is None:
+            raise BudgetExceededError(f"{what} cannot be bounded: its worst case is {amount!r}")
         with self._lock:
+            if self._pending and now is not None:
+                self._expire(now)
             available = self.limit - self._spent - self._reserved
             if amount > available:
                 raise BudgetExceededError(
@@ -246,6 +536,7 @@ class Budget:
                         "budget": str(self.limit),
                         "spent": str(self._spent),
                         "reserved": str(self._reserved),
+                        "pending": str(self._pending_total),
                         "in_flight": self._calls,
                         "needed": str(amount),
                     },
@@ -256,12 +547,18 @@ class Budget:
 
     def _refusal(self, amount: Decimal, available: Decimal, what: str, lower_hold: str) -> str:
         """Why ``amount`` cannot be held, and how to get through (called under the lock)."""
-        calls = self._calls
+        calls, waiting = self._calls, len(self._pending)
+        in_flight = self._reserved - self._pending_total
         if calls:
-            held = f"{format_usd(self._reserved)} held for {calls} call{'s' if calls != 1 else ''}"
+            held = f"{format_usd(in_flight)} held for {calls} call{'s' if calls != 1 else ''}"
             state = f"spent {format_usd(self._spent)}, {held} in flight"
         else:
             state = f"spent {format_usd(self._spent)}, no call in flight"
+        if waiting:
+            state += (
+                f", {format_usd(self._pending_total)} held for {waiting} ended "
+                f"call{'s' if waiting != 1 else ''} until the cost is known"
+            )
         text = (
             f"{what} could cost up to {format_usd(amount)}, but only "
             f"{format_usd(max(available, _ZERO))} of the {format_usd(self.limit)} budget is "
@@ -272,41 +569,112 @@ class Budget:
         if calls and fits_later:
             # It fits once the calls in flight settle, and they usually cost far less than held.
             ways.append("run fewer calls at once (lower the concurrency)")
+        if waiting and fits_later:
+            ways.append("call settle_pending() once their costs are known (a few seconds)")
         if not fits_later:
             ways += ["choose a cheaper model", "raise the budget"]
-        if not ways:
-            return text
+        # Never empty: a refused amount that fits the limit less what was spent is refused for
+        # what is held, so calls are in flight or pending.
         return (
             f"{text}; to get through: {', '.join(ways[:-1])}{' or ' if ways[1:] else ''}{ways[-1]}"
         )
 
     def _settle(self, held: Decimal, cost: Decimal | None) -> None:
-        """The call ended: turn its hold into what it cost (all of it when unknown)."""
+        """The call ended: turn its hold into what it cost (all of it when unknown, or when
+        ``cost`` is not a USD amount >= 0)."""
+        cost = checked_amount(cost)
         with self._lock:
             self._reserved -= held
             self._spent += held if cost is None else cost
             self._calls -= 1
 
     def _release(self, held: Decimal) -> None:
-        """The call ended without being billed: give its hold back."""
+        """The call ended, and the server cannot have billed it: give its hold back."""
         with self._lock:
             self._reserved -= held
             self._calls -= 1
+
+    def _defer(self, held: Decimal, generation: str, now: float) -> PendingHold:
+        """The call ended without its cost, which ``GET /generation?id=generation`` will tell:
+        keep its hold pending (see ``_claim``)."""
+        hold = PendingHold(generation, held, now)
+        with self._lock:
+            self._calls -= 1
+            self._pending.append(hold)
+            self._pending_total += held
+        return hold
+
+    def _claim(
+        self, now: float, *, due_only: bool = True, limit: int | None = None
+    ) -> list[PendingHold]:
+        """Pending holds to look up now (oldest first, at most ``limit``), claimed so that no
+        other sweeper looks them up at the same time; ``due_only`` skips those asked about too
+        recently. Each must be handed back with ``_resolve`` or ``_unclaim``."""
+        with self._lock:
+            claimed: list[PendingHold] = []
+            for hold in self._pending:
+                if limit is not None and len(claimed) >= limit:
+                    break
+                if hold.claimed or (due_only and hold.next_lookup > now):
+                    continue
+                hold.claimed = True
+                claimed.append(hold)
+            return claimed
+
+    def _unclaim(self, hold: PendingHold) -> None:
+        """Give back a claim without an answer (the lookup could not be made)."""
+        with self._lock:
+            hold.claimed = False
+
+    def _resolve(self, hold: PendingHold, lookup: Lookup, now: float) -> HoldEnd:
+        """Apply a lookup's answer to a claimed pending hold (see ``lookup_end``)."""
+        verdict = lookup_end(lookup, now - hold.since, self._wait)
+        with self._lock:
+            hold.claimed = False
+            if verdict is HoldEnd.PEND:
+                hold.tries += 1
+                hold.next_lookup = now + min(_LOOKUP_FIRST * 2 ** (hold.tries - 1), _LOOKUP_MAX)
+            elif hold in self._pending:
+                self._end_pending(hold, lookup.cost if verdict is HoldEnd.SETTLE else None)
+        return verdict
+
+    def _commit_pending(self) -> int:
+        """Commit every pending hold no sweeper holds a claim on at its worst case (the client is
+        closing); return how many."""
+        with self._lock:
+            ending = [hold for hold in self._pending if not hold.claimed]
+            for hold in ending:
+                self._end_pending(hold, None)
+            return len(ending)
+
+    def _expire(self, now: float) -> None:
+        """Commit the unclaimed pending holds that waited ``pending_wait`` seconds (under the
+        lock)."""
+        for hold in [h for h in self._pending if not h.claimed and now - h.since >= self._wait]:
+            self._end_pending(hold, None)
+
+    def _end_pending(self, hold: PendingHold, cost: Decimal | None) -> None:
+        """Settle a pending hold with ``cost`` (checked by ``lookup_end``), or all of it when
+        None (under the lock)."""
+        self._pending.remove(hold)
+        self._pending_total -= hold.held
+        self._reserved -= hold.held
+        self._spent += hold.held if cost is None else cost
 
 
 def worst_case_cost(
     pricing: ModelPricing | None, prompt_tokens: int, max_tokens: int
 ) -> Decimal | None:
-    """The most a call can cost at ``pricing``: the estimated prompt, ``max_tokens`` of output
-    (at the higher of the completion and reasoning prices) and the per-request fee; None when a
-    price is unknown or variable."""
+    """The most a call can cost at ``pricing``: ``prompt_tokens`` of prompt, ``max_tokens`` of
+    output (at the higher of the completion and reasoning prices) and the per-request fee; None
+    when a price is unknown or variable."""
     if pricing is None:
         return None
     prompt, completion = price(pricing.prompt), price(pricing.completion)
     if prompt is None or completion is None:
         return None
-    output = max(completion, price(pricing.internal_reasoning) or completion)
-    return prompt_tokens * prompt + max_tokens * output + (price(pricing.request) or _ZERO)
+    output = max(completion, _price_or(pricing.internal_reasoning, completion))
+    return prompt_tokens * prompt + max_tokens * output + _price_or(pricing.request, _ZERO)
 
 
 class WorstCase(NamedTuple):
@@ -356,10 +724,11 @@ def worst_case(
     prompt_tokens: int,
     max_tokens: int | None,
 ) -> WorstCase:
-    """The most a call can cost: ``prompt_tokens`` of prompt and ``max_tokens`` of output (else
-    the model's completion limit, else what its context window leaves) at the dearest of
-    ``candidates`` (model ids in fallback order, ``""`` for the account default), each found by
-    ``lookup``.
+    """The most a call can cost: ``prompt_tokens`` of prompt (an upper bound, see
+    ``tokens.bound_prompt``) and ``max_tokens`` of output (else the model's completion limit, else
+    its whole context window: the prompt is a bound, not a count, so what the window leaves it is
+    not known) at the dearest of ``candidates`` (model ids in fallback order, ``""`` for the
+    account default), each found by ``lookup``.
 
     Raises:
         BudgetExceededError: a candidate's cost cannot be bounded (it is unknown to ``lookup``,
@@ -370,7 +739,7 @@ def worst_case(
         info = lookup(name) if name else None
         window = (info.context_length or 0) if info else 0
         cap = info.top_provider.max_completion_tokens if info and info.top_provider else None
-        output = max_tokens or cap or max(window - prompt_tokens, 0)
+        output = max_tokens or cap or window
         cost = worst_case_cost(info.pricing, prompt_tokens, output) if info else None
         if cost is None:
             raise BudgetExceededError(

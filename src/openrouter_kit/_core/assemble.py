@@ -258,6 +258,11 @@ class StreamAssembler:
         return self._decoder.comments
 
     @property
+    def generation_id(self) -> Any:
+        """The ``id`` the chunks carried so far (the generation's), or None."""
+        return self._top.get("id")
+
+    @property
     def usage(self) -> TokenUsage | None:
         """The usage the stream reported (it comes in the last chunk), or None so far.
 

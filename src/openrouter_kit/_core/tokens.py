@@ -1,12 +1,14 @@
-"""Prompt token counts: a fast estimate, and the prompt walk any tokenizer can drive.
+"""Prompt token counts: a fast estimate, a bound no text can beat, and the prompt walk any
+tokenizer can drive.
 
 Owns: ``estimate_text`` (a character-class heuristic, no dependencies, tuned against OpenAI's BPE
-tokenizers; see ``benchmarks/tokens.py``), the prompt walk shared by the estimate and the exact
-count (per-message overheads as in OpenAI's cookbook, images, files, audio, video, tool calls and
-tool definitions), and ``count``: the walk driven by a tokenizer it is given, falling back to the
-estimate. Never knows: which tokenizer a model uses or how one is found (``_tokenizers``), HTTP,
-clocks, files, the environment. Never raises on odd input: anything it cannot read counts as its
-JSON text.
+tokenizers; see ``benchmarks/tokens.py``), ``bound_text`` and ``bound_prompt`` (what a budget
+holds: UTF-8 bytes, generous framing, and stated allowances for media), the prompt walk shared by
+the estimate, the bound and the exact count (per-message overheads as in OpenAI's cookbook,
+images, files, audio, video, tool calls and tool definitions), and ``count``: the walk driven by a
+tokenizer it is given, falling back to the estimate. Never knows: which tokenizer a model uses or
+how one is found (``_tokenizers``), HTTP, clocks, files, the environment. Never raises on odd
+input: anything it cannot read counts as its JSON text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import binascii
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -26,12 +29,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AUDIO_BYTES_PER_TOKEN",
+    "AUDIO_BYTES_PER_TOKEN_BOUND",
     "FILE_TOKENS",
+    "FILE_TOKENS_BOUND",
+    "IMAGE_TOKENS_BOUND",
     "IMAGE_TOKENS_HIGH",
     "IMAGE_TOKENS_LOW",
     "VIDEO_TOKENS",
     "TokenCount",
     "Tokenizer",
+    "bound_prompt",
+    "bound_text",
     "count",
     "estimate_prompt",
     "estimate_text",
@@ -127,7 +135,6 @@ FILE_TOKENS = 1_000
 #: (32,000 bytes a second) for ``wav``/``pcm``, and 128 kbit/s (16,000 bytes a second) for
 #: compressed formats (mp3 and the rest). Bytes are read from the base64 length.
 AUDIO_BYTES_PER_TOKEN: Mapping[str, int] = {"wav": 3_200, "pcm16": 3_200, "pcm": 3_200}
-_COMPRESSED_AUDIO_BYTES_PER_TOKEN = 1_600
 #: A video part: a guess of one minute at Gemini's rate of 263 tokens per second.
 VIDEO_TOKENS = 15_780
 
@@ -137,6 +144,87 @@ _REPLY_PRIMING = 3  # every reply is primed with <|start|>assistant<|message|>
 _TOKENS_PER_TOOL_CALL = 4  # framing of one call in an assistant message (a guess)
 _TOKENS_PER_TOOL = 7  # per function definition (OpenAI's cookbook, gpt-4o)
 _TOKENS_FOR_TOOLS = 12  # once when there are tools (the same)
+
+# -- the bound: what a budget holds ---------------------------------------------------------------
+# Every tokenizer in use splits the (possibly normalised) UTF-8 text into pieces of at least one
+# byte: byte-level BPE (OpenAI, Llama 3, Qwen, DeepSeek, Mistral's Tekken) and SentencePiece with
+# byte fallback (Gemini, Gemma, Llama 2) alike. So a text is at most as many tokens as its UTF-8
+# bytes, or as the bytes of its NFKD form (the longest normalisation: U+FDFA alone becomes 18
+# characters), plus framing: chat templates add a few special tokens a message, a default system
+# prompt, and instructions when there are tools.
+
+#: Image parts: the largest per-image count of the providers' formulas we know (Qwen-VL's cap of
+#: 16,384 tokens; OpenAI's tiles stay under 1,500 and patches under 3,800, Anthropic's around
+#: 1,600, Gemini's tiles around 4,400). An allowance by formula, not a proof: an image's tokens
+#: depend on its pixels and the model, which the request does not say.
+IMAGE_TOKENS_BOUND = 16_384
+#: A file part that is not a base64 text file (a PDF): a fixed allowance of about twenty pages,
+#: not a bound (a PDF's text is compressed; its size says little about its tokens).
+FILE_TOKENS_BOUND = 10_000
+#: Audio bytes per token at most: 32 tokens a second (Gemini's rate, the highest we know) of
+#: audio compressed to 4 kbit/s (512 bytes a second).
+AUDIO_BYTES_PER_TOKEN_BOUND = 16
+
+
+class _Allowances(NamedTuple):
+    """What the walk counts for what is not text, or not only text."""
+
+    per_message: int
+    per_name: int
+    priming: int
+    per_tool_call: int
+    per_tool: int
+    for_tools: int
+    #: Tool definitions and the response format's schema count this many times their text
+    #: (providers render them in their own syntax, with instructions).
+    schema_factor: int
+    #: Once for a ``response_format`` (structured-output instructions).
+    for_format: int
+    image_low: int
+    image_high: int
+    file: int
+    video: int
+    #: Audio bytes per token for ``wav``/``pcm``, and for the other (compressed) formats.
+    audio_raw: int
+    audio_compressed: int
+
+
+#: The estimate's allowances: OpenAI's framing, and typical media (see the constants above).
+_ESTIMATE = _Allowances(
+    per_message=_TOKENS_PER_MESSAGE,
+    per_name=_TOKENS_PER_NAME,
+    priming=_REPLY_PRIMING,
+    per_tool_call=_TOKENS_PER_TOOL_CALL,
+    per_tool=_TOKENS_PER_TOOL,
+    for_tools=_TOKENS_FOR_TOOLS,
+    schema_factor=1,
+    for_format=0,
+    image_low=IMAGE_TOKENS_LOW,
+    image_high=IMAGE_TOKENS_HIGH,
+    file=FILE_TOKENS,
+    video=VIDEO_TOKENS,
+    audio_raw=AUDIO_BYTES_PER_TOKEN["wav"],
+    audio_compressed=1_600,
+)
+#: The bound's allowances: generous framing (special tokens of any template, a default system
+#: prompt of up to 64 tokens, up to 512 tokens of tool-use instructions), schemas twice their
+#: JSON, and the media allowances above.
+_BOUND = _Allowances(
+    per_message=16,
+    per_name=8,
+    priming=64,
+    per_tool_call=16,
+    per_tool=32,
+    for_tools=512,
+    schema_factor=2,
+    for_format=64,
+    image_low=IMAGE_TOKENS_BOUND,
+    image_high=IMAGE_TOKENS_BOUND,
+    file=FILE_TOKENS_BOUND,
+    video=VIDEO_TOKENS,
+    audio_raw=AUDIO_BYTES_PER_TOKEN_BOUND,
+    audio_compressed=AUDIO_BYTES_PER_TOKEN_BOUND,
+)
 
 _TEXT_FILE_PREFIXES = ("data:text/", "data:application/json", "data:application/xml")
 
@@ -193,10 +281,11 @@ def _text(value: Any, count: Counter) -> int:
 class _Walk:
     """One walk over a prompt: the token total, and whether any part of it was a guess."""
 
-    __slots__ = ("count", "guessed", "total")
+    __slots__ = ("allow", "count", "guessed", "total")
 
-    def __init__(self, count: Counter) -> None:
+    def __init__(self, count: Counter, allow: _Allowances = _ESTIMATE) -> None:
         self.count = count
+        self.allow = allow
         self.total = 0
         self.guessed = False
 
@@ -207,13 +296,14 @@ class _Walk:
     def message(self, message: Any) -> None:
         if isinstance(message, str):  # lenient: a bare string is a user message
             message = {"role": "user", "content": message}
+        allow = self.allow
         if not isinstance(message, Mapping) and _field(message, "role") is None:
-            self.guess(_TOKENS_PER_MESSAGE + self.count(_json(message)))
+            self.guess(allow.per_message + self.count(_json(message)))
             return
-        self.total += _TOKENS_PER_MESSAGE + _text(_field(message, "role"), self.count)
+        self.total += allow.per_message + _text(_field(message, "role"), self.count)
         name = _field(message, "name")
         if name:
-            self.total += _text(name, self.count) + _TOKENS_PER_NAME
+            self.total += _text(name, self.count) + allow.per_name
         self.content(_field(message, "content"))
         self.total += _text(_field(message, "refusal"), self.count)
         reasoning = _field(message, "reasoning")
@@ -224,11 +314,11 @@ class _Walk:
             for call in calls:
                 function = _field(call, "function")
                 if function is None:
-                    self.guess(_TOKENS_PER_TOOL_CALL + self.count(_json(call)))
+                    self.guess(allow.per_tool_call + self.count(_json(call)))
                     continue
                 name_tokens = _text(_field(function, "name"), self.count)
                 args_tokens = _text(_field(function, "arguments"), self.count)
-                self.guess(_TOKENS_PER_TOOL_CALL + name_tokens + args_tokens)
+                self.guess(allow.per_tool_call + name_tokens + args_tokens)
 
     def content(self, content: Any) -> None:
         if content is None:
@@ -253,13 +343,13 @@ class _Walk:
         elif kind == "image_url":
             image = _field(part, "image_url")
             detail = None if isinstance(image, str) else _field(image, "detail")
-            self.guess(IMAGE_TOKENS_LOW if detail == "low" else IMAGE_TOKENS_HIGH)
+            self.guess(self.allow.image_low if detail == "low" else self.allow.image_high)
         elif kind == "file":
             self.guess(self.file(_field(part, "file")))
         elif kind == "input_audio":
             self.guess(self.audio(_field(part, "input_audio")))
         elif kind in ("video_url", "input_video"):
-            self.guess(VIDEO_TOKENS)
+            self.guess(self.allow.video)
         else:
             self.guess(self.count(_json(part)))
 
@@ -269,46 +359,47 @@ class _Walk:
             try:
                 text = base64.b64decode(data.split(",", 1)[1]).decode("utf-8")
             except (binascii.Error, ValueError):
-                return FILE_TOKENS
+                return self.allow.file
             return self.count(text) + _text(_field(file, "filename"), self.count)
-        return FILE_TOKENS
+        return self.allow.file
 
     def audio(self, audio: Any) -> int:
         data = _field(audio, "data")
         if not isinstance(data, str):
             return 0
         fmt = _field(audio, "format")
-        rate = _COMPRESSED_AUDIO_BYTES_PER_TOKEN
-        if isinstance(fmt, str):
-            rate = AUDIO_BYTES_PER_TOKEN.get(fmt.lower(), rate)
+        rate = self.allow.audio_compressed
+        if isinstance(fmt, str) and fmt.lower() in AUDIO_BYTES_PER_TOKEN:
+            rate = self.allow.audio_raw
         size = len(data.rpartition(",")[2].rstrip("=")) * 3 // 4  # bytes; a data: URL works too
         return math.ceil(size / rate)
 
     def tool(self, tool: Any) -> None:
         function = _field(tool, "function")
+        allow = self.allow
         if function is None:  # not a function tool: whatever it is, as JSON
-            self.guess(_TOKENS_PER_TOOL + self.count(_json(tool)))
+            self.guess(allow.per_tool + allow.schema_factor * self.count(_json(tool)))
             return
         schema = {
             key: value
             for key in ("name", "description", "parameters")
             if (value := _field(function, key)) is not None
         }
-        self.guess(_TOKENS_PER_TOOL + self.count(_json(schema)))
+        self.guess(allow.per_tool + allow.schema_factor * self.count(_json(schema)))
 
 
-def _walk(messages: Any, tools: Any, count: Counter) -> _Walk:
-    walk = _Walk(count)
+def _walk(messages: Any, tools: Any, count: Counter, allow: _Allowances = _ESTIMATE) -> _Walk:
+    walk = _Walk(count, allow)
     if isinstance(messages, Mapping) or attrs.has(type(messages)):
         messages = [messages]  # lenient: one message instead of a list
     if isinstance(messages, Sequence) and not isinstance(messages, str) and messages:
         for message in messages:
             walk.message(message)
-        walk.total += _REPLY_PRIMING
+        walk.total += allow.priming
     if isinstance(tools, Sequence) and not isinstance(tools, str) and tools:
         for tool in tools:
             walk.tool(tool)
-        walk.guess(_TOKENS_FOR_TOOLS)
+        walk.guess(allow.for_tools)
     return walk
 
 
@@ -333,6 +424,43 @@ def estimate_prompt(
         The estimated number of prompt tokens (0 for no messages and no tools).
     """
     return _walk(messages, tools, estimate_text).total
+
+
+def bound_text(text: str) -> int:
+    """The most tokens ``text`` can be for any tokenizer in use: its UTF-8 bytes, or those of
+    its NFKD form when that is longer (a tokenizer may normalise first). ASCII text, unchanged by
+    every normalisation, is as many tokens at most as it has characters."""
+    if text.isascii():
+        return len(text)
+    raw = len(text.encode("utf-8", "surrogatepass"))
+    decomposed = unicodedata.normalize("NFKD", text)
+    return max(raw, len(decomposed.encode("utf-8", "surrogatepass")))
+
+
+def bound_prompt(
+    messages: Sequence[Message | ResponseMessage | Mapping[str, Any]],
+    tools: Sequence[ToolDefinition | Mapping[str, Any]] | None = None,
+    response_format: Any = None,
+) -> int:
+    """The most prompt tokens a chat request can be: what a budget holds for it.
+
+    The same walk as ``estimate_prompt``, but no text can beat it: every text (message content
+    and text parts, roles, names, tool calls, base64 text files) counts ``bound_text`` (its
+    UTF-8 bytes), each message 16 tokens of framing and each request 64 (special tokens, a
+    default system prompt), tool definitions and the ``response_format`` schema twice their JSON
+    text plus 32 tokens a tool, 512 once for tools and 64 for a format. Media count stated
+    allowances: an image ``IMAGE_TOKENS_BOUND`` (the largest per-image formula we know), audio
+    one token per ``AUDIO_BYTES_PER_TOKEN_BOUND`` bytes (a bound for 32 tokens a second at 4
+    kbit/s); a file that is not base64 text (a PDF) ``FILE_TOKENS_BOUND`` and a video
+    ``VIDEO_TOKENS``, which are not bounds: their tokens cannot be told from the request. What
+    the server adds itself (web search results, parsed files, server tools) is not counted.
+    About four times the real count for English text; for display use ``estimate_prompt``.
+    Never raises.
+    """
+    walk = _walk(messages, tools, bound_text, _BOUND)
+    if response_format is not None:
+        walk.guess(_BOUND.for_format + _BOUND.schema_factor * bound_text(_json(response_format)))
+    return walk.total
 
 
 # -- counting with a tokenizer ---------------------------------------------------------------------

@@ -23,11 +23,13 @@ from openrouter_kit._generated.enums import (
 from openrouter_kit._model_methods import (
     CompletionResponseMixin,
     ContentPartMixin,
+    GenerationStatsMixin,
     MessageMixin,
     ModelInfoMixin,
     PricingMixin,
     ResponseMessageMixin,
     StreamChunkMixin,
+    TokenUsageMixin,
     ToolCallMixin,
     ToolDefinitionMixin,
 )
@@ -52,7 +54,7 @@ class ProviderResponse(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class GenerationStats(WireModel):
+class GenerationStats(GenerationStatsMixin):
     """What one generation cost, which provider served it, its native token counts and timings."""
 
     #: The generation id (the id of the completion).
@@ -714,7 +716,7 @@ class ServerToolUseDetails(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class TokenUsage(WireModel):
+class TokenUsage(TokenUsageMixin):
     """Tokens counted with the model's own tokenizer, and what the request cost in USD."""
 
     prompt_tokens: int = 0

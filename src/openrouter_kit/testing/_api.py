@@ -19,6 +19,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -144,20 +145,28 @@ class FakeOpenRouter:
     """
 
     def __init__(
-        self, table: ModelTable, *, latency: float = 0.0, chunk_delay: float = 0.0
+        self,
+        table: ModelTable,
+        *,
+        latency: float = 0.0,
+        chunk_delay: float = 0.0,
+        generation_delay: float = 0.0,
     ) -> None:
         """An API serving ``table``; ``latency`` is waited before each chat completion,
-        ``chunk_delay`` between the events of a stream."""
+        ``chunk_delay`` between the events of a stream; a generation's record is served
+        ``generation_delay`` seconds after it was made."""
         self.table = table
         self.latency = float(latency)
         self.chunk_delay = float(chunk_delay)
+        self.generation_delay = float(generation_delay)
         self.ledger = Ledger()
         self._lock = threading.Lock()
         self._scripts: list[Script] = []
         self._stream_scripts: list[StreamScript] = []
         self._tool_scripts: list[ToolScript] = []
         self._requests: list[RecordedRequest] = []
-        self._generations: dict[str, dict[str, Any]] = {}
+        #: Generation records by id, with the ``time.monotonic()`` they are served from.
+        self._generations: dict[str, tuple[dict[str, Any], float]] = {}
         self._injection: Injection | None = None
         self._injected = 0
         self._down: dict[str, Outage] = {}
@@ -531,9 +540,15 @@ class FakeOpenRouter:
         cancelled: bool,
         charge: bool | None = None,
     ) -> None:
-        """Store the generation record; bill the ledger when ``charge`` (default: not cancelled)."""
-        if (not cancelled) if charge is None else charge:
+        """Store the generation record; bill the ledger when ``charge`` (default: not cancelled).
+
+        The record's ``total_cost`` is what the ledger billed: 0 for a stream the client
+        abandoned before it was billed (the provider stopped and charged nothing).
+        """
+        charged = (not cancelled) if charge is None else charge
+        if charged:
             self.ledger.record(plan.model, plan.prompt_tokens, plan.completion_tokens, plan.cost)
+        cost = float(plan.cost) if charged else 0.0
         latency_ms = max(1, round(elapsed * 1000))
         referer = headers.get("http-referer")
         user = body.get("user")
@@ -543,8 +558,8 @@ class FakeOpenRouter:
             "id": plan.gen_id,
             "upstream_id": upstream_id,
             "request_id": random_id("req"),
-            "total_cost": float(plan.cost),
-            "usage": float(plan.cost),
+            "total_cost": cost,
+            "usage": cost,
             "cache_discount": None,
             "upstream_inference_cost": None,
             "created_at": datetime.fromtimestamp(plan.created, UTC).isoformat(),
@@ -595,8 +610,9 @@ class FakeOpenRouter:
                 }
             ],
         }
+        visible = time.monotonic() + self.generation_delay
         with self._lock:
-            self._generations[plan.gen_id] = record
+            self._generations[plan.gen_id] = (record, visible)
 
     def _list_models(self, query: Mapping[str, str]) -> dict[str, Any]:
         """The ``GET /models`` body: ``data``, ``total_count`` (after the filters) and ``links``.
@@ -694,8 +710,8 @@ class FakeOpenRouter:
         if not gen_id:
             raise ApiError(400, "Missing required query parameter: id")
         with self._lock:
-            record = self._generations.get(gen_id)
-        if record is None:
+            record, visible = self._generations.get(gen_id, (None, 0.0))
+        if record is None or time.monotonic() < visible:
             raise ApiError(404, f"Generation {gen_id} not found")
         return copy.deepcopy(record)
 

@@ -42,6 +42,8 @@ class Emulator:
         latency: Seconds to wait before answering each chat completion (streams send the
             ``: OPENROUTER PROCESSING`` comment first, then wait).
         chunk_delay: Seconds to wait between SSE events of a streamed answer.
+        generation_delay: Seconds before a generation's record appears at ``GET /generation``
+            once it was served (OpenRouter's take a few seconds); until then that id is a 404.
 
     Every request needs an ``Authorization: Bearer <token>`` header, except ``GET /models`` and
     ``GET /models/{author}/{slug}/endpoints``, which OpenRouter serves without a key (the endpoints'
@@ -86,9 +88,15 @@ class Emulator:
         models: list[dict[str, Any]] | None = None,
         latency: float = 0.0,
         chunk_delay: float = 0.0,
+        generation_delay: float = 0.0,
     ) -> None:
         """Create a stopped emulator; see the class docstring for the arguments."""
-        self._api = FakeOpenRouter(ModelTable(models), latency=latency, chunk_delay=chunk_delay)
+        self._api = FakeOpenRouter(
+            ModelTable(models),
+            latency=latency,
+            chunk_delay=chunk_delay,
+            generation_delay=generation_delay,
+        )
         self._host = host
         self._port = port
         self._api_key = "sk-or-emu-" + secrets.token_hex(16)
