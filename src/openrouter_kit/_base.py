@@ -47,6 +47,7 @@ from openrouter_kit._core.config import (
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
+from openrouter_kit._core.sse import MAX_EVENT_BYTES
 from openrouter_kit._core.structured import request_format
 from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
 from openrouter_kit._http import RequestBuilder, Transport, checked_transport
@@ -269,6 +270,7 @@ class BaseClient(abc.ABC):
         max_retry_after: float = 60.0,
         breaker_threshold: int | None = 5,
         breaker_recovery: float = 30.0,
+        max_event_bytes: int = MAX_EVENT_BYTES,
         budget: float | str | Decimal | None = None,
         max_cost: float | str | Decimal | None = None,
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
@@ -286,6 +288,7 @@ class BaseClient(abc.ABC):
             default_model=default_model,
             default_params=default_params,
             headers=headers,
+            max_event_bytes=max_event_bytes,
         )
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise ConfigurationError(
@@ -566,7 +569,7 @@ class BaseClient(abc.ABC):
 
         structure = convert.converters().fast.structure
         return self._call(CHAT_COMPLETIONS, wire_request, req, options), StreamAssembler(
-            structure, self._config.api_key
+            structure, self._config.api_key, self._config.max_event_bytes
         )
 
     def _prepare_get(

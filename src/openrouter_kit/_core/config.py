@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import attrs
 from attrs import field, frozen
 
+from openrouter_kit._core.sse import MAX_EVENT_BYTES
 from openrouter_kit.errors import ConfigurationError
 
 __all__ = [
@@ -157,6 +158,8 @@ class Config:
     default_params: Mapping[str, Any] = field(factory=dict)
     #: Extra headers sent with every request (never logged).
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    #: The longest line, and the largest event, a stream may send (bytes).
+    max_event_bytes: int = MAX_EVENT_BYTES
 
     def replaced(self, *, max_retries: int, timeout: Any) -> Config:
         """This configuration with other retry and timeout settings (validated)."""
@@ -199,4 +202,9 @@ class Config:
         if "timeout" in values:
             values["timeout"] = Timeouts.of(values["timeout"])
         values["headers"] = tuple((values.get("headers") or {}).items())
+        size = values.get("max_event_bytes", MAX_EVENT_BYTES)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigurationError(
+                f"max_event_bytes must be a positive number of bytes, got {size!r}"
+            )
         return cls(**values)
