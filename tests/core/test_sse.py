@@ -295,3 +295,26 @@ def test_any_limit_refuses_exactly_the_streams_that_pass_it(
             decode_with(limit, pieces)
     else:
         assert decode_with(limit, pieces) == expected
+
+
+# -- the mutation review's gaps (issue 14, item 15) ---------------------------------------------
+
+
+def test_a_named_event_with_one_data_line_keeps_its_name() -> None:
+    # the fast dispatch is for unnamed events only: a named one must not come out as "message"
+    for pieces in splits(b"event: error\ndata: x\n\ndata: y\n\n"):
+        assert decode(pieces) == ([ServerSentEvent("x", event="error"), ServerSentEvent("y")], 0)
+
+
+def test_an_event_compares_equal_only_to_an_event() -> None:
+    assert (ServerSentEvent("x") == "x") is False
+    assert (ServerSentEvent("x") != "x") is True
+    assert ServerSentEvent("x").__eq__("x") is NotImplemented
+    assert ServerSentEvent("x", "e", "1", 5) == ServerSentEvent("x", "e", "1", 5)
+    for other in (
+        ServerSentEvent("y", "e", "1", 5),
+        ServerSentEvent("x", "f", "1", 5),
+        ServerSentEvent("x", "e", "2", 5),
+        ServerSentEvent("x", "e", "1", 6),
+    ):
+        assert ServerSentEvent("x", "e", "1", 5) != other
