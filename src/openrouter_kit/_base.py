@@ -51,7 +51,7 @@ from openrouter_kit._core.sse import MAX_EVENT_BYTES
 from openrouter_kit._core.structured import request_format
 from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
 from openrouter_kit._http import RequestBuilder, Transport, checked_transport
-from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
+from openrouter_kit._observe import Hook, Hooks, content_enabled, log_content, set_up_logging
 from openrouter_kit.errors import (
     ConfigurationError,
     InvalidResponseError,
@@ -647,7 +647,7 @@ class BaseClient(abc.ABC):
         """The parsed body of one exchange, or the mapped error raised (a streamed request
         answered with a whole body is an error too: the shell keeps an event stream open)."""
         if body and content_enabled():
-            CONTENT.debug("response body: %s", body.decode(errors="replace"))
+            log_content("response", body, self._config.api_key)
         parsed = wire.parse_response(
             call.endpoint,
             status,

@@ -277,6 +277,35 @@ async def test_contents_are_logged_only_when_asked_for(
     assert CANARY_KEY not in caplog.text
 
 
+async def test_logged_contents_mask_the_key_a_server_echoes(
+    client: Any,
+    httpx_mock: HTTPXMock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The review's reproducer (F11): a 401 body quoting the key was logged verbatim.
+    caplog.set_level(logging.DEBUG, logger="openrouter_kit")
+    monkeypatch.setenv("OPENROUTER_LOG_CONTENT", "1")
+    echo = {"error": {"code": 401, "message": f"invalid key {CANARY_KEY}"}}
+    httpx_mock.add_response(status_code=401, json=echo)
+    with pytest.raises(errors.AuthenticationError):
+        await call(client.key_info())
+    answer = {**OK, "id": f"gen-{CANARY_KEY}"}
+    httpx_mock.add_response(json=answer)
+    pasted = [{"role": "user", "content": f"my key is {CANARY_KEY}, and sk-or-v1-{'ab' * 32}"}]
+    await call(client.complete(model="a/x", messages=pasted))
+    content = [r.getMessage() for r in caplog.records if r.name == "openrouter_kit.content"]
+    assert content[0].startswith("response body: ")
+    assert json.loads(content[0].removeprefix("response body: ")) == {
+        "error": {"code": 401, "message": "invalid key ***"}
+    }
+    assert content[1].startswith("request body: ")
+    assert "my key is ***, and sk-***" in content[1]
+    assert json.loads(content[2].removeprefix("response body: "))["id"] == "gen-***"
+    assert CANARY_KEY not in caplog.text
+    assert "ab" * 32 not in caplog.text
+
+
 def _script(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {"PATH": "/usr/bin:/bin", "OPENROUTER_API_KEY": CANARY_KEY}
     return subprocess.run(
