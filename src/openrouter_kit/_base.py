@@ -43,6 +43,7 @@ from openrouter_kit._core.config import (
     Config,
     Timeouts,
     TimeoutSetting,
+    check_headers,
 )
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.registry import RegistryCache
@@ -179,6 +180,10 @@ def _strings(name: str, value: Any) -> dict[str, str]:
     ):
         raise ValidationError(f"{name} must be a dict of strings to strings", path=name)
     return dict(value)
+
+
+def _header_error(message: str) -> ValidationError:
+    return ValidationError(message, path="extra_headers")
 
 
 def _usd(name: str, value: Any) -> Decimal:
@@ -460,13 +465,9 @@ class BaseClient(abc.ABC):
             return None
         headers: tuple[tuple[str, str], ...] = ()
         if extra_headers is not None:
-            headers = tuple(_strings("extra_headers", extra_headers).items())
-            if any(name.lower() == "authorization" for name, _ in headers):
-                raise ValidationError(
-                    "extra_headers cannot set Authorization: the client sends its own key "
-                    "(use another Client for another key)",
-                    path="extra_headers",
-                )
+            if not isinstance(extra_headers, Mapping):
+                raise ValidationError("extra_headers must be a dict", path="extra_headers")
+            headers = check_headers(extra_headers.items(), "extra_headers", _header_error)
         if extra_body is not None:
             if not isinstance(extra_body, Mapping) or not all(
                 isinstance(k, str) for k in extra_body

@@ -91,7 +91,12 @@ async def test_streams_and_tool_runs_take_the_options_too(
     ("options", "words"),
     [
         ({"extra_headers": {"Authorization": "Bearer other"}}, "cannot set Authorization"),
-        ({"extra_headers": {"X-A": 1}}, "extra_headers must be a dict of strings"),
+        ({"extra_headers": {"X-A": 1}}, "extra_headers: the value of X-A must be a string"),
+        ({"extra_headers": {"authorization": "x"}}, "cannot set Authorization"),
+        ({"extra_headers": {"X-A": "1\r\nX-Evil: 1"}}, "value of X-A contains a line break"),
+        ({"extra_headers": {"X-A": "Café"}}, "value of X-A contains non-ASCII characters"),
+        ({"extra_headers": {"X A": "1"}}, "'X A' is not a header name"),
+        ({"extra_headers": ["X-A"]}, "extra_headers must be a dict"),
         ({"extra_query": ["a"]}, "extra_query must be a dict of strings"),
         ({"extra_body": {"stream": True}}, "cannot set stream"),
         ({"extra_body": {1: 2}}, "extra_body must be a dict with string keys"),

@@ -155,6 +155,15 @@ async def test_request_hooks_add_tracing_headers_but_not_authorization(
         await call(client.complete(model="a/x", messages=USER))
     assert len(httpx_mock.get_requests()) == 1  # nothing else was sent
 
+    def inject(event: RequestEvent) -> None:
+        event.headers["X-Trace"] = "1\r\nX-Injected: 1"
+
+    client.hooks.request[:] = [inject]
+    with pytest.raises(errors.ConfigurationError, match="X-Trace contains a line break"):
+        await call(client.complete(model="a/x", messages=USER))
+    assert len(httpx_mock.get_requests()) == 1
+    assert client.breaker.states() == {}  # a hook's mistake is not the model's failure
+
 
 async def test_a_stream_reports_its_response_at_the_headers_and_a_mid_stream_error(
     make_client: Any, httpx_mock: HTTPXMock, recorder: Recorder

@@ -234,3 +234,69 @@ def test_every_exception_class_keeps_the_key_out() -> None:
     assert {errors.ContentPolicyError, errors.RateLimitError, errors.ModelUnavailableError} <= seen
     for cls in (errors.CircuitOpenError, errors.BudgetExceededError, errors.ValidationError):
         assert_no_key(*every_view(cls("refused")))
+
+
+# -- credentials in the URL, headers and the key's characters (issue 14, F13 and F14) ------------
+
+
+def test_a_base_url_with_a_user_and_password_is_refused_without_showing_them() -> None:
+    # The review's reproducer (F13): it was accepted, shown by repr(client), and httpx sent
+    # "Authorization: Basic ..." from it instead of the key.
+    password = "s3cret" + "pw"  # the traceback quotes this file's lines: never written whole
+    url = f"http://bob:{password}@127.0.0.1:4000/api/v1"
+    for cls in (Client, AsyncClient):
+        with pytest.raises(errors.ConfigurationError, match="user name or password") as info:
+            cls(api_key=CANARY_KEY, base_url=url)
+        assert not any(password in view for view in every_view(info.value))
+
+
+async def test_a_header_with_a_line_break_is_refused_when_the_client_is_made(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    # The review's reproducer (F14): it became a retried APIConnectionError that opened the
+    # circuit, and the server never saw a request.
+    with pytest.raises(errors.ConfigurationError, match="app_name contains a line break"):
+        make_client(app_name="my app\r\nX-Injected: 1")
+    with pytest.raises(errors.ConfigurationError, match="app_url contains a line break"):
+        make_client(app_url="https://x.test/\nX-Injected: 1")
+    with pytest.raises(errors.ConfigurationError, match="headers: 'X A' is not a header name"):
+        make_client(headers={"X A": "1"})
+    with pytest.raises(errors.ConfigurationError, match="value of X must be a string, got int"):
+        make_client(headers={"X": 5})
+    with pytest.raises(errors.ConfigurationError, match="app_name contains non-ASCII"):
+        make_client(app_name="Café")
+    assert httpx_mock.get_requests() == []
+
+
+async def test_a_non_ascii_key_is_refused_when_the_client_is_made(make_client: Any) -> None:
+    # It failed at the first call with a raw UnicodeEncodeError whose repr held the key.
+    key = "sk-or-v1-ü" + "0" * 63
+    with pytest.raises(errors.ConfigurationError, match="non-ASCII") as info:
+        make_client(api_key=key)
+    assert not any(key[:11] in view or key[-40:] in view for view in every_view(info.value))
+
+
+async def test_authorization_in_the_client_headers_is_refused(make_client: Any) -> None:
+    # It sent two Authorization headers, the key's and this one.
+    for name in ("Authorization", "authorization", "AUTHORIZATION"):
+        with pytest.raises(errors.ConfigurationError, match="cannot set Authorization"):
+            make_client(headers={name: "Bearer other"})
+
+
+async def test_each_header_is_sent_once_whatever_its_case(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(
+        app_name="app", headers={"user-agent": "mine/1", "x-title": "Mine", "X-Extra": "a"}
+    )
+    httpx_mock.add_response(json={"id": "g", "choices": []})
+    await call(
+        client.complete(model="a/b", messages=USER, extra_headers={"X-EXTRA": "b", "x-c": "c"})
+    )
+    sent = httpx_mock.get_requests()[-1].headers
+    assert sent.get_list("authorization") == [f"Bearer {CANARY_KEY}"]
+    assert sent.get_list("user-agent") == ["mine/1"]  # the client's headers replace the SDK's
+    assert sent.get_list("x-title") == ["Mine"]
+    assert sent.get_list("x-openrouter-title") == ["app"]
+    assert sent.get_list("x-extra") == ["b"]  # and a call's replace the client's
+    assert sent.get_list("x-c") == ["c"]

@@ -159,7 +159,10 @@ def _headers(
         # The current attribution header and the older one, which OpenRouter still accepts.
         headers.append(("X-OpenRouter-Title", config.app_name))
         headers.append(("X-Title", config.app_name))
-    headers.extend(config.headers)
+    if config.headers:  # the client's headers replace the SDK's of the same name (any case)
+        names = {name.lower() for name, _ in config.headers}
+        headers = [(k, v) for k, v in headers if k.lower() not in names]
+        headers.extend(config.headers)
     if extra:  # one call's headers replace the client's of the same name (any case)
         names = {name.lower() for name, _ in extra}
         headers = [(k, v) for k, v in headers if k.lower() not in names]
