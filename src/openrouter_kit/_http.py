@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from openrouter_kit._core.config import Timeouts
-from openrouter_kit._core.redact import redact
+from openrouter_kit._core.redact import redact, redact_model
 from openrouter_kit.errors import (
     APIConnectionError,
     ConfigurationError,
@@ -252,5 +252,5 @@ def stream_broken(
     error = map_transport_error(exc, api_key, response_started=True)
     error.message = f"the stream broke after {assembler.chunk_count} chunk(s): {error.message}"
     error.args = (error.message,)
-    error.response = assembler.final_response()
+    error.response = redact_model(assembler.final_response(), api_key)
     return error

@@ -300,3 +300,80 @@ async def test_each_header_is_sent_once_whatever_its_case(
     assert sent.get_list("x-openrouter-title") == ["app"]
     assert sent.get_list("x-extra") == ["b"]  # and a call's replace the client's
     assert sent.get_list("x-c") == ["c"]
+
+
+# -- the partial answer an exception carries (issue 14, F15) ------------------------------------
+
+
+def _echoing_chunk(**fields: Any) -> bytes:
+    chunk = {"id": f"gen-{CANARY_KEY}", "model": "a/b", "echo": CANARY_KEY, **fields}
+    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
+
+
+async def test_a_choice_error_s_partial_answer_is_masked(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    # The review's reproducer: the key was in exc.response's id and content.
+    httpx_mock.add_response(
+        json={
+            "id": f"gen-{CANARY_KEY}",
+            "echo": {"nested": [CANARY_KEY]},
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "error",
+                    "message": {"role": "assistant", "content": f"echo {CANARY_KEY}"},
+                    "error": {"code": 502, "message": f"bad {CANARY_KEY}"},
+                }
+            ],
+        }
+    )
+    with pytest.raises(errors.OpenRouterError) as info:
+        await call(client.complete(model="a/b", messages=USER))
+    response = info.value.response
+    assert (response.id, response.text) == ("gen-***", "echo ***")
+    assert response.extra["echo"] == {"nested": ["***"]}
+    assert_no_key(repr(response), str(response.choices[0].error), *every_view(info.value))
+
+
+STREAM_FAILURES = {
+    "error event": [
+        _echoing_chunk(choices=[{"index": 0, "delta": {"content": f"a {CANARY_KEY}"}}]),
+        b'data: {"error": {"code": 502, "message": "gone"}}\n\n',
+    ],
+    "ends unfinished": [
+        _echoing_chunk(choices=[{"index": 0, "delta": {"content": f"a {CANARY_KEY}"}}]),
+    ],
+}
+
+
+@pytest.mark.parametrize("pieces", STREAM_FAILURES.values(), ids=list(STREAM_FAILURES))
+async def test_a_failed_stream_s_partial_answer_is_masked(
+    client: Any, httpx_mock: HTTPXMock, pieces: list[bytes]
+) -> None:
+    from pytest_httpx import IteratorStream  # noqa: PLC0415 - only these tests stream
+
+    httpx_mock.add_response(
+        stream=IteratorStream(pieces), headers={"content-type": "text/event-stream"}
+    )
+    from tests.shells.test_stream import collect  # noqa: PLC0415 - shared helpers
+
+    with pytest.raises(errors.OpenRouterError) as info:
+        await collect(client.stream(model="a/b", messages=USER))
+    response = info.value.response
+    assert (response.id, response.text) == ("gen-***", "a ***")
+    assert response.extra["echo"] == "***"
+    assert_no_key(repr(response))
+
+
+async def test_a_broken_stream_s_partial_answer_is_masked(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    from tests.shells.test_stream import _Broken, collect  # noqa: PLC0415 - shared helpers
+
+    piece = _echoing_chunk(choices=[{"index": 0, "delta": {"content": f"a {CANARY_KEY}"}}])
+    httpx_mock.add_response(stream=_Broken([piece]), headers={"content-type": "text/event-stream"})
+    with pytest.raises(errors.APIConnectionError, match="broke after 1 chunk") as info:
+        await collect(client.stream(model="a/b", messages=USER))
+    assert (info.value.response.id, info.value.response.text) == ("gen-***", "a ***")
+    assert_no_key(repr(info.value.response))

@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from openrouter_kit._core.modelbase import SHAPE_ERRORS, lazy, shape_error
-from openrouter_kit._core.redact import redact, redact_all
+from openrouter_kit._core.redact import redact, redact_all, redact_model
 from openrouter_kit._core.sse import MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
 from openrouter_kit._generated.models import (
     CompletionChoice,
@@ -399,9 +399,10 @@ class StreamAssembler:
         raise exc
 
     def _partial(self) -> CompletionResponse | None:
-        """The answer so far for an exception to carry, or None when the chunks cannot form one."""
+        """The answer so far for an exception to carry (the key masked in it, as in the rest of
+        the exception), or None when the chunks cannot form one."""
         try:
-            return self.final_response()
+            return redact_model(self.final_response(), self._api_key)
         except InvalidResponseError:
             return None
 
