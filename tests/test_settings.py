@@ -303,11 +303,11 @@ BAD_VALUES = [
     ("temperature", "true", "expected a number between 0 and 2, got true"),
     ("temperature", ".nan", "expected a number between 0 and 2, got nan"),
     ("temperature", "[1]", "expected a number between 0 and 2, got a list"),
-    ("max_tokens", "1.5", "expected a whole number, 1 or more, got 1.5"),
-    ("max_tokens", "true", "expected a whole number, 1 or more, got true"),
-    ("max_tokens", "0", "expected a whole number, 1 or more, got 0"),
-    ("max_tokens", "'40x'", "expected a whole number, 1 or more, got '40x'"),
-    ("max_tokens", "null", "expected a whole number, 1 or more, got null"),
+    ("max_tokens", "1.5", "expected a whole number between 1 and 2147483647, got 1.5"),
+    ("max_tokens", "true", "expected a whole number between 1 and 2147483647, got true"),
+    ("max_tokens", "0", "expected a whole number between 1 and 2147483647, got 0"),
+    ("max_tokens", "'40x'", "expected a whole number between 1 and 2147483647, got '40x'"),
+    ("max_tokens", "null", "expected a whole number between 1 and 2147483647, got null"),
     ("timeout", "0", "expected a number of seconds greater than 0, or null for no timeout, got 0"),
     ("timeout", "-1", "greater than 0, or null for no timeout, got -1"),
     ("timeout", "soon", "greater than 0, or null for no timeout, got 'soon'"),
@@ -728,3 +728,8 @@ def test_a_private_file_or_a_key_from_the_environment_does_not_warn(tmp_path: Pa
     assert load_settings(shared, environ=ENV) == {"api_key": CANARY}
     with pytest.raises(ConfigurationError, match="api_key is empty"):
         load_settings(partly, environ={})
+
+
+def test_a_default_model_with_a_space_is_refused_with_its_line(tmp_path: Path) -> None:
+    message = error(tmp_path, "llm:\n  api_key: x\n  default_model: openai/gpt 4o\n")
+    assert message.startswith(where(tmp_path, 3) + "llm.default_model: $.model must be a model id")

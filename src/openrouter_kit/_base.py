@@ -182,6 +182,29 @@ def _strings(name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _check_defaults(config: Config) -> None:
+    """Refuse request defaults that a request could not carry (they are applied after a
+    request's own validation, so they are checked here, once, with the same checks).
+
+    Raises:
+        ConfigurationError: ``default_params`` or ``default_model`` fails the request schema.
+    """
+    defaults = dict(config.default_params)
+    if config.default_model is not None:
+        defaults["model"] = config.default_model
+    if not defaults:
+        return
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
+
+    probe = [{"role": "user", "content": "-"}]
+    try:
+        convert.structure_input({**defaults, "messages": probe}, CompletionRequest)
+    except ValidationError as exc:
+        name = "default_model" if exc.path == "$.model" else "default_params"
+        problem = exc.message.removeprefix("invalid CompletionRequest: ")
+        raise ConfigurationError(f"{name}: {problem}") from None
+
+
 def _header_error(message: str) -> ValidationError:
     return ValidationError(message, path="extra_headers")
 
@@ -295,6 +318,7 @@ class BaseClient(abc.ABC):
             headers=headers,
             max_event_bytes=max_event_bytes,
         )
+        _check_defaults(self._config)
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise ConfigurationError(
                 f"{type(self).__name__} needs an httpx.{self._http_type.__name__} as http_client, "
@@ -545,7 +569,8 @@ class BaseClient(abc.ABC):
         return req
 
     def _check_models(self, req: CompletionRequest) -> None:
-        """With the model list loaded, refuse unknown models and prompts that cannot fit."""
+        """With the model list loaded, refuse unknown models, a ``max_tokens`` above what the model
+        may generate, and prompts that cannot fit."""
         cache = self._model_cache
         if not cache.loaded:
             return
@@ -553,7 +578,8 @@ class BaseClient(abc.ABC):
 
         names = [name for name in candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
-        cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
+        field = "max_tokens" if req.max_tokens else "max_completion_tokens"
+        cache.check(names, prompt, req.max_tokens or req.max_completion_tokens, field)
 
     def _prepare_stream(
         self,

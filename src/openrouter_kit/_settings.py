@@ -142,6 +142,8 @@ def _refusal(into: str | None, name: str, value: object) -> str | None:
         elif into == "client":
             arguments: dict[str, Any] = {"api_key": "-", name: value}
             Config.from_env({}, **arguments)
+            if name == "default_model":  # the request schema judges a model id
+                structure_input({"messages": _PROBE_MESSAGES, "model": value}, CompletionRequest)
     except ValueError as exc:  # the owner's error, or str() of an int past 4300 digits
         return str(exc)
     return None
