@@ -606,7 +606,8 @@ def check_limits(obj: Any, path: str = "$") -> None:
             continue
         here = f"{path}.{wire}"
         for key, limit in limits:
-            _check_limit(key, limit, value, here)
+            if not (isinstance(value, _LIMITED[key]) and _LIMITS[key][0](value, limit)):
+                _check_limit(key, limit, value, here)  # broken, or a list's or dict's items
         if allowed is not None:
             _check_values(value, allowed, here)
         if _is_model(type(value)):
