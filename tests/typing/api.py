@@ -108,3 +108,8 @@ def timeouts() -> None:
     Client(timeout={"connect": 5.0, "read": 60.0})
     Client(timeout=httpx.Timeout(10.0, connect=2.0)).with_options(timeout=None)
     AsyncClient(timeout=30)
+
+
+def limits() -> None:
+    Client(max_event_bytes=1 << 20)
+    AsyncClient(max_event_bytes=64 * 1024 * 1024)
