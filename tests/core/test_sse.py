@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -318,3 +318,65 @@ def test_an_event_compares_equal_only_to_an_event() -> None:
         ServerSentEvent("x", "e", "1", 6),
     ):
         assert ServerSentEvent("x", "e", "1", 5) != other
+
+
+def test_an_event_is_not_hashable() -> None:
+    # it is mutable: equal events must not be told apart by a set or dict
+    assert not isinstance(ServerSentEvent("x"), Hashable)
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(ServerSentEvent("x"))
+
+
+def test_long_lines_in_many_reads_are_refused_before_their_end() -> None:
+    # A line longer than the decoder joins to the next read (8 KiB) grows in a bytearray: it is
+    # refused as soon as it passes the limit, not only when its line break comes.
+    decoder = SSEDecoder(10_000)
+    decoder.feed(b"data: " + b"x" * 8994)  # 9,000 bytes
+    for _ in range(10):
+        decoder.feed(b"x" * 100)  # 10,000 bytes: still fine
+    with pytest.raises(InvalidResponseError, match="a line longer than 10000 bytes"):
+        decoder.feed(b"x")
+    fits = SSEDecoder(10_000)
+    fits.feed(b"data: " + b"x" * 8994)
+    assert fits.feed(b"x" * 1000 + b"\n\n") == [ServerSentEvent("x" * 9994)]
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        b"\r" + b"data: " + b"y" * 1500,  # a CR first, no LF
+        b"tail\r" + b"y" * 1500,  # a CR inside, no LF
+        b"\n" + b"z" * 1500 + b"\r",  # a LF first, a CR later
+        b"a\nb" + b"c" * 1500 + b"\r",  # a LF before a CR
+        b"a\rb" + b"c" * 1500 + b"\n",  # a CR before a LF
+    ],
+)
+def test_a_long_line_ends_at_its_first_line_break_whatever_comes_after(read: bytes) -> None:
+    # 9,000 bytes buffered, then a read whose first line break ends the line well within the
+    # limit: what follows the break belongs to other lines, and must not count against this one.
+    decoder = SSEDecoder(10_000)
+    decoder.feed(b": " + b"k" * 8998)
+    decoder.feed(read)
+    assert decoder.comments == 1
+
+
+def test_a_crlf_cut_after_the_cr_in_a_read_past_the_limit_is_one_line_break() -> None:
+    # The exact path (a read longer than the limit) keeps the CR's LF for the next read too.
+    first = b"data: x\n" * 5 + b"data: y\r"  # 48 bytes: longer than the limit of 30
+    events, _ = decode_with(30, [first, b"\ndata: z\n\n"])
+    assert events == [ServerSentEvent("x\nx\nx\nx\nx\ny\nz")]
+
+
+def test_an_unfinished_line_of_exactly_the_limit_in_a_read_past_it_is_accepted() -> None:
+    read = b"data: x\n" + b": " + b"k" * 8  # 18 bytes; the unfinished comment is 10
+    assert decode_with(10, [read, b"\n\n"]) == ([ServerSentEvent("x")], 1)
+    with pytest.raises(InvalidResponseError, match="a line longer than 10 bytes"):
+        decode_with(10, [read + b"k"])
+
+
+def test_an_event_of_two_lines_past_the_limit_is_refused() -> None:
+    body = b"data: aaaaaa\ndata: bbbbbb\n\n"  # 6 + 1 + 6 = 13 bytes of data
+    for pieces in splits(body):
+        with pytest.raises(InvalidResponseError, match="an event longer than 12 bytes"):
+            decode_with(12, pieces)
+        assert decode_with(13, pieces) == ([ServerSentEvent("aaaaaa\nbbbbbb")], 0)
