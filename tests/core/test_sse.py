@@ -380,3 +380,17 @@ def test_an_event_of_two_lines_past_the_limit_is_refused() -> None:
         with pytest.raises(InvalidResponseError, match="an event longer than 12 bytes"):
             decode_with(12, pieces)
         assert decode_with(13, pieces) == ([ServerSentEvent("aaaaaa\nbbbbbb")], 0)
+
+
+def test_a_blank_line_ends_an_event_name_even_without_data() -> None:
+    # the name of an event with no data does not carry over to the next event
+    for pieces in splits(b"event: ping\n\ndata: y\n\n"):
+        assert decode(pieces) == ([ServerSentEvent("y")], 0)
+
+
+def test_a_cr_ending_a_read_past_the_limit_ends_its_line() -> None:
+    # CR-only line breaks: the line before the CR is complete, even if the next read starts
+    # with more text (only a LF right after the CR would be part of the same break).
+    first = b"data: x\r" * 5 + b"data: y\r"  # 48 bytes: longer than the limit of 30
+    events, _ = decode_with(30, [first, b"data: z\r\r"])
+    assert events == [ServerSentEvent("x\nx\nx\nx\nx\ny\nz")]
