@@ -44,8 +44,10 @@ body when the spec has no component for it (``GET /key``, ``GET /key.data``); ``
 has no counterpart. ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/
 ``minItems``/``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
 definition, in ``anyOf`` members or array items) become field metadata that the client checks
-before sending; responses are never checked against them (enums stay open there), nor a property
-marked ``x-open-enum`` (checked elsewhere).
+before sending, and so do a ``pattern`` (of a string, or of an array's string items; worded by
+``x-pattern-means``) and the ``minimum``/``maximum`` of an object's ``additionalProperties``
+(checked on each of its values); responses are never checked against them (enums stay open
+there), nor a property marked ``x-open-enum`` (checked elsewhere).
 ``x-python-type`` (``money`` or ``price``) types an amount of USD, see ``python_type``.
 A ``$ref`` property with ``"default": {}`` defaults to an empty instance of its class.
 
@@ -82,7 +84,10 @@ CHECKS = (
     "minItems",
     "maxItems",
     "maxLength",
+    "pattern",
 )
+#: Checks taken from where a property's values are: its array items, its object values.
+VALUE_CHECKS = {"items": ("pattern",), "additionalProperties": ("minimum", "maximum")}
 SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 #: ``x-python-type`` values: the annotation of a model's field, and of a parameter (what a caller
 #: may pass), and the import each needs.
@@ -349,6 +354,14 @@ class Generator:
         for check in CHECKS:
             if check in prop:
                 metadata[check] = prop[check]
+        for where, checks in VALUE_CHECKS.items():
+            values = prop.get(where)
+            for check in checks if isinstance(values, dict) else ():
+                if check in values:
+                    metadata[check] = values[check]
+        if "pattern" in metadata:
+            means = prop.get("x-pattern-means") or prop.get("items", {}).get("x-pattern-means")
+            metadata["pattern_means"] = means or f"a string matching {metadata['pattern']}"
         allowed = self.enum_values(prop) if checked and not prop.get("x-open-enum") else []
         if allowed:
             metadata["enum"] = tuple(allowed)

@@ -5,6 +5,7 @@ Every test passes ``environ=`` explicitly; ``os.environ`` is never read or chang
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import textwrap
@@ -302,11 +303,11 @@ BAD_VALUES = [
     ("temperature", "true", "expected a number between 0 and 2, got true"),
     ("temperature", ".nan", "expected a number between 0 and 2, got nan"),
     ("temperature", "[1]", "expected a number between 0 and 2, got a list"),
-    ("max_tokens", "1.5", "expected a whole number, 1 or more, got 1.5"),
-    ("max_tokens", "true", "expected a whole number, 1 or more, got true"),
-    ("max_tokens", "0", "expected a whole number, 1 or more, got 0"),
-    ("max_tokens", "'40x'", "expected a whole number, 1 or more, got '40x'"),
-    ("max_tokens", "null", "expected a whole number, 1 or more, got null"),
+    ("max_tokens", "1.5", "expected a whole number between 1 and 2147483647, got 1.5"),
+    ("max_tokens", "true", "expected a whole number between 1 and 2147483647, got true"),
+    ("max_tokens", "0", "expected a whole number between 1 and 2147483647, got 0"),
+    ("max_tokens", "'40x'", "expected a whole number between 1 and 2147483647, got '40x'"),
+    ("max_tokens", "null", "expected a whole number between 1 and 2147483647, got null"),
     ("timeout", "0", "expected a number of seconds greater than 0, or null for no timeout, got 0"),
     ("timeout", "-1", "greater than 0, or null for no timeout, got -1"),
     ("timeout", "soon", "greater than 0, or null for no timeout, got 'soon'"),
@@ -473,7 +474,7 @@ def test_key_variable_is_masked_even_without_api_key_in_the_file(tmp_path: Path)
             {"OPENROUTER_API_KEY": PLAIN_SECRET, "T": PLAIN_SECRET},
         )
     assert_hidden(info.value, PLAIN_SECRET)
-    assert str(info.value).endswith("got '***'")
+    assert str(info.value).endswith("got '${T}' (values of variables are not shown)")
 
 
 def test_null_api_key_does_not_mask_the_word_null(tmp_path: Path) -> None:
@@ -483,9 +484,9 @@ def test_null_api_key_does_not_mask_the_word_null(tmp_path: Path) -> None:
     assert message.endswith("got 'nullable'")
 
 
-def test_other_values_are_still_shown_next_to_a_masked_key(tmp_path: Path) -> None:
+def test_a_value_from_variables_is_shown_as_written(tmp_path: Path) -> None:
     message = error(tmp_path, "llm:\n  api_key: ${K}\n  temperature: ${K} degrees\n", {"K": CANARY})
-    assert message.endswith("got '*** degrees'")
+    assert message.endswith("got '${K} degrees' (values of variables are not shown)")
 
 
 # -- import cost ---------------------------------------------------------------------------------
@@ -616,3 +617,119 @@ def test_a_merge_bomb_inside_a_value_is_that_fields_error(tmp_path: Path) -> Non
 )  # fmt: skip
 def test_other_values_are_described_by_their_kind(tmp_path: Path, text: str, expected: str) -> None:
     assert error(tmp_path, text).endswith(expected)
+
+
+# The review's reproducer (F10): 9**8 x's if expanded, 290 bytes; it ran for minutes under
+# api_key. Nothing may walk an alias more than once, whichever field holds it.
+BILLION_LAUGHS = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]\n"
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True)
+)
+
+
+@pytest.mark.parametrize("field", [*_settings._FIELDS, "not_a_field"])
+def test_the_billion_laughs_file_is_refused_at_once_under_any_field(
+    tmp_path: Path, field: str
+) -> None:
+    text = BILLION_LAUGHS + f"llm:\n  {field}: *h\n"
+    assert len(text.encode()) < 310 + len(field)
+    message = error(tmp_path, text)
+    assert f"llm.{field}: " in message
+    assert "got a list" in message or "unknown key" in message or "expected" in message
+
+
+def test_aliases_under_a_mapping_and_as_a_merge_are_refused_at_once(tmp_path: Path) -> None:
+    mapping = "m0: &m0 {k0: x, k1: x, k2: x}\n" + "".join(
+        f"m{i}: &m{i} {{" + ", ".join(f"k{j}: *m{i - 1}" for j in range(9)) + "}\n"
+        for i in range(1, 16)
+    )  # 9**15 keys if expanded
+    assert error(tmp_path, mapping + "llm:\n  api_key: *m15\n").endswith("got a mapping")
+    message = error(tmp_path, mapping + "llm:\n  timeout: *m15\n")
+    assert message.endswith("no timeout, got a mapping")
+    names = ["a", *(f"m{i}" for i in range(30))]
+    merges = "a: &a {k0: 1, k1: 1}\n" + "".join(
+        f"{name}: &{name} {{<<: [*{prev}, *{prev}]}}\n" for prev, name in itertools.pairwise(names)
+    )  # 2**30 keys if PyYAML repeated every merged key
+    assert "unknown key" in error(tmp_path, merges + "llm:\n  <<: *m29\n")
+    # the application's sections are only parsed, aliases and all
+    assert load(tmp_path, BILLION_LAUGHS + "app: *h\nllm:\n  app_name: x\n") == {"app_name": "x"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "llm:\n  api_key: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        "llm:\n  temperature: " + "{a: " * 50_000 + "1" + "}" * 50_000 + "\n",
+        "app: " + "[" * 50_000 + "]" * 50_000 + "\nllm:\n  app_name: x\n",
+    ],
+    ids=["list under api_key", "mappings under temperature", "list in another section"],
+)
+def test_nesting_too_deep_for_python_is_a_configuration_error(tmp_path: Path, text: str) -> None:
+    # it was a raw RecursionError from PyYAML's parser
+    assert "nested too deeply" in error(tmp_path, text)
+
+
+# -- values of variables are never echoed (F17) -------------------------------------------------
+
+DB_PASSWORD = "db-password-not-a-real-secret"
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ("temperature: ${AWS_SECRET_ACCESS_KEY}", "got '${AWS_SECRET_ACCESS_KEY}' (values of"),
+        ("max_tokens: ${AWS_SECRET_ACCESS_KEY}", "got '${AWS_SECRET_ACCESS_KEY}' (values of"),
+        ("timeout: ${AWS_SECRET_ACCESS_KEY}", "got '${AWS_SECRET_ACCESS_KEY}' (values of"),
+        ("max_retries: x${AWS_SECRET_ACCESS_KEY}", "got 'x${AWS_SECRET_ACCESS_KEY}' (values of"),
+        ("provider: ${AWS_SECRET_ACCESS_KEY}", "got '${AWS_SECRET_ACCESS_KEY}' (values of"),
+        ("base_url: ${AWS_SECRET_ACCESS_KEY}", "got '${AWS_SECRET_ACCESS_KEY}'"),
+        ("base_url: http://${AWS_SECRET_ACCESS_KEY}/v1", "base URL for '${AWS_SECRET_ACCESS_KEY}'"),
+        ("temperature: ${AWS_SECRET_ACCESS_KEY:-0.5}0", "got '${AWS_SECRET_ACCESS_KEY:-0.5}0'"),
+    ],
+)
+def test_a_bad_value_from_a_variable_shows_its_name_not_its_value(
+    tmp_path: Path, setting: str, shown: str
+) -> None:
+    # The review's reproducer: the bad temperature printed the password it was read from.
+    with pytest.raises(ConfigurationError) as info:
+        load(tmp_path, f"llm:\n  api_key: x\n  {setting}\n", {"AWS_SECRET_ACCESS_KEY": DB_PASSWORD})
+    assert_hidden(info.value, DB_PASSWORD)
+    assert shown in str(info.value)
+
+
+# -- a literal key in a file others can read or write (F18) -------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+@pytest.mark.parametrize("mode", [0o644, 0o666, 0o640, 0o602, 0o620])
+def test_a_literal_key_in_a_shared_file_warns(tmp_path: Path, mode: int) -> None:
+    from openrouter_kit import Client  # noqa: PLC0415 - the warning points at this caller
+
+    path = write(tmp_path, f"llm:\n  api_key: {CANARY}\n")
+    path.chmod(mode)
+    with pytest.warns(UserWarning, match="holds an API key written out") as caught:
+        Client.from_settings(path).close()
+    assert caught[0].filename == __file__  # it points at the call, not at the SDK
+    message = str(caught[0].message)
+    assert CANARY[:20] not in message
+    assert f"(mode {mode:o})" in message
+    assert "chmod 600" in message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_private_file_or_a_key_from_the_environment_does_not_warn(tmp_path: Path) -> None:
+    private = write(tmp_path, f"llm:\n  api_key: {CANARY}\n", "private.yaml")
+    private.chmod(0o600)
+    shared = write(tmp_path, "llm:\n  api_key: ${OPENROUTER_API_KEY}\n", "shared.yaml")
+    shared.chmod(0o666)
+    partly = write(tmp_path, "llm:\n  api_key: ${K:-}\n  app_name: x\n", "partly.yaml")
+    partly.chmod(0o666)
+    assert load_settings(private, environ={}) == {"api_key": CANARY}  # filterwarnings = error
+    assert load_settings(shared, environ=ENV) == {"api_key": CANARY}
+    with pytest.raises(ConfigurationError, match="api_key is empty"):
+        load_settings(partly, environ={})
+
+
+def test_a_default_model_with_a_space_is_refused_with_its_line(tmp_path: Path) -> None:
+    message = error(tmp_path, "llm:\n  api_key: x\n  default_model: openai/gpt 4o\n")
+    assert message.startswith(where(tmp_path, 3) + "llm.default_model: $.model must be a model id")

@@ -50,10 +50,12 @@ from openrouter_kit._core.config import (
     Config,
     Timeouts,
     TimeoutSetting,
+    check_headers,
 )
 from openrouter_kit._core.messages import check_messages
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
+from openrouter_kit._core.sse import MAX_EVENT_BYTES
 from openrouter_kit._core.structured import request_format
 from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
 from openrouter_kit._http import (
@@ -62,7 +64,13 @@ from openrouter_kit._http import (
     checked_http_client,
     checked_transport,
 )
-from openrouter_kit._observe import CONTENT, Hook, Hooks, content_enabled, set_up_logging
+from openrouter_kit._observe import (
+    Hook,
+    Hooks,
+    content_enabled,
+    log_content,
+    set_up_logging,
+)
 from openrouter_kit.errors import (
     ConfigurationError,
     InvalidResponseError,
@@ -194,6 +202,33 @@ def _strings(name: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
+def _check_defaults(config: Config) -> None:
+    """Refuse request defaults that a request could not carry (they are applied after a
+    request's own validation, so they are checked here, once, with the same checks).
+
+    Raises:
+        ConfigurationError: ``default_params`` or ``default_model`` fails the request schema.
+    """
+    defaults = dict(config.default_params)
+    if config.default_model is not None:
+        defaults["model"] = config.default_model
+    if not defaults:
+        return
+    from openrouter_kit._generated.models import CompletionRequest  # noqa: PLC0415 - lazy: models load on first use
+
+    probe = [{"role": "user", "content": "-"}]
+    try:
+        convert.structure_input({**defaults, "messages": probe}, CompletionRequest)
+    except ValidationError as exc:
+        name = "default_model" if exc.path == "$.model" else "default_params"
+        problem = exc.message.removeprefix("invalid CompletionRequest: ")
+        raise ConfigurationError(f"{name}: {problem}") from None
+
+
+def _header_error(message: str) -> ValidationError:
+    return ValidationError(message, path="extra_headers")
+
+
 def _usd(name: str, value: Any) -> Decimal:
     """A USD amount from a number or a decimal string (a float is read through its repr)."""
     try:
@@ -301,6 +336,7 @@ class BaseClient(abc.ABC):
         max_retry_after: float = 60.0,
         breaker_threshold: int | None = 5,
         breaker_recovery: float = 30.0,
+        max_event_bytes: int = MAX_EVENT_BYTES,
         budget: float | str | Decimal | None = None,
         max_cost: float | str | Decimal | None = None,
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
@@ -321,7 +357,9 @@ class BaseClient(abc.ABC):
             default_model=default_model,
             default_params=default_params,
             headers=headers,
+            max_event_bytes=max_event_bytes,
         )
+        _check_defaults(self._config)
         if http_client is not None and not isinstance(http_client, self._http_type):
             raise ConfigurationError(
                 f"{type(self).__name__} needs an httpx.{self._http_type.__name__} as http_client, "
@@ -515,13 +553,9 @@ class BaseClient(abc.ABC):
             return None
         headers: tuple[tuple[str, str], ...] = ()
         if extra_headers is not None:
-            headers = tuple(_strings("extra_headers", extra_headers).items())
-            if any(name.lower() == "authorization" for name, _ in headers):
-                raise ValidationError(
-                    "extra_headers cannot set Authorization: the client sends its own key "
-                    "(use another Client for another key)",
-                    path="extra_headers",
-                )
+            if not isinstance(extra_headers, Mapping):
+                raise ValidationError("extra_headers must be a dict", path="extra_headers")
+            headers = check_headers(extra_headers.items(), "extra_headers", _header_error)
         if extra_body is not None:
             if not isinstance(extra_body, Mapping) or not all(
                 isinstance(k, str) for k in extra_body
@@ -597,7 +631,8 @@ class BaseClient(abc.ABC):
         return req
 
     def _check_models(self, req: CompletionRequest) -> None:
-        """With the model list loaded, refuse unknown models and prompts that cannot fit."""
+        """With the model list loaded, refuse unknown models, a ``max_tokens`` above what the model
+        may generate, and prompts that cannot fit."""
         cache = self._model_cache
         if not cache.loaded:
             return
@@ -605,7 +640,8 @@ class BaseClient(abc.ABC):
 
         names = [name for name in candidates(req) if name]
         prompt = estimate_prompt(req.messages, req.tools)
-        cache.check(names, prompt, req.max_tokens or req.max_completion_tokens)
+        field = "max_tokens" if req.max_tokens else "max_completion_tokens"
+        cache.check(names, prompt, req.max_tokens or req.max_completion_tokens, field)
 
     def _prepare_stream(
         self,
@@ -622,7 +658,7 @@ class BaseClient(abc.ABC):
 
         structure = convert.converters().fast.structure
         return self._call(CHAT_COMPLETIONS, wire_request, req, options), StreamAssembler(
-            structure, self._config.api_key
+            structure, self._config.api_key, self._config.max_event_bytes
         )
 
     def _prepare_get(
@@ -700,7 +736,7 @@ class BaseClient(abc.ABC):
         """The parsed body of one exchange, or the mapped error raised (a streamed request
         answered with a whole body is an error too: the shell keeps an event stream open)."""
         if body and content_enabled():
-            CONTENT.debug("response body: %s", body.decode(errors="replace"))
+            log_content("response", body, self._config.api_key)
         parsed = wire.parse_response(
             call.endpoint,
             status,

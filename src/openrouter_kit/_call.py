@@ -18,8 +18,9 @@ import stamina
 
 from openrouter_kit._core import convert
 from openrouter_kit._core.breaker import counts_against
+from openrouter_kit._core.config import check_headers
 from openrouter_kit._core.retry import may_have_been_processed
-from openrouter_kit.errors import ConfigurationError, OpenRouterError, RequestTimeoutError
+from openrouter_kit.errors import OpenRouterError, RequestTimeoutError
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -185,16 +186,13 @@ class Attempt:
         """The headers to send: the request's, plus those request hooks added.
 
         Raises:
-            ConfigurationError: a hook tried to set Authorization or a non-string header.
+            ConfigurationError: a hook tried to set Authorization, or a header that is not a
+                token name with a printable ASCII value (``check_headers``).
         """
         extra = self.extra_headers
         if not extra:
             return self.wire.headers
-        for name, value in extra.items():
-            if not isinstance(name, str) or not isinstance(value, str):
-                raise ConfigurationError("headers added by a request hook must be strings")
-            if name.lower() == "authorization":
-                raise ConfigurationError("a request hook cannot set the Authorization header")
+        check_headers(extra.items(), "a request hook's headers")
         names = {name.lower() for name in extra}
         kept = tuple((k, v) for k, v in self.wire.headers if k.lower() not in names)
         return kept + tuple(extra.items())

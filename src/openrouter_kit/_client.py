@@ -99,6 +99,8 @@ class Client(BaseClient, Closing):
             raise at once.
         breaker_threshold: Failures in a row that open a model's circuit (None: no breaker).
         breaker_recovery: Seconds an open circuit waits before letting one probe through.
+        max_event_bytes: The longest line, and the largest event, a stream may send (bytes;
+            default 16 MiB); more ends the stream with ``InvalidResponseError``.
         budget: USD this client may spend in all; calls that could pass it are refused.
         max_cost: USD one call may cost at worst; dearer calls are refused before sending.
         hooks: Functions called on every request, response, retry and error (a ``Hooks`` or a

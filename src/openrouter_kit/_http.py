@@ -22,7 +22,7 @@ import httpx
 from openrouter_kit._bounds import ReadLimit, bound_pools
 from openrouter_kit._core.body import ACCEPT_ENCODING, BodyDecoder
 from openrouter_kit._core.config import Timeouts
-from openrouter_kit._core.redact import redact
+from openrouter_kit._core.redact import redact, redact_model
 from openrouter_kit.errors import (
     APIConnectionError,
     ConfigurationError,
@@ -356,7 +356,7 @@ def stream_broken(
     error = map_transport_error(exc, api_key, response_started=True, limit=limit)
     error.message = f"the stream broke after {assembler.chunk_count} chunk(s): {error.message}"
     error.args = (error.message,)
-    error.response = assembler.final_response()
+    error.response = redact_model(assembler.final_response(), api_key)
     return error
 
 

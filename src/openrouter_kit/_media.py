@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +36,57 @@ def check_url(url: Any) -> str:
 
 
 def read_file(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a local file, or a ValidationError naming it."""
+    """The bytes of a local regular file, or a ValidationError naming it.
+
+    Symlinks are resolved first and the checks apply to the file they lead to: a device, FIFO,
+    socket or directory is refused without reading (a FIFO is opened without blocking), and at
+    most ``MAX_INLINE_BYTES + 1`` bytes are read, so a file that grows after its size was
+    checked (or a ``/proc`` file, whose size says 0) cannot fill the memory.
+    """
+    name = os.fspath(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_INLINE_BYTES:
-            raise ValidationError(_too_large(size, str(path)))
-        return Path(path).read_bytes()
+        real = os.path.realpath(path, strict=True)
+        _check_regular(os.stat(real), name)
+        fd = os.open(real, os.O_RDONLY | _OPEN_FLAGS)
+        with os.fdopen(fd, "rb") as file:
+            _check_regular(os.fstat(fd), name)  # the file opened is the one checked
+            data = file.read(MAX_INLINE_BYTES + 1)
     except OSError as exc:
-        raise ValidationError(f"cannot read {os.fspath(path)!r}: {exc.strerror or exc}") from None
+        raise ValidationError(f"cannot read {name!r}: {exc.strerror or exc}") from None
+    if len(data) > MAX_INLINE_BYTES:
+        raise ValidationError(_too_large(None, repr(name)))  # it grew after the check
+    return data
 
 
-def _too_large(size: int, what: str) -> str:
+#: Opening never blocks (a FIFO swapped in after the check), follows no symlink (the path is
+#: resolved already), and keeps the descriptor out of child processes.
+_OPEN_FLAGS = (
+    getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_regular(info: os.stat_result, name: str) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((k for test, k in _KINDS if test(info.st_mode)), "not a file")
+        raise ValidationError(f"{name!r} is not a regular file ({kind}): only files are read")
+    if info.st_size > MAX_INLINE_BYTES:
+        raise ValidationError(_too_large(info.st_size, repr(name)))
+
+
+def _too_large(size: int | None, what: str) -> str:
+    amount = f"more than {MAX_INLINE_BYTES:,}" if size is None else f"{size:,}"
     return (
-        f"{what} is {size:,} bytes; at most {MAX_INLINE_BYTES:,} can be sent inline as base64 "
+        f"{what} is {amount} bytes; at most {MAX_INLINE_BYTES:,} can be sent inline as base64 "
         "(give a URL instead)"
     )
 

@@ -403,7 +403,13 @@ class ContentPartMixin(WireModel):
 
     @classmethod
     def image_file(cls, path: str | os.PathLike[str], *, detail: str | None = None) -> Self:
-        """An image from a local file, sent as a base64 data URL."""
+        """An image from a local file, sent as a base64 data URL.
+
+        Raises:
+            ValidationError: the path cannot be read or is not a regular file once symlinks are
+                resolved (a device, FIFO, socket or directory), or the image is not PNG, JPEG,
+                GIF or WebP, or too large for a data URL.
+        """
         return cls.image_bytes(read_file(path), detail=detail)
 
     @classmethod
@@ -411,7 +417,8 @@ class ContentPartMixin(WireModel):
         """A PDF: a local path or bytes (sent as a base64 data URL), or an ``https://`` URL.
 
         Raises:
-            ValidationError: the bytes are not a PDF, or too large for a data URL.
+            ValidationError: the bytes are not a PDF, or too large for a data URL; a path that
+                cannot be read or is no regular file (as for ``image_file``).
         """
         file_data, name = pdf_part(source, filename)
         file = generated("FileInput")(filename=name, file_data=file_data)
@@ -425,7 +432,8 @@ class ContentPartMixin(WireModel):
         name or the bytes when not given.
 
         Raises:
-            ValidationError: an unknown format, or audio too large to send inline.
+            ValidationError: an unknown format, or audio too large to send inline; a path that
+                cannot be read or is no regular file (as for ``image_file``).
         """
         data, fmt = audio_part(source, format)
         input_audio = generated("InputAudio")(data=data, format=fmt)

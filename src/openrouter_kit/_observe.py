@@ -9,7 +9,8 @@ events, awaiting async hooks), prices.
 Records carry ``method``, ``path``, ``status_code``, ``attempt``, ``latency``, ``model`` and
 ``request_id`` as attributes (see ``HookEvent.log_fields``), never the API key. Message contents
 (request and response bodies) are logged only on the ``openrouter_kit.content`` logger, and only
-when ``OPENROUTER_LOG_CONTENT=1`` is set as well.
+when ``OPENROUTER_LOG_CONTENT=1`` is set as well; the key, and anything shaped like a key, is
+masked in them too (``log_content``).
 
 Logging is set up when the first client is made (``set_up_logging``), not at import: importing
 the package reads no environment variable and touches no other library's logger. Only clients
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from openrouter_kit._core import wire
+from openrouter_kit._core.redact import redact
 from openrouter_kit.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -55,6 +57,7 @@ __all__ = [
     "configure",
     "content_enabled",
     "failed",
+    "log_content",
     "logger",
     "requesting",
     "responded",
@@ -226,6 +229,20 @@ def content_enabled() -> bool:
     ).strip().lower() in ("1", "true", "yes")
 
 
+def log_content(what: str, body: bytes, api_key: str | None) -> None:
+    """Log a request or response body (``what``) on the content logger, with ``api_key`` and
+    anything shaped like a key masked: a server that echoes the key puts it in no log."""
+    CONTENT.debug("%s body: %s", what, redact(body.decode(errors="replace"), api_key))
+
+
+def _key(headers: Iterable[tuple[str, str]]) -> str | None:
+    """The key a request carries in its Authorization header."""
+    for name, value in headers:
+        if name == "Authorization" and value.startswith("Bearer "):
+            return value[7:]
+    return None
+
+
 # -- the events of a call -------------------------------------------------------------------------
 E = TypeVar("E", bound="HookEvent")
 
@@ -262,7 +279,7 @@ def requesting(hooks: Hooks, call: Call, attempt: Attempt) -> RequestEvent | Non
             extra=event.log_fields(),
         )
         if attempt.wire.body is not None and content_enabled():
-            CONTENT.debug("request body: %s", attempt.wire.body.decode(errors="replace"))
+            log_content("request", attempt.wire.body, _key(attempt.wire.headers))
     if not wanted:
         return None
     attempt.extra_headers = event.headers

@@ -80,7 +80,8 @@ class ModelRegistry:
         Raises:
             ModelNotFoundError: a model id is unknown (the message names the closest ids).
             ContextLengthError: the estimated prompt plus ``max_tokens`` exceed the context.
-            ValidationError: the request is invalid.
+            ValidationError: the request is invalid, or its ``max_tokens`` is above what the
+                model may generate (its ``top_provider.max_completion_tokens``).
         """
         self._fresh_cache()
         self._client._completion_request(request, params)

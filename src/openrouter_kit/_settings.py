@@ -11,6 +11,13 @@ Security rule: the API key is never echoed. Values of ``api_key`` are described 
 other bad values are shown shortened, with the key (and anything shaped like a key) masked by
 ``_core.redact``; and every error is raised outside ``except`` blocks or ``from None``, so no
 chained exception (a YAML error quotes the offending line) carries the key into a traceback.
+Nor is any ``${ENV}`` variable's value echoed: a value that came from variables is shown as it is
+written (``'${DB_PASSWORD}'``), so a setting that reads the wrong variable leaks nothing. A literal
+key in a file that other users can read or write is loaded with a ``UserWarning``.
+
+Hostile files stay cheap: aliases are never expanded (PyYAML builds an aliased node once and
+shares it, and the only walk over a value, ``_strings``, visits each list or mapping once), merges
+are bounded (``_MAX_MERGED_KEYS``), and nesting too deep for Python is a ``ConfigurationError``.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ import importlib.util
 import math
 import os
 import re
+import stat
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, NoReturn, cast
@@ -59,6 +68,12 @@ _NULL_TEXT = frozenset({"~", "null", "none"})
 _KEY_VARIABLE = "OPENROUTER_API_KEY"
 _NOT_SECRETS = frozenset({"null", "none", "true", "false", "yes", "no", "on", "off"})
 _PROBE_MESSAGES = ({"role": "user", "content": "-"},)  # lets the schema judge one parameter alone
+_HIDDEN = "(values of variables are not shown)"
+#: Shorter values of variables are not searched for in a message (as in ``_core.redact``): they
+#: would garble it, and protect nothing.
+_MIN_HIDDEN_CHARS = 4
+#: Permission bits that let other users (group or others) read or write a file.
+_SHARED_MODE = stat.S_IRGRP | stat.S_IWGRP | stat.S_IROTH | stat.S_IWOTH
 
 
 class _Invalid(Exception):
@@ -127,6 +142,8 @@ def _refusal(into: str | None, name: str, value: object) -> str | None:
         elif into == "client":
             arguments: dict[str, Any] = {"api_key": "-", name: value}
             Config.from_env({}, **arguments)
+            if name == "default_model":  # the request schema judges a model id
+                structure_input({"messages": _PROBE_MESSAGES, "model": value}, CompletionRequest)
     except ValueError as exc:  # the owner's error, or str() of an int past 4300 digits
         return str(exc)
     return None
@@ -279,6 +296,8 @@ def _loader() -> type[yaml.SafeLoader]:
                 return _Unreadable(str(exc))
             except (ValueError, OverflowError):  # an integer past Python's 4300-digit limit
                 return _Unreadable("cannot read this value")
+            except RecursionError:
+                return _Unreadable("nested too deeply")
 
     return Loader
 
@@ -308,6 +327,12 @@ class _Reader:
         if field is not None:
             metadata["field"] = field
         raise ConfigurationError(f"{where}: {text}", metadata=metadata) from None
+
+    def keep_written(self, text: str) -> None:
+        """Never show what ``text`` writes out: all of it but its ``${...}`` references (a
+        message may show ``${OPENROUTER_API_KEY}``, never a key written next to it)."""
+        for piece in _REFERENCE.sub("\0", text).split("\0"):
+            self.keep(piece)
 
     def mask(self, text: str) -> str:
         return redact(text, *sorted(self.secrets, key=len, reverse=True))  # longest first
@@ -348,7 +373,7 @@ class _Reader:
         import yaml  # noqa: PLC0415 - lazy: PyYAML is optional, and only settings files need it
 
         for match in _RAW_API_KEY.finditer(text):
-            self.keep(match.group(1).split(" #", 1)[0].strip().strip("'\""))
+            self.keep_written(match.group(1).split(" #", 1)[0].strip().strip("'\""))
         line: int | None = None
         column: int | None = None
         try:
@@ -375,6 +400,8 @@ class _Reader:
             problem = f"invalid YAML: unacceptable character #x{code:04x}: {exc.reason}"
         except yaml.YAMLError as exc:  # any other YAMLError has no position; name the kind only
             problem = f"invalid YAML ({type(exc).__name__})"
+        except RecursionError:  # PyYAML's parser and composer recurse once per level
+            problem = "invalid YAML: lists or mappings nested too deeply"
         self.fail(line, self.mask(problem), column=column)
 
     def llm(self, loader: yaml.SafeLoader, root: Node | None) -> _Mapping:
@@ -422,7 +449,7 @@ class _Reader:
     def keep_api_key(self, value: object) -> None:
         """Remember every string under ``api_key`` (and what it interpolates to) before checks."""
         for text in _strings(value, set()):
-            self.keep(text)
+            self.keep_written(text)
             self.keep(_REFERENCE.sub(self.fill, text))
             for match in _REFERENCE.finditer(text):
                 self.keep(self.environ.get(match.group("name") or "", ""))
@@ -433,7 +460,8 @@ class _Reader:
         return (self.environ.get(name) if name else None) or match.group("default") or ""
 
     def interpolate(self, text: str, field: str, line: int) -> tuple[str, list[str]]:
-        """``text`` with ``${...}`` filled in, and the variable names it referenced."""
+        """``text`` with ``${...}`` filled in, and the variable names it referenced (for a message
+        to show instead of their values)."""
         references = list(_REFERENCE.finditer(text))
         if any(match.group("name") is None for match in references):
             malformed = "write ${NAME} or ${NAME:-default} (NAME: letters, digits, _)"
@@ -451,14 +479,19 @@ class _Reader:
         if isinstance(value, _Unreadable):
             self.fail(line, f"{field}: {self.mask(value.problem)}", field=field)
         names: list[str] = []
+        written = value
         if isinstance(value, str):
             value, names = self.interpolate(value, field, line)
+        # A value from variables is shown as written: their values are never echoed (F17).
+        shown = self.show(value, spec.secret)
+        if names and not spec.secret:
+            shown = f"{self.show(written)} {_HIDDEN}"
         try:
             result = spec.read(value)
         except _Empty:
             problem = f"{field} is empty" + (f" (is {' or '.join(names)} set?)" if names else "")
         except _Invalid:
-            problem = f"{field}: expected {spec.expected}, got {self.show(value, spec.secret)}"
+            problem = f"{field}: expected {spec.expected}, got {shown}"
             if spec.read is _string and isinstance(value, bool | int | float):
                 problem += " (quote it to make it a string)"
         else:
@@ -466,10 +499,36 @@ class _Reader:
             if refusal is None:
                 return result
             if isinstance(result, str):
-                problem = f"{field}: {self.mask(refusal)}"
+                problem = f"{field}: {self.mask(self.hide(refusal, names))}"
             else:
-                problem = f"{field}: expected {spec.expected}, got {self.show(value, spec.secret)}"
+                problem = f"{field}: expected {spec.expected}, got {shown}"
         self.fail(line, problem, field=field)
+
+    def hide(self, text: str, names: list[str]) -> str:
+        """``text`` with the values of the variables ``names`` shown as ``${NAME}``."""
+        values = {self.environ.get(name, ""): name for name in names}
+        for value in sorted(values, key=len, reverse=True):  # longest first, as redact does
+            if len(value) >= _MIN_HIDDEN_CHARS and value in text:
+                text = text.replace(value, f"${{{values[value]}}}")
+        return text
+
+    def warn_if_shared(self, api_key: object) -> None:
+        """Warn when ``api_key`` is written in the file (no ``${...}``) and other users can read
+        or write the file (as ssh does for key files)."""
+        if not isinstance(api_key, str) or _REFERENCE.search(api_key) or os.name == "nt":
+            return
+        try:
+            mode = os.stat(self.name).st_mode
+        except OSError:
+            return
+        if mode & _SHARED_MODE:
+            warnings.warn(
+                f"{self.name} holds an API key written out, and other users can read or write "
+                f"the file (mode {stat.S_IMODE(mode):o}): write api_key: ${{OPENROUTER_API_KEY}} "
+                f"and set the variable, or make the file private (chmod 600 {self.name})",
+                UserWarning,
+                stacklevel=4,
+            )
 
 
 def load_settings(
@@ -544,4 +603,5 @@ def load_settings(
             result.setdefault("default_params", {})[key] = converted
         elif _FIELDS[key].into == "client":
             result[key] = converted
+    reader.warn_if_shared(section.get("api_key"))
     return result

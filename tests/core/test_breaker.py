@@ -7,7 +7,12 @@ import threading
 import pytest
 
 from openrouter_kit import errors
-from openrouter_kit._core.breaker import CircuitBreaker, CircuitState, counts_against
+from openrouter_kit._core.breaker import (
+    CircuitBreaker,
+    CircuitState,
+    CircuitStatus,
+    counts_against,
+)
 
 KEY = ("chat_completions", "a/b")
 
@@ -141,3 +146,55 @@ def test_route_refuses_when_every_candidate_is_open() -> None:
     with pytest.raises(errors.CircuitOpenError, match="a/first"):
         breaker.route("chat_completions", ("a/first", "b/second"), now=1)
     assert CircuitBreaker(threshold=None).route("x", ("a/b",), now=0) == ("a/b", ["a/b"])
+
+
+# -- the mutation review's gaps: the contract's edges (issue 14, item 15) ------------------------
+
+
+def test_the_defaults_are_5_failures_and_30_seconds() -> None:
+    breaker = CircuitBreaker()
+    assert (breaker.threshold, breaker.recovery_time) == (5, 30.0)
+    for _ in range(4):
+        breaker.record_failure(KEY, now=100)
+    assert breaker.status(*KEY).state is CircuitState.CLOSED
+    breaker.record_failure(KEY, now=100)
+    assert breaker.status(*KEY) == CircuitStatus(CircuitState.OPEN, 5, 100)
+    assert not breaker.available(KEY, now=129.9)
+    assert breaker.available(KEY, now=130)
+
+
+def test_a_recovery_time_of_zero_is_accepted_and_probes_at_once() -> None:
+    breaker = CircuitBreaker(1, 0.0)
+    breaker.record_failure(KEY, now=7)
+    assert breaker.status(*KEY).state is CircuitState.OPEN
+    breaker.check(KEY, now=7)  # the probe, without waiting
+    assert breaker.status(*KEY).state is CircuitState.HALF_OPEN
+
+
+def test_opened_at_is_none_unless_open() -> None:
+    breaker = CircuitBreaker(threshold=2, recovery_time=5)
+    assert breaker.status(*KEY) == CircuitStatus(CircuitState.CLOSED, 0, None)  # unknown key
+    breaker.record_failure(KEY, now=1)
+    assert breaker.status(*KEY) == CircuitStatus(CircuitState.CLOSED, 1, None)  # below threshold
+    assert breaker.states() == {KEY: CircuitStatus(CircuitState.CLOSED, 1, None)}
+    breaker.record_failure(KEY, now=2)
+    assert breaker.status(*KEY) == CircuitStatus(CircuitState.OPEN, 2, 2)
+    breaker.check(KEY, now=7)  # the probe
+    breaker.record_success(KEY)
+    assert breaker.status(*KEY) == CircuitStatus(CircuitState.CLOSED, 0, None)  # recovered
+    assert breaker.states() == {KEY: CircuitStatus(CircuitState.CLOSED, 0, None)}
+    breaker.record_failure(KEY, now=8)  # counting starts again from zero
+    assert breaker.status(*KEY) == CircuitStatus(CircuitState.CLOSED, 1, None)
+
+
+def test_retry_in_is_clamped_to_zero_while_the_probe_is_in_flight() -> None:
+    breaker = CircuitBreaker(threshold=1, recovery_time=5)
+    breaker.record_failure(KEY, now=0)
+    with pytest.raises(errors.CircuitOpenError) as info:
+        breaker.check(KEY, now=2)
+    assert info.value.metadata == {"endpoint": "chat_completions", "model": "a/b", "retry_in": 3}
+    breaker.check(KEY, now=6)  # the probe
+    with pytest.raises(errors.CircuitOpenError, match=r"next probe in 0\.0 s") as info:
+        breaker.check(KEY, now=9)  # 4 s past the recovery time
+    assert info.value.metadata["retry_in"] == 0
+    assert not breaker.available(KEY, now=9)

@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from openrouter_kit import errors
-from openrouter_kit._core.config import DEFAULT_BASE_URL, Config, Timeouts, check_base_url
+from openrouter_kit._core.config import (
+    DEFAULT_BASE_URL,
+    Config,
+    Timeouts,
+    check_base_url,
+    check_headers,
+)
 from tests.conftest import CANARY_KEY
 
 
@@ -32,11 +38,81 @@ def test_https_or_loopback_is_accepted(url: str) -> None:
         ("http://10.0.0.1/api/v1", "unencrypted"),
         ("ftp://openrouter.ai", "must be an https:// URL"),
         ("openrouter.ai/api/v1", "must be an https:// URL"),
+        ("https://bob:s3cretpw@openrouter.ai/api/v1", "user name or password"),
+        ("http://bob:s3cretpw@127.0.0.1:4000/api/v1", "user name or password"),
+        ("https://bob@openrouter.ai/api/v1", "user name or password"),
+        ("ftp://bob:s3cretpw@openrouter.ai", "user name or password"),
+        ("http://127.0.0.1:80@evil.com", "user name or password"),
     ],
 )
 def test_other_urls_are_refused(url: str, words: str) -> None:
-    with pytest.raises(errors.ConfigurationError, match=words):
+    with pytest.raises(errors.ConfigurationError, match=words) as info:
         check_base_url(url)
+    assert "s3cretpw" not in str(info.value)  # a password in the URL is never shown
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        ({"X A": "1"}, "'X A' is not a header name"),
+        ({"X:A": "1"}, "'X:A' is not a header name"),
+        ({"": "1"}, "'' is not a header name"),
+        ({5: "1"}, "int is not a header name"),
+        ({"X-Ä": "1"}, "is not a header name"),
+        ({"X-A": 5}, "the value of X-A must be a string, got int"),
+        ({"X-A": "a\r\nX-Evil: 1"}, "the value of X-A contains a line break"),
+        ({"X-A": "a\nb"}, "contains a line break"),
+        ({"X-A": "Café"}, "contains non-ASCII characters"),
+        ({"X-A": "a\x00b"}, "contains a control character"),
+        ({"X-A": "a\x7fb"}, "contains a control character"),
+        ({"X-A": " a"}, "starts or ends with whitespace"),
+        ({"X-A": "a\t"}, "starts or ends with whitespace"),
+        ({"authorization": "Bearer other"}, "cannot set Authorization"),
+        ({"AUTHORIZATION": "Bearer other"}, "cannot set Authorization"),
+    ],
+)
+def test_bad_headers_are_refused_without_showing_their_values(
+    headers: dict[Any, Any], words: str
+) -> None:
+    with pytest.raises(errors.ConfigurationError, match=words) as info:
+        Config.from_env({}, api_key="sk-x", headers=headers)
+    for value in headers.values():
+        if isinstance(value, str) and len(value) > 2:
+            assert value not in str(info.value)
+
+
+def test_good_headers_pass_as_given() -> None:
+    headers = {"X-A": "a b\tc", "x-b": "", "X-C": "!#$%&'*+-.^_`|~ 09AZaz", "Accept": "x/y"}
+    config = Config.from_env({}, api_key="sk-x", headers=headers)
+    assert config.headers == tuple(headers.items())
+    assert check_headers([("X", "1")], "where") == (("X", "1"),)
+
+
+@pytest.mark.parametrize("name", ["app_name", "app_url"])
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("my app\r\nX-Injected: 1", "contains a line break"),
+        ("Café", "contains non-ASCII characters"),
+        ("x\x00", "contains a control character"),
+        ("x ", "starts or ends with whitespace"),
+        (5, "must be a string or None, got int"),
+    ],
+)
+def test_app_name_and_url_must_be_header_values(name: str, value: Any, words: str) -> None:
+    with pytest.raises(errors.ConfigurationError, match=f"{name} .*{words}"):
+        Config.from_env({}, api_key="sk-x", **{name: value})
+    assert getattr(Config.from_env({}, api_key="sk-x", **{name: "My App 2"}), name) == "My App 2"
+    assert getattr(Config.from_env({}, api_key="sk-x", **{name: None}), name) is None
+
+
+def test_a_non_ascii_key_is_refused_without_showing_it() -> None:
+    key = "sk-or-v1-ü" + "0" * 63
+    with pytest.raises(errors.ConfigurationError, match="non-ASCII") as info:
+        Config.from_env({}, api_key=key)
+    assert key[:12] not in str(info.value)
+    with pytest.raises(errors.ConfigurationError, match="non-ASCII"):
+        Config.from_env({"OPENROUTER_API_KEY": key})
 
 
 def test_key_and_base_url_come_from_the_environment_unless_given() -> None:

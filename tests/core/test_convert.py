@@ -743,3 +743,108 @@ def test_string_lengths_are_checked() -> None:
     with pytest.raises(errors.ValidationError, match="at most 64 characters, got 65") as info:
         structure_input({"messages": [USER], "tools": [tool]}, CompletionRequest)
     assert info.value.path == "$.tools[0].function.name"
+
+
+# -- issue 14, F19: what was sent, or failed untyped -------------------------------------------
+
+
+def refused(**fields: Any) -> errors.ValidationError:
+    with pytest.raises(errors.ValidationError) as info:
+        structure_input({"messages": [USER], **fields}, CompletionRequest)
+    return info.value
+
+
+@pytest.mark.parametrize("value", ["", "   ", "openai/gpt 4o\nX", " openai/gpt-4o", "a\tb"])
+def test_a_model_id_must_be_a_word(value: str) -> None:
+    exc = refused(model=value)
+    assert exc.path == "$.model"
+    assert "must be a model id such as openai/gpt-4o (not empty, no whitespace)" in str(exc)
+    exc = refused(models=["openai/gpt-4o", value])
+    assert exc.path == "$.models[1]"
+    for fine in ("openai/gpt-4o", "openai/gpt-4o:nitro", "~anthropic/claude-latest"):
+        assert structure_input(
+            {"messages": [USER], "model": fine, "models": [fine]}, CompletionRequest
+        )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "path", "words"),
+    [
+        ("max_tokens", 10**30, "$.max_tokens", "at most 2147483647, got 1" + "0" * 30),
+        pytest.param(
+            "max_tokens",
+            10**5000,
+            "$.max_tokens",
+            "2147483647, got an integer of many",
+            id="10**5000",
+        ),
+        ("seed", -(10**50), "$.seed", "at least -9223372036854775808, got an integer of 51 digits"),
+        ("max_completion_tokens", 2**31, "$.max_completion_tokens", "at most 2147483647"),
+        ("top_k", 2**31, "$.top_k", "at most 2147483647"),
+        ("seed", 2**80, "$.seed", "at most 9223372036854775807"),
+        ("seed", -(2**63) - 1, "$.seed", "at least -9223372036854775808"),
+        ("logit_bias", {"50256": 1e9}, "$.logit_bias['50256']", "at most 100, got 1000000000.0"),
+        ("logit_bias", {"1": 0, "2": -101}, "$.logit_bias['2']", "at least -100, got -101"),
+        ("reasoning", {"max_tokens": 2**31}, "$.reasoning.max_tokens", "at most 2147483647"),
+    ],
+)
+def test_absurd_integers_and_logit_biases_are_refused(
+    field: str, value: Any, path: str, words: str
+) -> None:
+    exc = refused(**{field: value})
+    assert exc.path == path
+    assert words in str(exc)
+
+
+def test_the_integer_and_bias_limits_themselves_are_accepted() -> None:
+    fields = {
+        "max_tokens": 2**31 - 1,
+        "seed": 2**63 - 1,
+        "top_k": 2**31 - 1,
+        "logit_bias": {"1": -100, "2": 100, "3": 0.5},
+    }
+    assert structure_input({"messages": [USER], **fields}, CompletionRequest).seed == 2**63 - 1
+    assert structure_input({"messages": [USER], "seed": -(2**63)}, CompletionRequest)
+
+
+def nested(depth: int, leaf: Any = 0) -> Any:
+    value = leaf
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "words"),
+    [
+        ({"my_param": float("nan")}, "$.my_param", "cannot be sent as JSON"),
+        ({"my_param": object()}, "$.my_param", "not JSON serializable"),
+        ({"ok": 1, "my_param": {"a": [1, {float("inf"): 2}]}}, "$.my_param.a[1]", "JSON"),
+        ({"my_param": nested(50_000)}, "$.my_param[0][0]", "nested too deeply"),
+    ],
+)
+def test_a_body_that_cannot_be_json_names_where(
+    extra: dict[str, Any], path: str, words: str
+) -> None:
+    request = structure_input({"messages": [USER]}, CompletionRequest)
+    with pytest.raises(errors.ValidationError) as info:
+        dumps(request, extra)
+    assert info.value.path == path
+    assert words in str(info.value)
+    assert info.value.__cause__ is None
+    assert info.value.__context__ is None  # nothing the value held travels with the error
+
+
+def test_a_request_nested_too_deeply_is_a_validation_error_naming_where() -> None:
+    # The review's reproducer: a 50k-deep value raised a raw RecursionError.
+    deep = {"messages": [{"role": "user", "content": "hi", "x": nested(50_000)}]}
+    with pytest.raises(errors.ValidationError) as info:
+        dumps(structure_input(deep, CompletionRequest))
+    assert info.value.path == "$.messages[0].x"
+    tool = {"type": "function", "function": {"name": "f", "parameters": {"a": nested(50_000)}}}
+    with pytest.raises(errors.ValidationError, match="nested too deeply") as info:
+        dumps(structure_input({"messages": [USER], "tools": [tool]}, CompletionRequest))
+    assert info.value.path == "$.tools[0].function"
+    with pytest.raises(errors.ValidationError, match="recursion") as info:
+        structure_input({"messages": [USER], "stop": nested(50_000, "x")}, CompletionRequest)
+    assert info.value.path == "$.stop[0]"

@@ -23,6 +23,27 @@ CALL = {"id": "call_1", "type": "function", "function": {"name": "f", "arguments
     ("messages", "path", "words"),
     [
         ([{"role": "robot", "content": "hi"}], "$.messages[0].role", "unknown role"),
+        # issue 14, F19: a message the model would read nothing from was sent
+        ([{"role": "user", "content": None}], "$.messages[0].content", "a user message needs"),
+        ([{"role": "user"}], "$.messages[0].content", "a user message needs content"),
+        (
+            [{"role": "system", "content": None}, {"role": "user", "content": "hi"}],
+            "$.messages[0].content",
+            "a system message needs content",
+        ),
+        (
+            [{"role": "user", "content": "hi"}, {"role": "developer"}],
+            "$.messages[1].content",
+            "a developer message needs content",
+        ),
+        (
+            [
+                {"role": "assistant", "content": None, "tool_calls": [CALL]},
+                {"role": "tool", "tool_call_id": "call_1"},
+            ],
+            "$.messages[1].content",
+            "a tool message needs content",
+        ),
         (
             [{"role": "user", "content": "hi"}, {"role": "tool", "content": "x"}],
             "$.messages[1].tool_call_id",

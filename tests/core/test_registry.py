@@ -307,3 +307,32 @@ def test_non_numeric_max_price_is_refused(limit: Any) -> None:
 def test_nan_infinite_or_negative_max_price_is_refused(limit: float | str) -> None:
     with pytest.raises(errors.ValidationError, match="max_price"):
         cache().select(max_price=limit)
+
+
+def limited(max_completion: int | None, context: int = 1000) -> ModelInfo:
+    row = {"id": "a/b", "context_length": context, "top_provider": {}}
+    if max_completion is not None:
+        row["top_provider"] = {"max_completion_tokens": max_completion}
+    return converters().fast.structure(row, ModelInfo)
+
+
+def test_max_tokens_above_what_the_model_generates_is_refused_naming_the_field() -> None:
+    # issue 14, F19: it was sent, and the server refused it
+    cache = RegistryCache()
+    cache.store([limited(100)], now=0)
+    cache.check(["a/b"], 10, 100)  # exactly the limit
+    cache.check(["a/b"], 10, None)
+    for field in ("max_tokens", "max_completion_tokens"):
+        with pytest.raises(
+            errors.ValidationError, match="a/b generates at most 100 tokens"
+        ) as info:
+            cache.check(["a/b"], 10, 101, field)
+        assert info.value.path == f"$.{field}"
+    with pytest.raises(errors.ValidationError) as info:
+        cache.check(["a/b"], 10, 101)
+    assert info.value.path == "$.max_tokens"  # the default field name
+    # no limit listed: only the context window counts
+    cache.store([limited(None)], now=0)
+    cache.check(["a/b"], 10, 990)
+    with pytest.raises(errors.ContextLengthError, match="context window of 1000"):
+        cache.check(["a/b"], 10, 991)

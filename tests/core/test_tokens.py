@@ -323,6 +323,9 @@ class _Raising:
 def test_odd_inputs_do_not_raise() -> None:
     circular: dict[str, Any] = {"type": "mystery"}
     circular["self"] = circular
+    deep: dict[str, Any] = {}
+    for _ in range(50_000):  # too deep for json and for repr
+        deep = {"k": deep}
     odd: list[Any] = [
         [],
         [{"role": "assistant", "content": None}],
@@ -363,6 +366,7 @@ def test_odd_inputs_do_not_raise() -> None:
         [{"function": {}}],
         ["x"],
         [{"type": "function", "function": {"name": "f", "parameters": circular}}],
+        [{"type": "function", "function": {"name": "f", "parameters": deep}}],  # F19
     ]
     for messages in odd:
         for tools_ in odd_tools:

@@ -251,8 +251,16 @@ def test_unknown_models_and_oversized_prompts_are_refused_before_sending(
         huge = [{"role": "user", "content": "word " * 200_000}]
         with pytest.raises(errors.ContextLengthError, match="context window of 128000"):
             await _maybe(client.complete(model=MODEL, messages=huge))
+        nearly = [{"role": "user", "content": "word " * 120_000}]
         with pytest.raises(errors.ContextLengthError):
+            await _maybe(client.complete(model=MODEL, messages=nearly, max_tokens=16_000))
+        # above what the model may generate at all (its top provider's max_completion_tokens)
+        with pytest.raises(errors.ValidationError, match="at most 16384 tokens") as info:
             await _maybe(client.complete(model=MODEL, messages=USER, max_tokens=200_000))
+        assert info.value.path == "$.max_tokens"
+        with pytest.raises(errors.ValidationError) as info:
+            await _maybe(client.complete(model=MODEL, messages=USER, max_completion_tokens=16385))
+        assert info.value.path == "$.max_completion_tokens"
         assert (await _maybe(client.complete(model=MODEL + ":nitro", messages=USER))).text
 
     use(lambda c: body(c))
@@ -271,7 +279,10 @@ def test_checking_on_demand(emu: Emulator) -> None:
 @pytest.mark.parametrize("anyio_backend", ["asyncio"])
 async def test_checking_on_demand_async(emu: Emulator) -> None:
     async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
-        with pytest.raises(errors.ContextLengthError):
+        with pytest.raises(errors.ValidationError, match=r"\$.max_tokens: .* at most 16384"):
             await client.models.check(model=MODEL, messages=USER, max_tokens=10**6)
+        nearly = [{"role": "user", "content": "word " * 120_000}]
+        with pytest.raises(errors.ContextLengthError):
+            await client.models.check(model=MODEL, messages=nearly, max_tokens=16_000)
         await client.models.check(model=MODEL, messages=USER)
     assert chats(emu) == 0

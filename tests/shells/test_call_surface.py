@@ -91,7 +91,12 @@ async def test_streams_and_tool_runs_take_the_options_too(
     ("options", "words"),
     [
         ({"extra_headers": {"Authorization": "Bearer other"}}, "cannot set Authorization"),
-        ({"extra_headers": {"X-A": 1}}, "extra_headers must be a dict of strings"),
+        ({"extra_headers": {"X-A": 1}}, "extra_headers: the value of X-A must be a string"),
+        ({"extra_headers": {"authorization": "x"}}, "cannot set Authorization"),
+        ({"extra_headers": {"X-A": "1\r\nX-Evil: 1"}}, "value of X-A contains a line break"),
+        ({"extra_headers": {"X-A": "Café"}}, "value of X-A contains non-ASCII characters"),
+        ({"extra_headers": {"X A": "1"}}, "'X A' is not a header name"),
+        ({"extra_headers": ["X-A"]}, "extra_headers must be a dict"),
         ({"extra_query": ["a"]}, "extra_query must be a dict of strings"),
         ({"extra_body": {"stream": True}}, "cannot set stream"),
         ({"extra_body": {1: 2}}, "extra_body must be a dict with string keys"),
@@ -285,3 +290,83 @@ async def test_a_call_rerouted_around_an_open_circuit_keeps_its_extra_body(
     httpx_mock.add_response(json=COMPLETION)
     await call(client.complete(models=["a/x", "b/y"], messages=USER, extra_body={"x_flag": 1}))
     assert sent(httpx_mock) == {"model": "b/y", "models": ["b/y"], "messages": USER, "x_flag": 1}
+
+
+# -- refused before sending (issue 14, F19) -----------------------------------------------------
+
+
+def _deep(depth: int) -> Any:
+    value: Any = 0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+F19_CASES = {
+    "model ''": ({"model": ""}, "$.model"),
+    "model '   '": ({"model": "   "}, "$.model"),
+    "model with a space and a newline": ({"model": "openai/gpt 4o\nX"}, "$.model"),
+    "a fallback model ''": ({"models": [MODEL, ""]}, "$.models[1]"),
+    "user content None": (
+        {"messages": [{"role": "user", "content": None}]},
+        "$.messages[0].content",
+    ),
+    "user content missing": ({"messages": [{"role": "user"}]}, "$.messages[0].content"),
+    "max_tokens=10**30": ({"max_tokens": 10**30}, "$.max_tokens"),
+    "seed=2**80": ({"seed": 2**80}, "$.seed"),
+    "logit_bias 1e9": ({"logit_bias": {"1": 1e9}}, "$.logit_bias['1']"),
+    "extra_body NaN": ({"extra_body": {"my_param": float("nan")}}, "$.my_param"),
+    "extra_body nested 50k": ({"extra_body": {"my_param": _deep(50_000)}}, "$.my_param[0][0]"),
+    "message nested 50k": (
+        {"messages": [{"role": "user", "content": "hi", "x": _deep(50_000)}]},
+        "$.messages[0].x",
+    ),
+}
+
+
+@pytest.mark.parametrize(("kwargs", "path"), F19_CASES.values(), ids=list(F19_CASES))
+async def test_invalid_requests_are_refused_before_sending_naming_the_path(
+    client: Any, httpx_mock: HTTPXMock, kwargs: dict[str, Any], path: str
+) -> None:
+    # The review's reproducer: each of these was sent (or failed with a raw RecursionError).
+    call_kwargs = {"model": MODEL, "messages": USER, **kwargs}
+    with pytest.raises(errors.ValidationError) as info:
+        await call(client.complete(**call_kwargs))
+    assert info.value.path == path
+    with pytest.raises(errors.ValidationError) as info:
+        client.stream(**call_kwargs)
+    assert info.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({"default_params": {"temperature": 5}}, "default_params: $.temperature must be at most 2"),
+        (
+            {"default_params": {"max_tokens": 10**30}},
+            "default_params: $.max_tokens must be at most",
+        ),
+        (
+            {"default_params": {"max_tokens": "many"}},
+            "default_params: $.max_tokens: expected an int",
+        ),
+        ({"default_params": {"provider": {"order": 5}}}, "default_params: $.provider.order"),
+        ({"default_model": "openai/gpt 4o"}, "default_model: $.model must be a model id"),
+        ({"default_model": ""}, "default_model: $.model must be a model id"),
+    ],
+)
+async def test_request_defaults_are_checked_when_the_client_is_made(
+    make_client: Any, settings: dict[str, Any], words: str
+) -> None:
+    # Client(default_params={"temperature": 5}) was sent: defaults were applied after validation.
+    with pytest.raises(errors.ConfigurationError) as info:
+        make_client(**settings)
+    assert words in str(info.value)
+
+
+async def test_valid_request_defaults_are_applied(make_client: Any, httpx_mock: HTTPXMock) -> None:
+    client = make_client(default_model=MODEL, default_params={"temperature": 2, "max_tokens": 5})
+    httpx_mock.add_response(json=COMPLETION)
+    await call(client.complete(messages=USER))
+    assert sent(httpx_mock) == {"model": MODEL, "messages": USER, "temperature": 2, "max_tokens": 5}

@@ -155,6 +155,15 @@ async def test_request_hooks_add_tracing_headers_but_not_authorization(
         await call(client.complete(model="a/x", messages=USER))
     assert len(httpx_mock.get_requests()) == 1  # nothing else was sent
 
+    def inject(event: RequestEvent) -> None:
+        event.headers["X-Trace"] = "1\r\nX-Injected: 1"
+
+    client.hooks.request[:] = [inject]
+    with pytest.raises(errors.ConfigurationError, match="X-Trace contains a line break"):
+        await call(client.complete(model="a/x", messages=USER))
+    assert len(httpx_mock.get_requests()) == 1
+    assert client.breaker.states() == {}  # a hook's mistake is not the model's failure
+
 
 async def test_a_stream_reports_its_response_at_the_headers_and_a_mid_stream_error(
     make_client: Any, httpx_mock: HTTPXMock, recorder: Recorder
@@ -275,6 +284,35 @@ async def test_contents_are_logged_only_when_asked_for(
     assert "a secret answer" in content[1]
     assert content[1].startswith("response body: ")
     assert CANARY_KEY not in caplog.text
+
+
+async def test_logged_contents_mask_the_key_a_server_echoes(
+    client: Any,
+    httpx_mock: HTTPXMock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The review's reproducer (F11): a 401 body quoting the key was logged verbatim.
+    caplog.set_level(logging.DEBUG, logger="openrouter_kit")
+    monkeypatch.setenv("OPENROUTER_LOG_CONTENT", "1")
+    echo = {"error": {"code": 401, "message": f"invalid key {CANARY_KEY}"}}
+    httpx_mock.add_response(status_code=401, json=echo)
+    with pytest.raises(errors.AuthenticationError):
+        await call(client.key_info())
+    answer = {**OK, "id": f"gen-{CANARY_KEY}"}
+    httpx_mock.add_response(json=answer)
+    pasted = [{"role": "user", "content": f"my key is {CANARY_KEY}, and sk-or-v1-{'ab' * 32}"}]
+    await call(client.complete(model="a/x", messages=pasted))
+    content = [r.getMessage() for r in caplog.records if r.name == "openrouter_kit.content"]
+    assert content[0].startswith("response body: ")
+    assert json.loads(content[0].removeprefix("response body: ")) == {
+        "error": {"code": 401, "message": "invalid key ***"}
+    }
+    assert content[1].startswith("request body: ")
+    assert "my key is ***, and sk-***" in content[1]
+    assert json.loads(content[2].removeprefix("response body: "))["id"] == "gen-***"
+    assert CANARY_KEY not in caplog.text
+    assert "ab" * 32 not in caplog.text
 
 
 def _script(code: str, **env: str) -> subprocess.CompletedProcess[str]:

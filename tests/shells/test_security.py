@@ -234,3 +234,146 @@ def test_every_exception_class_keeps_the_key_out() -> None:
     assert {errors.ContentPolicyError, errors.RateLimitError, errors.ModelUnavailableError} <= seen
     for cls in (errors.CircuitOpenError, errors.BudgetExceededError, errors.ValidationError):
         assert_no_key(*every_view(cls("refused")))
+
+
+# -- credentials in the URL, headers and the key's characters (issue 14, F13 and F14) ------------
+
+
+def test_a_base_url_with_a_user_and_password_is_refused_without_showing_them() -> None:
+    # The review's reproducer (F13): it was accepted, shown by repr(client), and httpx sent
+    # "Authorization: Basic ..." from it instead of the key.
+    password = "s3cret" + "pw"  # the traceback quotes this file's lines: never written whole
+    url = f"http://bob:{password}@127.0.0.1:4000/api/v1"
+    for cls in (Client, AsyncClient):
+        with pytest.raises(errors.ConfigurationError, match="user name or password") as info:
+            cls(api_key=CANARY_KEY, base_url=url)
+        assert not any(password in view for view in every_view(info.value))
+
+
+async def test_a_header_with_a_line_break_is_refused_when_the_client_is_made(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    # The review's reproducer (F14): it became a retried APIConnectionError that opened the
+    # circuit, and the server never saw a request.
+    with pytest.raises(errors.ConfigurationError, match="app_name contains a line break"):
+        make_client(app_name="my app\r\nX-Injected: 1")
+    with pytest.raises(errors.ConfigurationError, match="app_url contains a line break"):
+        make_client(app_url="https://x.test/\nX-Injected: 1")
+    with pytest.raises(errors.ConfigurationError, match="headers: 'X A' is not a header name"):
+        make_client(headers={"X A": "1"})
+    with pytest.raises(errors.ConfigurationError, match="value of X must be a string, got int"):
+        make_client(headers={"X": 5})
+    with pytest.raises(errors.ConfigurationError, match="app_name contains non-ASCII"):
+        make_client(app_name="Café")
+    assert httpx_mock.get_requests() == []
+
+
+async def test_a_non_ascii_key_is_refused_when_the_client_is_made(make_client: Any) -> None:
+    # It failed at the first call with a raw UnicodeEncodeError whose repr held the key.
+    key = "sk-or-v1-ü" + "0" * 63
+    with pytest.raises(errors.ConfigurationError, match="non-ASCII") as info:
+        make_client(api_key=key)
+    assert not any(key[:11] in view or key[-40:] in view for view in every_view(info.value))
+
+
+async def test_authorization_in_the_client_headers_is_refused(make_client: Any) -> None:
+    # It sent two Authorization headers, the key's and this one.
+    for name in ("Authorization", "authorization", "AUTHORIZATION"):
+        with pytest.raises(errors.ConfigurationError, match="cannot set Authorization"):
+            make_client(headers={name: "Bearer other"})
+
+
+async def test_each_header_is_sent_once_whatever_its_case(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    client = make_client(
+        app_name="app", headers={"user-agent": "mine/1", "x-title": "Mine", "X-Extra": "a"}
+    )
+    httpx_mock.add_response(json={"id": "g", "choices": []})
+    await call(
+        client.complete(model="a/b", messages=USER, extra_headers={"X-EXTRA": "b", "x-c": "c"})
+    )
+    sent = httpx_mock.get_requests()[-1].headers
+    assert sent.get_list("authorization") == [f"Bearer {CANARY_KEY}"]
+    assert sent.get_list("user-agent") == ["mine/1"]  # the client's headers replace the SDK's
+    assert sent.get_list("x-title") == ["Mine"]
+    assert sent.get_list("x-openrouter-title") == ["app"]
+    assert sent.get_list("x-extra") == ["b"]  # and a call's replace the client's
+    assert sent.get_list("x-c") == ["c"]
+
+
+# -- the partial answer an exception carries (issue 14, F15) ------------------------------------
+
+
+def _echoing_chunk(**fields: Any) -> bytes:
+    chunk = {"id": f"gen-{CANARY_KEY}", "model": "a/b", "echo": CANARY_KEY, **fields}
+    return b"data: " + json.dumps(chunk).encode() + b"\n\n"
+
+
+async def test_a_choice_error_s_partial_answer_is_masked(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    # The review's reproducer: the key was in exc.response's id and content.
+    httpx_mock.add_response(
+        json={
+            "id": f"gen-{CANARY_KEY}",
+            "echo": {"nested": [CANARY_KEY]},
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "error",
+                    "message": {"role": "assistant", "content": f"echo {CANARY_KEY}"},
+                    "error": {"code": 502, "message": f"bad {CANARY_KEY}"},
+                }
+            ],
+        }
+    )
+    with pytest.raises(errors.OpenRouterError) as info:
+        await call(client.complete(model="a/b", messages=USER))
+    response = info.value.response
+    assert (response.id, response.text) == ("gen-***", "echo ***")
+    assert response.extra["echo"] == {"nested": ["***"]}
+    assert_no_key(repr(response), str(response.choices[0].error), *every_view(info.value))
+
+
+STREAM_FAILURES = {
+    "error event": [
+        _echoing_chunk(choices=[{"index": 0, "delta": {"content": f"a {CANARY_KEY}"}}]),
+        b'data: {"error": {"code": 502, "message": "gone"}}\n\n',
+    ],
+    "ends unfinished": [
+        _echoing_chunk(choices=[{"index": 0, "delta": {"content": f"a {CANARY_KEY}"}}]),
+    ],
+}
+
+
+@pytest.mark.parametrize("pieces", STREAM_FAILURES.values(), ids=list(STREAM_FAILURES))
+async def test_a_failed_stream_s_partial_answer_is_masked(
+    client: Any, httpx_mock: HTTPXMock, pieces: list[bytes]
+) -> None:
+    from pytest_httpx import IteratorStream  # noqa: PLC0415 - only these tests stream
+
+    httpx_mock.add_response(
+        stream=IteratorStream(pieces), headers={"content-type": "text/event-stream"}
+    )
+    from tests.shells.test_stream import collect  # noqa: PLC0415 - shared helpers
+
+    with pytest.raises(errors.OpenRouterError) as info:
+        await collect(client.stream(model="a/b", messages=USER))
+    response = info.value.response
+    assert (response.id, response.text) == ("gen-***", "a ***")
+    assert response.extra["echo"] == "***"
+    assert_no_key(repr(response))
+
+
+async def test_a_broken_stream_s_partial_answer_is_masked(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    from tests.shells.test_stream import _Broken, collect  # noqa: PLC0415 - shared helpers
+
+    piece = _echoing_chunk(choices=[{"index": 0, "delta": {"content": f"a {CANARY_KEY}"}}])
+    httpx_mock.add_response(stream=_Broken([piece]), headers={"content-type": "text/event-stream"})
+    with pytest.raises(errors.APIConnectionError, match="broke after 1 chunk") as info:
+        await collect(client.stream(model="a/b", messages=USER))
+    assert (info.value.response.id, info.value.response.text) == ("gen-***", "a ***")
+    assert_no_key(repr(info.value.response))

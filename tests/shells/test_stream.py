@@ -198,6 +198,30 @@ async def test_malformed_event(client: Any, httpx_mock: HTTPXMock) -> None:
         await collect(client.stream(model="a/b", messages=USER))
 
 
+async def test_a_line_or_event_past_max_event_bytes_ends_the_stream(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    # issue 14, F8: a server that never ends a line (or an event) cannot fill the memory
+    client = make_client(max_event_bytes=4096)
+    assert client._config.max_event_bytes == 4096
+    endless = [text("a"), b"data: ", *([b"x" * 1000] * 10)]
+    httpx_mock.add_response(stream=IteratorStream(endless), headers=SSE_HEADERS)
+    stream = client.stream(model="a/b", messages=USER)
+    with pytest.raises(errors.InvalidResponseError, match="a line longer than 4096 bytes"):
+        await collect(stream)
+    lines = [text("a"), *([b"data: " + b"y" * 500 + b"\n"] * 10), b"\n"]
+    httpx_mock.add_response(stream=IteratorStream(lines), headers=SSE_HEADERS)
+    with pytest.raises(errors.InvalidResponseError, match="an event longer than 4096 bytes"):
+        await collect(client.stream(model="a/b", messages=USER))
+
+
+async def test_max_event_bytes_must_be_a_positive_number_of_bytes(make_client: Any) -> None:
+    assert make_client()._config.max_event_bytes == 16 * 2**20
+    for bad in (0, -5, 1.5, True, "big"):
+        with pytest.raises(errors.ConfigurationError, match="max_event_bytes must be a positive"):
+            make_client(max_event_bytes=bad)
+
+
 async def test_closing_early_records_the_request_without_tokens(
     client: Any, httpx_mock: HTTPXMock
 ) -> None:

@@ -126,3 +126,8 @@ def bounds() -> None:
     except errors.ResponseTooLargeError as exc:
         cap: int | None = exc.limit
         print(cap)
+
+
+def limits() -> None:
+    Client(max_event_bytes=1 << 20)
+    AsyncClient(max_event_bytes=64 * 1024 * 1024)

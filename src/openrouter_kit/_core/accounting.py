@@ -320,6 +320,7 @@ class UsageTotals:
 
 # -- how a call's hold ends --------------------------------------------------------------------
 
+
 def generation_id(value: Any) -> str | None:
     """``value`` when it can be looked up with ``GET /generation?id=`` (a printable ASCII string
     of at most 256 characters, without spaces, as OpenRouter's ``gen-...`` ids are); None

@@ -22,8 +22,8 @@ from typing import Any
 import attrs
 
 from openrouter_kit._core.modelbase import SHAPE_ERRORS, lazy, shape_error
-from openrouter_kit._core.redact import redact, redact_all
-from openrouter_kit._core.sse import ServerSentEvent, SSEDecoder
+from openrouter_kit._core.redact import redact, redact_all, redact_model
+from openrouter_kit._core.sse import MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
 from openrouter_kit._generated.models import (
     CompletionChoice,
     CompletionResponse,
@@ -232,10 +232,15 @@ class StreamAssembler:
     ``structure`` is the fast converter's ``structure`` (for usage and error objects).
     """
 
-    def __init__(self, structure: Callable[[Any, Any], Any], api_key: str | None) -> None:
+    def __init__(
+        self,
+        structure: Callable[[Any, Any], Any],
+        api_key: str | None,
+        max_event_bytes: int = MAX_EVENT_BYTES,
+    ) -> None:
         self._structure = structure
         self._api_key = api_key
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(max_event_bytes)
         self._choices: dict[int, _ChoiceParts] = {}
         self._top: dict[str, Any] = {}
         self._extra: dict[str, Any] = {}
@@ -282,7 +287,11 @@ class StreamAssembler:
 
     def events(self, data: bytes) -> list[ServerSentEvent]:
         """The events completed by ``data``, to be passed to ``feed`` one by one (a stream turns
-        each into a chunk only when it is asked for the next one)."""
+        each into a chunk only when it is asked for the next one).
+
+        Raises:
+            InvalidResponseError: a line or an event is longer than ``max_event_bytes``.
+        """
         return self._decoder.feed(data)
 
     def feed(self, event: ServerSentEvent) -> StreamChunk | None:
@@ -395,9 +404,10 @@ class StreamAssembler:
         raise exc
 
     def _partial(self) -> CompletionResponse | None:
-        """The answer so far for an exception to carry, or None when the chunks cannot form one."""
+        """The answer so far for an exception to carry (the key masked in it, as in the rest of
+        the exception), or None when the chunks cannot form one."""
         try:
-            return self.final_response()
+            return redact_model(self.final_response(), self._api_key)
         except InvalidResponseError:
             return None
 

@@ -1,19 +1,22 @@
 """Client configuration: one frozen value built from arguments and the environment.
 
-Owns: the fallback order (argument, then environment, then default), the HTTPS-or-loopback rule and
-the request defaults. Never knows: sockets, httpx, files (settings files are read by ``_settings``).
+Owns: the fallback order (argument, then environment, then default), the HTTPS-or-loopback rule
+(and no credentials in the URL), the rules for header names and values, and the request
+defaults. Never knows: sockets, httpx, files (settings files are read by ``_settings``).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import attrs
 from attrs import field, frozen
 
+from openrouter_kit._core.sse import MAX_EVENT_BYTES
 from openrouter_kit.errors import ConfigurationError
 
 __all__ = [
@@ -23,6 +26,7 @@ __all__ = [
     "TimeoutSetting",
     "Timeouts",
     "check_base_url",
+    "check_headers",
 ]
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
@@ -45,8 +49,15 @@ def _is_loopback(host: str) -> bool:
 
 
 def check_base_url(url: str) -> str:
-    """Return ``url`` without a trailing slash, or raise if it is not HTTPS (loopback excepted)."""
+    """Return ``url`` without a trailing slash, or raise if it is not HTTPS (loopback excepted)
+    or carries a user name or password (never shown: it would be a credential)."""
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        raise ConfigurationError(
+            "the base URL carries a user name or password (user:password@host): they would be "
+            "shown wherever the URL is, and sent instead of the key; remove them (the client "
+            "authenticates with api_key)"
+        )
     host = parts.hostname or ""
     if parts.scheme == "https" and host:
         return url.rstrip("/")
@@ -58,6 +69,65 @@ def check_base_url(url: str) -> str:
             "use https:// (http:// is allowed only for loopback hosts)"
         )
     raise ConfigurationError(f"base URL must be an https:// URL, got {url[:80]!r}")
+
+
+#: A header name: an RFC 9110 token.
+_TOKEN = re.compile(r"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+#: A header value as this client sends it: printable ASCII, spaces and tabs only between visible
+#: characters (RFC 9110 field-value without obs-text).
+_FIELD_VALUE = re.compile(r"(?:[\x21-\x7e](?:[ \t]*[\x21-\x7e])*)?")
+
+
+def _value_problem(value: str) -> str:
+    """Why ``value`` is no header value (it is never quoted: a header may hold a secret)."""
+    if "\r" in value or "\n" in value:
+        return "contains a line break"
+    if not value.isascii():
+        return (
+            "contains non-ASCII characters (header values are printable ASCII: encode other "
+            "text, e.g. with urllib.parse.quote)"
+        )
+    if not value.replace("\t", " ").isprintable():
+        return "contains a control character"
+    return "starts or ends with whitespace"
+
+
+def check_headers(
+    headers: Iterable[tuple[Any, Any]],
+    where: str,
+    error: Callable[[str], Exception] = ConfigurationError,
+) -> tuple[tuple[str, str], ...]:
+    """``headers`` as pairs of strings, or ``error`` naming ``where`` and the first bad one: a name
+    that is not an RFC 9110 token, a value that is not a string of printable ASCII, or
+    Authorization (the client sends its own key). Values are never shown.
+    """
+    checked = []
+    for name, value in headers:
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            shown = repr(name)[:60] if isinstance(name, str) else type(name).__name__
+            raise error(
+                f"{where}: {shown} is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+            )
+        if name.lower() == "authorization":
+            raise error(
+                f"{where} cannot set Authorization: the client sends its own key "
+                "(use another client for another key)"
+            )
+        if not isinstance(value, str):
+            kind = type(value).__name__
+            raise error(f"{where}: the value of {name} must be a string, got {kind}")
+        if not _FIELD_VALUE.fullmatch(value):
+            raise error(f"{where}: the value of {name} {_value_problem(value)}")
+        checked.append((name, value))
+    return tuple(checked)
+
+
+def _header_setting(name: str, value: Any) -> None:
+    """Refuse an ``app_name`` or ``app_url`` that cannot be sent as a header."""
+    if value is not None and not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string or None, got {type(value).__name__}")
+    if value and not _FIELD_VALUE.fullmatch(value):
+        raise ConfigurationError(f"{name} {_value_problem(value)}; it is sent as a header")
 
 
 def _positive_or_none(name: str, value: Any) -> float | None:
@@ -160,6 +230,8 @@ class Config:
     default_params: Mapping[str, Any] = field(factory=dict)
     #: Extra headers sent with every request (never logged).
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    #: The longest line, and the largest event, a stream may send (bytes).
+    max_event_bytes: int = MAX_EVENT_BYTES
 
     def replaced(self, *, max_retries: int, timeout: Any) -> Config:
         """This configuration with other retry and timeout settings (validated)."""
@@ -188,6 +260,8 @@ class Config:
             )
         if any(c.isspace() for c in key.strip()) or not key.isprintable():
             raise ConfigurationError("the API key contains whitespace or control characters")
+        if not key.isascii():  # it would fail in the Authorization header, showing itself
+            raise ConfigurationError("the API key contains non-ASCII characters")
         values["api_key"] = key.strip()
         _check_retries(values.get("max_retries", DEFAULT_MAX_RETRIES))
         params = values["default_params"] = dict(values.get("default_params") or {})
@@ -201,5 +275,15 @@ class Config:
         values["base_url"] = check_base_url(url)
         if "timeout" in values:
             values["timeout"] = Timeouts.of(values["timeout"])
-        values["headers"] = tuple((values.get("headers") or {}).items())
+        headers = values.get("headers") or {}
+        if not isinstance(headers, Mapping):
+            raise ConfigurationError(f"headers must be a dict, got {type(headers).__name__}")
+        values["headers"] = check_headers(headers.items(), "headers")
+        for name in ("app_name", "app_url"):
+            _header_setting(name, values.get(name))
+        size = values.get("max_event_bytes", MAX_EVENT_BYTES)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ConfigurationError(
+                f"max_event_bytes must be a positive number of bytes, got {size!r}"
+            )
         return cls(**values)

@@ -20,8 +20,10 @@ is liberal. Both are built on first use, never at import. Never knows: HTTP, soc
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -502,6 +504,9 @@ def structure_input(data: Any, cls: type[T]) -> T:
     problems: list[tuple[str, str]] = []
     try:
         obj = converters().strict.structure(data, cls)
+        check_limits(obj)
+    except ValidationError:
+        raise
     except cattrs.BaseValidationError as exc:
         problems = _messages_of(exc)
     except (TypeError, ValueError, KeyError) as exc:
@@ -511,7 +516,6 @@ def structure_input(data: Any, cls: type[T]) -> T:
         # chained to ours, so nothing the user passed by mistake (a key, say) travels with it.
         text = "; ".join(f"{path}: {message}" for path, message in problems[:5])
         raise ValidationError(f"invalid {cls.__name__}: {text}", path=problems[0][0])
-    check_limits(obj)
     return obj
 
 
@@ -523,8 +527,10 @@ _LIMITS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
     "minItems": (lambda v, lim: len(v) >= lim, "at least"),
     "maxItems": (lambda v, lim: len(v) <= lim, "at most"),
     "maxLength": (lambda v, lim: len(v) <= lim, "at most"),
+    "pattern": (lambda v, lim: lim[0].fullmatch(v) is not None, "like"),
 }
-#: What each limit applies to: numbers, lists (their length) or strings (their length).
+#: What each limit applies to: numbers, lists (their length) or strings (their length, their
+#: pattern). A limit on a list or dict of such values applies to each item or value.
 _LIMITED: dict[str, type | tuple[type, ...]] = {
     "minimum": (int, float, Decimal),
     "maximum": (int, float, Decimal),
@@ -533,6 +539,7 @@ _LIMITED: dict[str, type | tuple[type, ...]] = {
     "minItems": list,
     "maxItems": list,
     "maxLength": str,
+    "pattern": str,
 }
 
 
@@ -545,6 +552,13 @@ def _limit_plan(
     plan = []
     for a in attrs.fields(cls):
         limits = [(key, a.metadata[key]) for key in _LIMITS if key in a.metadata]
+        limits = [
+            (
+                key,
+                (re.compile(limit), a.metadata.get("pattern_means")) if key == "pattern" else limit,
+            )
+            for key, limit in limits
+        ]
         allowed = tuple(a.metadata["enum"]) if "enum" in a.metadata else None
         nested = any(_is_model(t) or t is Any for t in _types_in(a.type))
         if limits or allowed or nested:
@@ -592,15 +606,8 @@ def check_limits(obj: Any, path: str = "$") -> None:
             continue
         here = f"{path}.{wire}"
         for key, limit in limits:
-            ok, words = _LIMITS[key]
-            if isinstance(value, _LIMITED[key]) and not ok(value, limit):
-                if isinstance(value, list):
-                    text = f"{here} must have {words} {limit} item(s), got {len(value)}"
-                elif isinstance(value, str):
-                    text = f"{here} must have {words} {limit} characters, got {len(value)}"
-                else:
-                    text = f"{here} must be {words} {limit}, got {value}"
-                raise ValidationError(text, path=here)
+            if not (isinstance(value, _LIMITED[key]) and _LIMITS[key][0](value, limit)):
+                _check_limit(key, limit, value, here)  # broken, or a list's or dict's items
         if allowed is not None:
             _check_values(value, allowed, here)
         if _is_model(type(value)):
@@ -611,17 +618,105 @@ def check_limits(obj: Any, path: str = "$") -> None:
                     check_limits(item, f"{here}[{i}]")
 
 
+def _check_limit(key: str, limit: Any, value: Any, here: str) -> None:
+    """Raise ValidationError when ``value`` (or an item of a list, a value of a dict, of the kind
+    the limit applies to) breaks the limit ``key``."""
+    kinds = _LIMITED[key]
+    if isinstance(value, kinds):
+        items: Any = (("", value),)
+    elif isinstance(value, list):
+        items = ((f"[{i}]", item) for i, item in enumerate(value))
+    elif isinstance(value, dict):
+        items = ((f"[{redact(repr(k)[:40], None)}]", item) for k, item in value.items())
+    else:
+        return
+    ok, words = _LIMITS[key]
+    for where, item in items:
+        if not isinstance(item, kinds) or ok(item, limit):
+            continue
+        at = here + where
+        if key == "pattern":
+            text = f"{at} must be {limit[1]}, got {redact(repr(item)[:60], None)}"
+        elif isinstance(item, list):
+            text = f"{at} must have {words} {limit} item(s), got {len(item)}"
+        elif isinstance(item, str):
+            text = f"{at} must have {words} {limit} characters, got {len(item)}"
+        else:
+            text = f"{at} must be {words} {limit}, got {_number(item)}"
+        raise ValidationError(text, path=at)
+
+
+def _number(value: Any) -> str:
+    """A number for a message: a huge integer is described, not written out (``str`` refuses
+    more than 4300 digits)."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        digits = str(len(str(abs(value)))) if value.bit_length() < 14_000 else "many"
+        return f"an integer of {digits} digits"
+    return str(value)
+
+
 def dumps(obj: Any, extra: Mapping[str, Any] | None = None) -> bytes:
     """Return the compact UTF-8 JSON body for a model (unset fields left out), with the keys of
     ``extra`` set over its top level as they are.
 
     Raises:
-        ValidationError: a value cannot be sent as JSON (NaN, infinity, an arbitrary object).
+        ValidationError: a value cannot be sent as JSON (NaN, infinity, an arbitrary object,
+            nesting too deep for Python); ``path`` names where, e.g. ``$.messages[0].content``.
     """
+    data: Any = None
     try:
         data = converters().fast.unstructure(obj)
         if extra:
             data.update(extra)
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"request cannot be sent as JSON: {exc}") from None
+    except (TypeError, ValueError, RecursionError) as exc:
+        problem = _json_problem(exc)
+    # outside the except block: the error, which may hold the value, is not chained to ours
+    path = _culprit(obj if data is None else data, "$")
+    raise ValidationError(f"{path}: {problem}", path=path)
+
+
+def _json_problem(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to be sent as JSON"
+    return f"cannot be sent as JSON: {redact(str(exc), None)}"
+
+
+def _fails(value: Any) -> bool:
+    try:
+        json.dumps(converters().fast.unstructure(value), allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return True
+    return False
+
+
+def _culprit(data: Any, path: str, depth: int = 3) -> str:
+    """The path of the value in ``data`` (a model, dict or list) that cannot be sent as JSON, up
+    to ``depth`` levels down (a value nested too deeply is named near where it starts)."""
+    if depth == 0:
+        return path
+    if attrs.has(type(data)):
+        fields = (
+            (f".{_wire_name(a)}", getattr(data, a.name))
+            for a in attrs.fields(type(data))
+            if a.name != "extra"
+        )
+        items: Any = itertools.chain(fields, _keys(getattr(data, "extra", None) or {}))
+    elif isinstance(data, Mapping):
+        items = _keys(data)
+    elif isinstance(data, list | tuple):
+        items = ((f"[{i}]", v) for i, v in enumerate(data))
+    else:
+        return path
+    for where, value in items:
+        if value is not None and _fails(value):
+            return _culprit(value, redact(path + where, None)[:200], depth - 1)
+    return path
+
+
+def _keys(data: Mapping[Any, Any]) -> Any:
+    """(path step, value) for each item of a dict."""
+    return (
+        (f".{k}" if isinstance(k, str) and k.isidentifier() else f"[{k!r}]", v)
+        for k, v in data.items()
+    )

@@ -61,9 +61,11 @@ def check_messages(messages: Sequence[Any]) -> None:
     """Raise ValidationError for the first message that breaks a rule, naming its index and field.
 
     Raises:
-        ValidationError: an unknown role; a tool message without ``tool_call_id``, or answering
-            no earlier tool call; an assistant tool call without id or name; a content part
-            missing what its type needs; an image too large for a data URL.
+        ValidationError: an unknown role; a system, developer, user or tool message without
+            content (None or missing: only an assistant message may have none); a tool message
+            without ``tool_call_id``, or answering no earlier tool call; an assistant tool call
+            without id or name; a content part missing what its type needs; an image too large
+            for a data URL.
     """
     requested: set[str] = set()
     for index, message in enumerate(messages):
@@ -72,6 +74,10 @@ def check_messages(messages: Sequence[Any]) -> None:
         if role not in _ROLES:
             raise _fail(
                 f"{at}.role", f"unknown role {str(role)[:40]!r}; use one of {', '.join(_ROLES)}"
+            )
+        if message.content is None and role != "assistant":
+            raise _fail(
+                f"{at}.content", f"a {role} message needs content (a string or a list of parts)"
             )
         if role == "assistant":
             for number, call in enumerate(message.tool_calls or ()):

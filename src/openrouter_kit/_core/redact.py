@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["KEY_PATTERN", "MASK", "SENSITIVE_HEADERS", "mask_headers", "redact", "redact_all"]
+import attrs
+
+__all__ = [
+    "KEY_PATTERN",
+    "MASK",
+    "SENSITIVE_HEADERS",
+    "mask_headers",
+    "redact",
+    "redact_all",
+    "redact_model",
+]
+
+T = TypeVar("T")
 
 #: Anything shaped like an API key: OpenRouter's ``sk-or-v1-...`` and OpenAI-style ``sk-...``,
 #: starting a word (``risk-assessment`` and ``task-manager`` are not keys).
@@ -45,6 +57,31 @@ def redact_all(value: Any, *secrets: str | None) -> Any:
         return {redact_all(k, *secrets): redact_all(v, *secrets) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(redact_all(v, *secrets) for v in value)
+    return value
+
+
+def redact_model(value: T, *secrets: str | None) -> T:
+    """``value`` with ``redact`` applied to every string inside it, through attrs instances
+    (changed in place: a response an exception carries), dicts, lists and tuples (copied)."""
+    redacted: T = _redacted(value, secrets)
+    return redacted
+
+
+def _redacted(value: Any, secrets: tuple[str | None, ...]) -> Any:
+    if isinstance(value, str):
+        return redact(value, *secrets)
+    cls: Any = type(value)
+    if attrs.has(cls):
+        for field in attrs.fields(cls):
+            old = getattr(value, field.name)
+            new = _redacted(old, secrets)
+            if new is not old:
+                object.__setattr__(value, field.name, new)
+        return value
+    if isinstance(value, dict):
+        return {_redacted(k, secrets): _redacted(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redacted(v, secrets) for v in value)
     return value
 
 

@@ -114,21 +114,36 @@ class RegistryCache:
         """True once a model list has been stored (fresh or not)."""
         return self._expires is not None or bool(self._models)
 
-    def check(self, model_ids: Iterable[str], prompt_tokens: int, max_tokens: int | None) -> None:
-        """Refuse a request before it is sent: an unknown model, or one whose context window
-        cannot hold the estimated prompt plus ``max_tokens``.
+    def check(
+        self,
+        model_ids: Iterable[str],
+        prompt_tokens: int,
+        max_tokens: int | None,
+        field: str = "max_tokens",
+    ) -> None:
+        """Refuse a request before it is sent: an unknown model, a ``max_tokens`` (named
+        ``field`` on the request) above what the first model may generate, or a first model
+        whose context window cannot hold the estimated prompt plus ``max_tokens``.
 
         Raises:
             ModelNotFoundError: a model id is unknown (the message names the closest ids).
+            ValidationError: ``max_tokens`` is above the first model's ``max_completion_tokens``
+                (``path`` is ``$.`` and the field).
             ContextLengthError: the prompt and ``max_tokens`` do not fit the first model.
         """
         models = [self.get(model_id) for model_id in model_ids]
         if not models:
             return
         first = models[0]
-        window = first.context_length or (
-            first.top_provider.context_length if first.top_provider else None
-        )
+        top = first.top_provider
+        limit = top.max_completion_tokens if top else None
+        if max_tokens and limit and max_tokens > limit:
+            raise ValidationError(
+                f"$.{field}: {first.id} generates at most {limit} tokens per answer, got "
+                f"{max_tokens}",
+                path=f"$.{field}",
+            )
+        window = first.context_length or (top.context_length if top else None)
         needed = prompt_tokens + (max_tokens or 0)
         if window and needed > window:
             raise ContextLengthError(

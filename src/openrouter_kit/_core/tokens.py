@@ -269,7 +269,10 @@ def _json(value: Any) -> str:
     try:
         return json.dumps(_plain(value), ensure_ascii=False, default=str)
     except (ValueError, TypeError, RecursionError):
-        return str(value)
+        try:
+            return str(value)
+        except RecursionError:  # too deep even for repr: such a body is refused before sending
+            return ""
 
 
 def _text(value: Any, count: Counter) -> int:

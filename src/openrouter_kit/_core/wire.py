@@ -23,7 +23,7 @@ from attrs import field, frozen
 
 from openrouter_kit._core.config import DEFAULT_BASE_URL, Config
 from openrouter_kit._core.modelbase import SHAPE_ERRORS, shape_error
-from openrouter_kit._core.redact import mask_headers, redact, redact_all
+from openrouter_kit._core.redact import mask_headers, redact, redact_all, redact_model
 from openrouter_kit._generated.endpoints import ROWS
 from openrouter_kit._version import __version__
 from openrouter_kit.errors import (
@@ -159,7 +159,10 @@ def _headers(
         # The current attribution header and the older one, which OpenRouter still accepts.
         headers.append(("X-OpenRouter-Title", config.app_name))
         headers.append(("X-Title", config.app_name))
-    headers.extend(config.headers)
+    if config.headers:  # the client's headers replace the SDK's of the same name (any case)
+        names = {name.lower() for name, _ in config.headers}
+        headers = [(k, v) for k, v in headers if k.lower() not in names]
+        headers.extend(config.headers)
     if extra:  # one call's headers replace the client's of the same name (any case)
         names = {name.lower() for name, _ in extra}
         headers = [(k, v) for k, v in headers if k.lower() not in names]
@@ -451,7 +454,8 @@ def parse_response(
 def raise_for_choice_error(response: Any, api_key: str | None = None) -> None:
     """Raise the mapped error when a 200 completion ended a choice with ``finish_reason: "error"``.
 
-    The partial response is kept on the exception as ``response``, so no output is lost.
+    The partial response is kept on the exception as ``response``, so no output is lost, with the
+    key (and anything shaped like a key) masked in it, as in the rest of the exception.
     """
     for choice in getattr(response, "choices", None) or ():
         if choice.finish_reason == "error" or choice.error is not None:
@@ -466,5 +470,5 @@ def raise_for_choice_error(response: Any, api_key: str | None = None) -> None:
                 )
             error.setdefault("message", "the provider failed while generating this choice")
             exc = error_from_payload(200, {}, {"error": error}, api_key=api_key)
-            exc.response = response
+            exc.response = redact_model(response, api_key)  # the server may echo the key
             raise exc

@@ -516,7 +516,7 @@ class ReasoningConfig(WireModel):
     #: max, xhigh, high, medium, low, minimal or none (send effort or max_tokens, not both).
     effort: str | None = field(default=None, metadata={'enum': ('max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none')})
     #: Reasoning token budget (docs only).
-    max_tokens: int | None = field(default=None, metadata={'minimum': 0})
+    max_tokens: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 2147483647})
     #: Reason, but leave the reasoning out of the response (docs only).
     exclude: bool | None = None
     #: Turn reasoning on with default settings (docs only).
@@ -570,20 +570,20 @@ class CompletionRequest(WireModel):
 
     messages: list[Message] = field(metadata={'minItems': 1})
     #: author/slug[:variant] or a ~author/family-latest alias; the account default when unset.
-    model: str | None = None
+    model: str | None = field(default=None, metadata={'pattern': '^\\S+$', 'pattern_means': 'a model id such as openai/gpt-4o (not empty, no whitespace)'})
     #: Fallback models, tried in order when the previous one fails.
-    models: list[str] | None = None
+    models: list[str] | None = field(default=None, metadata={'pattern': '^\\S+$', 'pattern_means': 'a model id such as openai/gpt-4o (not empty, no whitespace)'})
     #: Stream the answer as server-sent events (server default false).
     stream: bool | None = None
     #: Maximum tokens to generate (deprecated in favour of max_completion_tokens).
-    max_tokens: int | None = field(default=None, metadata={'minimum': 1})
+    max_tokens: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 2147483647})
     #: Maximum tokens to generate, reasoning included.
-    max_completion_tokens: int | None = field(default=None, metadata={'minimum': 1})
+    max_completion_tokens: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 2147483647})
     temperature: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 2})
     #: Nucleus sampling: only tokens within this cumulative probability.
     top_p: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
     #: Only the k most likely tokens (not available on OpenAI models).
-    top_k: int | None = field(default=None, metadata={'minimum': 0})
+    top_k: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 2147483647})
     #: Drop tokens less likely than min_p times the most likely one.
     min_p: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
     #: Drop tokens far less likely than the most likely one.
@@ -595,9 +595,9 @@ class CompletionRequest(WireModel):
     #: Up to 4 sequences that end generation.
     stop: str | list[str] | None = field(default=None, metadata={'maxItems': 4})
     #: Seed for repeatable sampling (not every provider honours it).
-    seed: int | None = None
+    seed: int | None = field(default=None, metadata={'minimum': -9223372036854775808, 'maximum': 9223372036854775807})
     #: Token id (as a string key) to bias, from -100 to 100.
-    logit_bias: dict[str, float] | None = None
+    logit_bias: dict[str, float] | None = field(default=None, metadata={'minimum': -100, 'maximum': 100})
     #: Return the log probability of each output token.
     logprobs: bool | None = None
     #: How many alternatives per token to return (needs logprobs).
