@@ -341,11 +341,10 @@ class ChaosServer:
             return await _send(writer, 404, _error(404, f"Generation {gen_id[:40]} not found"))
         tag, attempt = found
         tokens = self._plans[tag].completion_tokens
-        cost = float(attempt.billed)
         data = {
             "id": gen_id,
-            "total_cost": cost,
-            "usage": cost,
+            "total_cost": "@@COST@@",
+            "usage": "@@COST@@",
             "model": MODEL,
             "streamed": attempt.stream,
             "cancelled": False,
@@ -355,7 +354,8 @@ class ChaosServer:
             "native_tokens_completion": tokens,
             "finish_reason": "stop",
         }
-        return await _send(writer, 200, json.dumps({"data": data}).encode())
+        text = json.dumps({"data": data}).replace('"@@COST@@"', format(attempt.billed, "f"))
+        return await _send(writer, 200, text.encode())
 
     async def _completion(
         self,
@@ -547,8 +547,12 @@ class ChaosServer:
         events = _stream_events(ctx)[: ctx.params.get("chunks", 2)]
         for piece in events:
             await _chunk(ctx.writer, piece)
-        payload = {"id": _answer_id(ctx), "object": "chat.completion.chunk", "error": error,
-                   "choices": [{"index": 0, "delta": {}, "finish_reason": "error"}]}
+        payload = {
+            "id": _answer_id(ctx),
+            "object": "chat.completion.chunk",
+            "error": error,
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "error"}],
+        }
         await _chunk(ctx.writer, b"data: " + json.dumps(payload).encode() + b"\n\n")
         await _chunk(ctx.writer, b"")
         return False
@@ -602,10 +606,20 @@ _FAULTS: dict[str, Callable[[ChaosServer, _Context], Awaitable[bool]]] = {
     "redirect": ChaosServer._redirect,
 }
 
-_REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 303: "See Other",
-            307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request",
-            404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error",
-            502: "Bad Gateway", 503: "Service Unavailable"}
+_REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    303: "See Other",
+    307: "Temporary Redirect",
+    308: "Permanent Redirect",
+    400: "Bad Request",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 # -- bodies --------------------------------------------------------------------------------------
@@ -637,9 +651,7 @@ def _usage(ctx: _Context) -> str:
     )
 
 
-def _completion(
-    ctx: _Context, finish: str = "stop", error: dict[str, Any] | None = None
-) -> bytes:
+def _completion(ctx: _Context, finish: str = "stop", error: dict[str, Any] | None = None) -> bytes:
     choice: dict[str, Any] = {
         "index": 0,
         "message": {"role": "assistant", "content": _text(ctx)},
@@ -661,7 +673,9 @@ def _completion(
     return json.dumps(body).replace('"@@USAGE@@"', _usage(ctx)).encode()
 
 
-def _chunk_payload(ctx: _Context, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+def _chunk_payload(
+    ctx: _Context, delta: dict[str, Any], finish: str | None = None
+) -> dict[str, Any]:
     return {
         "id": _answer_id(ctx),
         "object": "chat.completion.chunk",
@@ -680,8 +694,14 @@ def _stream_events(ctx: _Context) -> list[bytes]:
         b"data: " + json.dumps(_chunk_payload(ctx, delta)).encode() + b"\n\n" for delta in pieces
     ]
     events.append(b"data: " + json.dumps(_chunk_payload(ctx, {}, "stop")).encode() + b"\n\n")
-    usage = {"id": _answer_id(ctx), "object": "chat.completion.chunk", "created": 1767225600,
-             "model": MODEL, "choices": [], "usage": "@@USAGE@@"}
+    usage = {
+        "id": _answer_id(ctx),
+        "object": "chat.completion.chunk",
+        "created": 1767225600,
+        "model": MODEL,
+        "choices": [],
+        "usage": "@@USAGE@@",
+    }
     text = json.dumps(usage).replace('"@@USAGE@@"', _usage(ctx))
     events.append(b"data: " + text.encode() + b"\n\n")
     events.append(b"data: [DONE]\n\n")
@@ -699,8 +719,16 @@ async def _head(
     length: int | None,
     headers: dict[str, str] | None = None,
     content_type: str = "application/json",
+    keep_alive: bool = False,
 ) -> None:
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Whatever')}", f"Content-Type: {content_type}"]
+    """The status line and headers. Unless ``keep_alive``, the connection closes after this
+    answer, and says so: a pool must not send the next request on it."""
+    lines = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Whatever')}",
+        f"Content-Type: {content_type}",
+    ]
+    if not keep_alive:
+        lines.append("Connection: close")
     if length is None:
         lines.append("Transfer-Encoding: chunked")
     else:
@@ -718,7 +746,7 @@ async def _send(
     writer: asyncio.StreamWriter, status: int, body: bytes, headers: dict[str, str] | None = None
 ) -> bool:
     """A whole answer with a Content-Length; the connection stays open for the next request."""
-    await _head(writer, status, len(body), headers)
+    await _head(writer, status, len(body), headers, keep_alive=True)
     writer.write(body)
     await writer.drain()
     return True
