@@ -469,7 +469,7 @@ class ChaosServer:
     async def _huge_line(self, ctx: _Context) -> bool:
         """One ``data:`` line of ``size`` bytes, then the rest of a normal stream."""
         await _start_stream(ctx)
-        size = ctx.params.get("size", 24 << 20)
+        size = ctx.params.get("size", 20 << 20)
         await _chunk(ctx.writer, b"data: ")
         sent = 0
         while sent < size:

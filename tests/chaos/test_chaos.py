@@ -796,7 +796,7 @@ KINDS: dict[str, tuple[int, bool]] = {
     "silent": (2, False),
     "bomb": (2, True),
     "huge_line": (1, True),
-    "unterminated": (1, True),
+    "unterminated": (1, False),
     "reset_before_headers": (3, False),
     "reset_mid_body": (3, False),
     "truncated": (3, False),
@@ -901,7 +901,20 @@ def fault_plans(kind: str) -> dict[str, list[Spec]]:
 CANCEL_MIX = ("ok", "ok", "slow", "slow_stream", "drip", "silent", "reset_mid_body", "status")
 
 
-def _cancel_spec(rng: random.Random, runner: str, tag: str) -> Spec:
+def _cancel_spec(rng: random.Random, runner: str, tag: str, *, at_usage: bool = False) -> Spec:
+    """A cancelled call the seed chooses; ``at_usage``: a whole stream, cancelled as soon as its
+    usage arrived, with ``[DONE]`` right behind it (F2's reproducer)."""
+    if at_usage:
+        fault = Fault("ok", {"latency": rng.uniform(0, 0.02)})
+        return Spec(
+            tag,
+            "cancel:at_usage",
+            True,
+            [fault],
+            rng.randint(1, MAX_TOKENS),
+            (None,),
+            ("after_usage", 0.0),
+        )
     kind = rng.choice(CANCEL_MIX)
     stream = rng.random() < 0.5
     tokens = rng.randint(1, MAX_TOKENS)
@@ -918,7 +931,7 @@ def _cancel_spec(rng: random.Random, runner: str, tag: str) -> Spec:
         f = [Fault(kind, {"interval": 0.05})]
     styles = ("wait_for", "task") if runner != "trio" else ("move_on", "scope")
     if stream and kind in ("ok", "slow", "slow_stream") and rng.random() < 0.4:
-        cancel = ("after_usage", 0.0)
+        cancel = ("after_usage", 0.0)  # between chunks that come apart
     else:
         cancel = (rng.choice(styles), rng.uniform(0.0, TIMEOUT * 0.9))
     expect = (None, errors.OpenRouterError)  # what the fault gives when the cancel comes late
@@ -929,7 +942,10 @@ def cancel_plans(calls: int) -> dict[str, list[Spec]]:
     plans: dict[str, list[Spec]] = {}
     for runner in ASYNC_RUNNERS:
         rng = random.Random(f"{SEED}:cancel:{runner}")
-        plans[runner] = [_cancel_spec(rng, runner, _tag("cancel", runner, i)) for i in range(calls)]
+        plans[runner] = [
+            _cancel_spec(rng, runner, _tag("cancel", runner, i), at_usage=i % 4 == 0)
+            for i in range(calls)
+        ]
     return plans
 
 
