@@ -484,10 +484,10 @@ class ChaosServer:
         return False
 
     async def _unterminated(self, ctx: _Context) -> bool:
-        """``data:`` lines for ever, never the blank line that ends an event."""
+        """``data:`` lines of 4 KiB for ever, never the blank line that ends an event."""
         await _start_stream(ctx)
-        line = b"data: " + json.dumps(_chunk_payload(ctx, {"content": "x"})).encode() + b"\n"
-        batch = line * (65536 // len(line))
+        line = b'data: {"pad": "' + b"x" * 4072 + b'"}\n'
+        batch = line * 16
         sent = 0
         while sent < ctx.params.get("size", 256 << 20):
             if self._over_ceiling(ctx) or ctx.gone:
