@@ -267,8 +267,9 @@ class ToolArgumentsError(InvalidResponseError):
 
 
 class ResponseTooLargeError(InvalidResponseError):
-    """The response, once decoded (gzip, deflate), passed the client's ``max_response_bytes``;
-    reading stopped there. ``limit``: that cap in bytes."""
+    """The response, once decoded (gzip, deflate), passed the client's ``max_response_bytes``, or
+    a stream sent a line or an event longer than ``max_event_bytes``; reading stopped there.
+    ``limit``: that cap in bytes."""
 
     def __init__(self, message: str, *, limit: int | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)

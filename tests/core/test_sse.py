@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openrouter_kit._core.sse import MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
-from openrouter_kit.errors import InvalidResponseError
+from openrouter_kit.errors import InvalidResponseError, ResponseTooLargeError
 
 # A transcript shaped like OpenRouter's: keep-alive comments, a multi-byte character, CRLF, an
 # event with id/retry/event fields, a multi-line data field, the usage chunk and [DONE].
@@ -215,9 +215,9 @@ def test_a_line_up_to_the_limit_passes_and_one_byte_more_is_refused_whatever_the
     for newline in (b"\n", b"\r", b"\r\n", b""):
         too_long = b"data: " + b"x" * 27 + newline + newline
         for pieces in splits(too_long):
-            with pytest.raises(InvalidResponseError, match="a line longer than 32 bytes") as info:
+            with pytest.raises(ResponseTooLargeError, match="a line longer than 32 bytes") as info:
                 decode_with(32, pieces)
-            assert info.value.status_code == 200
+            assert (info.value.status_code, info.value.limit) == (200, 32)
 
 
 def test_an_event_up_to_the_limit_passes_and_one_byte_more_is_refused_whatever_the_reads() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from itertools import islice
 
-from openrouter_kit.errors import InvalidResponseError
+from openrouter_kit.errors import ResponseTooLargeError
 
 __all__ = ["MAX_EVENT_BYTES", "SSEDecoder", "ServerSentEvent"]
 
@@ -58,10 +58,11 @@ class ServerSentEvent:
     __hash__ = None  # type: ignore[assignment]
 
 
-def _too_big(what: str, limit: int) -> InvalidResponseError:
-    return InvalidResponseError(
+def _too_big(what: str, limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
         f"the event stream sent {what} longer than {limit} bytes (the client's max_event_bytes)",
         status_code=200,
+        limit=limit,
     )
 
 
@@ -69,8 +70,8 @@ class SSEDecoder:
     """An incremental SSE parser: ``feed(bytes) -> list[ServerSentEvent]``, then ``flush()``.
 
     ``comments`` counts the comment lines seen (keep-alives). ``max_bytes`` bounds one line and
-    one event's data; more raises ``InvalidResponseError``, so memory stays bounded whatever the
-    server sends.
+    one event's data; more raises ``ResponseTooLargeError`` (an ``InvalidResponseError``), so
+    memory stays bounded whatever the server sends.
     """
 
     __slots__ = (
@@ -104,7 +105,7 @@ class SSEDecoder:
         """Return the events completed by ``data`` (possibly none).
 
         Raises:
-            InvalidResponseError: a line or an event's data is longer than the limit.
+            ResponseTooLargeError: a line or an event's data is longer than the limit.
         """
         if self._pending_cr and data:
             self._pending_cr = False
@@ -158,7 +159,7 @@ class SSEDecoder:
         event whose closing blank line never came (servers that omit it lose nothing).
 
         Raises:
-            InvalidResponseError: that event's data is longer than the limit.
+            ResponseTooLargeError: that event's data is longer than the limit.
         """
         events: list[ServerSentEvent] = []
         if self._buffer:
