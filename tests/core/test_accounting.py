@@ -584,6 +584,17 @@ def test_pending_holds_are_committed_after_the_wait_or_at_close() -> None:
     assert budget.spent == Decimal("0.6")  # already ended: nothing moves twice
 
 
+def test_only_a_hold_given_the_time_commits_pending_holds() -> None:
+    # Expiry needs the caller's clock: a hold taken without ``now`` commits nothing, even a
+    # pending hold with no wait at all (its clock may not be the shells' monotonic one).
+    budget = Budget(Decimal(1), pending_wait=0)
+    pending = budget._defer(budget._reserve(Decimal("0.3")), "gen-1", now=0)
+    budget._reserve(Decimal("0.1"))
+    assert (budget._pending, budget.spent, budget.pending) == ([pending], 0, Decimal("0.3"))
+    budget._reserve(Decimal("0.1"), now=0)  # given the time, it has waited long enough
+    assert (budget._pending, budget.spent, budget.pending) == ([], Decimal("0.3"), 0)
+
+
 def test_a_refusal_suggests_waiting_only_when_the_call_would_fit_then() -> None:
     budget = Budget(Decimal(1))
     budget._settle(budget._reserve(Decimal("0.6")), Decimal("0.6"))

@@ -394,3 +394,24 @@ def test_a_cr_ending_a_read_past_the_limit_ends_its_line() -> None:
     first = b"data: x\r" * 5 + b"data: y\r"  # 48 bytes: longer than the limit of 30
     events, _ = decode_with(30, [first, b"data: z\r\r"])
     assert events == [ServerSentEvent("x\nx\nx\nx\nx\ny\nz")]
+
+
+def test_an_event_of_many_data_lines_in_small_reads_is_never_copied_whole_again() -> None:
+    # Like a long line, an event whose data lines come one read at a time grows in place: with
+    # 8 MiB of its data held, one more line must not allocate anything near the event's size.
+    decoder = SSEDecoder()
+    read = b"data: " + b"B" * 65530 + b"\n"
+    tracemalloc.start()
+    try:
+        for _ in range(128):
+            decoder.feed(read)
+        peaks = []
+        for _ in range(16):
+            tracemalloc.reset_peak()
+            before = tracemalloc.get_traced_memory()[0]
+            decoder.feed(read)
+            peaks.append(tracemalloc.get_traced_memory()[1] - before)
+    finally:
+        tracemalloc.stop()
+    assert max(peaks) < 3 * 2**20, peaks
+    assert decoder.feed(b"\n") == [ServerSentEvent("\n".join(["B" * 65530] * 144))]
