@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from openrouter_kit._base import _Options, _Unset
     from openrouter_kit._call import Attempt, Call
+    from openrouter_kit._core.accounting import PendingHold, WorstCase
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._core.tools import ToolLoop, ToolRun
@@ -263,31 +264,67 @@ class AsyncClient(BaseClient, AsyncClosing):
         if worst is None:
             return
         try:
-            self._hold_worst(call, worst)
+            await self._ahold_worst(call, worst)
         except BudgetExceededError:
             if not await self._sweep(due_only=True, limit=self._SWEEP_BEFORE_REFUSAL):
                 raise
+            await self._ahold_worst(call, worst)
+
+    async def _ahold_worst(self, call: Call, worst: WorstCase) -> None:
+        """Same as ``BaseClient._hold_worst``, awaiting a shared store's budget."""
+        if not self._awaits_store:
             self._hold_worst(call, worst)
+            return
+        budget = self._budget
+        if budget is not None:
+            call.held = await budget._areserve(
+                worst.cost, "this call", worst.lower_hold, time.monotonic()
+            )
+
+    async def _aclaim_pending(self, *, due_only: bool, limit: int | None) -> list[PendingHold]:
+        """Same as ``BaseClient._claim_pending``, awaiting a shared store's budget."""
+        budget = self._budget
+        if not self._awaits_store or budget is None:
+            return self._claim_pending(due_only=due_only, limit=limit)
+        return await budget._aclaim(time.monotonic(), due_only=due_only, limit=limit)
+
+    async def _aunclaim(self, holds: Sequence[PendingHold]) -> None:
+        """Same as ``BaseClient._unclaim``, awaiting a shared store's budget."""
+        budget = self._budget
+        if not self._awaits_store or budget is None:
+            self._unclaim(holds)
+            return
+        for hold in holds:
+            await budget._aunclaim(hold)
+
+    async def _alooked_up(self, hold: PendingHold, found: GenerationStats | BaseException) -> None:
+        """Same as ``BaseClient._looked_up``, awaiting a shared store's budget."""
+        budget = self._budget
+        if not self._awaits_store or budget is None:
+            self._looked_up(hold, found)
+            return
+        await budget._aresolve(hold, self._lookup(found), time.monotonic())
 
     async def _sweep(
         self, *, due_only: bool, limit: int | None, within: float | None = None
     ) -> bool:
         """Same as ``Client._sweep``, but awaitable."""
-        holds = self._claim_pending(due_only=due_only, limit=limit)
+        holds = await self._aclaim_pending(due_only=due_only, limit=limit)
         end = None if within is None else time.monotonic() + within
         for index, hold in enumerate(holds):
             asker = self._asker(end)
             if asker is None:  # out of time: the rest stay pending
-                self._unclaim(holds[index:])
+                await self._aunclaim(holds[index:])
                 break
             try:
                 found: Any = await asker.generation(hold.generation)
             except OpenRouterError as exc:
                 found = exc
             except BaseException:  # cancelled: the holds not looked up stay pending
-                self._unclaim(holds[index:])
+                with anyio.CancelScope(shield=True):
+                    await self._aunclaim(holds[index:])
                 raise
-            self._looked_up(hold, found)
+            await self._alooked_up(hold, found)
         return bool(holds)
 
     async def settle_pending(self, timeout: float = 0.0) -> int:
@@ -402,7 +439,12 @@ class AsyncClient(BaseClient, AsyncClosing):
                     due_only=False, limit=self._SWEEP_AT_CLOSE, within=self._SWEEP_AT_CLOSE_SECONDS
                 )
             finally:
-                self._budget._commit_pending()  # type: ignore[union-attr]
+                budget = self._budget
+                if self._awaits_store and budget is not None:
+                    with anyio.CancelScope(shield=True):
+                        await budget._acommit_pending()
+                else:
+                    budget._commit_pending()  # type: ignore[union-attr]
 
 
 class _Outcome(NamedTuple):

@@ -968,14 +968,17 @@ class BaseClient(abc.ABC):
             return []
         return budget._claim(time.monotonic(), due_only=due_only, limit=limit)
 
-    def _looked_up(self, hold: PendingHold, found: GenerationStats | BaseException) -> HoldEnd:
-        """Apply what ``GET /generation`` gave for a claimed hold: its stats or the
+    @staticmethod
+    def _lookup(found: GenerationStats | BaseException) -> Lookup:
+        """What ``GET /generation`` gave for a claimed hold: its stats or the
         ``OpenRouterError`` it raised."""
         if isinstance(found, BaseException):
-            lookup = failed_lookup(found)
-        else:
-            lookup = Lookup(found=True, cost=found.total_cost)
-        return self._budget._resolve(hold, lookup, time.monotonic())  # type: ignore[union-attr]
+            return failed_lookup(found)
+        return Lookup(found=True, cost=found.total_cost)
+
+    def _looked_up(self, hold: PendingHold, found: GenerationStats | BaseException) -> HoldEnd:
+        """Apply what ``GET /generation`` gave for a claimed hold (see ``_lookup``)."""
+        return self._budget._resolve(hold, self._lookup(found), time.monotonic())  # type: ignore[union-attr]
 
     def _asker(self, end: float | None) -> Self | None:
         """The client to look a generation up with: this one (``end`` None), a copy bound by

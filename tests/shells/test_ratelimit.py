@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -12,9 +13,10 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from openrouter_kit import AsyncClient, MemoryStore, RateLimit, StoreEvent, errors
+from openrouter_kit._core.accounting import Budget, HoldEnd, Lookup, PendingHold
 from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker
 from openrouter_kit._core.ratelimit import Denied, RateLimiter, Ticket
-from tests.shells.conftest import call
+from tests.shells.conftest import BASE, call
 
 pytestmark = pytest.mark.anyio
 USER = [{"role": "user", "content": "Hi"}]
@@ -310,6 +312,38 @@ class CountingLimiter(ClockedLimiter):
         await super().areconcile(ticket, tokens)
 
 
+class CountingBudget(Budget):
+    __slots__ = ("seen",)
+
+    def __init__(self, limit: Decimal, seen: list[str]) -> None:
+        super().__init__(limit)
+        self.seen = seen
+
+    async def _areserve(
+        self,
+        amount: Decimal,
+        what: str = "this call",
+        lower_hold: str = "",
+        now: float | None = None,
+    ) -> Decimal:
+        self.seen.append("_areserve")
+        return await super()._areserve(amount, what, lower_hold, now)
+
+    async def _aclaim(
+        self, now: float, *, due_only: bool = True, limit: int | None = None
+    ) -> list[PendingHold]:
+        self.seen.append("_aclaim")
+        return await super()._aclaim(now, due_only=due_only, limit=limit)
+
+    async def _aresolve(self, hold: PendingHold, lookup: Lookup, now: float) -> HoldEnd:
+        self.seen.append("_aresolve")
+        return await super()._aresolve(hold, lookup, now)
+
+    async def _acommit_pending(self) -> int:
+        self.seen.append("_acommit_pending")
+        return await super()._acommit_pending()
+
+
 class SharedStore(ClockedStore):
     """A memory store that says it is shared, and records which twins were awaited."""
 
@@ -325,6 +359,9 @@ class SharedStore(ClockedStore):
 
     def limiter(self, rate_limit: RateLimit) -> RateLimiter:
         return CountingLimiter(rate_limit, self.clock, self.seen)
+
+    def budget(self, limit: Decimal) -> Budget:
+        return CountingBudget(limit, self.seen)
 
 
 async def test_the_async_client_awaits_a_shared_store_s_twins(
@@ -352,3 +389,42 @@ async def test_the_async_client_awaits_a_shared_store_s_twins(
     else:
         assert store.seen == []  # the blocking client uses the sync methods
     assert len(clock.sleeps) == 1
+
+
+MODEL = {
+    "id": "a/x",
+    "name": "A",
+    "context_length": 1000,
+    "pricing": {"prompt": "0.000001", "completion": "0.000002"},
+}
+
+
+async def test_the_async_client_awaits_a_shared_store_s_budget(
+    make_client: Any, httpx_mock: HTTPXMock, clock: Clock
+) -> None:
+    store = SharedStore(clock)
+    client = make_client(store=store, budget=Decimal(1), max_retries=0)
+    httpx_mock.add_response(url=f"{BASE}/models", json={"data": [MODEL]})
+    httpx_mock.add_response(json=OK)
+    await call(client.complete(model="a/x", messages=USER, max_tokens=10))
+    # A 200 whose body is cut: the hold stays pending on its generation id, then the lookup
+    # at close settles it.
+    httpx_mock.add_response(
+        url=f"{BASE}/chat/completions",
+        content=b'{"id": "gen-2", "choices": [',
+        headers={"X-Generation-Id": "gen-2"},
+    )
+    with pytest.raises(errors.InvalidResponseError):
+        await call(client.complete(model="a/x", messages=USER, max_tokens=10))
+    assert client.budget.pending > 0
+    httpx_mock.add_response(
+        url=f"{BASE}/generation?id=gen-2", json={"data": {"id": "gen-2", "total_cost": 0.001}}
+    )
+    await call(client.close())
+    assert client.budget.pending == 0
+    assert client.budget.spent == Decimal("0.001014")  # 0.000014 estimated for the first
+    if isinstance(client, AsyncClient):
+        assert store.seen.count("_areserve") == 2
+        assert {"_aclaim", "_aresolve", "_acommit_pending"} <= set(store.seen)
+    else:
+        assert store.seen == []
