@@ -428,3 +428,18 @@ async def test_the_async_client_awaits_a_shared_store_s_budget(
         assert {"_aclaim", "_aresolve", "_acommit_pending"} <= set(store.seen)
     else:
         assert store.seen == []
+
+
+def test_a_store_switch_is_logged_once_on_the_store_logger(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from openrouter_kit._observe import store_switched
+
+    store_switched(StoreEvent(state="fallback", resource="breaker", error="timed out"))
+    store_switched(StoreEvent(state="resumed", resource="breaker"))
+    records = [r for r in caplog.records if r.name == "openrouter_kit.store"]
+    assert [(r.levelname, r.resource, r.store_state) for r in records] == [  # type: ignore[attr-defined]
+        ("WARNING", "breaker", "fallback"),
+        ("INFO", "breaker", "resumed"),
+    ]
+    assert "unreachable (timed out): breaker falls back" in records[0].getMessage()
