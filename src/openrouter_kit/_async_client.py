@@ -14,6 +14,7 @@ import httpx
 from openrouter_kit._base import UNSET, AsyncClosing, BaseClient
 from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
+from openrouter_kit._core.ratelimit import Denied
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from openrouter_kit._base import _Options, _Unset
     from openrouter_kit._call import Attempt, Call
+    from openrouter_kit._core.accounting import PendingHold, WorstCase
     from openrouter_kit._core.config import TimeoutSetting
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._core.tools import ToolLoop, ToolRun
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
+        TokenUsage,
         ToolCall,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
@@ -107,14 +110,59 @@ class AsyncClient(BaseClient, AsyncClosing):
         raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
     async def _try(self, http: httpx.AsyncClient, call: Call, number: int) -> Any:
-        """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        attempt = call.begin(number, self._breaker)
+        """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker (on a
+        shared store, awaiting its twins)."""
+        attempt = await self._begin(call, number)
         await self._fire(requesting(self._hooks, call, attempt))
         try:
+            if self._awaits_store:
+                async with attempt:
+                    return await self._exchange(http, call, attempt)
             with attempt:
                 return await self._exchange(http, call, attempt)
         except OpenRouterError as exc:
             await self._fire(retrying(self._hooks, call, exc, self._retry))
+            raise
+
+    async def _begin(self, call: Call, number: int) -> Attempt:
+        """Same as ``Client._begin``, but awaitable (a shared store's twins awaited)."""
+        if self._store_events:
+            for event in self._take_store_events():
+                await self._hooks.afire(event)
+        attempt = await self._route(call, number)
+        limiter = self._limited(call)
+        waited = 0.0
+        while limiter is not None:
+            tokens = self._attempt_tokens(call, limiter)
+            now = time.monotonic()
+            admission = (
+                await limiter.aadmit(call.model or "", tokens, now)
+                if self._awaits_store
+                else limiter.admit(call.model or "", tokens, now)
+            )
+            if not isinstance(admission, Denied):
+                self._admitted(call, attempt, limiter, admission)
+                break
+            if self._awaits_store:  # no probe may wait for room
+                await self._breaker.arelease(attempt.key)
+            else:
+                self._breaker.release(attempt.key)
+            wait = self._room_wait(call, admission, waited)
+            await anyio.sleep(wait)
+            waited += wait
+            attempt = await self._route(call, number)
+        return attempt
+
+    async def _route(self, call: Call, number: int) -> Attempt:
+        """``call.begin``, awaiting a shared store's route first."""
+        if not self._awaits_store:
+            return call.begin(number, self._breaker)
+        call.bounds(number, time.monotonic())  # the deadline, before a probe may be taken
+        routed = await self._breaker.aroute(call.endpoint.name, call.candidates, time.monotonic())
+        try:
+            return call.begin(number, self._breaker, routed)
+        except BaseException:
+            await self._breaker.arelease((call.endpoint.name, routed[0]))
             raise
 
     async def _exchange(self, http: httpx.AsyncClient, call: Call, attempt: Attempt) -> Any:
@@ -196,6 +244,15 @@ class AsyncClient(BaseClient, AsyncClosing):
         except OpenRouterError as exc:  # an error inside the answer
             await self._fire(failed(self._hooks, call, exc))
             raise
+        finally:
+            if call.ticket is not None:  # a shared store: the usage corrects it here
+                await self._areconcile(call, response.usage)
+
+    async def _areconcile(self, call: Call, usage: TokenUsage | None) -> None:
+        """Same as ``BaseClient._reconcile``, awaiting a shared store's limiter."""
+        used = self._used_tokens(call, usage)
+        if used is not None:
+            await self._limiter.areconcile(*used)  # type: ignore[union-attr]
 
     async def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
@@ -207,31 +264,67 @@ class AsyncClient(BaseClient, AsyncClosing):
         if worst is None:
             return
         try:
-            self._hold_worst(call, worst)
+            await self._ahold_worst(call, worst)
         except BudgetExceededError:
             if not await self._sweep(due_only=True, limit=self._SWEEP_BEFORE_REFUSAL):
                 raise
+            await self._ahold_worst(call, worst)
+
+    async def _ahold_worst(self, call: Call, worst: WorstCase) -> None:
+        """Same as ``BaseClient._hold_worst``, awaiting a shared store's budget."""
+        if not self._awaits_store:
             self._hold_worst(call, worst)
+            return
+        budget = self._budget
+        if budget is not None:
+            call.held = await budget._areserve(
+                worst.cost, "this call", worst.lower_hold, time.monotonic()
+            )
+
+    async def _aclaim_pending(self, *, due_only: bool, limit: int | None) -> list[PendingHold]:
+        """Same as ``BaseClient._claim_pending``, awaiting a shared store's budget."""
+        budget = self._budget
+        if not self._awaits_store or budget is None:
+            return self._claim_pending(due_only=due_only, limit=limit)
+        return await budget._aclaim(time.monotonic(), due_only=due_only, limit=limit)
+
+    async def _aunclaim(self, holds: Sequence[PendingHold]) -> None:
+        """Same as ``BaseClient._unclaim``, awaiting a shared store's budget."""
+        budget = self._budget
+        if not self._awaits_store or budget is None:
+            self._unclaim(holds)
+            return
+        for hold in holds:
+            await budget._aunclaim(hold)
+
+    async def _alooked_up(self, hold: PendingHold, found: GenerationStats | BaseException) -> None:
+        """Same as ``BaseClient._looked_up``, awaiting a shared store's budget."""
+        budget = self._budget
+        if not self._awaits_store or budget is None:
+            self._looked_up(hold, found)
+            return
+        await budget._aresolve(hold, self._lookup(found), time.monotonic())
 
     async def _sweep(
         self, *, due_only: bool, limit: int | None, within: float | None = None
     ) -> bool:
         """Same as ``Client._sweep``, but awaitable."""
-        holds = self._claim_pending(due_only=due_only, limit=limit)
+        holds = await self._aclaim_pending(due_only=due_only, limit=limit)
         end = None if within is None else time.monotonic() + within
         for index, hold in enumerate(holds):
             asker = self._asker(end)
             if asker is None:  # out of time: the rest stay pending
-                self._unclaim(holds[index:])
+                await self._aunclaim(holds[index:])
                 break
             try:
                 found: Any = await asker.generation(hold.generation)
             except OpenRouterError as exc:
                 found = exc
             except BaseException:  # cancelled: the holds not looked up stay pending
-                self._unclaim(holds[index:])
+                with anyio.CancelScope(shield=True):
+                    await self._aunclaim(holds[index:])
                 raise
-            self._looked_up(hold, found)
+            await self._alooked_up(hold, found)
         return bool(holds)
 
     async def settle_pending(self, timeout: float = 0.0) -> int:
@@ -335,6 +428,8 @@ class AsyncClient(BaseClient, AsyncClosing):
             http, self._http = self._http, None
             if http is not None and self._owns_http:
                 await http.aclose()
+            if self._owns_store:
+                await self._store.aclose()
 
     async def _settle_before_close(self) -> None:
         """Same as ``Client._settle_before_close``, but awaitable."""
@@ -344,7 +439,12 @@ class AsyncClient(BaseClient, AsyncClosing):
                     due_only=False, limit=self._SWEEP_AT_CLOSE, within=self._SWEEP_AT_CLOSE_SECONDS
                 )
             finally:
-                self._budget._commit_pending()  # type: ignore[union-attr]
+                budget = self._budget
+                if self._awaits_store and budget is not None:
+                    with anyio.CancelScope(shield=True):
+                        await budget._acommit_pending()
+                else:
+                    budget._commit_pending()  # type: ignore[union-attr]
 
 
 class _Outcome(NamedTuple):
