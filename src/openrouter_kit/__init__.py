@@ -22,6 +22,8 @@ from openrouter_kit._async_client import AsyncClient, OpenRouterClient
 from openrouter_kit._client import Client
 from openrouter_kit._core.accounting import Budget, UsageSnapshot
 from openrouter_kit._core.money import VARIABLE, VariablePrice
+from openrouter_kit._core.ratelimit import RateLimit
+from openrouter_kit._core.store import MemoryStore, Store
 from openrouter_kit._core.structured import response_format_for
 from openrouter_kit._generated.enums import FinishReason, MessageRole
 from openrouter_kit._observe import Hooks
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
         RequestEvent,
         ResponseEvent,
         RetryEvent,
+        StoreEvent,
     )
     from openrouter_kit._core.tokens import TokenCount, estimate_prompt
     from openrouter_kit._core.tools import ToolRun
@@ -77,16 +80,20 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "HookEvent",
     "Hooks",
     "KeyInfo",
+    "MemoryStore",
     "Message",
     "MessageRole",
     "ModelEndpoints",
     "ModelInfo",
     "ModelRegistry",
     "OpenRouterClient",
+    "RateLimit",
     "RequestEvent",
     "ResponseEvent",
     "RetryEvent",
     "RouteVariant",
+    "Store",
+    "StoreEvent",
     "Stream",
     "StreamChunk",
     "TokenCount",
@@ -129,7 +136,14 @@ _LAZY = {
         "openrouter_kit._generated.models",
     ),
     **dict.fromkeys(
-        ("ErrorEvent", "HookEvent", "RequestEvent", "ResponseEvent", "RetryEvent"),
+        (
+            "ErrorEvent",
+            "HookEvent",
+            "RequestEvent",
+            "ResponseEvent",
+            "RetryEvent",
+            "StoreEvent",
+        ),
         "openrouter_kit._core.events",
     ),
     "CompletionParams": "openrouter_kit._generated.params",

@@ -1,10 +1,11 @@
 """Observation: the caller's hooks, the ``openrouter_kit`` loggers, and the events of a call.
 
-Owns: ``Hooks`` (the caller's functions for requests, responses, retries and errors); the logger
-tree, silent unless the application or ``OPENROUTER_LOG`` asks; and the four events of a call
-(``requesting``, ``responded``, ``retrying``, ``failed``), each built, and its log line written,
-only when a hook or a logger wants it. Never knows: sockets, how to wait (the shells fire the
-events, awaiting async hooks), prices.
+Owns: ``Hooks`` (the caller's functions for requests, responses, retries, errors and a shared
+store's switches); the logger tree, silent unless the application or ``OPENROUTER_LOG`` asks;
+the four events of a call (``requesting``, ``responded``, ``retrying``, ``failed``), each built,
+and its log line written, only when a hook or a logger wants it; and the log line of a store's
+switch (``store_switched``, on ``openrouter_kit.store``). Never knows: sockets, how to wait (the
+shells fire the events, awaiting async hooks), prices.
 
 Records carry ``method``, ``path``, ``status_code``, ``attempt``, ``latency``, ``model`` and
 ``request_id`` as attributes (see ``HookEvent.log_fields``), never the API key. Message contents
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         RequestEvent,
         ResponseEvent,
         RetryEvent,
+        StoreEvent,
     )
     from openrouter_kit._core.retry import RetryPolicy
     from openrouter_kit.errors import OpenRouterError
@@ -52,6 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTENT",
     "LEVELS",
+    "STORE",
     "Hook",
     "Hooks",
     "configure",
@@ -63,6 +66,7 @@ __all__ = [
     "responded",
     "retrying",
     "set_up_logging",
+    "store_switched",
 ]
 
 #: A hook takes the event; the async client also awaits what it returns.
@@ -91,8 +95,10 @@ class Hooks:
 
     Each list receives one kind of event: ``request`` a ``RequestEvent`` before every attempt
     (it may add tracing headers), ``response`` a ``ResponseEvent`` for every HTTP response,
-    ``retry`` a ``RetryEvent`` before waiting for another attempt, and ``error`` an
-    ``ErrorEvent`` when a call fails. Hooks run in order, in the calling thread or task; the async
+    ``retry`` a ``RetryEvent`` before waiting for another attempt, ``error`` an
+    ``ErrorEvent`` when a call fails, and ``store`` a ``StoreEvent`` when a shared store
+    (``RedisStore``) falls back to local state or resumes (fired before the client's next
+    attempt). Hooks run in order, in the calling thread or task; the async
     client awaits hooks that return an awaitable (``async def`` hooks), the blocking client
     accepts plain functions only. A hook that raises fails the call with its exception.
     Copies from ``with_options`` share their client's hooks.
@@ -102,6 +108,7 @@ class Hooks:
     response: list[Hook] = attrs.field(factory=list, converter=_hook_list)
     retry: list[Hook] = attrs.field(factory=list, converter=_hook_list)
     error: list[Hook] = attrs.field(factory=list, converter=_hook_list)
+    store: list[Hook] = attrs.field(factory=list, converter=_hook_list)
 
     @classmethod
     def of(cls, hooks: Hooks | Mapping[str, Iterable[Hook]] | None) -> Hooks:
@@ -128,13 +135,13 @@ class Hooks:
 
     def _blocking(self) -> Hooks:
         """These hooks, checked for a blocking client: ``async def`` hooks are refused."""
-        for name in ("request", "response", "retry", "error"):
+        for name in ("request", "response", "retry", "error", "store"):
             for hook in getattr(self, name):
                 if inspect.iscoroutinefunction(hook):
                     raise _async_hook(hook)
         return self
 
-    def fire(self, event: HookEvent) -> None:
+    def fire(self, event: HookEvent | StoreEvent) -> None:
         """Call the hooks for ``event`` (blocking client).
 
         Raises:
@@ -147,7 +154,7 @@ class Hooks:
                     result.close()  # never awaited: close it so Python does not warn
                 raise _async_hook(hook)
 
-    async def afire(self, event: HookEvent) -> None:
+    async def afire(self, event: HookEvent | StoreEvent) -> None:
         """Call the hooks for ``event``, awaiting those that return an awaitable."""
         for hook in getattr(self, event.kind):
             result = hook(event)
@@ -168,6 +175,8 @@ logger = logging.getLogger("openrouter_kit")
 logger.addHandler(logging.NullHandler())  # a library is silent until the application says
 #: Request and response bodies, at DEBUG, when ``OPENROUTER_LOG_CONTENT=1`` as well.
 CONTENT = logging.getLogger("openrouter_kit.content")
+#: A shared store's switches: WARNING when it falls back to local state, INFO when it resumes.
+STORE = logging.getLogger("openrouter_kit.store")
 
 #: The values ``OPENROUTER_LOG`` accepts.
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
@@ -366,3 +375,24 @@ def failed(hooks: Hooks, call: Call, exc: OpenRouterError) -> ErrorEvent | None:
         extra={**event.log_fields(), "status_code": exc.status_code},
     )
     return event if wanted else None
+
+
+def store_switched(event: StoreEvent) -> None:
+    """Log a shared store's switch on ``openrouter_kit.store``, once per switch (the store
+    calls this; the clients' ``store`` hooks get the event too): WARNING for ``"fallback"``,
+    INFO for ``"resumed"``."""
+    if event.state == "fallback":
+        STORE.warning(
+            "store %r unreachable (%s): %s falls back to this process's own state",
+            event.namespace,
+            event.error,
+            event.resource,
+            extra=event.log_fields(),
+        )
+    else:
+        STORE.info(
+            "store %r reachable again: %s is shared again",
+            event.namespace,
+            event.resource,
+            extra=event.log_fields(),
+        )

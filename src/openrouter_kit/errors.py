@@ -15,7 +15,7 @@
     │   ├── PermissionDeniedError        403: key lacks permission, guardrail block
     │   │   └── ContentPolicyError       403: moderation flagged the input (see ``reasons``)
     │   ├── ModelNotFoundError           404, or a model id the server does not know
-    │   ├── RateLimitError               429 (see ``retry_after``)
+    │   ├── RateLimitError               429, or the client's own rate_limit (see ``retry_after``)
     │   ├── ServerError                  500 and other 5xx
     │   │   └── ModelUnavailableError    502, 503, 529: the model or its providers are down
     │   ├── StreamError                  an error event inside a 200 stream
@@ -31,6 +31,7 @@
     │                                    the request, so it is not retried (see the class)
     ├── CircuitOpenError                 the circuit breaker is open: no request was sent
     └── BudgetExceededError              the call could exceed the spending cap: no request was sent
+        └── BudgetUnavailableError       the shared budget cannot be reached: no request was sent
 
 Every exception has ``status_code``, ``code``, ``message``, ``metadata`` and ``request_id`` (None
 where they do not apply). None of them ever contains the API key.
@@ -47,6 +48,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BudgetExceededError",
+    "BudgetUnavailableError",
     "CircuitOpenError",
     "ConfigurationError",
     "ContentPolicyError",
@@ -207,7 +209,12 @@ class ModelNotFoundError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: too many requests. ``retry_after``: the seconds the server asked to wait, or None."""
+    """429: too many requests. ``retry_after``: the seconds the server asked to wait, or None.
+
+    Also raised before sending, with ``status_code`` None, when the client's own ``rate_limit``
+    is full and the call may not wait (``metadata``: ``{"limit": "rpm" | "tpm", "scope": ...}``;
+    ``retry_after``: seconds until there may be room, None when the call can never fit).
+    """
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -339,6 +346,17 @@ class CircuitOpenError(OpenRouterError):
 
 class BudgetExceededError(OpenRouterError):
     """The call could push spending past the budget; no request was sent."""
+
+
+class BudgetUnavailableError(BudgetExceededError):
+    """The shared budget (``RedisStore``) cannot be reached, and the budget fails closed: the
+    call cannot be held, so no request was sent.
+
+    A subclass of ``BudgetExceededError``, so ``except BudgetExceededError`` still catches every
+    call refused for the budget; catch this class to tell an outage from a spent budget (and,
+    say, retry later). ``RedisStore(budget_mode="local_slice")`` spends a per-process slice
+    instead.
+    """
 
 
 #: The exception class for each HTTP status. Statuses not listed map to ``BadRequestError`` (4xx)

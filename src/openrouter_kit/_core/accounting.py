@@ -648,6 +648,47 @@ class Budget:
                 self._end_pending(hold, None)
             return len(ending)
 
+    # -- the store interface's awaitable twins (memory never waits) --------------------------------
+    async def _areserve(
+        self,
+        amount: Decimal,
+        what: str = "this call",
+        lower_hold: str = "",
+        now: float | None = None,
+    ) -> Decimal:
+        """Same as ``_reserve``."""
+        return self._reserve(amount, what, lower_hold, now)
+
+    async def _asettle(self, held: Decimal, cost: Decimal | None) -> None:
+        """Same as ``_settle``."""
+        self._settle(held, cost)
+
+    async def _arelease(self, held: Decimal) -> None:
+        """Same as ``_release``."""
+        self._release(held)
+
+    async def _adefer(self, held: Decimal, generation: str, now: float) -> PendingHold:
+        """Same as ``_defer``."""
+        return self._defer(held, generation, now)
+
+    async def _aclaim(
+        self, now: float, *, due_only: bool = True, limit: int | None = None
+    ) -> list[PendingHold]:
+        """Same as ``_claim``."""
+        return self._claim(now, due_only=due_only, limit=limit)
+
+    async def _aunclaim(self, hold: PendingHold) -> None:
+        """Same as ``_unclaim``."""
+        self._unclaim(hold)
+
+    async def _aresolve(self, hold: PendingHold, lookup: Lookup, now: float) -> HoldEnd:
+        """Same as ``_resolve``."""
+        return self._resolve(hold, lookup, now)
+
+    async def _acommit_pending(self) -> int:
+        """Same as ``_commit_pending``."""
+        return self._commit_pending()
+
     def _expire(self, now: float) -> None:
         """Commit the unclaimed pending holds that waited ``pending_wait`` seconds (under the
         lock)."""

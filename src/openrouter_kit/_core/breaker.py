@@ -159,6 +159,24 @@ class CircuitBreaker:
             if entry is not None:
                 entry.probing = False
 
+    async def aroute(
+        self, endpoint: str, candidates: Sequence[str], now: float
+    ) -> tuple[str, list[str]]:
+        """Same as ``route`` (the store interface's awaitable twin)."""
+        return self.route(endpoint, candidates, now)
+
+    async def arecord_success(self, key: BreakerKey) -> None:
+        """Same as ``record_success``."""
+        self.record_success(key)
+
+    async def arecord_failure(self, key: BreakerKey, now: float) -> None:
+        """Same as ``record_failure``."""
+        self.record_failure(key, now)
+
+    async def arelease(self, key: BreakerKey) -> None:
+        """Same as ``release``."""
+        self.release(key)
+
     def record_failure(self, key: BreakerKey, now: float) -> None:
         """The call for ``key`` failed the way a sick service fails (5xx, network, timeout)."""
         if self.threshold is None:

@@ -1,19 +1,27 @@
 """What a client tells hooks and logs about its HTTP traffic: one small value per event.
 
-Owns: the four event types (request, response, retry, error) and the fields a log record carries.
-Never knows: who listens (hooks, logging), sockets, clocks. Events never hold the API key or message
+Owns: the four event types of HTTP traffic (request, response, retry, error), the fields a log
+record carries, and ``StoreEvent`` (a shared store fell back to local state, or resumed). Never
+knows: who listens (hooks, logging), sockets, clocks. Events never hold the API key or message
 contents: method, path, model, attempt, status, timings and ids only.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from attrs import field, frozen
 
 from openrouter_kit.errors import OpenRouterError
 
-__all__ = ["ErrorEvent", "HookEvent", "RequestEvent", "ResponseEvent", "RetryEvent"]
+__all__ = [
+    "ErrorEvent",
+    "HookEvent",
+    "RequestEvent",
+    "ResponseEvent",
+    "RetryEvent",
+    "StoreEvent",
+]
 
 
 @frozen(kw_only=True)
@@ -89,3 +97,34 @@ class ErrorEvent(HookEvent):
     error: OpenRouterError
     #: Seconds from the start of the call to the failure.
     elapsed: float
+
+
+@frozen(kw_only=True)
+class StoreEvent:
+    """A shared store (``RedisStore``) stopped being reachable and the client went on with local
+    state, or it came back and the shared state resumed (one event per switch).
+
+    While it is ``"fallback"``, circuit breakers and rate limits are this process's own, and a
+    budget refuses calls with ``BudgetUnavailableError`` (or spends its local slice). Logged on
+    the ``openrouter_kit.store`` logger too: WARNING for a fallback, INFO when it resumes.
+    """
+
+    kind: ClassVar[str] = "store"
+    #: ``"fallback"``: the store cannot be reached, local state is used; ``"resumed"``: the
+    #: shared state is used again.
+    state: Literal["fallback", "resumed"]
+    #: What switched: ``"breaker"``, ``"rate_limit"``, ``"budget"`` or ``"all"``.
+    resource: Literal["breaker", "rate_limit", "budget", "all"]
+    #: The store's namespace.
+    namespace: str = "default"
+    #: What failed, masked (no password, no key); None when it resumed.
+    error: str | None = None
+
+    def log_fields(self) -> dict[str, Any]:
+        """The fields set on log records (``record.store_state``, ``record.resource``, ...)."""
+        return {
+            "store_state": self.state,
+            "resource": self.resource,
+            "namespace": self.namespace,
+            "error": self.error,
+        }
