@@ -30,7 +30,9 @@ def redis_server_binary() -> str:
     found = shutil.which("redis-server")
     if found is None:
         if os.environ.get("OPENROUTER_KIT_REQUIRE_REDIS") == "1":
-            pytest.fail(f"redis-server is required here (OPENROUTER_KIT_REQUIRE_REDIS=1): {INSTALL_HINT}")
+            pytest.fail(
+                f"redis-server is required here (OPENROUTER_KIT_REQUIRE_REDIS=1): {INSTALL_HINT}"
+            )
         pytest.skip(INSTALL_HINT)
     return found
 

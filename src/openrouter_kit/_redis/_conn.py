@@ -13,14 +13,18 @@ probes it. Every error is counted; each switch between shared and local state is
 
 from __future__ import annotations
 
+import inspect
 import logging
 import threading
 import time
 import weakref
 from collections.abc import Callable, Generator
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
+from openrouter_kit._core.events import StoreEvent
+from openrouter_kit._core.redact import redact
+from openrouter_kit._observe import store_switched
 from openrouter_kit._redis._ops import SCRIPTS, Op
 from openrouter_kit.errors import ConfigurationError
 
@@ -38,7 +42,7 @@ DOWN_AFTER = 3
 DOWN_FOR = 5.0
 
 
-class StoreUnavailable(Exception):  # noqa: N818 - internal signal, never reaches callers
+class StoreUnavailable(Exception):
     """Redis could not be asked (down, stalled, or marked down): fall back."""
 
 
@@ -60,11 +64,12 @@ def mask_url(url: str) -> str:
 def import_redis() -> Any:
     """The ``redis`` package, or ``ConfigurationError`` saying how to install it."""
     try:
-        import redis  # noqa: PLC0415 - lazy: redis-py is an optional extra
         import redis.asyncio  # noqa: PLC0415 - lazy: redis-py is an optional extra
         import redis.asyncio.retry  # noqa: PLC0415 - lazy: redis-py is an optional extra
         import redis.backoff  # noqa: PLC0415 - lazy: redis-py is an optional extra
         import redis.retry  # noqa: PLC0415 - lazy: redis-py is an optional extra
+
+        import redis  # noqa: PLC0415 - lazy: redis-py is an optional extra
     except ImportError:
         raise ConfigurationError(
             "RedisStore needs redis-py: pip install 'openrouter-kit[redis]'"
@@ -72,7 +77,7 @@ def import_redis() -> Any:
     return redis
 
 
-Listener = Callable[[str, str | None], None]
+Listener = Callable[[StoreEvent], None]
 
 
 class Connection:
@@ -82,13 +87,16 @@ class Connection:
         self,
         url: str,
         *,
+        namespace: str = "default",
         connect_timeout: float = 0.1,
         command_timeout: float = 0.25,
         down_for: float = DOWN_FOR,
     ) -> None:
         self._redis = import_redis()
         self._url = url
+        self.namespace = namespace
         self.masked_url = mask_url(url)
+        self._secret = urlsplit(url).password
         self.connect_timeout = connect_timeout
         self.command_timeout = command_timeout
         self.down_for = down_for
@@ -105,13 +113,18 @@ class Connection:
         self._in_a_row = 0
         self._down_until: float | None = None
         self._last_error: str | None = None
-        self._listeners: list[Listener] = []
+        self._listeners: list[Callable[[], Listener | None]] = []
 
     # -- the store breaker -----------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(state, error)`` on each switch: ``"fallback"`` when Redis is marked
-        down, ``"resumed"`` when it answers again."""
-        self._listeners.append(listener)
+        """Call ``listener`` with a ``StoreEvent`` on each switch: ``"fallback"`` when Redis is
+        marked down, ``"resumed"`` when it answers again. A bound method is kept by weak
+        reference (a client that is dropped stops listening)."""
+        ref: Callable[[], Listener | None] = (
+            weakref.WeakMethod(listener) if inspect.ismethod(listener) else (lambda: listener)
+        )
+        with self._lock:
+            self._listeners.append(ref)
 
     @property
     def down(self) -> bool:
@@ -125,7 +138,7 @@ class Connection:
 
     def _failed(self, exc: BaseException) -> StoreUnavailable:
         timeout = isinstance(exc, self._redis.exceptions.TimeoutError)
-        text = f"{type(exc).__name__}: {exc}"
+        text = redact(f"{type(exc).__name__}: {exc}", self._secret)
         with self._lock:
             self.errors += 1
             self._in_a_row += 1
@@ -149,19 +162,15 @@ class Connection:
         if resumed:
             self._tell("resumed", None)
 
-    def _tell(self, state: str, error: str | None) -> None:
-        if state == "fallback":
-            logger.warning(
-                "redis at %s is unreachable (%s): breakers and rate limits use local state, "
-                "budgets refuse calls, for %.1f s before it is tried again",
-                self.masked_url,
-                error,
-                self.down_for,
-            )
-        else:
-            logger.info("redis at %s answers again: shared state resumed", self.masked_url)
-        for listener in list(self._listeners):
-            listener(state, error)
+    def _tell(self, state: Literal["fallback", "resumed"], error: str | None) -> None:
+        event = StoreEvent(state=state, resource="all", namespace=self.namespace, error=error)
+        store_switched(event)
+        with self._lock:
+            self._listeners = [ref for ref in self._listeners if ref() is not None]
+            listeners = [ref() for ref in self._listeners]
+        for listener in listeners:
+            if listener is not None:
+                listener(event)
 
     # -- the sync client -----------------------------------------------------------------------
     def _options(self, asyncio: bool = False) -> dict[str, Any]:

@@ -39,9 +39,10 @@ if op == 'acquire' then
     state, probe_id, probe_until, changed = 'half_open', caller, now + lease, true
   end
 elseif op == 'success' then
+  -- the service answered (the probe, or a call sent before the trip): closed for everyone
   if state == 'closed' then
     if failures > 0 then failures, changed = 0, true end
-  elseif probe_id == caller then
+  else
     state, failures, opened_at, open_until, trips = 'closed', 0, 0, 0, 0
     probe_id, probe_until, changed = '', 0, true
   end

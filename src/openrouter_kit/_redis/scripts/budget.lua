@@ -119,16 +119,20 @@ elseif op == 'claim' then
     for _, id in ipairs(later) do
       if #found >= most then break end
       local rec = record(id)
-      if rec and rec.p == 1 and rec.o == owner then table.insert(found, id) end
+      if rec and rec.p == 1 and rec.o == owner and (rec.c or 0) <= now then
+        table.insert(found, id)
+      end
     end
   end
   local out = {}
   for _, id in ipairs(found) do
-    local raw = redis.call('HGET', records, id)
-    if raw then
-      redis.call('ZADD', holds, now + claim_ms, id)
+    local rec = record(id)
+    if rec then
+      rec.c = now + claim_ms
+      put(id, rec)
+      redis.call('ZADD', holds, rec.c, id)
       table.insert(out, id)
-      table.insert(out, raw)
+      table.insert(out, cjson.encode(rec))
     else
       redis.call('ZREM', holds, id)
     end
@@ -139,7 +143,7 @@ elseif op == 'later' then
   local id = ARGV[3]
   local rec = record(id)
   if not rec then return reply(0) end
-  rec.n = tonumber(ARGV[5])
+  rec.n, rec.c = tonumber(ARGV[5]), 0
   put(id, rec)
   redis.call('ZADD', holds, now + tonumber(ARGV[4]), id)
   return reply(1)
@@ -149,6 +153,23 @@ elseif op == 'charge' then
   committed = add(committed, parse(ARGV[4]))
   save()
   return reply(1)
+elseif op == 'commit_own' then
+  -- ARGV: owner, how many at most. The owner closes: its pending holds that no sweeper has
+  -- claimed are spent whole. Returns their count after the books.
+  local count = 0
+  for _, id in ipairs(redis.call('ZRANGE', holds, 0, tonumber(ARGV[4]) - 1)) do
+    local rec = record(id)
+    if rec and rec.p == 1 and rec.o == ARGV[3] and (rec.c or 0) <= now then
+      local amount = parse(rec.a)
+      held, pending, npend = sub(held, amount), sub(pending, amount), math.max(npend - 1, 0)
+      committed = add(committed, amount)
+      redis.call('HDEL', records, id)
+      redis.call('ZREM', holds, id)
+      count = count + 1
+    end
+  end
+  if count > 0 then save() end
+  return reply(1, {count})
 elseif op == 'unlease' then
   -- ARGV: owner. The sweep is over: another process may sweep now.
   if redis.call('GET', lease) == ARGV[3] then redis.call('DEL', lease) end
