@@ -13,6 +13,7 @@ probes it. Every error is counted; each switch between shared and local state is
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import threading
@@ -113,6 +114,7 @@ class Connection:
         self._in_a_row = 0
         self._down_until: float | None = None
         self._last_error: str | None = None
+        self._outbox: list[Op[Any]] = []
         self._listeners: list[Callable[[], Listener | None]] = []
 
     # -- the store breaker -----------------------------------------------------------------
@@ -197,8 +199,19 @@ class Connection:
                     self._sync = client
         return self._sync, self._sync_scripts
 
+    def later(self, op: Op[Any]) -> None:
+        """Send ``op`` (a write whose reply nobody needs) with the next command, in the same
+        round trip; dropped (and counted) if Redis is unreachable then."""
+        with self._lock:
+            self._outbox.append(op)
+
+    def _take_outbox(self) -> list[Op[Any]]:
+        with self._lock:
+            taken, self._outbox = self._outbox, []
+        return taken
+
     def run(self, op: Op[T]) -> T:
-        """Run ``op`` with the sync client.
+        """Run ``op`` with the sync client (with the writes queued by ``later``, pipelined).
 
         Raises:
             StoreUnavailable: Redis is marked down, or the command failed (counted).
@@ -206,12 +219,20 @@ class Connection:
         if self._skip():
             raise StoreUnavailable(self._last_error or "redis is marked down")
         client, scripts = self._sync_client()
+        queued = self._take_outbox()
         try:
             if self._down_until is not None:
                 client.ping()
             self.commands += 1
-            reply = scripts[op.script](keys=op.keys, args=op.args)
+            if queued:
+                pipe = client.pipeline(transaction=False)
+                for each in [*queued, op]:
+                    scripts[each.script](keys=each.keys, args=each.args, client=pipe)
+                reply = pipe.execute()[-1]
+            else:
+                reply = scripts[op.script](keys=op.keys, args=op.args)
         except self._redis.exceptions.RedisError as exc:
+            self.errors += len(queued)
             raise self._failed(exc) from exc
         self._worked()
         return op.read(reply)
@@ -245,12 +266,20 @@ class Connection:
 
             return await anyio.to_thread.run_sync(self.run, op)
         client, scripts = found
+        queued = self._take_outbox()
         try:
             if self._down_until is not None:
                 await client.ping()
             self.commands += 1
-            reply = await scripts[op.script](keys=op.keys, args=op.args)
+            if queued:
+                pipe = client.pipeline(transaction=False)
+                for each in [*queued, op]:
+                    await scripts[each.script](keys=each.keys, args=each.args, client=pipe)
+                reply = (await pipe.execute())[-1]
+            else:
+                reply = await scripts[op.script](keys=op.keys, args=op.args)
         except self._redis.exceptions.RedisError as exc:
+            self.errors += len(queued)
             raise self._failed(exc) from exc
         self._worked()
         return op.read(reply)
@@ -288,7 +317,12 @@ class Connection:
 
     # -- closing -------------------------------------------------------------------------------
     def close(self) -> None:
-        """Close the sync client's connections (the asyncio ones close with ``aclose``)."""
+        """Send the queued writes, then close the sync client's connections (the asyncio
+        ones close with ``aclose``)."""
+        if self._outbox and self._sync is not None and not self._skip():
+            flush = self._outbox.pop()
+            with contextlib.suppress(StoreUnavailable):
+                self.run(flush)
         client, self._sync = self._sync, None
         if client is not None:
             client.close()

@@ -81,10 +81,10 @@ class SharedLimiter:
         change = tokens - ticket.tokens
         if self.rate_limit.tokens_per_minute is None or not change:
             return  # nothing to correct: no round trip
-        try:
-            yield reconcile_op(self._keys.limiter(ticket.scope), ticket.window, change)
-        except StoreUnavailable:
-            return  # counted by the connection; the window forgets the charge within 2 minutes
+        # Sent with this process's next command, in its round trip (nobody waits for it).
+        self._conn.later(reconcile_op(self._keys.limiter(ticket.scope), ticket.window, change))
+        return
+        yield  # a flow, like the others
 
     def admit(self, model: str, tokens: int, now: float) -> Ticket | Denied:
         """Charge one request and ``tokens`` to ``model``'s scope for the whole fleet if both
@@ -96,7 +96,8 @@ class SharedLimiter:
         return await self._conn.adrive(self._admit(model, tokens, now))
 
     def reconcile(self, ticket: Ticket, tokens: int) -> None:
-        """Correct the ticket's charge to ``tokens`` (a round trip only when they differ)."""
+        """Correct the ticket's charge to ``tokens``: sent with the next command (no round
+        trip of its own), and only when they differ."""
         self._conn.drive(self._reconcile(ticket, tokens))
 
     async def areconcile(self, ticket: Ticket, tokens: int) -> None:
