@@ -14,6 +14,7 @@ import httpx
 from openrouter_kit._base import UNSET, AsyncClosing, BaseClient
 from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
+from openrouter_kit._core.ratelimit import Denied
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
+        TokenUsage,
         ToolCall,
     )
     from openrouter_kit._generated.params import CompletionParams, RunToolsParams
@@ -107,14 +109,59 @@ class AsyncClient(BaseClient, AsyncClosing):
         raise AssertionError("unreachable: the last failure is raised")  # pragma: no cover
 
     async def _try(self, http: httpx.AsyncClient, call: Call, number: int) -> Any:
-        """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        attempt = call.begin(number, self._breaker)
+        """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker (on a
+        shared store, awaiting its twins)."""
+        attempt = await self._begin(call, number)
         await self._fire(requesting(self._hooks, call, attempt))
         try:
+            if self._awaits_store:
+                async with attempt:
+                    return await self._exchange(http, call, attempt)
             with attempt:
                 return await self._exchange(http, call, attempt)
         except OpenRouterError as exc:
             await self._fire(retrying(self._hooks, call, exc, self._retry))
+            raise
+
+    async def _begin(self, call: Call, number: int) -> Attempt:
+        """Same as ``Client._begin``, but awaitable (a shared store's twins awaited)."""
+        if self._store_events:
+            for event in self._take_store_events():
+                await self._hooks.afire(event)
+        attempt = await self._route(call, number)
+        limiter = self._limited(call)
+        waited = 0.0
+        while limiter is not None:
+            tokens = self._attempt_tokens(call, limiter)
+            now = time.monotonic()
+            admission = (
+                await limiter.aadmit(call.model or "", tokens, now)
+                if self._awaits_store
+                else limiter.admit(call.model or "", tokens, now)
+            )
+            if not isinstance(admission, Denied):
+                self._admitted(call, attempt, limiter, admission)
+                break
+            if self._awaits_store:  # no probe may wait for room
+                await self._breaker.arelease(attempt.key)
+            else:
+                self._breaker.release(attempt.key)
+            wait = self._room_wait(call, admission, waited)
+            await anyio.sleep(wait)
+            waited += wait
+            attempt = await self._route(call, number)
+        return attempt
+
+    async def _route(self, call: Call, number: int) -> Attempt:
+        """``call.begin``, awaiting a shared store's route first."""
+        if not self._awaits_store:
+            return call.begin(number, self._breaker)
+        call.bounds(number, time.monotonic())  # the deadline, before a probe may be taken
+        routed = await self._breaker.aroute(call.endpoint.name, call.candidates, time.monotonic())
+        try:
+            return call.begin(number, self._breaker, routed)
+        except BaseException:
+            await self._breaker.arelease((call.endpoint.name, routed[0]))
             raise
 
     async def _exchange(self, http: httpx.AsyncClient, call: Call, attempt: Attempt) -> Any:
@@ -196,6 +243,15 @@ class AsyncClient(BaseClient, AsyncClosing):
         except OpenRouterError as exc:  # an error inside the answer
             await self._fire(failed(self._hooks, call, exc))
             raise
+        finally:
+            if call.ticket is not None:  # a shared store: the usage corrects it here
+                await self._areconcile(call, response.usage)
+
+    async def _areconcile(self, call: Call, usage: TokenUsage | None) -> None:
+        """Same as ``BaseClient._reconcile``, awaiting a shared store's limiter."""
+        used = self._used_tokens(call, usage)
+        if used is not None:
+            await self._limiter.areconcile(*used)  # type: ignore[union-attr]
 
     async def _load_prices(self, options: _Options | None = None) -> None:
         if self._needs_prices(options):
@@ -335,6 +391,8 @@ class AsyncClient(BaseClient, AsyncClosing):
             http, self._http = self._http, None
             if http is not None and self._owns_http:
                 await http.aclose()
+            if self._owns_store:
+                await self._store.aclose()
 
     async def _settle_before_close(self) -> None:
         """Same as ``Client._settle_before_close``, but awaitable."""

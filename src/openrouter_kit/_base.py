@@ -30,7 +30,6 @@ import attrs
 from openrouter_kit._call import Call, candidates
 from openrouter_kit._core import convert, wire
 from openrouter_kit._core.accounting import (
-    Budget,
     HoldEnd,
     Lookup,
     UsageSnapshot,
@@ -41,7 +40,6 @@ from openrouter_kit._core.accounting import (
     worst_case,
 )
 from openrouter_kit._core.body import DEFAULT_MAX_RESPONSE_BYTES
-from openrouter_kit._core.breaker import CircuitBreaker
 from openrouter_kit._core.config import (
     DEFAULT_APP_NAME,
     DEFAULT_MAX_RETRIES,
@@ -53,9 +51,11 @@ from openrouter_kit._core.config import (
     check_headers,
 )
 from openrouter_kit._core.messages import check_messages
+from openrouter_kit._core.ratelimit import DEFAULT_OUTPUT_TOKENS, RateLimit, wait_or_refuse
 from openrouter_kit._core.registry import RegistryCache
 from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._core.sse import MAX_EVENT_BYTES
+from openrouter_kit._core.store import MemoryStore, Store
 from openrouter_kit._core.structured import request_format
 from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
 from openrouter_kit._http import (
@@ -84,13 +84,18 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from openrouter_kit._call import Attempt
     from openrouter_kit._core.accounting import PendingHold, WorstCase
     from openrouter_kit._core.assemble import StreamAssembler
+    from openrouter_kit._core.events import StoreEvent
+    from openrouter_kit._core.ratelimit import Denied, Ticket
+    from openrouter_kit._core.store import BreakerState, BudgetState, LimiterState
     from openrouter_kit._core.tools import ToolLoop
     from openrouter_kit._generated.models import (
         CompletionRequest,
         CompletionResponse,
         GenerationStats,
+        TokenUsage,
     )
 
 __all__ = ["UNSET", "AsyncClosing", "BaseClient", "Closing"]
@@ -344,6 +349,8 @@ class BaseClient(abc.ABC):
         stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         retry_maybe_processed: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        rate_limit: RateLimit | None = None,
+        store: Store | None = None,
     ) -> None:
         set_up_logging()
         self._config = Config.from_env(
@@ -391,18 +398,52 @@ class BaseClient(abc.ABC):
         self._idle = _seconds_or_none("stream_idle_timeout", stream_idle_timeout)
         #: The most bytes one response may decode to (None: no cap).
         self._max_bytes = _bytes_or_none(max_response_bytes)
+        if store is not None and not isinstance(store, Store):
+            raise ConfigurationError(
+                f"store must be a MemoryStore or a RedisStore, got {type(store).__name__}"
+            )
+        if rate_limit is not None and not isinstance(rate_limit, RateLimit):
+            raise ConfigurationError(
+                "rate_limit must be a RateLimit(requests_per_minute=..., tokens_per_minute=...), "
+                f"got {type(rate_limit).__name__}"
+            )
+        #: Where the breakers, rate limits and budget are kept; a store given is never closed
+        #: by this client.
+        self._store: Store = MemoryStore() if store is None else store
+        self._owns_store = store is None
+        #: True when the async shell awaits the states' twins (a shared store).
+        self._awaits_store = self._awaits_hooks and self._store.shared
         try:
-            self._breaker = CircuitBreaker(breaker_threshold, breaker_recovery)
+            self._breaker: BreakerState = self._store.breaker(breaker_threshold, breaker_recovery)
+            self._budget: BudgetState | None = (
+                self._store.budget(_usd("budget", budget)) if budget is not None else None
+            )
         except ValueError as exc:
+            if isinstance(exc, ConfigurationError):
+                raise
             raise ConfigurationError(str(exc)) from None
+        self._limiter: LimiterState | None = (
+            None if rate_limit is None else self._store.limiter(rate_limit)
+        )
         self._usage = UsageTotals()
-        self._budget = Budget(_usd("budget", budget)) if budget is not None else None
         #: This client settles the budget's pending holds when it closes (its copies do not).
         self._budget_owner = True
         self._max_cost = _usd("max_cost", max_cost) if max_cost is not None else None
         self._hooks = Hooks.of(hooks)
         if not self._awaits_hooks:
             self._hooks._blocking()
+        #: A shared store's switches, queued for the ``store`` hooks (fired before an attempt).
+        self._store_events: list[StoreEvent] = []
+        self._store.listen(self._store_switched)
+
+    def _store_switched(self, event: StoreEvent) -> None:
+        """The store's listener: queue ``event`` for the hooks (never blocks, never raises)."""
+        self._store_events.append(event)
+
+    def _take_store_events(self) -> list[StoreEvent]:
+        """The queued store events, oldest first, taken off the queue."""
+        events, self._store_events[:] = list(self._store_events), []
+        return events
 
     def with_options(
         self,
@@ -418,12 +459,13 @@ class BaseClient(abc.ABC):
         """Return a copy of this client with other retry, timeout or size settings, for some
         calls.
 
-        The copy is cheap: it shares the connection pool, the circuit breakers, the budget and
-        the session usage with this client. ``max_cost`` caps what one call may cost (USD,
-        worst case, checked before sending); the other settings mean what they mean for
-        ``Client``. For example ``client.with_options(timeout=5, max_retries=0).complete(...)``
-        or ``client.with_options(deadline=600, stream_idle_timeout=None).stream(...)``. Closing
-        the copy leaves the pool open; close the original client when you are done.
+        The copy is cheap: it shares the connection pool, the store, the circuit breakers, the
+        rate limits, the budget and the session usage with this client. ``max_cost`` caps what
+        one call may cost (USD, worst case, checked before sending); the other settings mean
+        what they mean for ``Client``. For example
+        ``client.with_options(timeout=5, max_retries=0).complete(...)`` or
+        ``client.with_options(deadline=600, stream_idle_timeout=None).stream(...)``. Closing the
+        copy leaves the pool open; close the original client when you are done.
 
         Raises:
             ConfigurationError: a setting is invalid.
@@ -496,10 +538,21 @@ class BaseClient(abc.ABC):
         return self._retry.deadline
 
     @property
-    def budget(self) -> Budget | None:
+    def budget(self) -> BudgetState | None:
         """The client's USD budget (``limit``, ``spent``, ``reserved``, ``pending``,
         ``remaining``), or None."""
         return self._budget
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The client's own requests and tokens per minute (see ``RateLimit``), or None."""
+        return None if self._limiter is None else self._limiter.rate_limit
+
+    @property
+    def store(self) -> Store:
+        """Where the circuit breakers, rate limits and budget are kept: a ``MemoryStore`` (this
+        process only, the default) or the ``RedisStore`` given (shared)."""
+        return self._store
 
     @property
     def hooks(self) -> Hooks:
@@ -508,7 +561,7 @@ class BaseClient(abc.ABC):
         return self._hooks
 
     @property
-    def breaker(self) -> CircuitBreaker:
+    def breaker(self) -> BreakerState:
         """This client's circuit breakers (by endpoint and model): inspect with ``status()``
         and ``states()``, close them with ``reset()``."""
         return self._breaker
@@ -753,6 +806,73 @@ class BaseClient(abc.ABC):
             )
         return parsed
 
+    # -- rate limits ---------------------------------------------------------------------------
+    def _limited(self, call: Call) -> LimiterState | None:
+        """The rate limiter that admits the call's attempts: chat completions only (looking up
+        models, generations and the key is not counted); None when there is none."""
+        return self._limiter if call.completion is not None else None
+
+    def _attempt_tokens(self, call: Call, limiter: LimiterState) -> int:
+        """The tokens the rate limit charges the call's next attempt: the prompt's estimate
+        (``tokens.estimate_prompt``, counted once) plus ``max_tokens``, else the model's
+        completion limit when the model list is loaded, else ``DEFAULT_OUTPUT_TOKENS``; 0 when
+        tokens are not limited."""
+        completion = call.completion
+        if completion is None or limiter.rate_limit.tokens_per_minute is None:
+            return 0
+        if call.prompt_tokens is None:
+            from openrouter_kit._core.tokens import estimate_prompt  # noqa: PLC0415 - lazy: loads the models
+
+            call.prompt_tokens = estimate_prompt(completion.messages, completion.tools)
+        output = completion.max_tokens or completion.max_completion_tokens
+        if not output and call.model and self._model_cache.loaded:
+            info = self._model_cache.peek(call.model)
+            top = info.top_provider if info is not None else None
+            output = top.max_completion_tokens if top is not None else None
+        return call.prompt_tokens + (output or DEFAULT_OUTPUT_TOKENS)
+
+    def _room_wait(self, call: Call, denied: Denied, waited: float) -> float:
+        """Seconds to wait for room after the attempt was ``denied`` (``waited`` seconds
+        already; the shell has released the attempt's breaker key).
+
+        Raises:
+            RateLimitError: the call may not wait so long (nothing was sent).
+        """
+        return wait_or_refuse(denied, self._limiter.rate_limit, waited, call.left())  # type: ignore[union-attr]
+
+    @staticmethod
+    def _admitted(call: Call, attempt: Attempt, limiter: LimiterState, ticket: Ticket) -> None:
+        """The attempt is charged ``ticket``: the attempt gives its tokens back if the server
+        cannot have processed it, the answer's usage corrects them (``_reconcile``)."""
+        call.ticket = ticket
+        attempt.limiter = limiter
+
+    def _used_tokens(self, call: Call, usage: TokenUsage | None) -> tuple[Ticket, int] | None:
+        """The call's ticket, taken off it, and the tokens its answer used, or None when there
+        is none or the usage counts none (the estimate then stays charged: the attempt may
+        have been processed)."""
+        ticket = call.ticket
+        if ticket is None or usage is None:
+            return None
+        total = usage.total_tokens
+        if type(total) is not int or total < 0:
+            prompt, completion = usage.prompt_tokens, usage.completion_tokens
+            if type(prompt) is not int or type(completion) is not int:
+                return None
+            total = prompt + completion
+        call.ticket = None
+        return ticket, total
+
+    def _reconcile(self, call: Call, usage: TokenUsage | None, *, awaitable: bool = False) -> None:
+        """Correct the ticket's tokens with the answer's usage. ``awaitable``: the async shell
+        awaits this itself on a shared store (the ticket is left on the call); a stream's end,
+        which cannot await, corrects them with the state's sync method."""
+        if call.ticket is None or (awaitable and self._awaits_store):
+            return
+        used = self._used_tokens(call, usage)
+        if used is not None:
+            self._limiter.reconcile(*used)  # type: ignore[union-attr]
+
     # -- budget --------------------------------------------------------------------------------
     def _needs_prices(self, options: _Options | None = None) -> bool:
         """True when calls must be priced before they are sent (a budget or a per-call cap)."""
@@ -908,6 +1028,7 @@ class BaseClient(abc.ABC):
         if not assembler.recorded:
             assembler.recorded = True
             self._record_usage(response)
+            self._reconcile(call, response.usage)
             # Without usage the stream may still have been billed: its hold is kept pending on
             # the generation (or committed), never released.
             self._end_hold(call, response.cost, response.id)
@@ -920,6 +1041,7 @@ class BaseClient(abc.ABC):
         response.attempts = attempts
         self._estimate_cost(response)
         self._record_usage(response)
+        self._reconcile(call, response.usage, awaitable=True)
         self._end_hold(call, response.cost, response.id)
         wire.raise_for_choice_error(response, self._config.api_key)
         return response

@@ -1,8 +1,10 @@
 """One API call across its attempts: what it sends, where it may go, and when it tries again.
 
-Owns: ``Call`` (the request, the candidate models, the deadline, the call's own options and its
-budget hold), ``Attempt`` (one HTTP attempt: what is sent, its circuit-breaker key and timeouts;
-``with attempt:`` records the breaker's verdict) and ``Attempts``, the one retry loop of both
+Owns: ``Call`` (the request, the candidate models, the deadline, the call's own options, its
+budget hold and its rate-limit ticket), ``Attempt`` (one HTTP attempt: what is sent, its
+circuit-breaker key and timeouts; ``with attempt:`` records the breaker's verdict and gives back
+the tokens of an attempt the server cannot have processed, ``async with attempt:`` the same on a
+shared store's awaitable twins) and ``Attempts``, the one retry loop of both
 shells (``for attempt in Attempts(policy)`` / ``async for``): a bare first attempt, then
 stamina's. Never knows: sockets (the shells send), hooks and logs (``_observe``), prices.
 """
@@ -28,9 +30,11 @@ if TYPE_CHECKING:
     from typing import Self
 
     from openrouter_kit._base import _Options
-    from openrouter_kit._core.breaker import BreakerKey, CircuitBreaker
+    from openrouter_kit._core.breaker import BreakerKey
     from openrouter_kit._core.config import Timeouts
+    from openrouter_kit._core.ratelimit import Ticket
     from openrouter_kit._core.retry import RetryPolicy
+    from openrouter_kit._core.store import BreakerState, LimiterState
     from openrouter_kit._core.wire import Endpoint, WireRequest
     from openrouter_kit._generated.models import CompletionRequest
 
@@ -60,8 +64,10 @@ class Call:
         "held",
         "model",
         "options",
+        "prompt_tokens",
         "response_headers",
         "started",
+        "ticket",
         "timeouts",
         "wire",
     )
@@ -104,6 +110,10 @@ class Call:
         self.attempts = 0
         #: The model the latest attempt asked for (None when the call names none).
         self.model: str | None = None
+        #: What the rate limit charged the latest attempt, until its real tokens are known.
+        self.ticket: Ticket | None = None
+        #: The prompt's estimated tokens, counted once for the rate limit (None: not yet).
+        self.prompt_tokens: int | None = None
 
     @property
     def path(self) -> str:
@@ -121,29 +131,43 @@ class Call:
             return None
         return self.deadline - (time.monotonic() - self.started)
 
-    def begin(self, number: int, breaker: CircuitBreaker) -> Attempt:
+    def bounds(self, number: int, now: float) -> Timeouts:
+        """Attempt ``number``'s timeouts, capped by what is left of the deadline.
+
+        Raises:
+            RequestTimeoutError: the call's deadline has passed.
+        """
+        if self.deadline is None:
+            return self.timeouts
+        left = self.deadline - (now - self.started)
+        if left <= 0:
+            raise RequestTimeoutError(
+                f"deadline of {self.deadline:g} s passed after {number - 1} attempt(s)",
+                timeout="deadline",
+            )
+        return self.timeouts.capped(left)
+
+    def begin(
+        self,
+        number: int,
+        breaker: BreakerState,
+        routed: tuple[str, list[str]] | None = None,
+    ) -> Attempt:
         """Attempt ``number``: what to send, its breaker key, and its timeouts (capped by what
         is left of the deadline). Models whose circuit is open are skipped when the request has
-        a fallback list (its body then names only the others).
+        a fallback list (its body then names only the others). ``routed``: the breaker's
+        ``route`` for this attempt, when the shell has awaited it already (a shared store).
 
         Raises:
             CircuitOpenError: every candidate model's circuit is open (nothing is sent).
             RequestTimeoutError: the call's deadline has passed.
         """
         now = time.monotonic()
-        timeouts = self.timeouts
-        if self.deadline is not None:
-            left = self.deadline - (now - self.started)
-            if left <= 0:
-                raise RequestTimeoutError(
-                    f"deadline of {self.deadline:g} s passed after {number - 1} attempt(s)",
-                    timeout="deadline",
-                )
-            timeouts = timeouts.capped(left)
+        timeouts = self.bounds(number, now)
         self.attempts = number
         self.response_headers = None  # this attempt's, once they arrive
         name = self.endpoint.name
-        model, healthy = breaker.route(name, self.candidates, now)
+        model, healthy = routed if routed is not None else breaker.route(name, self.candidates, now)
         self.model = model or None
         wire, completion = self.wire, self.completion
         if completion is not None and len(healthy) < len(self.candidates):
@@ -158,19 +182,21 @@ class Call:
 class Attempt:
     """One HTTP attempt of a call: its request, breaker key and timeouts.
 
-    Use as ``with attempt:`` around the exchange: the circuit breaker records its outcome, and
-    the call learns whether the server may have processed it, whatever happens inside (a class,
-    not a generator: it runs on every request).
+    Use as ``with attempt:`` around the exchange: the circuit breaker records its outcome, the
+    call learns whether the server may have processed it, and an attempt the server cannot have
+    processed gives its rate-limit tokens back, whatever happens inside (a class, not a
+    generator: it runs on every request). ``async with attempt:`` does the same with a shared
+    store's awaitable twins.
     """
 
-    __slots__ = ("breaker", "call", "extra_headers", "key", "timeouts", "wire")
+    __slots__ = ("breaker", "call", "extra_headers", "key", "limiter", "timeouts", "wire")
 
     def __init__(
         self,
         wire: WireRequest,
         key: BreakerKey,
         timeouts: Timeouts,
-        breaker: CircuitBreaker,
+        breaker: BreakerState,
         call: Call | None = None,
     ) -> None:
         self.wire = wire
@@ -181,6 +207,8 @@ class Attempt:
         self.call = call
         #: Headers request hooks added to this attempt.
         self.extra_headers: dict[str, str] | None = None
+        #: The rate limiter that charged the call's ticket for this attempt (None: none did).
+        self.limiter: LimiterState | None = None
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         """The headers to send: the request's, plus those request hooks added.
@@ -203,19 +231,56 @@ class Attempt:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
     ) -> None:
-        # The block runs from sending on: an attempt that ends without an error (a stream now
-        # open), or with one that does not prove the request unprocessed, may be billed.
-        if self.call is not None and (exc is None or may_have_been_processed(exc)):
-            self.call.exposed = True
-        if exc is None:
+        if exc is None:  # the usual case, first: it runs on every request
+            if self.call is not None:
+                self.call.exposed = True  # a stream now open, or an answer: it may be billed
             self.breaker.record_success(self.key)
-        elif isinstance(exc, OpenRouterError):
+            return
+        unused = self._ended(exc)
+        if unused is not None:
+            self.limiter.reconcile(unused, 0)  # type: ignore[union-attr]
+        if isinstance(exc, OpenRouterError):
             if counts_against(exc):
                 self.breaker.record_failure(self.key, time.monotonic())
             else:
                 self.breaker.record_success(self.key)
         else:
             self.breaker.release(self.key)  # cancelled: no verdict on the service
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: Any
+    ) -> None:
+        if exc is None:
+            if self.call is not None:
+                self.call.exposed = True
+            await self.breaker.arecord_success(self.key)
+            return
+        unused = self._ended(exc)
+        if unused is not None:
+            await self.limiter.areconcile(unused, 0)  # type: ignore[union-attr]
+        if isinstance(exc, OpenRouterError):
+            if counts_against(exc):
+                await self.breaker.arecord_failure(self.key, time.monotonic())
+            else:
+                await self.breaker.arecord_success(self.key)
+        else:
+            await self.breaker.arelease(self.key)
+
+    def _ended(self, exc: BaseException) -> Ticket | None:
+        """The attempt failed with ``exc``: tell the call whether the server may have processed
+        it; the rate-limit ticket to give all its tokens back when it cannot have (taken off
+        the call), else None (an attempt that may have been processed keeps its estimate)."""
+        call = self.call
+        if call is None:
+            return None
+        if may_have_been_processed(exc):
+            call.exposed = True
+            return None
+        ticket, call.ticket = call.ticket, None
+        return ticket if self.limiter is not None else None
 
 
 class Attempts:

@@ -11,6 +11,7 @@ import httpx
 from openrouter_kit._base import UNSET, BaseClient, Closing
 from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
+from openrouter_kit._core.ratelimit import Denied
 from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
 from openrouter_kit._http import (
     RequestBuilder,
@@ -105,6 +106,12 @@ class Client(BaseClient, Closing):
         max_cost: USD one call may cost at worst; dearer calls are refused before sending.
         hooks: Functions called on every request, response, retry and error (a ``Hooks`` or a
             dict of lists, see ``Hooks``), for metrics and tracing.
+        rate_limit: The client's own requests and tokens per minute (a ``RateLimit``; None: no
+            limit): a chat completion attempt over it waits for room or raises
+            ``RateLimitError``, before anything is sent.
+        store: Where the circuit breakers, rate limits and budget are kept: a ``MemoryStore``
+            of this client (the default), or a ``RedisStore`` shared with every process using
+            its namespace. A store given is not closed with the client.
 
     Raises:
         ConfigurationError: no API key, a refused base URL, or an invalid setting.
@@ -151,7 +158,7 @@ class Client(BaseClient, Closing):
 
     def _try(self, http: httpx.Client, call: Call, number: int) -> Any:
         """Attempt ``number`` of ``call``, reported to the hooks and the circuit breaker."""
-        attempt = call.begin(number, self._breaker)
+        attempt = self._begin(call, number)
         self._fire(requesting(self._hooks, call, attempt))
         try:
             with attempt:
@@ -159,6 +166,33 @@ class Client(BaseClient, Closing):
         except OpenRouterError as exc:
             self._fire(retrying(self._hooks, call, exc, self._retry))
             raise
+
+    def _begin(self, call: Call, number: int) -> Attempt:
+        """Attempt ``number``, routed by the breaker and admitted by the rate limit (after
+        waiting for room, when the limit lets it).
+
+        Raises:
+            CircuitOpenError, RequestTimeoutError: as ``Call.begin``.
+            RateLimitError: the rate limit is full and the call may not wait (nothing is sent).
+        """
+        if self._store_events:
+            for event in self._take_store_events():
+                self._hooks.fire(event)
+        attempt = call.begin(number, self._breaker)
+        limiter = self._limited(call)
+        waited = 0.0
+        while limiter is not None:
+            tokens = self._attempt_tokens(call, limiter)
+            admission = limiter.admit(call.model or "", tokens, time.monotonic())
+            if not isinstance(admission, Denied):
+                self._admitted(call, attempt, limiter, admission)
+                break
+            self._breaker.release(attempt.key)  # no probe may wait for room
+            wait = self._room_wait(call, admission, waited)
+            time.sleep(wait)
+            waited += wait
+            attempt = call.begin(number, self._breaker)
+        return attempt
 
     def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
         """One HTTP exchange: the parsed body, or for a stream the open response.
@@ -440,6 +474,8 @@ class Client(BaseClient, Closing):
                 http, self._http = self._http, None
             if http is not None and self._owns_http:
                 http.close()
+            if self._owns_store:
+                self._store.close()
 
     def _settle_before_close(self) -> None:
         """Look the pending holds' generations up once (5 s at most in all), then commit those

@@ -24,6 +24,7 @@ from openrouter_kit.errors import (
     ConfigurationError,
     MaybeProcessedError,
     OpenRouterError,
+    RateLimitError,
     RequestTimeoutError,
     ValidationError,
 )
@@ -40,12 +41,12 @@ def may_have_been_processed(exc: BaseException) -> bool:
 
     Proves "not processed": a connection refused or failed, a pool timeout, a failure while
     writing the request (before the body was fully written), a call refused before sending
-    (circuit open, budget, validation, configuration), and an HTTP error status (>= 400: the
-    server answered, and OpenRouter does not bill errors). "May have been processed": a read
-    timeout or a reset after a full send, before the headers (``MaybeProcessedError``),
-    anything after the response began (``response_started``), an error inside a 200 answer, and
-    any exception that is not ours (a cancellation, a hook's error): the caller, who knows
-    whether sending had begun, decides for those.
+    (circuit open, budget, the client's own rate limit, validation, configuration), and an HTTP
+    error status (>= 400: the server answered, and OpenRouter does not bill errors). "May have
+    been processed": a read timeout or a reset after a full send, before the headers
+    (``MaybeProcessedError``), anything after the response began (``response_started``), an
+    error inside a 200 answer, and any exception that is not ours (a cancellation, a hook's
+    error): the caller, who knows whether sending had begun, decides for those.
 
     The shells raise ``MaybeProcessedError`` exactly when the failure came after the request
     was written in full and before the answer began; this function reads that classification
@@ -59,7 +60,12 @@ def may_have_been_processed(exc: BaseException) -> bool:
         return exc.response_started
     # Refused before sending; any other error of ours without a status is taken as processed.
     return not isinstance(
-        exc, CircuitOpenError | BudgetExceededError | ValidationError | ConfigurationError
+        exc,
+        CircuitOpenError
+        | BudgetExceededError
+        | RateLimitError
+        | ValidationError
+        | ConfigurationError,
     )
 
 
