@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from openrouter_kit import _settings
+import openrouter_kit
+from openrouter_kit import RateLimit, _settings
 from openrouter_kit._settings import load_settings
 from openrouter_kit.errors import ConfigurationError
 
@@ -733,3 +734,53 @@ def test_a_private_file_or_a_key_from_the_environment_does_not_warn(tmp_path: Pa
 def test_a_default_model_with_a_space_is_refused_with_its_line(tmp_path: Path) -> None:
     message = error(tmp_path, "llm:\n  api_key: x\n  default_model: openai/gpt 4o\n")
     assert message.startswith(where(tmp_path, 3) + "llm.default_model: $.model must be a model id")
+
+
+# -- rate_limit and store ------------------------------------------------------------------------
+def test_rate_limit_is_a_mapping_of_the_rate_limit_fields(tmp_path: Path) -> None:
+    text = (
+        "llm:\n  rate_limit:\n    requests_per_minute: ${RPM:-60}\n    tokens_per_minute: null\n"
+        "    per_model: true\n    on_limit: raise\n    max_wait: 5\n"
+    )
+    assert load(tmp_path, text) == {
+        "rate_limit": RateLimit(
+            requests_per_minute=60, per_model=True, on_limit="raise", max_wait=5.0
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("rate_limit: 60", "llm.rate_limit: expected a mapping of requests_per_minute"),
+        ("rate_limit:\n    rpm: 60", "llm.rate_limit: unknown key 'rpm'; known keys: max_wait"),
+        ("rate_limit:\n    max_wait: 5", "llm.rate_limit: set requests_per_minute"),
+        ("rate_limit:\n    requests_per_minute: 0", "requests_per_minute must be a whole number"),
+        ("rate_limit:\n    requests_per_minute: lots", "llm.rate_limit: expected a mapping"),
+        ("store: redis://x", "llm.store: expected a mapping with url (redis://...) and namespace"),
+        ("store:\n    namespace: a", "llm.store: url is missing"),
+        ("store:\n    url: http://x", "llm.store: url must start with redis://"),
+        ("store:\n    url: redis://x\n    db: 2", "llm.store: unknown key 'db'"),
+    ],
+)
+def test_bad_rate_limit_and_store_settings_name_the_field(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    assert message in error(tmp_path, f"llm:\n  {body}\n")
+
+
+def test_store_builds_a_redis_store_lazily_from_its_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[tuple[str, str]] = []
+
+    class FakeRedisStore:
+        @classmethod
+        def from_url(cls, url: str, *, namespace: str = "default") -> str:
+            made.append((url, namespace))
+            return "a store"
+
+    monkeypatch.setattr(openrouter_kit, "RedisStore", FakeRedisStore, raising=False)
+    text = "llm:\n  store:\n    url: ${REDIS_URL}\n    namespace: team-a\n"
+    assert load(tmp_path, text, {"REDIS_URL": "redis://:secret@h:6379/0"}) == {"store": "a store"}
+    assert made == [("redis://:secret@h:6379/0", "team-a")]

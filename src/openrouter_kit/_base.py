@@ -850,8 +850,8 @@ class BaseClient(abc.ABC):
 
     def _used_tokens(self, call: Call, usage: TokenUsage | None) -> tuple[Ticket, int] | None:
         """The call's ticket, taken off it, and the tokens its answer used, or None when there
-        is none or the usage counts none (the estimate then stays charged: the attempt may
-        have been processed)."""
+        is none or the usage counts no tokens (a missing usage reads as zeros; the estimate
+        then stays charged: the attempt may have been processed)."""
         ticket = call.ticket
         if ticket is None or usage is None:
             return None
@@ -861,6 +861,8 @@ class BaseClient(abc.ABC):
             if type(prompt) is not int or type(completion) is not int:
                 return None
             total = prompt + completion
+        if not total:
+            return None
         call.ticket = None
         return ticket, total
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib
 import importlib.util
 import math
 import os
@@ -38,6 +39,7 @@ import attrs
 
 from openrouter_kit._core.config import Config
 from openrouter_kit._core.convert import structure_input
+from openrouter_kit._core.ratelimit import RateLimit
 from openrouter_kit._core.redact import redact
 from openrouter_kit._generated.models import CompletionRequest
 from openrouter_kit.errors import ConfigurationError
@@ -133,6 +135,63 @@ def _provider(value: object) -> None:
         raise _Invalid
 
 
+def _bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise _Invalid
+
+
+def _count_or_null(value: object) -> int | None:
+    null = value is None or (isinstance(value, str) and value.strip().lower() in _NULL_TEXT)
+    return None if null else _int(value)
+
+
+#: How each key of ``rate_limit:`` is read (``RateLimit`` then judges the values).
+_RATE_LIMIT_KEYS: dict[str, Callable[[object], Any]] = {
+    "requests_per_minute": _count_or_null,
+    "tokens_per_minute": _count_or_null,
+    "per_model": _bool,
+    "on_limit": _string,
+    "max_wait": _float,
+}
+
+
+def _settings_mapping(value: object, keys: Mapping[str, Callable[[object], Any]]) -> dict[str, Any]:
+    """A mapping setting's keys, each read by its reader.
+
+    Raises:
+        _Invalid: not a mapping, or a value its reader refuses.
+        ConfigurationError: an unknown key (the known ones are named).
+    """
+    if not isinstance(value, dict):
+        raise _Invalid
+    unknown = sorted(str(key) for key in value if key not in keys)
+    if unknown:
+        raise ConfigurationError(
+            f"unknown key {unknown[0]!r}; known keys: {', '.join(sorted(keys))}"
+        )
+    return {key: keys[key](item) for key, item in value.items()}
+
+
+def _rate_limit(value: object) -> RateLimit:
+    return RateLimit(**_settings_mapping(value, _RATE_LIMIT_KEYS))
+
+
+def _store(value: object) -> Any:
+    """A ``RedisStore`` from ``{url: redis://..., namespace: ...}`` (connected on first use)."""
+    settings = _settings_mapping(value, {"url": _string, "namespace": _string})
+    url = settings.get("url")
+    if url is None:
+        raise ConfigurationError("url is missing: give the Redis URL (redis://host:6379/0)")
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError("url must start with redis://, rediss:// or unix://")
+    # The package's lazy export, so that redis-py is imported only when a store is configured.
+    package: Any = importlib.import_module("openrouter_kit")
+    return package.RedisStore.from_url(url, namespace=settings.get("namespace", "default"))
+
+
 def _refusal(into: str | None, name: str, value: object) -> str | None:
     """Why the client would refuse ``value`` for ``name``, in its owner's words, or None: the
     request schema judges request defaults, ``Config.from_env`` the client's keywords."""
@@ -166,9 +225,10 @@ class _Field(NamedTuple):
     #: the owner's own words instead (they say what is wrong with the text).
     expected: str
     #: "client": the ``Client`` keyword of the same name, judged by ``Config.from_env``;
+    #: "built": that keyword too, built (and judged) by ``read`` (a mapping's object);
     #: "default_params": a default for every request, judged by the request schema; None: read,
     #: then dropped.
-    into: Literal["client", "default_params"] | None = "client"
+    into: Literal["client", "built", "default_params"] | None = "client"
     #: The value is the API key: described by type only, and masked wherever else it shows.
     secret: bool = False
 
@@ -185,6 +245,12 @@ _FIELDS: dict[str, _Field] = {
     "max_retries": _Field(_int, "a whole number, 0 or more"),
     "app_name": _Field(_string, _STRING),
     "app_url": _Field(_string, _STRING),
+    "rate_limit": _Field(
+        _rate_limit,
+        "a mapping of requests_per_minute, tokens_per_minute, per_model, on_limit, max_wait",
+        "built",
+    ),
+    "store": _Field(_store, "a mapping with url (redis://...) and namespace", "built", True),
 }
 
 
@@ -482,6 +548,8 @@ class _Reader:
         written = value
         if isinstance(value, str):
             value, names = self.interpolate(value, field, line)
+        elif isinstance(value, dict):  # a mapping setting: its string values are interpolated
+            value, names = self.interpolate_mapping(value, field, line)
         # A value from variables is shown as written: their values are never echoed (F17).
         shown = self.show(value, spec.secret)
         if names and not spec.secret:
@@ -494,7 +562,12 @@ class _Reader:
             problem = f"{field}: expected {spec.expected}, got {shown}"
             if spec.read is _string and isinstance(value, bool | int | float):
                 problem += " (quote it to make it a string)"
+        except ConfigurationError as exc:  # a mapping's own check: its words, without secrets
+            words = exc.message.removeprefix(f"{key}: ")
+            problem = f"{field}: {self.mask(self.hide(words, names))}"
         else:
+            if spec.into == "built":
+                return result
             refusal = _refusal(spec.into, key, result)
             if refusal is None:
                 return result
@@ -503,6 +576,19 @@ class _Reader:
             else:
                 problem = f"{field}: expected {spec.expected}, got {shown}"
         self.fail(line, problem, field=field)
+
+    def interpolate_mapping(
+        self, value: dict[str, Any], field: str, line: int
+    ) -> tuple[dict[str, Any], list[str]]:
+        """A mapping setting with ``${...}`` filled in its string values, and the variables."""
+        filled: dict[str, Any] = {}
+        names: list[str] = []
+        for key, item in value.items():
+            if isinstance(item, str):
+                item, referenced = self.interpolate(item, f"{field}.{key}", line)
+                names += referenced
+            filled[key] = item
+        return filled, names
 
     def hide(self, text: str, names: list[str]) -> str:
         """``text`` with the values of the variables ``names`` shown as ``${NAME}``."""
@@ -550,6 +636,13 @@ def load_settings(
           max_retries: 3                            # -> max_retries (int, >= 0)
           app_name: my-app                          # -> app_name (str)
           app_url: https://example.com              # -> app_url (str)
+          rate_limit:                               # -> rate_limit (RateLimit)
+            requests_per_minute: 60                 #    the RateLimit fields, same names
+            tokens_per_minute: 200000
+            on_limit: wait                          #    wait | raise
+          store:                                    # -> store (RedisStore.from_url(url,
+            url: ${REDIS_URL}                       #    namespace=...): pip install
+            namespace: team-a                       #    'openrouter-kit[redis]')
 
     Interpolation: in every string value of the section, ``${NAME}`` is replaced by the
     variable's value (an error if it is unset; set-but-empty gives ""), and ``${NAME:-default}``
@@ -571,8 +664,9 @@ def load_settings(
 
     Returns:
         A dict with any of ``api_key``, ``base_url``, ``default_model``, ``timeout``,
-        ``max_retries``, ``app_name``, ``app_url`` and ``default_params`` (holding ``temperature``
-        and/or ``max_tokens``), ready for ``Client(**result)``.
+        ``max_retries``, ``app_name``, ``app_url``, ``rate_limit``, ``store`` and
+        ``default_params`` (holding ``temperature`` and/or ``max_tokens``), ready for
+        ``Client(**result)``.
 
     Raises:
         ConfigurationError: PyYAML is not installed; the file is missing, unreadable, not UTF-8 or
@@ -601,7 +695,7 @@ def load_settings(
         converted = reader.convert(key, value, lines.value)
         if _FIELDS[key].into == "default_params":
             result.setdefault("default_params", {})[key] = converted
-        elif _FIELDS[key].into == "client":
+        elif _FIELDS[key].into in ("client", "built"):
             result[key] = converted
     reader.warn_if_shared(section.get("api_key"))
     return result

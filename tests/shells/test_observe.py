@@ -233,7 +233,10 @@ def test_the_blocking_client_refuses_async_hooks(httpx_mock: HTTPXMock) -> None:
 @pytest.mark.parametrize(
     ("hooks", "message"),
     [
-        ({"respons": []}, "unknown hook event 'respons'; use request, response, retry, error, store"),
+        (
+            {"respons": []},
+            "unknown hook event 'respons'; use request, response, retry, error, store",
+        ),
         ({"error": [42]}, "a hook must be callable, got int"),
         ([print], "hooks must be a Hooks object or a dict of lists, got list"),
     ],
