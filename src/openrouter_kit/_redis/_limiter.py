@@ -74,17 +74,15 @@ class SharedLimiter:
         wait = math.inf if admission.wait is None else admission.wait
         return Denied(wait, "tpm" if admission.tokens else "rpm", scope)
 
-    def _reconcile(self, ticket: Ticket, tokens: int) -> Flow[None]:
+    def _reconcile(self, ticket: Ticket, tokens: int) -> None:
         if isinstance(ticket, _LocalTicket):
             self._local.reconcile(ticket, tokens)
             return
         change = tokens - ticket.tokens
         if self.rate_limit.tokens_per_minute is None or not change:
-            return  # nothing to correct: no round trip
+            return  # nothing to correct
         # Sent with this process's next command, in its round trip (nobody waits for it).
         self._conn.later(reconcile_op(self._keys.limiter(ticket.scope), ticket.window, change))
-        return
-        yield  # a flow, like the others
 
     def admit(self, model: str, tokens: int, now: float) -> Ticket | Denied:
         """Charge one request and ``tokens`` to ``model``'s scope for the whole fleet if both
@@ -98,8 +96,8 @@ class SharedLimiter:
     def reconcile(self, ticket: Ticket, tokens: int) -> None:
         """Correct the ticket's charge to ``tokens``: sent with the next command (no round
         trip of its own), and only when they differ."""
-        self._conn.drive(self._reconcile(ticket, tokens))
+        self._reconcile(ticket, tokens)
 
     async def areconcile(self, ticket: Ticket, tokens: int) -> None:
         """Same as ``reconcile``, awaitable."""
-        await self._conn.adrive(self._reconcile(ticket, tokens))
+        self._reconcile(ticket, tokens)
