@@ -57,6 +57,7 @@ def breaker(settings: dict[str, Any]) -> list[tuple[float, float, str]]:
         settings, breaker_threshold=3, breaker_recovery=settings["recovery"], max_retries=0
     )
     seen: list[tuple[float, float, str]] = []
+    time.sleep(max(settings["start"] - time.time(), 0))
     with made:
         while time.time() < settings["until"]:
             start = time.time()

@@ -101,10 +101,18 @@ def test_a_trip_is_seen_by_every_process_within_250_ms_and_one_probe_is_sent(
 ) -> None:
     down = "openai/gpt-4o"
     emu.take_down(down)
-    until = time.time() + 3.0
+    start = time.time() + 2.0  # every process has started by then
     common = {"base_url": emu.base_url, "key": emu.api_key, "redis": redis_url}
     processes = [
-        worker("breaker", **common, namespace="trip", model=down, recovery=1.0, until=until)
+        worker(
+            "breaker",
+            **common,
+            namespace="trip",
+            model=down,
+            recovery=1.0,
+            start=start,
+            until=start + 2.5,  # the probe comes at about 1 s, the next one after 3 s
+        )
         for _ in range(4)
     ]
     runs = [finish(p) for p in processes]

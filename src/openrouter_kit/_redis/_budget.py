@@ -200,6 +200,8 @@ class SharedBudget:
             yield from self._flush()
             reply: BudgetReply = yield op
         except StoreUnavailable as exc:
+            with self._lock:  # a reserve that timed out may still run: give it back then
+                self._journal.append(budget_op(self._keys, "settle", hold_id, to_usd(_ZERO)))
             return self._reserve_locally(amount, what, lower_hold, str(exc))
         self._last = reply
         if not reply.ok:
