@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from openrouter_kit.testing import Emulator
+from tests.redis_server import redis_server_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,6 +82,11 @@ EXAMPLES = {
         "openai/gpt-4o-mini:floor: answered by",
         "provider preferences: openai/gpt-4o-mini via OpenAI",
     ],
+    "fleet_budget.py": [
+        "refused by the shared budget",
+        "fleet spent $0.000483 of $0.0005; $0 still held",
+        "the emulator billed $0.00048300",
+    ],
     "budget_report.py": [
         "ok      openai/gpt-4o-mini (max_tokens=300)",
         "REFUSED anthropic/claude-sonnet-4 (max_tokens=1000)",
@@ -129,6 +135,8 @@ def test_every_example_is_checked() -> None:
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
 def test_examples_run_against_the_emulator(example: str) -> None:
+    if example == "fleet_budget.py":
+        redis_server_binary()  # it starts one: skip (or fail in CI) without it
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / example)],

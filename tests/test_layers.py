@@ -68,6 +68,14 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_tokenizers",
         "_settings",
         "_base",
+        # the Redis store: made only when a RedisStore is (the package imports it lazily)
+        "_redis._ops",
+        "_redis._conn",
+        "_redis._breaker",
+        "_redis._limiter",
+        "_redis._budget",
+        "_redis._store",
+        "_redis",
     ),
     7: ("_client", "_async_client", "_streams", "_registry"),
     8: ("", "__main__", "_cli"),  # "" is the package's __init__

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
         ToolDefinition,
     )
     from openrouter_kit._generated.params import CompletionParams
+    from openrouter_kit._redis import RedisStore
     from openrouter_kit._tokenizers import count_prompt
 
 __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
@@ -88,6 +89,7 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "ModelRegistry",
     "OpenRouterClient",
     "RateLimit",
+    "RedisStore",
     "RequestEvent",
     "ResponseEvent",
     "RetryEvent",
@@ -148,6 +150,8 @@ _LAZY = {
     ),
     "CompletionParams": "openrouter_kit._generated.params",
     "ToolRun": "openrouter_kit._core.tools",
+    # redis-py is imported when a RedisStore is made (the optional extra ``[redis]``)
+    "RedisStore": "openrouter_kit._redis",
     **dict.fromkeys(("TokenCount", "estimate_prompt"), "openrouter_kit._core.tokens"),
     "count_prompt": "openrouter_kit._tokenizers",
 }

@@ -182,6 +182,7 @@ class AsyncClient(BaseClient, AsyncClosing):
             status, headers = response.status_code, response.headers
             call.response_headers = headers  # its generation id, should the answer be cut
             if wire.stream and is_event_stream(status, headers):
+                await self._atag_hold(call)
                 latency = time.perf_counter() - started
                 try:
                     await self._fire(

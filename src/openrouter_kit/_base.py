@@ -35,6 +35,7 @@ from openrouter_kit._core.accounting import (
     UsageSnapshot,
     UsageTotals,
     failed_lookup,
+    generation_id,
     hold_end,
     unreported_cost,
     worst_case,
@@ -947,6 +948,31 @@ class BaseClient(abc.ABC):
         else:
             budget._settle(held, cost if verdict is HoldEnd.SETTLE else None)
         return verdict
+
+    def _tagging(self, call: Call) -> tuple[Any, Any, str] | None:
+        """What ``_tag_hold`` tags: the shared budget, the call's hold and its generation id;
+        None when there is nothing to tag (no hold, no id, or a budget of this process only)."""
+        budget, held, headers = self._budget, call.held, call.response_headers
+        if budget is None or held is None or headers is None or not hasattr(budget, "_tag"):
+            return None
+        generation = generation_id(headers.get("x-generation-id"))
+        return None if generation is None else (budget, held, generation)
+
+    def _tag_hold(self, call: Call) -> None:
+        """A stream's headers came: record its generation id on its hold in a shared budget,
+        so that should this process die mid-stream, the fleet's sweeper prices the call with
+        ``GET /generation`` (a ``Budget`` of this process dies with it: nothing to do)."""
+        tagging = self._tagging(call)
+        if tagging is not None:
+            budget, held, generation = tagging
+            budget._tag(held, generation)
+
+    async def _atag_hold(self, call: Call) -> None:
+        """Same as ``_tag_hold``, awaiting the shared budget."""
+        tagging = self._tagging(call)
+        if tagging is not None:
+            budget, held, generation = tagging
+            await budget._atag(held, generation)
 
     def _spending(self, call: Call) -> _Spending:
         """Use as ``with client._spending(call):`` around sending: ends the call's hold if it

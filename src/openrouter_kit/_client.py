@@ -215,6 +215,7 @@ class Client(BaseClient, Closing):
             status, headers = response.status_code, response.headers
             call.response_headers = headers  # its generation id, should the answer be cut
             if wire.stream and is_event_stream(status, headers):
+                self._tag_hold(call)
                 latency = time.perf_counter() - started
                 try:
                     self._fire(responded(self._hooks, call, status, headers, latency, api_key))
