@@ -58,6 +58,7 @@ class Call:
         "endpoint",
         "exposed",
         "held",
+        "input_tokens",
         "model",
         "options",
         "response_headers",
@@ -102,6 +103,9 @@ class Call:
         self.response_headers: Any = None
         #: Attempts begun so far.
         self.attempts = 0
+        #: For a call that generates nothing (embeddings, rerank): the most prompt tokens it can
+        #: count, which its budget hold prices (None: a completion, or nothing to price).
+        self.input_tokens: int | None = None
         #: The model the latest attempt asked for (None when the call names none).
         self.model: str | None = None
 
