@@ -42,8 +42,9 @@ only by ``tests/test_codegen.py``): a component schema (``ChatUsage``), an objec
 reached through its properties (``ChatUsage.prompt_tokens_details``), or an operation's 200 JSON
 body when the spec has no component for it (``GET /key``, ``GET /key.data``), its request body
 (``POST /embeddings body``, ``POST /rerank body.documents``) or its query parameters as one object
-(``GET /models query``); ``[]`` means the spec has no counterpart. ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/
-``minItems``/``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
+(``GET /models query``); ``[]`` means the spec has no counterpart.
+``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/``minItems``/
+``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
 definition, in ``anyOf`` members or array items) become field metadata that the client checks
 before sending, and so do a ``pattern`` (of a string, or of an array's string items; worded by
 ``x-pattern-means``) and the ``minimum``/``maximum`` of an object's ``additionalProperties``
@@ -564,7 +565,7 @@ class Generator:
                 )
             )
         text = "\n".join(body)
-        used = [n for n in sorted(self.defs) if re.search(rf"\b{n}\b(?!Param)", text)]
+        used = [n for n in sorted(self.defs) if re.search(rf"(?<!``)\b{n}\b(?!Param)", text)]
         enums = [n for n in used if is_enum(self.defs[n])]
         classes = [n for n in used if n not in enums]
         typing_names = [n for n in ("Any", "Literal", "Required") if re.search(rf"\b{n}\b", text)]

@@ -67,7 +67,9 @@ def main() -> None:
             print(f"  {cosine(asked, vector):.3f}  {sentence}")
 
         usage = client.usage
-        print(f"Session: {usage.requests} request(s), {usage.prompt_tokens} tokens, ${usage.cost:.8f}")
+        print(
+            f"Session: {usage.requests} request(s), {usage.prompt_tokens} tokens, ${usage.cost:.8f}"
+        )
         budget = client.budget
         if budget is not None:
             print(f"Budget: ${budget.spent:.8f} spent of ${budget.limit}")

@@ -226,7 +226,10 @@ class Spec:
                     node = operation["requestBody"]["content"]["application/json"]["schema"]
                 elif part == "query":
                     params = [p for p in operation["parameters"] if p["in"] == "query"]
-                    node = {"type": "object", "properties": {p["name"]: p["schema"] for p in params}}
+                    node = {
+                        "type": "object",
+                        "properties": {p["name"]: p["schema"] for p in params},
+                    }
                 else:
                     node = operation["responses"]["200"]["content"]["application/json"]["schema"]
             except KeyError:

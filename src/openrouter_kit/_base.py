@@ -249,8 +249,10 @@ def _embedding_input(value: Any) -> str | list[Any]:
     items = list(value)
 
     def ids(item: Any) -> bool:
-        return isinstance(item, Sequence) and not isinstance(item, str | bytes) and all(
-            type(i) is int for i in item
+        return (
+            isinstance(item, Sequence)
+            and not isinstance(item, str | bytes)
+            and all(type(i) is int for i in item)
         )
 
     if all(isinstance(item, str) for item in items):
@@ -268,8 +270,7 @@ def _embedding_input(value: Any) -> str | list[Any]:
         unstructure = convert.converters().fast.unstructure
         return [unstructure(convert.structure_input(item, EmbeddingInput)) for item in items]
     raise ValidationError(
-        "input must be a list of one kind: texts, token ids, lists of token ids or "
-        "EmbeddingInput",
+        "input must be a list of one kind: texts, token ids, lists of token ids or EmbeddingInput",
         path="$.input",
     )
 
@@ -873,7 +874,9 @@ class BaseClient(abc.ABC):
         call.input_tokens = bound_rerank(req.query, req.documents)
         return call
 
-    def _body_request(self, endpoint: Endpoint, req: Any, options: _Options | None) -> wire.WireRequest:
+    def _body_request(
+        self, endpoint: Endpoint, req: Any, options: _Options | None
+    ) -> wire.WireRequest:
         """The POST of ``req`` to ``endpoint``, with the call's options."""
         if options is None:
             return wire.build_request(self._config, endpoint, body=convert.dumps(req))

@@ -462,7 +462,7 @@ class Client(BaseClient, Closing):
 
         Raises:
             ValidationError: ``model`` is not ``author/slug``.
-            NotFoundError: no such model.
+            ModelNotFoundError: no such model (404).
         """
         result, _ = self._send(self._prepare_model_info(model))
         return result.data  # type: ignore[no-any-return]

@@ -2,8 +2,9 @@
 
 Owns: fetching ``/models`` into a ``RegistryCache`` (concurrent first uses send one request) and
 the registry's queries: the whole list (``output_modalities=all``) and filtered lists, each in a
-cache of its own (``_core.registry.ListCaches``). ``client.models`` fills the cache its client owns, which the client also
-checks requests against and prices calls with; a registry made by hand keeps its own cache.
+cache of its own (``_core.registry.ListCaches``). ``client.models`` fills the cache its client
+owns, which the client also checks requests against and prices calls with; a registry made by
+hand keeps its own cache.
 Never knows: what the cache decides (``_core.registry``: freshness, lookup, filters), how a
 request is sent (the client sends).
 """
@@ -96,7 +97,7 @@ class ModelRegistry:
     def refresh(self) -> list[ModelInfo]:
         """Fetch the list now (whatever its age) and return it."""
         with self._lock:
-            self._cache.store(self._client.list_models(**EVERY_MODEL), self._clock())
+            self._cache.store(self._client.list_models(output_modalities="all"), self._clock())
         return self._cache.select()
 
     def get_model(self, model_id: str) -> ModelInfo:
@@ -111,16 +112,17 @@ class ModelRegistry:
         self,
         capability: str | None = None,
         max_price: Decimal | float | str | None = None,
-        **filters: Unpack[ListModelsParams],
+        *,
+        filters: ListModelsParams | None = None,
     ) -> list[ModelInfo]:
         """Return the models with ``capability`` whose prompt price per token (USD: a
         ``Decimal``, int, float or decimal string) is <= ``max_price``.
 
         The registry's list holds every model (embedding and image-only ones too: it is
-        fetched with ``output_modalities="all"``). ``filters`` are the API's own
-        (``client.list_models()``'s keywords, e.g. ``output_modalities="embeddings"`` or
-        ``category="programming"``): the list they select is fetched and cached apart, never
-        mixed with the whole list the client checks and prices calls with.
+        fetched with ``output_modalities="all"``). ``filters`` are the API's own, as a dict of
+        ``client.list_models()``'s keywords (``{"output_modalities": "embeddings"}``,
+        ``{"category": "programming"}``): the list they select is fetched and cached apart,
+        never mixed with the whole list the client checks and prices calls with.
 
         Capabilities, from the documented ``/models`` fields: ``chat`` (text in and out),
         ``completion`` (text out), ``code`` (a coding model by name: the API has no flag),
@@ -190,7 +192,9 @@ class AsyncModelRegistry:
     async def refresh(self) -> list[ModelInfo]:
         """Same as ``ModelRegistry.refresh``, but awaitable."""
         async with self._get_lock():
-            self._cache.store(await self._client.list_models(**EVERY_MODEL), self._clock())
+            self._cache.store(
+                await self._client.list_models(output_modalities="all"), self._clock()
+            )
         return self._cache.select()
 
     async def get_model(self, model_id: str) -> ModelInfo:
@@ -201,7 +205,8 @@ class AsyncModelRegistry:
         self,
         capability: str | None = None,
         max_price: Decimal | float | str | None = None,
-        **filters: Unpack[ListModelsParams],
+        *,
+        filters: ListModelsParams | None = None,
     ) -> list[ModelInfo]:
         """Same as ``ModelRegistry.list_models``, but awaitable."""
         return (await self._fresh_cache(filters)).select(capability, max_price)

@@ -70,7 +70,7 @@ def checked_amount(value: Any) -> Decimal | None:
 
 #: The token counts of a usage object, and of its details, that must be counts (ints >= 0).
 _COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
-_DETAIL_COUNTS = (
+_DETAIL_COUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "prompt_tokens_details",
         ("cached_tokens", "cache_write_tokens", "audio_tokens", "video_tokens"),

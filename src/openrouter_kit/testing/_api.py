@@ -341,7 +341,9 @@ class FakeOpenRouter:
         return json_reply(200, {"data": copy.deepcopy(content)})
 
     def _embedding_models(self, incoming: _Incoming) -> Reply:
-        return json_reply(200, self._list_models({**incoming.query, "output_modalities": "embeddings"}))
+        return json_reply(
+            200, self._list_models({**incoming.query, "output_modalities": "embeddings"})
+        )
 
     def _user_models(self, incoming: _Incoming) -> Reply:
         return json_reply(200, self._list_models({**incoming.query, "output_modalities": "all"}))
@@ -748,12 +750,12 @@ class FakeOpenRouter:
         wanted_in = query.get("input_modalities")
         if wanted_in:
             ins = {m.strip() for m in wanted_in.split(",") if m.strip()}
-            models = [
-                m for m in models if ins & set(m["architecture"].get("input_modalities", []))
-            ]
+            models = [m for m in models if ins & set(m["architecture"].get("input_modalities", []))]
         words = (query.get("q") or "").lower().split()
         if words:
-            models = [m for m in models if all(w in f"{m['id']} {m['name']}".lower() for w in words)]
+            models = [
+                m for m in models if all(w in f"{m['id']} {m['name']}".lower() for w in words)
+            ]
         return models
 
     def _endpoints(self, model_id: str, *, stats: bool = True) -> dict[str, Any]:

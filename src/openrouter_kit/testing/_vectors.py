@@ -65,7 +65,9 @@ def vector(text: str, dimensions: int = DEFAULT_DIMENSIONS) -> list[float]:
     return [round(v / norm, 8) for v in total]
 
 
-def _model(table: ModelTable, body: dict[str, Any], output: str) -> tuple[str, dict[str, Any], bool]:
+def _model(
+    table: ModelTable, body: dict[str, Any], output: str
+) -> tuple[str, dict[str, Any], bool]:
     model = body.get("model")
     if not isinstance(model, str) or not model:
         raise ApiError(400, "model is required")
@@ -184,7 +186,7 @@ def plan_rerank(table: ModelTable, body: Any) -> Answer:
     top_n = body.get("top_n", len(documents))
     if isinstance(top_n, bool) or not isinstance(top_n, int) or top_n < 1:
         raise ApiError(400, "top_n must be a positive integer")
-    results = []
+    results: list[dict[str, Any]] = []
     tokens = 0
     for index, document in enumerate(documents):
         if isinstance(document, str):
