@@ -40,9 +40,11 @@ for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.conve
 ``x-spec`` names the schemas of the official OpenAPI document that an object corresponds to (used
 only by ``tests/test_codegen.py``): a component schema (``ChatUsage``), an object nested in one,
 reached through its properties (``ChatUsage.prompt_tokens_details``), or an operation's 200 JSON
-body when the spec has no component for it (``GET /key``, ``GET /key.data``); ``[]`` means the spec
-has no counterpart. ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/
-``minItems``/``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
+body when the spec has no component for it (``GET /key``, ``GET /key.data``), its request body
+(``POST /embeddings body``, ``POST /rerank body.documents``) or its query parameters as one object
+(``GET /models query``); ``[]`` means the spec has no counterpart.
+``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/``minItems``/
+``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
 definition, in ``anyOf`` members or array items) become field metadata that the client checks
 before sending, and so do a ``pattern`` (of a string, or of an array's string items; worded by
 ``x-pattern-means``) and the ``minimum``/``maximum`` of an object's ``additionalProperties``
@@ -56,7 +58,12 @@ A ``$ref`` property with ``"default": {}`` defaults to an empty instance of its 
 and one ``<Name>Param`` ``TypedDict`` per object definition they reach. There a nested object
 is ``<Name> | <Name>Param``, an array a ``Sequence``, an enum a ``Literal`` (and its ``StrEnum``
 class for a named enum), and ``x-param-also`` on a definition lists other types accepted wherever
-it is (``ResponseMessage`` where a ``Message`` is).
+it is (``ResponseMessage`` where a ``Message`` is). A definition with ``x-params`` (``{"name",
+"skip", "doc"}``) is another call's request: its properties but ``skip`` become the ``TypedDict``
+``name`` (required ones stay required), and ``x-input`` marks an object a call takes outside its
+request definition (``EmbeddingInput``): both get a ``<Name>Param`` for every object they reach,
+and their enums are checked like a request body's. An endpoint row may be declared in any schema
+file's ``x-endpoints``.
 """
 
 from __future__ import annotations
@@ -102,7 +109,8 @@ def load_schemas(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, Any
     """Return every definition by name (in file and declaration order) and the endpoint table."""
     defs: dict[str, dict[str, Any]] = {}
     endpoints: dict[str, Any] = {}
-    for path in sorted(folder.glob("*.json")):
+    # The table of endpoints.json comes first; other files add their own rows after it.
+    for path in sorted(folder.glob("*.json"), key=lambda p: (p.name != "endpoints.json", p.name)):
         document = json.loads(path.read_text(encoding="utf-8"))
         endpoints.update(document.get("x-endpoints", {}))
         for name, schema in document.get("$defs", {}).items():
@@ -162,9 +170,10 @@ class Generator:
         self.endpoints = endpoints
         #: Types of ours (``x-python-type``) the models module uses, to import them.
         self.used: set[str] = set()
-        #: Object definitions a request body can contain: only their enums are checked.
+        #: Object definitions a request can contain: only their enums are checked.
         self.inputs = self.reachable(
             [row["request"] for row in endpoints.values() if row.get("request")]
+            + [name for name, schema in defs.items() if "x-params" in schema or "x-input" in schema]
         )
 
     def reachable(self, roots: list[str]) -> list[str]:
@@ -478,12 +487,19 @@ class Generator:
         return "Any"
 
     def typed_dict_source(
-        self, name: str, schema: dict[str, Any], doc: str, skip: tuple[str, ...] = ()
+        self,
+        name: str,
+        schema: dict[str, Any],
+        doc: str,
+        skip: tuple[str, ...] = (),
+        *,
+        keep_required: bool = False,
     ) -> list[str]:
-        """A ``TypedDict`` of ``schema``'s properties but ``skip``. The keyword arguments (with
-        ``skip``) require nothing: a request object may bring the rest."""
+        """A ``TypedDict`` of ``schema``'s properties but ``skip``. The chat calls' keyword
+        arguments (with ``skip``) require nothing: a request object may bring the rest; with
+        ``keep_required`` (``x-params``), the required properties stay required."""
         required = set(schema.get("required", []))
-        marked = set() if skip else required
+        marked = required if keep_required or not skip else set()
         lines = [f"class {name}(TypedDict, total=False):", f'    """{doc}"""', ""]
         props: dict[str, Any] = schema.get("properties", {})
         for wire in sorted(props, key=lambda w: w not in required):
@@ -505,9 +521,17 @@ class Generator:
             lines.append(f"    {wire}: {annotation}")
         return [*lines, "", ""]
 
+    def call_params(self) -> dict[str, dict[str, Any]]:
+        """The definitions marked ``x-params`` (the keyword arguments of other calls than the
+        chat ones), by name: ``{"name": TypedDict name, "skip": [...], "doc": "..."}``."""
+        return {name: s["x-params"] for name, s in self.defs.items() if "x-params" in s}
+
     def params_module(self) -> str:
         request = self.defs["CompletionRequest"]
-        nested = [n for n in self.reachable(["CompletionRequest"]) if n != "CompletionRequest"]
+        calls = self.call_params()
+        roots = ["CompletionRequest", *calls]
+        extra_inputs = [name for name, s in self.defs.items() if "x-input" in s]
+        nested = [n for n in self.reachable([*roots, *extra_inputs]) if n not in roots]
         body: list[str] = []
         for name in nested:
             text = self.doc(self.defs[name], name)
@@ -530,13 +554,23 @@ class Generator:
                 skip=("stream",),
             )
         )
+        for name, spec in calls.items():
+            body.extend(
+                self.typed_dict_source(
+                    spec["name"],
+                    self.defs[name],
+                    spec["doc"],
+                    tuple(spec.get("skip", ())),
+                    keep_required=True,
+                )
+            )
         text = "\n".join(body)
-        used = [n for n in sorted(self.defs) if re.search(rf"\b{n}\b(?!Param)", text)]
+        used = [n for n in sorted(self.defs) if re.search(rf"(?<!``)\b{n}\b(?!Param)", text)]
         enums = [n for n in used if is_enum(self.defs[n])]
         classes = [n for n in used if n not in enums]
         typing_names = [n for n in ("Any", "Literal", "Required") if re.search(rf"\b{n}\b", text)]
         out = [
-            HEADER.format(doc="The chat calls' keyword arguments, typed: a TypedDict per object."),
+            HEADER.format(doc="The calls' keyword arguments, typed: a TypedDict per object."),
             "from collections.abc import Mapping, Sequence",
         ]
         if re.search(r"\bDecimal\b", text):
@@ -552,7 +586,14 @@ class Generator:
                 *body,
             ]
         )
-        names = sorted(["CompletionParams", "RunToolsParams", *(f"{n}Param" for n in nested)])
+        names = sorted(
+            [
+                "CompletionParams",
+                "RunToolsParams",
+                *(spec["name"] for spec in calls.values()),
+                *(f"{n}Param" for n in nested),
+            ]
+        )
         out.append("__all__ = [")
         out.extend(f'    "{name}",' for name in names)
         out.append("]")

@@ -489,7 +489,9 @@ def test_models_json_has_the_registry_capabilities(emulator: Emulator) -> None:
     data = json.loads(run("models", "--json").out)
     assert {m["id"] for m in data} == {m["id"] for m in emulator.models}
     with Client(api_key=emulator.api_key, base_url=emulator.base_url) as client:
-        expected: dict[str, ModelInfo] = {m.id: m for m in client.list_models()}
+        expected: dict[str, ModelInfo] = {
+            m.id: m for m in client.list_models(output_modalities="all")
+        }
     for entry in data:
         assert set(entry["capabilities"]) == capabilities_of(expected[entry["id"]])
         assert set(entry) == {
@@ -538,6 +540,8 @@ def test_models_max_price_is_in_the_tables_unit(emulator: Emulator) -> None:
     assert {m["id"] for m in json.loads(cheapest.out)} == {
         "meta-llama/llama-3.1-8b-instruct",  # exactly $0.02/M
         "meta-llama/llama-3.3-70b-instruct:free",
+        "openai/text-embedding-3-small",  # $0.02/M: the registry lists every kind of model
+        "black-forest-labs/flux.2-pro",  # priced per output image, not per prompt token
     }
     help_text = run("models", "--help").out
     assert "USD per million tokens" in " ".join(help_text.split())

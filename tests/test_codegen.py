@@ -118,6 +118,8 @@ LEFT_TO_EXTRA: dict[str, dict[str, str]] = {
     },
     # ContentPart: the cache breakpoint is typed; nothing else is missing.
     "ContentPart": {},
+    # An RSS feed is no JSON list of models: list_models() cannot parse it.
+    "ModelListQuery": dict.fromkeys(["use_rss", "use_rss_chat_links"], "RSS output, not JSON"),
 }
 
 # x-spec entries that name the schema an object is nested in, not the object itself (kept from the
@@ -149,9 +151,15 @@ ALLOWED_REQUIRED = {
     ("ResponseFormat", "type"),
     ("Prediction", "content"),
     ("Plugin", "id"),
+    ("EmbeddingRequest", "model"),
+    ("EmbeddingRequest", "input"),
+    ("EmbeddingInput", "content"),
+    ("RerankRequest", "model"),
+    ("RerankRequest", "query"),
+    ("RerankRequest", "documents"),
 }
 
-OPERATION = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/[^.]*)((?:\.\w+)*)")
+OPERATION = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/[^.\s]*)(?: (body|query))?((?:\.\w+)*)")
 
 
 # -- loading ---------------------------------------------------------------------------------------
@@ -211,12 +219,21 @@ class Spec:
         node: Schema
         match = OPERATION.fullmatch(name)
         if match:
-            method, path, dotted = match.groups()
+            method, path, part, dotted = match.groups()
             try:
                 operation = self.document["paths"][path][method.lower()]
-                node = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                if part == "body":
+                    node = operation["requestBody"]["content"]["application/json"]["schema"]
+                elif part == "query":
+                    params = [p for p in operation["parameters"] if p["in"] == "query"]
+                    node = {
+                        "type": "object",
+                        "properties": {p["name"]: p["schema"] for p in params},
+                    }
+                else:
+                    node = operation["responses"]["200"]["content"]["application/json"]["schema"]
             except KeyError:
-                raise LookupError(f"no 200 JSON response for {method} {path}") from None
+                raise LookupError(f"no {part or '200 JSON response'} for {method} {path}") from None
         else:
             head, _, dotted = name.partition(".")
             if head not in self.schemas:
@@ -399,6 +416,14 @@ def test_endpoint_table() -> None:
         "generation": ("GET", "/generation"),
         "key": ("GET", "/key"),
         "credits": ("GET", "/credits"),
+        "embeddings": ("POST", "/embeddings"),
+        "embedding_models": ("GET", "/embeddings/models"),
+        "rerank": ("POST", "/rerank"),
+        "user_models": ("GET", "/models/user"),
+        "count_models": ("GET", "/models/count"),
+        "model": ("GET", "/model/{author}/{slug}"),
+        "providers": ("GET", "/providers"),
+        "generation_content": ("GET", "/generation/content"),
     }
     for endpoint in ENDPOINTS:  # every model the table names exists
         for name in (endpoint.request_name, endpoint.response_name, endpoint.chunk_name):

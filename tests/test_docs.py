@@ -63,6 +63,11 @@ EXAMPLES = {
     "tool_loop.py": ["tool result: {", "Based on the tool results", "2 round(s)"],
     "image_question.py": ["Hello from openai/gpt-4o-mini", "What colour is this image"],
     "extract_structured.py": ["Person(name="],
+    "embeddings_search.py": [
+        "5 sentences, 1536 dimensions each.",
+        "Where does the cat like to sleep?",
+        "Budget: $",
+    ],
     "async_fanout.py": [
         "(emulator: the first request is refused by moderation, staged for this demo)",
         "9 answered, 1 failed",

@@ -15,7 +15,14 @@ from openrouter_kit._base import UNSET, AsyncClosing, BaseClient
 from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.ratelimit import Denied
-from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
+from openrouter_kit._core.wire import (
+    CREDITS,
+    EMBEDDING_MODELS,
+    KEY,
+    PROVIDERS,
+    USER_MODELS,
+    is_event_stream,
+)
 from openrouter_kit._http import (
     RequestBuilder,
     aread_body,
@@ -40,14 +47,28 @@ if TYPE_CHECKING:
         CompletionRequest,
         CompletionResponse,
         Credits,
+        EmbeddingInput,
+        EmbeddingResponse,
+        GenerationContent,
         GenerationStats,
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
+        ProviderInfo,
+        RerankDocument,
+        RerankResponse,
         TokenUsage,
         ToolCall,
     )
-    from openrouter_kit._generated.params import CompletionParams, RunToolsParams
+    from openrouter_kit._generated.params import (
+        CompletionParams,
+        EmbeddingInputParam,
+        EmbedParams,
+        ListModelsParams,
+        RerankDocumentParam,
+        RerankParams,
+        RunToolsParams,
+    )
 
 __all__ = ["AsyncClient", "OpenRouterClient"]
 
@@ -391,10 +412,82 @@ class AsyncClient(BaseClient, AsyncClosing):
                     call, result, loop.failed(call, raised) if raised is not None else error
                 )
 
-    async def list_models(self) -> list[ModelInfo]:
+    async def list_models(self, **params: Unpack[ListModelsParams]) -> list[ModelInfo]:
         """Same as ``Client.list_models``, but awaitable."""
-        models, _ = await self._send(self._prepare_get(LIST_MODELS))
+        models, _ = await self._send(self._prepare_list_models(params))
         return models.data  # type: ignore[no-any-return]
+
+    async def list_user_models(self) -> list[ModelInfo]:
+        """Same as ``Client.list_user_models``, but awaitable."""
+        models, _ = await self._send(self._prepare_get(USER_MODELS))
+        return models.data  # type: ignore[no-any-return]
+
+    async def list_embedding_models(self) -> list[ModelInfo]:
+        """Same as ``Client.list_embedding_models``, but awaitable."""
+        models, _ = await self._send(self._prepare_get(EMBEDDING_MODELS))
+        return models.data  # type: ignore[no-any-return]
+
+    async def count_models(self, output_modalities: str | Sequence[str] | None = None) -> int:
+        """Same as ``Client.count_models``, but awaitable."""
+        result, _ = await self._send(self._prepare_count_models(output_modalities))
+        return result.data.count  # type: ignore[no-any-return]
+
+    async def model_info(self, model: str) -> ModelInfo:
+        """Same as ``Client.model_info``, but awaitable."""
+        result, _ = await self._send(self._prepare_model_info(model))
+        return result.data  # type: ignore[no-any-return]
+
+    async def list_providers(self) -> list[ProviderInfo]:
+        """Same as ``Client.list_providers``, but awaitable."""
+        result, _ = await self._send(self._prepare_get(PROVIDERS))
+        return result.data  # type: ignore[no-any-return]
+
+    async def embed(
+        self,
+        input: str
+        | Sequence[str]
+        | Sequence[int]
+        | Sequence[Sequence[int]]
+        | Sequence[EmbeddingInput | EmbeddingInputParam],
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[EmbedParams],
+    ) -> EmbeddingResponse:
+        """Same as ``Client.embed``, but awaitable."""
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        await self._load_prices(options)
+        return await self._priced(self._prepare_embedding(input, params, options))  # type: ignore[no-any-return]
+
+    async def rerank(
+        self,
+        query: str,
+        documents: Sequence[str | RerankDocument | RerankDocumentParam],
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[RerankParams],
+    ) -> RerankResponse:
+        """Same as ``Client.rerank``, but awaitable."""
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        await self._load_prices(options)
+        return await self._priced(self._prepare_rerank(query, documents, params, options))  # type: ignore[no-any-return]
+
+    async def _priced(self, call: Call) -> Any:
+        """Same as ``Client._priced``, but awaitable."""
+        await self._hold(call)
+        started = time.perf_counter()
+        with self._spending(call):
+            response, attempts = await self._send(call)
+        return self._finish_priced(call, response, time.perf_counter() - started, attempts)
 
     async def model_endpoints(self, model: str) -> ModelEndpoints:
         """Same as ``Client.model_endpoints``, but awaitable."""
@@ -404,6 +497,11 @@ class AsyncClient(BaseClient, AsyncClosing):
     async def generation(self, generation_id: str) -> GenerationStats:
         """Same as ``Client.generation``, but awaitable."""
         result, _ = await self._send(self._prepare_generation(generation_id))
+        return result.data  # type: ignore[no-any-return]
+
+    async def generation_content(self, generation_id: str) -> GenerationContent:
+        """Same as ``Client.generation_content``, but awaitable."""
+        result, _ = await self._send(self._prepare_generation_content(generation_id))
         return result.data  # type: ignore[no-any-return]
 
     async def key_info(self) -> KeyInfo:

@@ -37,7 +37,9 @@ from openrouter_kit._core.accounting import (
     failed_lookup,
     generation_id,
     hold_end,
+    input_worst_case,
     unreported_cost,
+    unreported_input_cost,
     worst_case,
 )
 from openrouter_kit._core.body import DEFAULT_MAX_RESPONSE_BYTES
@@ -58,7 +60,18 @@ from openrouter_kit._core.retry import RetryPolicy
 from openrouter_kit._core.sse import MAX_EVENT_BYTES
 from openrouter_kit._core.store import MemoryStore, Store
 from openrouter_kit._core.structured import request_format
-from openrouter_kit._core.wire import CHAT_COMPLETIONS, GENERATION, MODEL_ENDPOINTS, Endpoint
+from openrouter_kit._core.wire import (
+    CHAT_COMPLETIONS,
+    COUNT_MODELS,
+    EMBEDDINGS,
+    GENERATION,
+    GENERATION_CONTENT,
+    LIST_MODELS,
+    MODEL,
+    MODEL_ENDPOINTS,
+    RERANK,
+    Endpoint,
+)
 from openrouter_kit._http import (
     RequestBuilder,
     Transport,
@@ -188,6 +201,107 @@ def _request_data(
         raise _unknown_parameter(params)
     data.update(params)
     return data
+
+
+def _call_params(
+    model: type, call: str, params: Mapping[str, Any], positional: tuple[str, ...]
+) -> dict[str, Any]:
+    """``params`` as a new dict, when each is a parameter of ``model`` (a request of ``call``)
+    other than those passed positionally.
+
+    Raises:
+        ValidationError: an unknown keyword (the message suggests the closest name).
+    """
+    known = [
+        str(a.metadata.get("wire", a.name))
+        for a in attrs.fields(model)
+        if a.name != "extra" and a.name not in positional
+    ]
+    for name in params:
+        if name not in known:
+            shown = wire.redact(repr(name)[:60], None)
+            if name in positional:
+                problem = f"{shown} is passed positionally: {call}({', '.join(positional)}, ...)"
+            else:
+                close = difflib.get_close_matches(str(name), [*known, *OPTIONS], n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problem = (
+                    f"unknown {call} parameter {shown}{hint}; a parameter this version does not "
+                    f"know can be sent with extra_body={{{shown}: ...}}"
+                )
+            raise ValidationError(problem, path=f"$.{str(name)[:60]}")
+    return dict(params)
+
+
+def _embedding_input(value: Any) -> str | list[Any]:
+    """``embed()``'s input as the wire takes it: a text, or a list of texts, of token ids, of
+    lists of token ids, or of multimodal inputs (``EmbeddingInput`` or dicts), all of one kind.
+
+    Raises:
+        ValidationError: anything else, an empty text or list, or a list of mixed kinds.
+    """
+    from openrouter_kit._generated.models import EmbeddingInput  # noqa: PLC0415 - lazy: models load on first use
+
+    if isinstance(value, str):
+        if not value:
+            raise ValidationError("input must not be an empty string", path="$.input")
+        return value
+    if isinstance(value, bytes) or not isinstance(value, Sequence) or not value:
+        raise ValidationError(
+            "input must be a text or a non-empty list of texts, of token ids, of lists of token "
+            "ids or of EmbeddingInput",
+            path="$.input",
+        )
+    items = list(value)
+
+    def ids(item: Any) -> bool:
+        return (
+            isinstance(item, Sequence)
+            and not isinstance(item, str | bytes)
+            and all(type(i) is int for i in item)
+        )
+
+    if all(isinstance(item, str) for item in items):
+        for index, item in enumerate(items):
+            if not item:
+                raise ValidationError(
+                    f"$.input[{index}]: texts must not be empty", path=f"$.input[{index}]"
+                )
+        return items
+    if all(type(item) is int for item in items):
+        return items
+    if all(ids(item) and item for item in items):
+        return [list(item) for item in items]
+    if all(isinstance(item, EmbeddingInput | Mapping) for item in items):
+        unstructure = convert.converters().fast.unstructure
+        return [unstructure(convert.structure_input(item, EmbeddingInput)) for item in items]
+    raise ValidationError(
+        "input must be a list of one kind: texts, token ids, lists of token ids or EmbeddingInput",
+        path="$.input",
+    )
+
+
+def _models_query(params: Mapping[str, Any]) -> dict[str, str]:
+    """``list_models()``'s keywords as the query of ``GET /models``: lists joined by commas,
+    None left out, in the order given.
+
+    Raises:
+        ValidationError: an unknown keyword, or a value outside its documented range.
+    """
+    from openrouter_kit._generated.models import ModelListQuery  # noqa: PLC0415 - lazy: models load on first use
+
+    data = _call_params(ModelListQuery, "list_models", params, ())
+    convert.structure_input({k: v for k, v in data.items() if v is not None}, ModelListQuery)
+    query: dict[str, str] = {}
+    for name, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            value = ",".join(str(item).strip() for item in value)
+        elif isinstance(value, enum.Enum):
+            value = value.value
+        query[name] = str(value)
+    return query
 
 
 class _Options(NamedTuple):
@@ -738,6 +852,96 @@ class BaseClient(abc.ABC):
             raise ValidationError("generation_id must be a non-empty string (a response's id)")
         return self._prepare_get(GENERATION, query={"id": generation_id.strip()})
 
+    def _prepare_generation_content(self, generation_id: str) -> Call:
+        if not isinstance(generation_id, str) or not generation_id.strip():
+            raise ValidationError("generation_id must be a non-empty string (a response's id)")
+        return self._prepare_get(GENERATION_CONTENT, query={"id": generation_id.strip()})
+
+    def _prepare_model_info(self, model: str) -> Call:
+        author, _, slug = model.partition("/") if isinstance(model, str) else ("", "", "")
+        if not author or not slug or "/" in slug or any(c.isspace() for c in model):
+            raise ValidationError(
+                f"expected a model id like 'author/slug' or 'author/slug:variant', got "
+                f"{str(model)[:80]!r}"
+            )
+        return self._prepare_get(MODEL, path_params={"author": author, "slug": slug})
+
+    def _prepare_list_models(self, params: Mapping[str, Any]) -> Call:
+        return self._prepare_get(LIST_MODELS, query=_models_query(params) or None)
+
+    def _prepare_count_models(self, output_modalities: str | Sequence[str] | None) -> Call:
+        query = _models_query({"output_modalities": output_modalities})
+        return self._prepare_get(COUNT_MODELS, query=query or None)
+
+    def _prepare_embedding(
+        self, input: Any, params: Mapping[str, Any], options: _Options | None = None
+    ) -> Call:
+        """The call of ``embed()``: the request validated, its prompt bounded for the budget.
+
+        Raises:
+            ValidationError: the input or a parameter is invalid (nothing is sent).
+        """
+        from openrouter_kit._core.tokens import bound_embedding_input  # noqa: PLC0415 - lazy: loads the models
+        from openrouter_kit._generated.models import EmbeddingRequest  # noqa: PLC0415 - lazy: models load on first use
+
+        data = _call_params(EmbeddingRequest, "embed", params, ("input",))
+        data["input"] = _embedding_input(input)
+        req = convert.structure_input(data, EmbeddingRequest)
+        call = self._call(EMBEDDINGS, self._body_request(EMBEDDINGS, req, options), None, options)
+        call.candidates = (req.model,)
+        call.input_tokens = bound_embedding_input(req.input)
+        return call
+
+    def _prepare_rerank(
+        self,
+        query: str,
+        documents: Sequence[Any],
+        params: Mapping[str, Any],
+        options: _Options | None = None,
+    ) -> Call:
+        """The call of ``rerank()``, as ``_prepare_embedding``.
+
+        Raises:
+            ValidationError: the query, a document or a parameter is invalid (nothing is sent).
+        """
+        from openrouter_kit._core.tokens import bound_rerank  # noqa: PLC0415 - lazy: loads the models
+        from openrouter_kit._generated.models import RerankRequest  # noqa: PLC0415 - lazy: models load on first use
+
+        data = _call_params(RerankRequest, "rerank", params, ("query", "documents"))
+        if not isinstance(query, str) or not query.strip():
+            raise ValidationError("query must be a non-empty string", path="$.query")
+        if isinstance(documents, str | bytes) or not isinstance(documents, Sequence):
+            raise ValidationError(
+                "documents must be a list of strings or RerankDocument objects",
+                path="$.documents",
+            )
+        data.update(query=query, documents=list(documents))
+        req = convert.structure_input(data, RerankRequest)
+        for index, document in enumerate(req.documents):
+            if not isinstance(document, str) and not (document.text or document.image):
+                raise ValidationError(
+                    f"$.documents[{index}]: a document needs text or an image",
+                    path=f"$.documents[{index}]",
+                )
+        call = self._call(RERANK, self._body_request(RERANK, req, options), None, options)
+        call.candidates = (req.model,)
+        call.input_tokens = bound_rerank(req.query, req.documents)
+        return call
+
+    def _body_request(
+        self, endpoint: Endpoint, req: Any, options: _Options | None
+    ) -> wire.WireRequest:
+        """The POST of ``req`` to ``endpoint``, with the call's options."""
+        if options is None:
+            return wire.build_request(self._config, endpoint, body=convert.dumps(req))
+        return wire.build_request(
+            self._config,
+            endpoint,
+            body=convert.dumps(req, options.body),
+            query=options.query,
+            headers=options.headers,
+        )
+
     def _tool_loop(
         self,
         request: CompletionRequest | Mapping[str, Any] | None,
@@ -897,7 +1101,9 @@ class BaseClient(abc.ABC):
                 (unknown or variable prices).
         """
         completion, options = call.completion, call.options
-        if completion is None or not self._needs_prices(options) or not self._model_cache.loaded:
+        if completion is None:
+            return self._worst_input_case(call)
+        if not self._needs_prices(options) or not self._model_cache.loaded:
             return None
         max_cost = self._max_cost
         if options is not None and options.max_cost is not None:
@@ -911,6 +1117,25 @@ class BaseClient(abc.ABC):
             bound_prompt(completion.messages, completion.tools, completion.response_format),
             max(limits) if limits else None,
         )
+        worst.check(max_cost)
+        return worst if self._budget is not None else None
+
+    def _worst_input_case(self, call: Call) -> WorstCase | None:
+        """``_worst_case`` for a call that generates nothing (embeddings, rerank): its prompt
+        bound (``call.input_tokens``) at the model's prompt price; None when it holds nothing.
+
+        Raises:
+            BudgetExceededError: as ``_worst_case``.
+        """
+        options = call.options
+        if call.input_tokens is None or not self._needs_prices(options):
+            return None
+        if not self._model_cache.loaded:
+            return None
+        max_cost = self._max_cost
+        if options is not None and options.max_cost is not None:
+            max_cost = options.max_cost
+        worst = input_worst_case(call.candidates, self._model_cache.peek, call.input_tokens)
         worst.check(max_cost)
         return worst if self._budget is not None else None
 
@@ -1075,6 +1300,20 @@ class BaseClient(abc.ABC):
         self._reconcile(call, response.usage, awaitable=True)
         self._end_hold(call, response.cost, response.id)
         wire.raise_for_choice_error(response, self._config.api_key)
+        return response
+
+    def _finish_priced(self, call: Call, response: Any, latency: float, attempts: int) -> Any:
+        """An embeddings or rerank answer with its metrics; its usage is recorded in
+        ``client.usage`` and the call's budget hold ends with its cost (see ``_end_hold``)."""
+        response.latency = latency
+        response.attempts = attempts
+        cache = self._model_cache
+        if response.model and cache.loaded:
+            model = cache.peek(response.model)
+            pricing = model.pricing if model is not None else None
+            response.estimated_cost = unreported_input_cost(response.usage, pricing)
+        self._usage.record(response.usage, response.model, response.estimated_cost)
+        self._end_hold(call, response.cost, response.id)
         return response
 
     def _estimate_cost(self, response: CompletionResponse) -> None:

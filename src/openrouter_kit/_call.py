@@ -62,6 +62,7 @@ class Call:
         "endpoint",
         "exposed",
         "held",
+        "input_tokens",
         "model",
         "options",
         "prompt_tokens",
@@ -108,6 +109,9 @@ class Call:
         self.response_headers: Any = None
         #: Attempts begun so far.
         self.attempts = 0
+        #: For a call that generates nothing (embeddings, rerank): the most prompt tokens it can
+        #: count, which its budget hold prices (None: a completion, or nothing to price).
+        self.input_tokens: int | None = None
         #: The model the latest attempt asked for (None when the call names none).
         self.model: str | None = None
         #: What the rate limit charged the latest attempt, until its real tokens are known.

@@ -12,7 +12,14 @@ from openrouter_kit._base import UNSET, BaseClient, Closing
 from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._call import Attempts
 from openrouter_kit._core.ratelimit import Denied
-from openrouter_kit._core.wire import CREDITS, KEY, LIST_MODELS, is_event_stream
+from openrouter_kit._core.wire import (
+    CREDITS,
+    EMBEDDING_MODELS,
+    KEY,
+    PROVIDERS,
+    USER_MODELS,
+    is_event_stream,
+)
 from openrouter_kit._http import (
     RequestBuilder,
     map_transport_error,
@@ -36,12 +43,26 @@ if TYPE_CHECKING:
         CompletionRequest,
         CompletionResponse,
         Credits,
+        EmbeddingInput,
+        EmbeddingResponse,
+        GenerationContent,
         GenerationStats,
         KeyInfo,
         ModelEndpoints,
         ModelInfo,
+        ProviderInfo,
+        RerankDocument,
+        RerankResponse,
     )
-    from openrouter_kit._generated.params import CompletionParams, RunToolsParams
+    from openrouter_kit._generated.params import (
+        CompletionParams,
+        EmbeddingInputParam,
+        EmbedParams,
+        ListModelsParams,
+        RerankDocumentParam,
+        RerankParams,
+        RunToolsParams,
+    )
 
 __all__ = ["Client"]
 
@@ -435,10 +456,130 @@ class Client(BaseClient, Closing):
                         error = loop.failed(call, exc)
                 loop.add_result(call, result, error)
 
-    def list_models(self) -> list[ModelInfo]:
-        """Return every model OpenRouter offers, with pricing, context length and capabilities."""
-        models, _ = self._send(self._prepare_get(LIST_MODELS))
+    def list_models(self, **params: Unpack[ListModelsParams]) -> list[ModelInfo]:
+        """Return the models OpenRouter offers, with pricing, context length and capabilities.
+
+        Without filters the API lists the models that output text; ``output_modalities="all"``
+        lists every model (image-only and embedding models too), ``"embeddings"`` or
+        ``["image"]`` those kinds. The other keywords are the API's documented filters
+        (``category``, ``supported_parameters=["tools"]``, ``input_modalities``, ``q``,
+        ``context``, prices in USD per million tokens, ...), its ``sort`` and a page
+        (``offset``, ``limit``); lists are sent comma-separated. ``client.models`` caches the
+        whole list (``output_modalities="all"``) and filters it locally.
+
+        Raises:
+            ValidationError: an unknown keyword or a value out of its range (nothing is sent).
+        """
+        models, _ = self._send(self._prepare_list_models(params))
         return models.data  # type: ignore[no-any-return]
+
+    def list_user_models(self) -> list[ModelInfo]:
+        """Return the models this key may use: the list filtered by the account's provider
+        preferences, privacy settings and guardrails."""
+        models, _ = self._send(self._prepare_get(USER_MODELS))
+        return models.data  # type: ignore[no-any-return]
+
+    def list_embedding_models(self) -> list[ModelInfo]:
+        """Return every embedding model, with its prompt price and context length."""
+        models, _ = self._send(self._prepare_get(EMBEDDING_MODELS))
+        return models.data  # type: ignore[no-any-return]
+
+    def count_models(self, output_modalities: str | Sequence[str] | None = None) -> int:
+        """Return how many models the API lists: those that output text (the API's default),
+        or ``output_modalities`` (``"all"``, ``"image"``, ``["text", "embeddings"]``, ...)."""
+        result, _ = self._send(self._prepare_count_models(output_modalities))
+        return result.data.count  # type: ignore[no-any-return]
+
+    def model_info(self, model: str) -> ModelInfo:
+        """Return one model's details (``author/slug``, a ``:variant`` suffix and known aliases
+        resolved by the server), fetched now; ``client.models.get_model`` reads the cached
+        list instead.
+
+        Raises:
+            ValidationError: ``model`` is not ``author/slug``.
+            ModelNotFoundError: no such model (404).
+        """
+        result, _ = self._send(self._prepare_model_info(model))
+        return result.data  # type: ignore[no-any-return]
+
+    def list_providers(self) -> list[ProviderInfo]:
+        """Return every provider serving models on OpenRouter: slug (for ``provider``
+        preferences), name, policies, headquarters and datacenters."""
+        result, _ = self._send(self._prepare_get(PROVIDERS))
+        return result.data  # type: ignore[no-any-return]
+
+    def embed(
+        self,
+        input: str
+        | Sequence[str]
+        | Sequence[int]
+        | Sequence[Sequence[int]]
+        | Sequence[EmbeddingInput | EmbeddingInputParam],
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[EmbedParams],
+    ) -> EmbeddingResponse:
+        """Return the embeddings of a text or a batch: ``response.vectors`` holds one list of
+        floats per input, in input order.
+
+        ``input`` is a text, a list of texts, token ids, lists of token ids, or multimodal
+        ``EmbeddingInput``s (``{"content": [parts]}``). ``model`` is required; the other
+        keywords are the documented parameters (``dimensions``, ``encoding_format``,
+        ``input_type``, ``provider``, ``user``; see ``EmbedParams``). Usage and cost count in
+        ``client.usage`` and the budget, as a completion's: with a budget or ``max_cost`` the
+        call is priced before sending at its input's token bound and the model's prompt price.
+        The options are ``complete()``'s.
+
+        Raises:
+            ValidationError: the input or a parameter is invalid (nothing was sent).
+            BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
+            APIError: the server's error, as its subclass; the network errors as ``complete()``.
+        """
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        self._load_prices(options)
+        return self._priced(self._prepare_embedding(input, params, options))  # type: ignore[no-any-return]
+
+    def rerank(
+        self,
+        query: str,
+        documents: Sequence[str | RerankDocument | RerankDocumentParam],
+        /,
+        *,
+        timeout: TimeoutSetting | _Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        max_cost: float | str | Decimal | None = None,
+        **params: Unpack[RerankParams],
+    ) -> RerankResponse:
+        """Return ``documents`` ranked by relevance to ``query``: ``response.results``, most
+        relevant first, each with the document's ``index`` and its ``relevance_score``.
+
+        Documents are strings or ``RerankDocument``s (``text`` and/or ``image``). ``model`` is
+        required; ``top_n`` keeps the best n. Counted in ``client.usage`` and the budget as
+        ``embed()`` is; the options are ``complete()``'s.
+
+        Raises:
+            ValidationError: the query, a document or a parameter is invalid (nothing sent).
+            BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
+            APIError: the server's error, as its subclass; the network errors as ``complete()``.
+        """
+        options = self._options(timeout, extra_headers, extra_query, extra_body, max_cost)
+        self._load_prices(options)
+        return self._priced(self._prepare_rerank(query, documents, params, options))  # type: ignore[no-any-return]
+
+    def _priced(self, call: Call) -> Any:
+        """Hold the call's worst case, send it, and count its answer (embeddings, rerank)."""
+        self._hold(call)
+        started = time.perf_counter()
+        with self._spending(call):
+            response, attempts = self._send(call)
+        return self._finish_priced(call, response, time.perf_counter() - started, attempts)
 
     def model_endpoints(self, model: str) -> ModelEndpoints:
         """Return the provider endpoints serving ``model`` (``author/slug``), with their prices."""
@@ -448,6 +589,12 @@ class Client(BaseClient, Closing):
     def generation(self, generation_id: str) -> GenerationStats:
         """Return the authoritative stats (tokens, cost, latency) of a finished generation."""
         result, _ = self._send(self._prepare_generation(generation_id))
+        return result.data  # type: ignore[no-any-return]
+
+    def generation_content(self, generation_id: str) -> GenerationContent:
+        """Return the stored prompt and answer of a generation (and its error if it failed),
+        when the account stores them."""
+        result, _ = self._send(self._prepare_generation_content(generation_id))
         return result.data  # type: ignore[no-any-return]
 
     def key_info(self) -> KeyInfo:

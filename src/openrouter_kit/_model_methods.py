@@ -11,7 +11,10 @@ module: a sibling class (the ``Message`` a reply becomes) comes from ``_core.mod
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
+import struct
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast, overload
@@ -37,10 +40,12 @@ D = TypeVar("D")
 __all__ = [
     "CompletionResponseMixin",
     "ContentPartMixin",
+    "EmbeddingResponseMixin",
     "GenerationStatsMixin",
     "MessageMixin",
     "ModelInfoMixin",
     "PricingMixin",
+    "RerankResponseMixin",
     "ResponseMessageMixin",
     "StreamChunkMixin",
     "TokenUsageMixin",
@@ -203,6 +208,69 @@ class CompletionResponseMixin(WireModel):
         """True when ``cost`` was computed from model prices because the server sent none."""
         usage = getattr(self, "usage", None)
         return (usage is None or usage.cost is None) and self.estimated_cost is not None  # type: ignore[attr-defined]
+
+
+class _CostedMixin(WireModel):
+    """``response.cost`` and ``cost_is_estimate`` for the answers of embeddings and rerank."""
+
+    __slots__ = ()
+
+    @property
+    def cost(self) -> Decimal | None:
+        """The USD cost as a ``Decimal``: ``usage.cost`` as the server reported it, else the
+        estimate from the model's prices (``cost_is_estimate`` says which), else None."""
+        usage = getattr(self, "usage", None)
+        reported = None if usage is None else usage.cost
+        return cast("Decimal | None", reported if reported is not None else self.estimated_cost)  # type: ignore[attr-defined]
+
+    @property
+    def cost_is_estimate(self) -> bool:
+        """True when ``cost`` was computed from model prices because the server sent none."""
+        usage = getattr(self, "usage", None)
+        return (usage is None or usage.cost is None) and self.estimated_cost is not None  # type: ignore[attr-defined]
+
+
+class EmbeddingResponseMixin(_CostedMixin):
+    """``response.vectors``: the vectors as lists of floats in input order, and the cost."""
+
+    __slots__ = ()
+
+    @property
+    def vectors(self) -> list[list[float]]:
+        """One list of floats per input, in the order of the inputs (by each item's ``index``),
+        base64 answers (``encoding_format="base64"``: little-endian float32) decoded.
+
+        Raises:
+            ValueError: a base64 vector is not base64 of float32 values.
+        """
+        items = sorted(
+            enumerate(getattr(self, "data", None) or ()),
+            key=lambda pair: pair[0] if pair[1].index is None else pair[1].index,
+        )
+        return [decode_vector(item.embedding) for _, item in items]
+
+
+def decode_vector(embedding: list[float] | str) -> list[float]:
+    """A vector as floats: a list as it is, a base64 string of little-endian float32 decoded.
+
+    Raises:
+        ValueError: the string is not base64 of float32 values.
+    """
+    if not isinstance(embedding, str):
+        return list(embedding)
+    try:
+        raw = base64.b64decode(embedding, validate=True)
+    except binascii.Error:
+        raise ValueError("an embedding is neither a list of floats nor base64") from None
+    if len(raw) % 4:
+        raise ValueError(f"a base64 embedding of {len(raw)} bytes is not float32 values")
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+
+
+class RerankResponseMixin(_CostedMixin):
+    """``response.cost`` of a rerank answer (reported, else estimated)."""
+
+    __slots__ = ()
 
 
 class ModelInfoMixin(LazyModel):

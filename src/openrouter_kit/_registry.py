@@ -1,8 +1,10 @@
 """The model registries: the model list fetched once and cached, for each shell, side by side.
 
 Owns: fetching ``/models`` into a ``RegistryCache`` (concurrent first uses send one request) and
-the registry's queries. ``client.models`` fills the cache its client owns, which the client also
-checks requests against and prices calls with; a registry made by hand keeps its own cache.
+the registry's queries: the whole list (``output_modalities=all``) and filtered lists, each in a
+cache of its own (``_core.registry.ListCaches``). ``client.models`` fills the cache its client
+owns, which the client also checks requests against and prices calls with; a registry made by
+hand keeps its own cache.
 Never knows: what the cache decides (``_core.registry``: freshness, lookup, filters), how a
 request is sent (the client sends).
 """
@@ -16,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import anyio
 
-from openrouter_kit._core.registry import RegistryCache
+from openrouter_kit._core.registry import EVERY_MODEL, ListCaches, RegistryCache, list_key
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from openrouter_kit._async_client import AsyncClient
     from openrouter_kit._client import Client
     from openrouter_kit._generated.models import CompletionRequest, ModelInfo
-    from openrouter_kit._generated.params import CompletionParams
+    from openrouter_kit._generated.params import CompletionParams, ListModelsParams
 
 __all__ = ["AsyncModelRegistry", "ModelRegistry"]
 
@@ -48,6 +50,7 @@ class ModelRegistry:
     ) -> None:
         self._client = client
         self._cache = RegistryCache(ttl)
+        self._lists = ListCaches(self._cache)
         self._clock = clock
         self._lock = threading.Lock()
 
@@ -57,15 +60,20 @@ class ModelRegistry:
         and prices its calls with (a registry made by hand keeps its own)."""
         registry = cls(client, ttl=cache.ttl)
         registry._cache = cache
+        registry._lists = ListCaches(cache)
         return registry
 
-    def _fresh_cache(self) -> RegistryCache:
-        """The cache, after fetching the list if it is missing or older than the TTL."""
-        if not self._cache.fresh(self._clock()):
+    def _fresh_cache(self, filters: Mapping[str, Any] | None = None) -> RegistryCache:
+        """The cache of the list ``filters`` select (None: the whole list), after fetching it
+        if it is missing or older than the TTL."""
+        key = list_key(filters or {})
+        with self._lock:
+            cache = self._lists.get(key)
+        if not cache.fresh(self._clock()):
             with self._lock:
-                if not self._cache.fresh(self._clock()):
-                    self._cache.store(self._client.list_models(), self._clock())
-        return self._cache
+                if not cache.fresh(self._clock()):
+                    cache.store(self._client.list_models(**_fetched(filters)), self._clock())
+        return cache
 
     def check(
         self,
@@ -89,7 +97,7 @@ class ModelRegistry:
     def refresh(self) -> list[ModelInfo]:
         """Fetch the list now (whatever its age) and return it."""
         with self._lock:
-            self._cache.store(self._client.list_models(), self._clock())
+            self._cache.store(self._client.list_models(output_modalities="all"), self._clock())
         return self._cache.select()
 
     def get_model(self, model_id: str) -> ModelInfo:
@@ -101,10 +109,20 @@ class ModelRegistry:
         return self._fresh_cache().get(model_id)
 
     def list_models(
-        self, capability: str | None = None, max_price: Decimal | float | str | None = None
+        self,
+        capability: str | None = None,
+        max_price: Decimal | float | str | None = None,
+        *,
+        filters: ListModelsParams | None = None,
     ) -> list[ModelInfo]:
         """Return the models with ``capability`` whose prompt price per token (USD: a
         ``Decimal``, int, float or decimal string) is <= ``max_price``.
+
+        The registry's list holds every model (embedding and image-only ones too: it is
+        fetched with ``output_modalities="all"``). ``filters`` are the API's own, as a dict of
+        ``client.list_models()``'s keywords (``{"output_modalities": "embeddings"}``,
+        ``{"category": "programming"}``): the list they select is fetched and cached apart,
+        never mixed with the whole list the client checks and prices calls with.
 
         Capabilities, from the documented ``/models`` fields: ``chat`` (text in and out),
         ``completion`` (text out), ``code`` (a coding model by name: the API has no flag),
@@ -116,9 +134,10 @@ class ModelRegistry:
         never passes a price filter.
 
         Raises:
-            ValidationError: an unknown capability or a ``max_price`` that is not a number.
+            ValidationError: an unknown capability, a ``max_price`` that is not a number, or
+                an invalid filter.
         """
-        return self._fresh_cache().select(capability, max_price)
+        return self._fresh_cache(filters).select(capability, max_price)
 
 
 class AsyncModelRegistry:
@@ -133,6 +152,7 @@ class AsyncModelRegistry:
     ) -> None:
         self._client = client
         self._cache = RegistryCache(ttl)
+        self._lists = ListCaches(self._cache)
         self._clock = clock
         self._lock: anyio.Lock | None = None  # made on first use, inside the event loop
 
@@ -141,6 +161,7 @@ class AsyncModelRegistry:
         """Same as ``ModelRegistry._over``."""
         registry = cls(client, ttl=cache.ttl)
         registry._cache = cache
+        registry._lists = ListCaches(cache)
         return registry
 
     def _get_lock(self) -> anyio.Lock:
@@ -148,13 +169,15 @@ class AsyncModelRegistry:
             self._lock = anyio.Lock()
         return self._lock
 
-    async def _fresh_cache(self) -> RegistryCache:
+    async def _fresh_cache(self, filters: Mapping[str, Any] | None = None) -> RegistryCache:
         """Same as ``ModelRegistry._fresh_cache``, but awaitable."""
-        if not self._cache.fresh(self._clock()):
+        cache = self._lists.get(list_key(filters or {}))
+        if not cache.fresh(self._clock()):
             async with self._get_lock():
-                if not self._cache.fresh(self._clock()):
-                    self._cache.store(await self._client.list_models(), self._clock())
-        return self._cache
+                if not cache.fresh(self._clock()):
+                    models = await self._client.list_models(**_fetched(filters))
+                    cache.store(models, self._clock())
+        return cache
 
     async def check(
         self,
@@ -169,7 +192,9 @@ class AsyncModelRegistry:
     async def refresh(self) -> list[ModelInfo]:
         """Same as ``ModelRegistry.refresh``, but awaitable."""
         async with self._get_lock():
-            self._cache.store(await self._client.list_models(), self._clock())
+            self._cache.store(
+                await self._client.list_models(output_modalities="all"), self._clock()
+            )
         return self._cache.select()
 
     async def get_model(self, model_id: str) -> ModelInfo:
@@ -177,7 +202,18 @@ class AsyncModelRegistry:
         return (await self._fresh_cache()).get(model_id)
 
     async def list_models(
-        self, capability: str | None = None, max_price: Decimal | float | str | None = None
+        self,
+        capability: str | None = None,
+        max_price: Decimal | float | str | None = None,
+        *,
+        filters: ListModelsParams | None = None,
     ) -> list[ModelInfo]:
         """Same as ``ModelRegistry.list_models``, but awaitable."""
-        return (await self._fresh_cache()).select(capability, max_price)
+        return (await self._fresh_cache(filters)).select(capability, max_price)
+
+
+def _fetched(filters: Mapping[str, Any] | None) -> Any:
+    """The ``list_models()`` keywords that fetch the list ``filters`` select: those set, or
+    ``EVERY_MODEL`` for the whole list."""
+    given = {name: value for name, value in (filters or {}).items() if value is not None}
+    return given or dict(EVERY_MODEL)

@@ -41,7 +41,7 @@ OK = {
 async def test_the_client_checks_and_prices_with_the_list_its_registry_fetched(
     client: Any, httpx_mock: HTTPXMock
 ) -> None:
-    httpx_mock.add_response(url=f"{BASE}/models", json=MODELS)
+    httpx_mock.add_response(url=f"{BASE}/models?output_modalities=all", json=MODELS)
     await call(client.models.list_models())
     with pytest.raises(errors.ModelNotFoundError):  # checked before sending
         await call(client.complete(model="a/unknown", messages=USER))
@@ -52,7 +52,7 @@ async def test_the_client_checks_and_prices_with_the_list_its_registry_fetched(
 
 
 async def test_copies_share_the_model_list(client: Any, httpx_mock: HTTPXMock) -> None:
-    httpx_mock.add_response(url=f"{BASE}/models", json=MODELS)
+    httpx_mock.add_response(url=f"{BASE}/models?output_modalities=all", json=MODELS)
     copy = client.with_options(max_retries=0)  # made before anyone asked for the list
     assert (await call(copy.models.get_model("a/priced"))).context_length == 1000
     assert (await call(client.models.get_model("a/priced"))).context_length == 1000
@@ -62,7 +62,9 @@ async def test_copies_share_the_model_list(client: Any, httpx_mock: HTTPXMock) -
 async def test_a_registry_made_by_hand_keeps_its_own_list(
     client: Any, httpx_mock: HTTPXMock
 ) -> None:
-    httpx_mock.add_response(url=f"{BASE}/models", json=MODELS, is_reusable=True)
+    httpx_mock.add_response(
+        url=f"{BASE}/models?output_modalities=all", json=MODELS, is_reusable=True
+    )
     kind = AsyncModelRegistry if isinstance(client, AsyncClient) else ModelRegistry
     mine = kind(client, ttl=600)
     await call(mine.list_models())
@@ -101,7 +103,7 @@ class FakeClient:
         self.entered = threading.Event()
         self._lock = threading.Lock()
 
-    def list_models(self) -> list[ModelInfo]:
+    def list_models(self, **filters: Any) -> list[ModelInfo]:
         with self._lock:
             self.calls += 1
             n = self.calls
@@ -187,7 +189,7 @@ def test_registry_filters_like_the_cache() -> None:
 
 def test_a_failed_fetch_is_not_cached() -> None:
     class Flaky(FakeClient):
-        def list_models(self) -> list[ModelInfo]:
+        def list_models(self, **filters: Any) -> list[ModelInfo]:
             if self.calls == 0:
                 self.calls += 1
                 raise errors.APIConnectionError("network down")
@@ -211,7 +213,7 @@ class AsyncFakeClient:
         self.calls = 0
         self.release = anyio.Event()
 
-    async def list_models(self) -> list[ModelInfo]:
+    async def list_models(self, **filters: Any) -> list[ModelInfo]:
         self.calls += 1
         n = self.calls
         await self.release.wait()

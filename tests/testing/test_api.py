@@ -260,7 +260,7 @@ def test_custom_model_table_fills_defaults() -> None:
             ).status_code
             == 400
         )
-    assert len(default_models()) == 12
+    assert len(default_models()) == 15
 
 
 # -- scripting ------------------------------------------------------------------------------------

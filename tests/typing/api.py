@@ -43,6 +43,14 @@ def blocking() -> None:
         client.complete(request, max_tokens=10)
         models: list[ModelInfo] = client.list_models()
         vision: list[ModelInfo] = client.models.list_models(capability="vision", max_price=1e-6)
+        every: list[ModelInfo] = client.list_models(output_modalities="all", category="programming")
+        vectors: list[list[float]] = client.embed(["a", "b"], model="m/e", dimensions=8).vectors
+        ranked: float | None = (
+            client.rerank("q", ["d"], model="m/r", top_n=1).results[0].relevance_score
+        )
+        counted: int = client.count_models(["text", "embeddings"])
+        print(every, vectors, ranked, counted, client.model_info("a/b").id)
+        print(client.list_providers()[0].slug, client.generation_content("gen-1").output.completion)
         totals: UsageSnapshot = client.usage
         spent: Decimal = totals.cost
         print(models, vision, spent, client.generation(reply.id or "").total_cost)

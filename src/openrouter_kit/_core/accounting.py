@@ -48,9 +48,11 @@ __all__ = [
     "generation_id",
     "generation_problem",
     "hold_end",
+    "input_worst_case",
     "lookup_end",
     "price",
     "unreported_cost",
+    "unreported_input_cost",
     "usage_problem",
     "worst_case",
     "worst_case_cost",
@@ -68,7 +70,7 @@ def checked_amount(value: Any) -> Decimal | None:
 
 #: The token counts of a usage object, and of its details, that must be counts (ints >= 0).
 _COUNTS = ("prompt_tokens", "completion_tokens", "total_tokens")
-_DETAIL_COUNTS = (
+_DETAIL_COUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "prompt_tokens_details",
         ("cached_tokens", "cache_write_tokens", "audio_tokens", "video_tokens"),
@@ -86,6 +88,14 @@ _DETAIL_COUNTS = (
     (
         "server_tool_use_details",
         ("web_search_requests", "tool_calls_requested", "tool_calls_executed"),
+    ),
+)
+#: Counts of the usage objects of embeddings and rerank.
+_OTHER_COUNTS = ("search_units",)
+_DETAIL_COUNTS += (
+    (
+        "prompt_tokens_details",
+        ("text_tokens", "image_tokens", "audio_tokens", "video_tokens", "file_tokens"),
     ),
 )
 _COSTS = (
@@ -111,19 +121,20 @@ def usage_problem(usage: Any) -> str | None:
     Its token counts (top level and details) must be ints >= 0, and ``cost`` and the
     ``cost_details`` amounts finite ``Decimal``s >= 0 (the converter already refuses NaN,
     infinities and text): a negative cost would raise the budget left, a negative count lower the
-    session totals.
+    session totals. The usage of embeddings and rerank (no completion tokens; tokens by modality,
+    search units) is checked the same way: a field a usage object lacks is not there.
     """
-    for name in _COUNTS:
-        if _not_count(getattr(usage, name)):
+    for name in (*_COUNTS, *_OTHER_COUNTS):
+        if _not_count(getattr(usage, name, None)):
             return f"usage.{name} must be a count >= 0, got {getattr(usage, name)!r}"
     for group, names in _DETAIL_COUNTS:
-        details = getattr(usage, group)
+        details = getattr(usage, group, None)
         for name in names if details is not None else ():
-            if _not_count(getattr(details, name)):
+            if _not_count(getattr(details, name, None)):
                 return f"usage.{group}.{name} must be a count >= 0, got {getattr(details, name)!r}"
     if _not_amount(usage.cost):
         return f"usage.cost must be a USD amount >= 0, got {usage.cost!r}"
-    details = usage.cost_details
+    details = getattr(usage, "cost_details", None)
     for name in _COSTS if details is not None else ():
         if _not_amount(getattr(details, name)):
             return (
@@ -295,8 +306,9 @@ class UsageTotals:
         """
         prompt = completion = total = 0
         cost, estimated = _ZERO, False
-        if usage is not None:
-            prompt, completion = _count(usage.prompt_tokens), _count(usage.completion_tokens)
+        if usage is not None:  # embeddings and rerank count no completion tokens
+            prompt = _count(getattr(usage, "prompt_tokens", None))
+            completion = _count(getattr(usage, "completion_tokens", None))
             total = _count(usage.total_tokens) or prompt + completion
             reported, guessed = checked_amount(usage.cost), checked_amount(estimated_cost)
             if reported is not None:
@@ -751,7 +763,10 @@ class WorstCase(NamedTuple):
         return f"{tokens} to lower the hold{why}"
 
     def _advice(self) -> tuple[str, str]:
-        """What to change about ``max_tokens``, and why (empty when it is set)."""
+        """What to change about ``max_tokens``, and why (empty when it is set); for a call that
+        generates nothing (embeddings, rerank), to send less input."""
+        if not self.output_tokens:
+            return "send less input", ""
         if self.max_tokens:
             return f"lower max_tokens (now {self.max_tokens})", ""
         return "set max_tokens", (
@@ -791,3 +806,41 @@ def worst_case(
         if cost >= worst:
             worst, worst_output = cost, output
     return WorstCase(worst, worst_output, max_tokens)
+
+
+def input_worst_case(
+    candidates: Iterable[str], lookup: Callable[[str], ModelInfo | None], prompt_tokens: int
+) -> WorstCase:
+    """The most a call that generates nothing (embeddings, rerank) can cost: ``prompt_tokens``
+    (an upper bound, see ``tokens.bound_embedding_input``) at the dearest candidate's prompt
+    price, plus its per-request fee.
+
+    Raises:
+        BudgetExceededError: a candidate is unknown to ``lookup`` or its prompt price is unknown
+            or variable.
+    """
+    worst = _ZERO
+    for name in candidates:
+        info = lookup(name) if name else None
+        pricing = info.pricing if info is not None else None
+        prompt = price(pricing.prompt) if pricing is not None else None
+        if pricing is None or prompt is None:
+            raise BudgetExceededError(
+                f"cannot bound the cost of {name or 'the call'}: its prices are unknown or "
+                "variable; name a model with fixed prices"
+            )
+        worst = max(worst, prompt_tokens * prompt + _price_or(pricing.request, _ZERO))
+    return WorstCase(worst, 0, None)
+
+
+def unreported_input_cost(usage: Any, pricing: ModelPricing | None) -> Decimal | None:
+    """The estimated cost of an embeddings or rerank usage (its ``prompt_tokens``, else its
+    ``total_tokens``, at the prompt price, plus the per-request fee) when the server reported
+    none; None when it reported one, counted nothing, or the prices are unknown or variable."""
+    if usage is None or usage.cost is not None or pricing is None:
+        return None
+    tokens = _count(getattr(usage, "prompt_tokens", None)) or _count(usage.total_tokens)
+    prompt = price(pricing.prompt)
+    if not tokens or prompt is None:
+        return None
+    return tokens * prompt + _price_or(pricing.request, _ZERO)

@@ -7,9 +7,11 @@ Owns: freshness, capability derivation, price filters. Never knows: how the list
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
+import enum
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from openrouter_kit._core.accounting import price
 from openrouter_kit._core.money import to_money
@@ -18,7 +20,16 @@ from openrouter_kit.errors import ContextLengthError, ModelNotFoundError, Valida
 if TYPE_CHECKING:
     from openrouter_kit._generated.models import ModelInfo
 
-__all__ = ["CAPABILITIES", "RegistryCache", "capabilities_of", "capability_names", "prompt_price"]
+__all__ = [
+    "CAPABILITIES",
+    "EVERY_MODEL",
+    "ListCaches",
+    "RegistryCache",
+    "capabilities_of",
+    "capability_names",
+    "list_key",
+    "prompt_price",
+]
 
 
 def _params(model: ModelInfo) -> list[str]:
@@ -200,3 +211,56 @@ class RegistryCache:
                     continue
             result.append(model)
         return result
+
+
+#: The ``list_models()`` filter of the registry's own list: every model, whatever it outputs (the
+#: API lists only the models that output text unless asked), so that embedding and image-only
+#: models are known and priced too.
+EVERY_MODEL: Mapping[str, str] = {"output_modalities": "all"}
+
+ListKey = tuple[tuple[str, str], ...]
+
+
+def list_key(filters: Mapping[str, Any]) -> ListKey:
+    """The key of a model list fetched with ``filters`` (``list_models()`` keywords): each set
+    filter as the text sent (lists comma-joined), sorted by name; no filters and ``EVERY_MODEL``
+    are the same list."""
+    items: list[tuple[str, str]] = []
+    for name, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(value, Sequence) and not isinstance(value, str):
+            value = ",".join(str(item).strip() for item in value)
+        items.append((str(name), str(value)))
+    key = tuple(sorted(items))
+    return () if key == tuple(EVERY_MODEL.items()) else key
+
+
+class ListCaches:
+    """A registry's model lists by filter: the whole list (no filters, or ``EVERY_MODEL``),
+    which its client checks and prices calls with, and each filtered list in a cache of its own,
+    so that a filtered list never stands for the whole one, nor one filter's for another's.
+    At most ``MAX_FILTERED`` filtered lists are kept (the least recently used goes first)."""
+
+    MAX_FILTERED = 16
+
+    __slots__ = ("_filtered", "whole")
+
+    def __init__(self, whole: RegistryCache) -> None:
+        self.whole = whole
+        self._filtered: OrderedDict[ListKey, RegistryCache] = OrderedDict()
+
+    def get(self, key: ListKey) -> RegistryCache:
+        """The cache of the list ``key`` names (made empty on first use)."""
+        if not key:
+            return self.whole
+        cache = self._filtered.get(key)
+        if cache is None:
+            cache = self._filtered[key] = RegistryCache(self.whole.ttl)
+            while len(self._filtered) > self.MAX_FILTERED:
+                self._filtered.popitem(last=False)
+        else:
+            self._filtered.move_to_end(key)
+        return cache

@@ -38,7 +38,9 @@ __all__ = [
     "VIDEO_TOKENS",
     "TokenCount",
     "Tokenizer",
+    "bound_embedding_input",
     "bound_prompt",
+    "bound_rerank",
     "bound_text",
     "count",
     "estimate_prompt",
@@ -464,6 +466,55 @@ def bound_prompt(
     if response_format is not None:
         walk.guess(_BOUND.for_format + _BOUND.schema_factor * bound_text(_json(response_format)))
     return walk.total
+
+
+#: Framing a bound allows for each input of an embeddings request and each document of a rerank
+#: request (special tokens around it).
+_TOKENS_PER_INPUT_BOUND = 16
+
+
+def bound_embedding_input(value: Any) -> int:
+    """The most prompt tokens an embeddings request's ``input`` can count: what a budget holds
+    for it (the model's prompt price applies to them, nothing is generated).
+
+    A text counts ``bound_text``, a list of token ids its length, a multimodal input
+    (``{"content": [parts]}``) what ``bound_prompt`` counts for a message of those parts; each
+    input 16 tokens more. Never raises (anything else counts its JSON text).
+    """
+    items = [value] if isinstance(value, str) else _plain(value)
+    if not isinstance(items, list):
+        return bound_text(_json(items))
+    if items and all(type(item) is int for item in items):  # one list of token ids
+        return len(items) + _TOKENS_PER_INPUT_BOUND
+    total = 0
+    for item in items:
+        if isinstance(item, str):
+            total += bound_text(item)
+        elif isinstance(item, list):
+            total += len(item)
+        elif isinstance(item, Mapping) and isinstance(item.get("content"), list):
+            total += bound_prompt([{"role": "user", "content": item["content"]}])
+        else:
+            total += bound_text(_json(item))
+        total += _TOKENS_PER_INPUT_BOUND
+    return total
+
+
+def bound_rerank(query: str, documents: Sequence[Any]) -> int:
+    """The most tokens a rerank request can count: the query once with each document (text at
+    ``bound_text``, an image at ``IMAGE_TOKENS_BOUND``), 16 tokens of framing each. Never
+    raises."""
+    asked = bound_text(query) if isinstance(query, str) else 0
+    total = 0
+    for document in _plain(documents) if documents is not None else ():
+        total += asked + _TOKENS_PER_INPUT_BOUND
+        if isinstance(document, str):
+            total += bound_text(document)
+        elif isinstance(document, Mapping):
+            text, image = document.get("text"), document.get("image")
+            total += bound_text(text) if isinstance(text, str) else 0
+            total += IMAGE_TOKENS_BOUND if image else 0
+    return total
 
 
 # -- counting with a tokenizer ---------------------------------------------------------------------

@@ -40,12 +40,20 @@ from openrouter_kit.errors import (
 
 __all__ = [
     "CHAT_COMPLETIONS",
+    "COUNT_MODELS",
     "CREDITS",
+    "EMBEDDINGS",
+    "EMBEDDING_MODELS",
     "GENERATION",
+    "GENERATION_CONTENT",
     "KEY",
     "LIST_MODELS",
+    "MODEL",
     "MODEL_ENDPOINTS",
+    "PROVIDERS",
+    "RERANK",
     "USER_AGENT",
+    "USER_MODELS",
     "Endpoint",
     "WireRequest",
     "build_request",
@@ -73,7 +81,7 @@ _MODEL_CODES = frozenset(
 _MODERATION_TYPES = frozenset({"content_policy_violation", "refusal"})
 #: Operations whose 404 means that what they look up (a model, a generation) does not exist. A 404
 #: from any other operation that names no model means nothing answers at the URL: a wrong base URL.
-_LOOKUPS = frozenset({"model_endpoints", "generation"})
+_LOOKUPS = frozenset({"model_endpoints", "generation", "model", "generation_content"})
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -120,6 +128,14 @@ MODEL_ENDPOINTS = _ENDPOINTS["model_endpoints"]
 GENERATION = _ENDPOINTS["generation"]
 KEY = _ENDPOINTS["key"]
 CREDITS = _ENDPOINTS["credits"]
+EMBEDDINGS = _ENDPOINTS["embeddings"]
+EMBEDDING_MODELS = _ENDPOINTS["embedding_models"]
+RERANK = _ENDPOINTS["rerank"]
+USER_MODELS = _ENDPOINTS["user_models"]
+COUNT_MODELS = _ENDPOINTS["count_models"]
+MODEL = _ENDPOINTS["model"]
+PROVIDERS = _ENDPOINTS["providers"]
+GENERATION_CONTENT = _ENDPOINTS["generation_content"]
 
 
 def _mask(headers: tuple[tuple[str, str], ...]) -> str:

@@ -14,4 +14,12 @@ ROWS: tuple[tuple[str, str, str, str | None, str, str | None], ...] = (
     ("generation", "GET", "/generation", None, "GenerationResponse", None),
     ("key", "GET", "/key", None, "KeyResponse", None),
     ("credits", "GET", "/credits", None, "CreditsResponse", None),
+    ("embeddings", "POST", "/embeddings", "EmbeddingRequest", "EmbeddingResponse", None),
+    ("embedding_models", "GET", "/embeddings/models", None, "ModelList", None),
+    ("rerank", "POST", "/rerank", "RerankRequest", "RerankResponse", None),
+    ("user_models", "GET", "/models/user", None, "ModelList", None),
+    ("count_models", "GET", "/models/count", None, "ModelCountResponse", None),
+    ("model", "GET", "/model/{author}/{slug}", None, "ModelResponse", None),
+    ("providers", "GET", "/providers", None, "ProviderList", None),
+    ("generation_content", "GET", "/generation/content", None, "GenerationContentResponse", None),
 )

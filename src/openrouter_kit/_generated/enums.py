@@ -64,6 +64,47 @@ class ProviderSort(StrEnum):
     EXACTO = "exacto"
 
 
+class EncodingFormat(StrEnum):
+    """How the vectors of an embeddings response are encoded: floats, or base64 of little-endian float32."""
+
+    FLOAT = "float"
+    BASE64 = "base64"
+
+
+class ModelCategory(StrEnum):
+    """A use-case category the model list can be filtered by."""
+
+    PROGRAMMING = "programming"
+    ROLEPLAY = "roleplay"
+    MARKETING = "marketing"
+    MARKETING_SEO = "marketing/seo"
+    TECHNOLOGY = "technology"
+    SCIENCE = "science"
+    TRANSLATION = "translation"
+    LEGAL = "legal"
+    FINANCE = "finance"
+    HEALTH = "health"
+    TRIVIA = "trivia"
+    ACADEMIA = "academia"
+
+
+class ModelSort(StrEnum):
+    """How the server orders the model list."""
+
+    MOST_POPULAR = "most-popular"
+    NEWEST = "newest"
+    TOP_WEEKLY = "top-weekly"
+    PRICING_LOW_TO_HIGH = "pricing-low-to-high"
+    PRICING_HIGH_TO_LOW = "pricing-high-to-low"
+    CONTEXT_HIGH_TO_LOW = "context-high-to-low"
+    THROUGHPUT_HIGH_TO_LOW = "throughput-high-to-low"
+    LATENCY_LOW_TO_HIGH = "latency-low-to-high"
+    INTELLIGENCE_HIGH_TO_LOW = "intelligence-high-to-low"
+    CODING_HIGH_TO_LOW = "coding-high-to-low"
+    AGENTIC_HIGH_TO_LOW = "agentic-high-to-low"
+    DESIGN_ARENA_ELO_HIGH_TO_LOW = "design-arena-elo-high-to-low"
+
+
 class InputModality(StrEnum):
     """A kind of input a model accepts. Open: new kinds parse as plain strings."""
 
@@ -108,9 +149,12 @@ class RouteVariant(StrEnum):
 
 
 __all__ = [
+    "EncodingFormat",
     "FinishReason",
     "InputModality",
     "MessageRole",
+    "ModelCategory",
+    "ModelSort",
     "OutputModality",
     "ProviderSort",
     "Quantization",

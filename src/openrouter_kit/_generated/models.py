@@ -11,9 +11,12 @@ from attrs import define, field
 from openrouter_kit._core.modelbase import WireModel
 from openrouter_kit._core.money import Price
 from openrouter_kit._generated.enums import (
+    EncodingFormat,
     FinishReason,
     InputModality,
     MessageRole,
+    ModelCategory,
+    ModelSort,
     OutputModality,
     ProviderSort,
     Quantization,
@@ -23,10 +26,12 @@ from openrouter_kit._generated.enums import (
 from openrouter_kit._model_methods import (
     CompletionResponseMixin,
     ContentPartMixin,
+    EmbeddingResponseMixin,
     GenerationStatsMixin,
     MessageMixin,
     ModelInfoMixin,
     PricingMixin,
+    RerankResponseMixin,
     ResponseMessageMixin,
     StreamChunkMixin,
     TokenUsageMixin,
@@ -888,6 +893,181 @@ class StreamChunk(StreamChunkMixin):
 
 
 @define(kw_only=True, repr=False)
+class EmbeddingInput(WireModel):
+    """One multimodal input to embed: its content parts (text, image_url, input_audio, video_url or file)."""
+
+    #: The parts embedded together as one vector.
+    content: list[ContentPart] = field(metadata={'minItems': 1})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class EmbeddingRequest(WireModel):
+    """An embeddings request: the model, what to embed and every documented option."""
+
+    #: The embedding model, such as openai/text-embedding-3-small.
+    model: str = field(metadata={'pattern': '^\\S+$', 'pattern_means': 'a model id such as openai/text-embedding-3-small (not empty, no whitespace)'})
+    #: A text, a list of texts, a list of token ids, a list of such lists, or a list of
+    #: EmbeddingInput (multimodal).
+    input: str | list[Any]
+    #: How many dimensions each vector has (models that can shorten them).
+    dimensions: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 2147483647})
+    #: float (the default) or base64.
+    encoding_format: str | None = field(default=None, metadata={'enum': ('float', 'base64')})
+    #: What the input is for, such as search_query or search_document (models that distinguish
+    #: them).
+    input_type: str | None = None
+    #: Provider routing preferences.
+    provider: ProviderPreferences | None = None
+    #: A stable id of your end user.
+    user: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class Embedding(WireModel):
+    """One vector of an embeddings response, with the position of its input."""
+
+    object: str | None = None
+    #: The vector: floats, or a base64 string when encoding_format was base64.
+    embedding: list[float] | str = field(factory=list)
+    #: The position of its input in the request.
+    index: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class EmbeddingTokensDetails(WireModel):
+    """Prompt tokens by modality, sent for inputs of two or more modalities."""
+
+    text_tokens: int | None = None
+    image_tokens: int | None = None
+    audio_tokens: int | None = None
+    video_tokens: int | None = None
+    file_tokens: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class EmbeddingUsage(TokenUsageMixin):
+    """The tokens an embeddings request counted, and what it cost in USD."""
+
+    prompt_tokens: int = 0
+    total_tokens: int = 0
+    #: Charged amount in credits (1 credit = 1 USD).
+    cost: Decimal | None = None
+    #: Whether the request used your own provider key.
+    is_byok: bool | None = None
+    cost_details: CostDetails | None = None
+    prompt_tokens_details: EmbeddingTokensDetails | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class EmbeddingResponse(EmbeddingResponseMixin):
+    """The vectors of an embeddings request, in input order, with usage, cost and timing."""
+
+    #: The generation id (for GET /generation).
+    id: str | None = None
+    object: str | None = None
+    #: The model that answered.
+    model: str | None = None
+    data: list[Embedding] = field(factory=list)
+    usage: EmbeddingUsage = field(factory=EmbeddingUsage)
+    #: Seconds from sending the request to the whole answer (measured by the client).
+    latency: float | None = field(default=None, metadata={'local': True})
+    #: HTTP attempts this call took (1 without retries).
+    attempts: int = field(default=1, metadata={'local': True})
+    #: USD estimated from the model's prompt price when the server reported no cost.
+    estimated_cost: Decimal | None = field(default=None, metadata={'local': True})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class RerankDocument(WireModel):
+    """A document to rerank (or echoed in a result): text, an image URL or data URI, or both."""
+
+    #: The document text.
+    text: str | None = None
+    #: An image as an http(s) URL or a data:image/... URI.
+    image: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class RerankRequest(WireModel):
+    """A rerank request: the model, the query, the documents and every documented option."""
+
+    #: The rerank model, such as cohere/rerank-v3.5.
+    model: str = field(metadata={'pattern': '^\\S+$', 'pattern_means': 'a model id such as cohere/rerank-v3.5 (not empty, no whitespace)'})
+    #: The search query the documents are ranked against.
+    query: str
+    #: Plain strings, or RerankDocument objects for multimodal models.
+    documents: list[str | RerankDocument] = field(metadata={'minItems': 1})
+    #: How many of the most relevant documents to return (default: all).
+    top_n: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 2147483647})
+    #: Provider routing preferences.
+    provider: ProviderPreferences | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class RerankResult(WireModel):
+    """One ranked document: its position in the request, its relevance score and the document."""
+
+    #: The position of the document in the request.
+    index: int | None = None
+    #: How relevant the document is to the query (higher is more).
+    relevance_score: float | None = None
+    document: RerankDocument = field(factory=RerankDocument)
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class RerankUsage(TokenUsageMixin):
+    """What a rerank request counted and cost in USD."""
+
+    total_tokens: int = 0
+    #: Search units billed (Cohere's unit).
+    search_units: int | None = None
+    #: Charged amount in credits (1 credit = 1 USD).
+    cost: Decimal | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class RerankResponse(RerankResponseMixin):
+    """The documents ordered by relevance to the query, most relevant first, with usage, cost and timing."""
+
+    #: The generation id (for GET /generation).
+    id: str | None = None
+    #: The model that answered.
+    model: str | None = None
+    #: The provider that served the request.
+    provider: str | None = None
+    results: list[RerankResult] = field(factory=list)
+    usage: RerankUsage = field(factory=RerankUsage)
+    #: Seconds from sending the request to the whole answer (measured by the client).
+    latency: float | None = field(default=None, metadata={'local': True})
+    #: HTTP attempts this call took (1 without retries).
+    attempts: int = field(default=1, metadata={'local': True})
+    #: USD estimated from the model's prices when the server reported no cost.
+    estimated_cost: Decimal | None = field(default=None, metadata={'local': True})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class ErrorBody(WireModel):
     """An error response body: the error, and the user id when the server sends one."""
 
@@ -895,6 +1075,108 @@ class ErrorBody(WireModel):
     user_id: str | None = None
     #: Routing details, sent only with the X-OpenRouter-Metadata: enabled header.
     openrouter_metadata: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelListQuery(WireModel):
+    """The filters, order and page of GET /models (lists of names may be given as Python lists)."""
+
+    #: Models producing any of these: text, image, audio, embeddings, or all for every model (the
+    #: API's default is text).
+    output_modalities: str | list[str] | None = None
+    #: Models accepting any of these: text, image, audio, file.
+    input_modalities: str | list[str] | None = None
+    #: Models supporting every one of these request parameters, such as tools.
+    supported_parameters: str | list[str] | None = None
+    #: Models for this use case.
+    category: str | None = field(default=None, metadata={'enum': ('programming', 'roleplay', 'marketing', 'marketing/seo', 'technology', 'science', 'translation', 'legal', 'finance', 'health', 'trivia', 'academia')})
+    #: The server's order of the list.
+    sort: str | None = field(default=None, metadata={'enum': ('most-popular', 'newest', 'top-weekly', 'pricing-low-to-high', 'pricing-high-to-low', 'context-high-to-low', 'throughput-high-to-low', 'latency-low-to-high', 'intelligence-high-to-low', 'coding-high-to-low', 'agentic-high-to-low', 'design-arena-elo-high-to-low')})
+    #: Free-text search by model name or slug.
+    q: str | None = None
+    #: The smallest context length (tokens).
+    context: int | None = field(default=None, metadata={'minimum': 1})
+    #: The lowest prompt price, USD per million tokens.
+    min_price: float | None = field(default=None, metadata={'minimum': 0})
+    #: The highest prompt price, USD per million tokens.
+    max_price: float | None = field(default=None, metadata={'minimum': 0})
+    #: The lowest completion price, USD per million tokens.
+    min_output_price: float | None = field(default=None, metadata={'minimum': 0})
+    #: The highest completion price, USD per million tokens.
+    max_output_price: float | None = field(default=None, metadata={'minimum': 0})
+    #: The model family, such as GPT, Claude, Gemini or Llama.
+    arch: str | None = None
+    #: Models by these authors (slugs).
+    model_authors: str | list[str] | None = None
+    #: Models hosted by these providers.
+    providers: str | list[str] | None = None
+    #: true: only models whose authors allow distillation; false: none of them.
+    distillable: str | None = field(default=None, metadata={'enum': ('true', 'false')})
+    #: true: only models with zero-data-retention endpoints.
+    zdr: str | None = field(default=None, metadata={'enum': ('true',)})
+    #: Models with endpoints in this data region.
+    region: str | None = field(default=None, metadata={'enum': ('eu', 'us')})
+    #: Models at least this many days old.
+    min_age_days: int | None = field(default=None, metadata={'minimum': 0})
+    #: Models at most this many days old.
+    max_age_days: int | None = field(default=None, metadata={'minimum': 0})
+    min_intelligence_index: float | None = field(default=None, metadata={'minimum': 0})
+    max_intelligence_index: float | None = field(default=None, metadata={'minimum': 0})
+    min_coding_index: float | None = field(default=None, metadata={'minimum': 0})
+    max_coding_index: float | None = field(default=None, metadata={'minimum': 0})
+    min_agentic_index: float | None = field(default=None, metadata={'minimum': 0})
+    max_agentic_index: float | None = field(default=None, metadata={'minimum': 0})
+    #: The lowest share of tool-calling requests that end in tool calls (0 to 1).
+    min_tool_success_rate: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    max_tool_success_rate: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    #: Models to skip (a page; without offset and limit, the whole list).
+    offset: int | None = field(default=None, metadata={'minimum': 0})
+    #: The most models to return (a page of at most 1000).
+    limit: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 1000})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelCount(WireModel):
+    """How many models the API lists."""
+
+    count: int = 0
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelCountResponse(WireModel):
+    """The response of GET /models/count."""
+
+    data: ModelCount = field(factory=ModelCount)
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AliasTarget(WireModel):
+    """The concrete model a ~author/family-latest alias currently resolves to."""
+
+    slug: str | None = None
+    name: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class DefaultParameters(WireModel):
+    """Sampling parameters a model uses when a request does not set them."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    frequency_penalty: float | None = None
+    presence_penalty: float | None = None
+    repetition_penalty: float | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -913,6 +1195,16 @@ class ModelArchitecture(WireModel):
     tokenizer: str | None = None
     #: Prompt template family, such as chatml or llama3.
     instruct_type: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelLinks(WireModel):
+    """Related API URLs of a model."""
+
+    #: Relative URL of the model's endpoints listing.
+    details: str | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -958,52 +1250,6 @@ class ModelPricing(PricingMixin):
 
 
 @define(kw_only=True, repr=False)
-class TopProvider(WireModel):
-    """Limits of the provider that serves a model best."""
-
-    context_length: int | None = None
-    max_completion_tokens: int | None = None
-    #: Whether requests go through moderation first.
-    is_moderated: bool | None = None
-    #: Fields the server sent that this version does not know; sent back as they are.
-    extra: dict[str, Any] = field(factory=dict)
-
-
-@define(kw_only=True, repr=False)
-class PerRequestLimits(WireModel):
-    """Token limits that apply to each request to a model."""
-
-    prompt_tokens: float | None = None
-    completion_tokens: float | None = None
-    #: Fields the server sent that this version does not know; sent back as they are.
-    extra: dict[str, Any] = field(factory=dict)
-
-
-@define(kw_only=True, repr=False)
-class DefaultParameters(WireModel):
-    """Sampling parameters a model uses when a request does not set them."""
-
-    temperature: float | None = None
-    top_p: float | None = None
-    top_k: int | None = None
-    frequency_penalty: float | None = None
-    presence_penalty: float | None = None
-    repetition_penalty: float | None = None
-    #: Fields the server sent that this version does not know; sent back as they are.
-    extra: dict[str, Any] = field(factory=dict)
-
-
-@define(kw_only=True, repr=False)
-class ModelLinks(WireModel):
-    """Related API URLs of a model."""
-
-    #: Relative URL of the model's endpoints listing.
-    details: str | None = None
-    #: Fields the server sent that this version does not know; sent back as they are.
-    extra: dict[str, Any] = field(factory=dict)
-
-
-@define(kw_only=True, repr=False)
 class ModelReasoningInfo(WireModel):
     """A model's reasoning capabilities: which efforts it supports and whether reasoning can be turned off."""
 
@@ -1020,11 +1266,23 @@ class ModelReasoningInfo(WireModel):
 
 
 @define(kw_only=True, repr=False)
-class AliasTarget(WireModel):
-    """The concrete model a ~author/family-latest alias currently resolves to."""
+class PerRequestLimits(WireModel):
+    """Token limits that apply to each request to a model."""
 
-    slug: str | None = None
-    name: str | None = None
+    prompt_tokens: float | None = None
+    completion_tokens: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class TopProvider(WireModel):
+    """Limits of the provider that serves a model best."""
+
+    context_length: int | None = None
+    max_completion_tokens: int | None = None
+    #: Whether requests go through moderation first.
+    is_moderated: bool | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -1063,6 +1321,115 @@ class ModelInfo(ModelInfoMixin):
     benchmarks: dict[str, Any] | None = None
     #: Set on alias rows: the model the alias resolves to.
     alias_target: AliasTarget | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ModelResponse(WireModel):
+    """The response of GET /model/{author}/{slug}."""
+
+    data: ModelInfo | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ProviderInfo(WireModel):
+    """A provider serving models on OpenRouter: its slug, name, policies and locations."""
+
+    #: The provider's slug, usable in provider order, only and ignore.
+    slug: str | None = None
+    #: The display name.
+    name: str | None = None
+    privacy_policy_url: str | None = None
+    terms_of_service_url: str | None = None
+    status_page_url: str | None = None
+    #: ISO 3166-1 alpha-2 country code of the headquarters.
+    headquarters: str | None = None
+    #: ISO 3166-1 alpha-2 country codes of the datacenters.
+    datacenters: list[str] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ProviderList(WireModel):
+    """The response of GET /providers."""
+
+    data: list[ProviderInfo] = field(factory=list)
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationInput(WireModel):
+    """What a stored generation was asked: a prompt, or messages as sent."""
+
+    #: The prompt of a text completion.
+    prompt: str | None = None
+    #: The messages of a chat completion, as sent (plain JSON).
+    messages: list[Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationOutput(WireModel):
+    """What a stored generation answered: its completion text and its reasoning."""
+
+    completion: str | None = None
+    reasoning: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationErrorAttempt(WireModel):
+    """One failed upstream attempt of a stored generation."""
+
+    #: The HTTP status of this attempt.
+    code: int | None = None
+    message: str | None = None
+    provider_name: str | None = None
+    #: The provider's raw error body, when stored.
+    raw: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationError(WireModel):
+    """The failure stored for a generation that failed."""
+
+    #: The HTTP status returned to the client.
+    status: int | None = None
+    message: str | None = None
+    provider_name: str | None = None
+    #: The raw error body behind it, when stored.
+    raw: str | None = None
+    #: The failed attempts before it, in order.
+    previous_errors: list[GenerationErrorAttempt] = field(factory=list)
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationContent(WireModel):
+    """The stored prompt and answer of a generation, and its failure if it failed."""
+
+    input: GenerationInput = field(factory=GenerationInput)
+    output: GenerationOutput = field(factory=GenerationOutput)
+    error: GenerationError | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class GenerationContentResponse(WireModel):
+    """The response of GET /generation/content."""
+
+    data: GenerationContent | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -1160,12 +1527,25 @@ __all__ = [
     "CreditsResponse",
     "DebugOptions",
     "DefaultParameters",
+    "Embedding",
+    "EmbeddingInput",
+    "EmbeddingRequest",
+    "EmbeddingResponse",
+    "EmbeddingTokensDetails",
+    "EmbeddingUsage",
+    "EncodingFormat",
     "ErrorBody",
     "ErrorInfo",
     "FileInput",
     "FinishReason",
     "FunctionCall",
     "FunctionDefinition",
+    "GenerationContent",
+    "GenerationContentResponse",
+    "GenerationError",
+    "GenerationErrorAttempt",
+    "GenerationInput",
+    "GenerationOutput",
     "GenerationResponse",
     "GenerationStats",
     "ImageUrl",
@@ -1178,13 +1558,19 @@ __all__ = [
     "Message",
     "MessageRole",
     "ModelArchitecture",
+    "ModelCategory",
+    "ModelCount",
+    "ModelCountResponse",
     "ModelEndpoints",
     "ModelEndpointsResponse",
     "ModelInfo",
     "ModelLinks",
     "ModelList",
+    "ModelListQuery",
     "ModelPricing",
     "ModelReasoningInfo",
+    "ModelResponse",
+    "ModelSort",
     "OutputModality",
     "PerRequestLimits",
     "PercentileCutoffs",
@@ -1193,6 +1579,8 @@ __all__ = [
     "Prediction",
     "PromptTokensDetails",
     "ProviderEndpoint",
+    "ProviderInfo",
+    "ProviderList",
     "ProviderPreferences",
     "ProviderResponse",
     "ProviderSort",
@@ -1200,6 +1588,11 @@ __all__ = [
     "Quantization",
     "ReasoningConfig",
     "ReasoningEffort",
+    "RerankDocument",
+    "RerankRequest",
+    "RerankResponse",
+    "RerankResult",
+    "RerankUsage",
     "ResponseFormat",
     "ResponseMessage",
     "RouteVariant",

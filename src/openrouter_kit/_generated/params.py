@@ -1,4 +1,4 @@
-"""The chat calls' keyword arguments, typed: a TypedDict per object.
+"""The calls' keyword arguments, typed: a TypedDict per object.
 
 Generated - do not edit. Run ``python codegen/generate.py`` to regenerate.
 """
@@ -7,7 +7,15 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Required, TypedDict
 
-from openrouter_kit._generated.enums import MessageRole, ProviderSort, Quantization, ReasoningEffort
+from openrouter_kit._generated.enums import (
+    EncodingFormat,
+    MessageRole,
+    ModelCategory,
+    ModelSort,
+    ProviderSort,
+    Quantization,
+    ReasoningEffort,
+)
 from openrouter_kit._generated.models import (
     CacheControl,
     ContentPart,
@@ -328,6 +336,22 @@ class DebugOptionsParam(TypedDict, total=False):
     echo_upstream_body: bool | None
 
 
+class EmbeddingInputParam(TypedDict, total=False):
+    """One multimodal input to embed: its content parts (text, image_url, input_audio, video_url or file). The dict form of ``EmbeddingInput``."""
+
+    #: The parts embedded together as one vector.
+    content: Required[Sequence[ContentPart | ContentPartParam]]
+
+
+class RerankDocumentParam(TypedDict, total=False):
+    """A document to rerank (or echoed in a result): text, an image URL or data URI, or both. The dict form of ``RerankDocument``."""
+
+    #: The document text.
+    text: str | None
+    #: An image as an http(s) URL or a data:image/... URI.
+    image: str | None
+
+
 class RunToolsParams(TypedDict, total=False):
     """The keyword arguments of ``run_tools()``: those of ``complete()`` but ``tools``."""
 
@@ -510,17 +534,106 @@ class CompletionParams(TypedDict, total=False):
     prompt: str | None
 
 
+class EmbedParams(TypedDict, total=False):
+    """The keyword arguments of ``embed()``: every documented embeddings parameter but ``input``."""
+
+    #: The embedding model, such as openai/text-embedding-3-small.
+    model: Required[str]
+    #: How many dimensions each vector has (models that can shorten them).
+    dimensions: int | None
+    #: float (the default) or base64.
+    encoding_format: EncodingFormat | Literal["float", "base64"] | None
+    #: What the input is for, such as search_query or search_document (models that distinguish
+    #: them).
+    input_type: str | None
+    #: Provider routing preferences.
+    provider: ProviderPreferences | ProviderPreferencesParam | None
+    #: A stable id of your end user.
+    user: str | None
+
+
+class RerankParams(TypedDict, total=False):
+    """The keyword arguments of ``rerank()``: every documented rerank parameter but ``query`` and ``documents``."""
+
+    #: The rerank model, such as cohere/rerank-v3.5.
+    model: Required[str]
+    #: How many of the most relevant documents to return (default: all).
+    top_n: int | None
+    #: Provider routing preferences.
+    provider: ProviderPreferences | ProviderPreferencesParam | None
+
+
+class ListModelsParams(TypedDict, total=False):
+    """The keyword arguments of ``list_models()``: the documented filters, order and page of ``GET /models``."""
+
+    #: Models producing any of these: text, image, audio, embeddings, or all for every model (the
+    #: API's default is text).
+    output_modalities: str | Sequence[str] | None
+    #: Models accepting any of these: text, image, audio, file.
+    input_modalities: str | Sequence[str] | None
+    #: Models supporting every one of these request parameters, such as tools.
+    supported_parameters: str | Sequence[str] | None
+    #: Models for this use case.
+    category: ModelCategory | Literal["programming", "roleplay", "marketing", "marketing/seo", "technology", "science", "translation", "legal", "finance", "health", "trivia", "academia"] | None
+    #: The server's order of the list.
+    sort: ModelSort | Literal["most-popular", "newest", "top-weekly", "pricing-low-to-high", "pricing-high-to-low", "context-high-to-low", "throughput-high-to-low", "latency-low-to-high", "intelligence-high-to-low", "coding-high-to-low", "agentic-high-to-low", "design-arena-elo-high-to-low"] | None
+    #: Free-text search by model name or slug.
+    q: str | None
+    #: The smallest context length (tokens).
+    context: int | None
+    #: The lowest prompt price, USD per million tokens.
+    min_price: float | None
+    #: The highest prompt price, USD per million tokens.
+    max_price: float | None
+    #: The lowest completion price, USD per million tokens.
+    min_output_price: float | None
+    #: The highest completion price, USD per million tokens.
+    max_output_price: float | None
+    #: The model family, such as GPT, Claude, Gemini or Llama.
+    arch: str | None
+    #: Models by these authors (slugs).
+    model_authors: str | Sequence[str] | None
+    #: Models hosted by these providers.
+    providers: str | Sequence[str] | None
+    #: true: only models whose authors allow distillation; false: none of them.
+    distillable: Literal["true", "false"] | None
+    #: true: only models with zero-data-retention endpoints.
+    zdr: Literal["true"] | None
+    #: Models with endpoints in this data region.
+    region: Literal["eu", "us"] | None
+    #: Models at least this many days old.
+    min_age_days: int | None
+    #: Models at most this many days old.
+    max_age_days: int | None
+    min_intelligence_index: float | None
+    max_intelligence_index: float | None
+    min_coding_index: float | None
+    max_coding_index: float | None
+    min_agentic_index: float | None
+    max_agentic_index: float | None
+    #: The lowest share of tool-calling requests that end in tool calls (0 to 1).
+    min_tool_success_rate: float | None
+    max_tool_success_rate: float | None
+    #: Models to skip (a page; without offset and limit, the whole list).
+    offset: int | None
+    #: The most models to return (a page of at most 1000).
+    limit: int | None
+
+
 __all__ = [
     "CacheControlParam",
     "CompletionParams",
     "ContentPartParam",
     "DebugOptionsParam",
+    "EmbedParams",
+    "EmbeddingInputParam",
     "FileInputParam",
     "FunctionCallParam",
     "FunctionDefinitionParam",
     "ImageUrlParam",
     "InputAudioParam",
     "JsonSchemaFormatParam",
+    "ListModelsParams",
     "MaxPriceParam",
     "MessageParam",
     "PercentileCutoffsParam",
@@ -529,6 +642,8 @@ __all__ = [
     "ProviderPreferencesParam",
     "ProviderSortConfigParam",
     "ReasoningConfigParam",
+    "RerankDocumentParam",
+    "RerankParams",
     "ResponseFormatParam",
     "RunToolsParams",
     "StreamOptionsParam",

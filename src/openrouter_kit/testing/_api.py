@@ -46,6 +46,7 @@ from openrouter_kit.testing._exchange import (
 from openrouter_kit.testing._faults import BROKEN_JSON, FAILURE_MESSAGES, Fault, Injection
 from openrouter_kit.testing._ledger import Ledger, RecordedRequest
 from openrouter_kit.testing._models import CACHING_PROVIDERS, ModelTable, is_router, providers_of
+from openrouter_kit.testing._vectors import Answer, plan_embeddings, plan_rerank
 
 __all__ = ["FakeOpenRouter", "Script", "StreamScript", "ToolScript"]
 
@@ -167,6 +168,8 @@ class FakeOpenRouter:
         self._requests: list[RecordedRequest] = []
         #: Generation records by id, with the ``time.monotonic()`` they are served from.
         self._generations: dict[str, tuple[dict[str, Any], float]] = {}
+        #: The stored prompt and answer of each chat generation (``GET /generation/content``).
+        self._contents: dict[str, dict[str, Any]] = {}
         self._injection: Injection | None = None
         self._injected = 0
         self._down: dict[str, Outage] = {}
@@ -212,6 +215,7 @@ class FakeOpenRouter:
             self._tool_scripts.clear()
             self._requests.clear()
             self._generations.clear()
+            self._contents.clear()
             self._injection = None
             self._injected = 0
             self._down.clear()
@@ -324,6 +328,95 @@ class FakeOpenRouter:
     def _credits(self, incoming: _Incoming) -> Reply:
         total = self.ledger.cost_decimal
         return json_reply(200, {"data": {"total_credits": 100.0, "total_usage": float(total)}})
+
+    def _generation_content_route(self, incoming: _Incoming) -> Reply:
+        gen_id = incoming.query.get("id")
+        if not gen_id:
+            raise ApiError(400, "Missing required query parameter: id")
+        with self._lock:
+            content = self._contents.get(gen_id)
+            _, visible = self._generations.get(gen_id, (None, 0.0))
+        if content is None or time.monotonic() < visible:
+            raise ApiError(404, f"Generation {gen_id} not found")
+        return json_reply(200, {"data": copy.deepcopy(content)})
+
+    def _embedding_models(self, incoming: _Incoming) -> Reply:
+        return json_reply(
+            200, self._list_models({**incoming.query, "output_modalities": "embeddings"})
+        )
+
+    def _user_models(self, incoming: _Incoming) -> Reply:
+        return json_reply(200, self._list_models({**incoming.query, "output_modalities": "all"}))
+
+    def _count_models(self, incoming: _Incoming) -> Reply:
+        query = {"output_modalities": incoming.query.get("output_modalities") or "text"}
+        return json_reply(200, {"data": {"count": len(self._filtered_models(query))}})
+
+    def _model(self, incoming: _Incoming) -> Reply:
+        model_id = f"{incoming.match.group(1)}/{incoming.match.group(2)}"
+        resolved = self.table.resolve(model_id)
+        if resolved is None:
+            raise ApiError(404, f"Model {model_id} not found")
+        entry = copy.deepcopy(resolved.entry)
+        entry["id"] = resolved.served_id
+        return json_reply(200, {"data": entry})
+
+    def _providers(self, incoming: _Incoming) -> Reply:
+        found: dict[str, dict[str, Any]] = {}
+        for entry in self.table.entries:
+            for provider in () if is_router(entry) else providers_of(entry):
+                found.setdefault(
+                    provider.tag,
+                    {
+                        "name": provider.name,
+                        "slug": provider.tag,
+                        "privacy_policy_url": f"https://{provider.tag}.example/privacy",
+                        "terms_of_service_url": f"https://{provider.tag}.example/terms",
+                        "status_page_url": None,
+                        "headquarters": "US",
+                        "datacenters": ["US"],
+                    },
+                )
+        return json_reply(200, {"data": sorted(found.values(), key=lambda p: p["slug"])})
+
+    def _embeddings(self, incoming: _Incoming) -> Reply:
+        return self._bill(plan_embeddings(self.table, incoming.body), "embeddings", incoming)
+
+    def _rerank(self, incoming: _Incoming) -> Reply:
+        return self._bill(plan_rerank(self.table, incoming.body), "rerank", incoming)
+
+    def _bill(self, answer: Answer, api_type: str, incoming: _Incoming) -> Reply:
+        """Bill an embeddings or rerank answer in the ledger, store its generation, send it."""
+        self.ledger.record(answer.model, answer.prompt_tokens, 0, answer.cost)
+        cost = float(answer.cost)
+        user = incoming.body.get("user")
+        record = {
+            "id": answer.gen_id,
+            "upstream_id": None,
+            "request_id": random_id("req"),
+            "total_cost": cost,
+            "usage": cost,
+            "created_at": datetime.now(UTC).isoformat(),
+            "model": answer.model,
+            "provider_name": answer.provider,
+            "router": None,
+            "api_type": api_type,
+            "streamed": False,
+            "cancelled": False,
+            "tokens_prompt": answer.prompt_tokens,
+            "tokens_completion": 0,
+            "native_tokens_prompt": answer.prompt_tokens,
+            "native_tokens_completion": 0,
+            "finish_reason": None,
+            "is_byok": False,
+            "origin": incoming.headers.get("http-referer") or "",
+            "external_user": user if isinstance(user, str) else None,
+            "data_region": "global",
+        }
+        visible = time.monotonic() + self.generation_delay
+        with self._lock:
+            self._generations[answer.gen_id] = (record, visible)
+        return json_reply(200, answer.body, {"X-Generation-Id": answer.gen_id})
 
     # -- chat completions -----------------------------------------------------------------------
 
@@ -610,9 +703,15 @@ class FakeOpenRouter:
                 }
             ],
         }
+        content = {
+            "input": {"messages": copy.deepcopy(body.get("messages") or [])},
+            "output": {"completion": plan.content, "reasoning": plan.reasoning},
+            "error": None,
+        }
         visible = time.monotonic() + self.generation_delay
         with self._lock:
             self._generations[plan.gen_id] = (record, visible)
+            self._contents[plan.gen_id] = content
 
     def _list_models(self, query: Mapping[str, str]) -> dict[str, Any]:
         """The ``GET /models`` body: ``data``, ``total_count`` (after the filters) and ``links``.
@@ -634,9 +733,12 @@ class FakeOpenRouter:
         return {"data": models, "total_count": total, "links": {"next": next_url}}
 
     def _filtered_models(self, query: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The models the filters of ``GET /models`` select: ``output_modalities`` (default
+        ``text``, as on OpenRouter; ``all`` for every model), ``input_modalities``,
+        ``supported_parameters`` and ``q``."""
         models = copy.deepcopy(self.table.entries)
-        wanted_out = query.get("output_modalities")
-        if wanted_out and wanted_out != "all":
+        wanted_out = query.get("output_modalities") or "text"
+        if wanted_out != "all":
             outs = {m.strip() for m in wanted_out.split(",") if m.strip()}
             models = [
                 m for m in models if outs & set(m["architecture"].get("output_modalities", []))
@@ -645,6 +747,15 @@ class FakeOpenRouter:
         if wanted_params:
             params = {p.strip() for p in wanted_params.split(",") if p.strip()}
             models = [m for m in models if params <= set(m.get("supported_parameters", []))]
+        wanted_in = query.get("input_modalities")
+        if wanted_in:
+            ins = {m.strip() for m in wanted_in.split(",") if m.strip()}
+            models = [m for m in models if ins & set(m["architecture"].get("input_modalities", []))]
+        words = (query.get("q") or "").lower().split()
+        if words:
+            models = [
+                m for m in models if all(w in f"{m['id']} {m['name']}".lower() for w in words)
+            ]
         return models
 
     def _endpoints(self, model_id: str, *, stats: bool = True) -> dict[str, Any]:
@@ -757,6 +868,16 @@ _ROUTES: tuple[_Route, ...] = (
     _Route("GET", re.compile("/key"), False, FakeOpenRouter._key),
     _Route("GET", re.compile("/auth/key"), False, FakeOpenRouter._key),
     _Route("GET", re.compile("/credits"), False, FakeOpenRouter._credits),
+    _Route("POST", re.compile("/embeddings"), False, FakeOpenRouter._embeddings),
+    _Route("GET", re.compile("/embeddings/models"), True, FakeOpenRouter._embedding_models),
+    _Route("POST", re.compile("/rerank"), False, FakeOpenRouter._rerank),
+    _Route("GET", re.compile("/models/user"), False, FakeOpenRouter._user_models),
+    _Route("GET", re.compile("/models/count"), True, FakeOpenRouter._count_models),
+    _Route("GET", re.compile("/model/([^/]+)/([^/]+)"), True, FakeOpenRouter._model),
+    _Route("GET", re.compile("/providers"), True, FakeOpenRouter._providers),
+    _Route(
+        "GET", re.compile("/generation/content"), False, FakeOpenRouter._generation_content_route
+    ),
 )
 
 

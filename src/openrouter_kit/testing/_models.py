@@ -66,7 +66,7 @@ def default_models() -> list[dict[str, Any]]:
     """Return the emulator's built-in model table.
 
     Returns:
-        A fresh deep copy of the 12 model objects that ``GET /models`` serves by default, in the
+        A fresh deep copy of the 15 model objects that ``GET /models`` serves by default, in the
         documented ``/models`` shape (prices are decimal strings, USD per token). Safe to modify.
     """
     return [normalize(m) for m in _builtin()[0]]
