@@ -118,6 +118,8 @@ LEFT_TO_EXTRA: dict[str, dict[str, str]] = {
     },
     # ContentPart: the cache breakpoint is typed; nothing else is missing.
     "ContentPart": {},
+    # Telemetry fields the spec hides from SDKs (x-speakeasy-ignore, x-fern-ignore).
+    "AuthCodeCreate": dict.fromkeys(["spawn_agent", "spawn_cloud"], "spawn telemetry, ignored"),
 }
 
 # x-spec entries that name the schema an object is nested in, not the object itself (kept from the
@@ -149,6 +151,9 @@ ALLOWED_REQUIRED = {
     ("ResponseFormat", "type"),
     ("Prediction", "content"),
     ("Plugin", "id"),
+    ("ApiKeyCreate", "name"),
+    ("AuthCodeCreate", "callback_url"),
+    ("AuthCodeExchange", "code"),
 }
 
 OPERATION = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/[^.]*)((?:\.\w+)*)")
@@ -209,14 +214,21 @@ class Spec:
     def named(self, name: str) -> Schema:
         """The spec schema an ``x-spec`` entry names (forms: see codegen/generate.py)."""
         node: Schema
-        match = OPERATION.fullmatch(name)
+        request = name.startswith("request ")
+        match = OPERATION.fullmatch(name.removeprefix("request "))
         if match:
             method, path, dotted = match.groups()
             try:
                 operation = self.document["paths"][path][method.lower()]
-                node = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                if request:
+                    body = operation["requestBody"]
+                else:  # a 200, or a 201 where the operation creates
+                    responses = operation["responses"]
+                    body = responses["200"] if "200" in responses else responses["201"]
+                node = body["content"]["application/json"]["schema"]
             except KeyError:
-                raise LookupError(f"no 200 JSON response for {method} {path}") from None
+                what = "JSON request body" if request else "200 JSON response"
+                raise LookupError(f"no {what} for {method} {path}") from None
         else:
             head, _, dotted = name.partition(".")
             if head not in self.schemas:
@@ -399,6 +411,13 @@ def test_endpoint_table() -> None:
         "generation": ("GET", "/generation"),
         "key": ("GET", "/key"),
         "credits": ("GET", "/credits"),
+        "list_keys": ("GET", "/keys"),
+        "create_key": ("POST", "/keys"),
+        "get_key": ("GET", "/keys/{hash}"),
+        "update_key": ("PATCH", "/keys/{hash}"),
+        "delete_key": ("DELETE", "/keys/{hash}"),
+        "create_auth_code": ("POST", "/auth/keys/code"),
+        "exchange_auth_code": ("POST", "/auth/keys"),
     }
     for endpoint in ENDPOINTS:  # every model the table names exists
         for name in (endpoint.request_name, endpoint.response_name, endpoint.chunk_name):

@@ -14,4 +14,11 @@ ROWS: tuple[tuple[str, str, str, str | None, str, str | None], ...] = (
     ("generation", "GET", "/generation", None, "GenerationResponse", None),
     ("key", "GET", "/key", None, "KeyResponse", None),
     ("credits", "GET", "/credits", None, "CreditsResponse", None),
+    ("list_keys", "GET", "/keys", None, "ApiKeyList", None),
+    ("create_key", "POST", "/keys", "ApiKeyCreate", "CreatedApiKey", None),
+    ("get_key", "GET", "/keys/{hash}", None, "ApiKeyResponse", None),
+    ("update_key", "PATCH", "/keys/{hash}", "ApiKeyUpdate", "ApiKeyResponse", None),
+    ("delete_key", "DELETE", "/keys/{hash}", None, "DeletedApiKey", None),
+    ("create_auth_code", "POST", "/auth/keys/code", "AuthCodeCreate", "AuthCodeResponse", None),
+    ("exchange_auth_code", "POST", "/auth/keys", "AuthCodeExchange", "AuthKey", None),
 )
