@@ -53,8 +53,9 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_core.tokens",
         "_core.wire",
         "_variants",
+        "_oauth",
     ),
-    2: ("_core.convert", "_core.structured"),
+    2: ("_core.convert", "_core.structured", "_core.generic"),
     3: ("_model_methods", "_media"),
     4: ("_generated.models", "_generated.params"),
     5: ("_core.assemble", "_core.tools"),
@@ -67,8 +68,9 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_tokenizers",
         "_settings",
         "_base",
+        "_raw",
     ),
-    7: ("_client", "_async_client", "_streams", "_registry"),
+    7: ("_client", "_async_client", "_streams", "_registry", "_keys"),
     8: ("", "__main__", "_cli"),  # "" is the package's __init__
 }
 TIER = {name: tier for tier, names in TIERS.items() for name in names}

@@ -25,6 +25,7 @@ from openrouter_kit._core.money import VARIABLE, VariablePrice
 from openrouter_kit._core.structured import response_format_for
 from openrouter_kit._generated.enums import FinishReason, MessageRole
 from openrouter_kit._observe import Hooks
+from openrouter_kit._raw import RawResponse
 from openrouter_kit._registry import AsyncModelRegistry, ModelRegistry
 from openrouter_kit._streams import AsyncStream, Stream
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
@@ -41,11 +42,16 @@ if TYPE_CHECKING:
     from openrouter_kit._core.tokens import TokenCount, estimate_prompt
     from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
+        ApiKey,
+        AuthCode,
+        AuthKey,
         CompletionChoice,
         CompletionRequest,
         CompletionResponse,
         ContentPart,
+        CreatedApiKey,
         Credits,
+        DeletedApiKey,
         GenerationStats,
         KeyInfo,
         Message,
@@ -57,12 +63,16 @@ if TYPE_CHECKING:
         ToolDefinition,
     )
     from openrouter_kit._generated.params import CompletionParams
+    from openrouter_kit._oauth import Pkce
     from openrouter_kit._tokenizers import count_prompt
 
 __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
+    "ApiKey",
     "AsyncClient",
     "AsyncModelRegistry",
     "AsyncStream",
+    "AuthCode",
+    "AuthKey",
     "Budget",
     "Client",
     "CompletionChoice",
@@ -70,7 +80,9 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "CompletionRequest",
     "CompletionResponse",
     "ContentPart",
+    "CreatedApiKey",
     "Credits",
+    "DeletedApiKey",
     "ErrorEvent",
     "FinishReason",
     "GenerationStats",
@@ -83,6 +95,8 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "ModelInfo",
     "ModelRegistry",
     "OpenRouterClient",
+    "Pkce",
+    "RawResponse",
     "RequestEvent",
     "ResponseEvent",
     "RetryEvent",
@@ -111,11 +125,16 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
 _LAZY = {
     **dict.fromkeys(
         (
+            "ApiKey",
+            "AuthCode",
+            "AuthKey",
             "CompletionChoice",
             "CompletionRequest",
             "CompletionResponse",
             "ContentPart",
+            "CreatedApiKey",
             "Credits",
+            "DeletedApiKey",
             "GenerationStats",
             "KeyInfo",
             "Message",
@@ -133,6 +152,7 @@ _LAZY = {
         "openrouter_kit._core.events",
     ),
     "CompletionParams": "openrouter_kit._generated.params",
+    "Pkce": "openrouter_kit._oauth",
     "ToolRun": "openrouter_kit._core.tools",
     **dict.fromkeys(("TokenCount", "estimate_prompt"), "openrouter_kit._core.tokens"),
     "count_prompt": "openrouter_kit._tokenizers",

@@ -53,6 +53,7 @@ class Call:
     __slots__ = (
         "attempts",
         "candidates",
+        "cast_to",
         "completion",
         "deadline",
         "endpoint",
@@ -104,6 +105,8 @@ class Call:
         self.attempts = 0
         #: The model the latest attempt asked for (None when the call names none).
         self.model: str | None = None
+        #: What a generic request's answer is parsed into (None: its decoded JSON).
+        self.cast_to: type | None = None
 
     @property
     def path(self) -> str:

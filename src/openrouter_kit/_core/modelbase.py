@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
-from openrouter_kit._core.redact import redact
+from openrouter_kit._core.redact import Secret, redact
 from openrouter_kit.errors import InvalidResponseError
 
 __all__ = ["SHAPE_ERRORS", "LazyModel", "WireModel", "generated", "lazy", "shape_error"]
@@ -44,7 +44,7 @@ def shape_error(
     subject: str,
     exc: BaseException,
     shown: str,
-    api_key: str | None,
+    api_key: Secret,
     *,
     status_code: int = 200,
     request_id: str | None = None,
