@@ -145,7 +145,7 @@ class Keys:
         """Return the key whose hash is ``hash``.
 
         Raises:
-            NotFoundError: no key has that hash.
+            ModelNotFoundError: no key has that hash (the class of every 404).
         """
         call = self._client._prepare_json(wire.GET_KEY, path_params=_hash(hash))
         result, _ = self._client._send(call)
@@ -166,7 +166,7 @@ class Keys:
 
         Raises:
             ValidationError: no field given, or a value out of range (nothing was sent).
-            NotFoundError: no key has that hash.
+            ModelNotFoundError: no key has that hash (the class of every 404).
         """
         params = {k: v for k, v in locals().items() if k not in ("self", "hash")}
         result, _ = self._client._send(_update(self._client, hash, params))
@@ -176,7 +176,7 @@ class Keys:
         """Delete the key ``hash`` for good; ``.deleted`` is True.
 
         Raises:
-            NotFoundError: no key has that hash.
+            ModelNotFoundError: no key has that hash (the class of every 404).
         """
         call = self._client._prepare_json(wire.DELETE_KEY, path_params=_hash(hash))
         result, _ = self._client._send(call)
