@@ -65,7 +65,8 @@ async def test_key_management_round_trip(make: Any, emu: Emulator) -> None:
     created = await call(admin.keys.create(name="customer-42", limit=10, limit_reset="monthly"))
     assert isinstance(created, CreatedApiKey)
     assert created.key.startswith("sk-or-v1-")
-    assert created.key not in repr(created) and "key='***'" in repr(created)
+    assert created.key not in repr(created)
+    assert "key='***'" in repr(created)
     record = created.data
     assert isinstance(record, ApiKey)
     assert (record.name, record.limit, record.limit_reset, record.disabled) == (
@@ -76,10 +77,12 @@ async def test_key_management_round_trip(make: Any, emu: Emulator) -> None:
     )
     assert [k.hash for k in await call(admin.keys.list())] == [record.hash]
     got = await call(admin.keys.get(record.hash))
-    assert got.label == record.label and created.key not in got.label
+    assert got.label == record.label
+    assert created.key not in got.label
 
     updated = await call(admin.keys.update(record.hash, disabled=True, limit=None))
-    assert updated.disabled is True and updated.limit is None
+    assert updated.disabled is True
+    assert updated.limit is None
     assert emu.requests[-1].json == {"disabled": True, "limit": None}  # null sent explicitly
     assert await call(admin.keys.list()) == []
     assert len(await call(admin.keys.list(include_disabled=True, offset=0))) == 1
@@ -163,7 +166,8 @@ async def test_sign_in_with_pkce(make: Any, emu: Emulator) -> None:
     assert "code_challenge_method=S256" in url
     code = _follow_sign_in(url)
     user = await call(app.exchange_auth_code(code, code_verifier=pkce.verifier))
-    assert user.key.startswith("sk-or-v1-") and user.user_id == "user_emulator"
+    assert user.key.startswith("sk-or-v1-")
+    assert user.user_id == "user_emulator"
     assert user.key not in repr(user)
     with pytest.raises(BadRequestError):  # a code is used once
         await call(app.exchange_auth_code(code, code_verifier=pkce.verifier))
@@ -187,7 +191,8 @@ async def test_an_app_made_code(make: Any, emu: Emulator) -> None:
             "https://app.example/cb", code_challenge=pkce.challenge, limit=5, key_label="mine"
         )
     )
-    assert made.id.startswith("auth_code_") and made.app_id == 1
+    assert made.id.startswith("auth_code_")
+    assert made.app_id == 1
     assert emu.requests[-1].json["code_challenge_method"] == "S256"
     key = await call(app.exchange_auth_code(made.id, code_verifier=pkce.verifier))
     admin = make(management_key=emu.management_key)
@@ -219,7 +224,8 @@ async def test_sign_in_arguments_are_checked(make: Any, emu: Emulator) -> None:
 async def test_generic_request(make: Any, emu: Emulator) -> None:
     client = make(api_key=emu.api_key)
     models = await call(client.request("GET", "/models", params={"limit": 2, "x": None}))
-    assert isinstance(models, dict) and len(models["data"]) == 2
+    assert isinstance(models, dict)
+    assert len(models["data"]) == 2
     assert emu.requests[-1].query == {"limit": "2"}
     reply = await call(
         client.request(
@@ -229,7 +235,8 @@ async def test_generic_request(make: Any, emu: Emulator) -> None:
             cast_to=CompletionResponse,
         )
     )
-    assert isinstance(reply, CompletionResponse) and reply.text.startswith("Hello from")
+    assert isinstance(reply, CompletionResponse)
+    assert reply.text.startswith("Hello from")
     with pytest.raises(ModelNotFoundError):
         await call(client.request("GET", "/no/such/operation"))
     with pytest.raises(ValidationError):
@@ -250,16 +257,21 @@ async def test_raw_responses(make: Any, emu: Emulator) -> None:
     raw = await call(
         client.with_raw_response.complete(model="openai/gpt-4o-mini", messages=MESSAGES)
     )
-    assert isinstance(raw, RawResponse) and raw.status_code == 200
-    assert isinstance(raw.parse(), CompletionResponse) and raw.data is raw.parse()
+    assert isinstance(raw, RawResponse)
+    assert raw.status_code == 200
+    assert isinstance(raw.parse(), CompletionResponse)
+    assert raw.data is raw.parse()
     assert raw.generation_id == raw.data.id
     assert raw.http_version == "HTTP/1.1"
-    assert "authorization" not in raw.headers and emu.api_key not in repr(raw.headers)
+    assert "authorization" not in raw.headers
+    assert emu.api_key not in repr(raw.headers)
     assert raw.rate_limit == {}
     listed = await call(client.with_raw_response.request("GET", "/key"))
-    assert listed.status_code == 200 and listed.data["data"]["label"]
+    assert listed.status_code == 200
+    assert listed.data["data"]["label"]
     models = await call(client.with_raw_response.list_models())
-    assert models.status_code == 200 and models.data
+    assert models.status_code == 200
+    assert models.data
     with pytest.raises(AttributeError):
         client.with_raw_response.usage  # noqa: B018 - not a call
     with pytest.raises(AttributeError):
@@ -271,7 +283,8 @@ async def test_a_raw_stream_is_open_with_its_headers(make: Any, emu: Emulator) -
     raw = await call(client.with_raw_response.stream(model="openai/gpt-4o-mini", messages=MESSAGES))
     stream = raw.parse()
     assert raw.status_code == stream.status_code == 200
-    assert raw.generation_id and stream.headers["x-generation-id"] == raw.generation_id
+    assert raw.generation_id
+    assert stream.headers["x-generation-id"] == raw.generation_id
     if isinstance(client, Client):
         with stream:
             text = "".join(stream.text_stream)
@@ -291,6 +304,10 @@ async def test_web_search_citations(make: Any, emu: Emulator) -> None:
         )
     )
     assert len(reply.choices[0].message.annotations) == 3
+    assert [c.url for c in reply.citations] == [
+        f"https://example.com/result-{n}" for n in (1, 2, 3)
+    ]
+    assert reply.citations[0].end_index == len(reply.text)
     stream = client.stream(model="openai/gpt-4o-mini:online", messages=MESSAGES)
     if isinstance(client, Client):
         with stream:
@@ -298,4 +315,5 @@ async def test_web_search_citations(make: Any, emu: Emulator) -> None:
     else:
         async with stream:
             final = await stream.final_response()
-    assert len(final.choices[0].message.annotations) == 2
+    assert [a.type for a in final.choices[0].message.annotations] == ["url_citation"] * 2
+    assert final.citations[1].title == "Search result 2"

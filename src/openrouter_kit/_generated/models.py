@@ -747,6 +747,38 @@ class ErrorInfo(WireModel):
 
 
 @define(kw_only=True, repr=False)
+class UrlCitation(WireModel):
+    """A web page a reply cites (web search): its URL and title, the text used, and the span of the content it supports (docs and wire, not in the spec)."""
+
+    #: The page's URL.
+    url: str | None = None
+    #: The page's title.
+    title: str | None = None
+    #: The text of the page the answer used.
+    content: str | None = None
+    #: Where in the message content the cited span starts (a character offset).
+    start_index: int | None = None
+    #: Where the cited span ends.
+    end_index: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class Annotation(WireModel):
+    """One annotation of a reply: a URL citation (type url_citation) from web search, or a parsed file (type file, sent back to skip parsing it again) (docs and wire, not in the spec)."""
+
+    #: url_citation or file.
+    type: str | None = None
+    #: The cited page (type url_citation).
+    url_citation: UrlCitation | None = None
+    #: The parsed file: {hash, name, content} (type file).
+    file: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class ResponseMessage(ResponseMessageMixin):
     """The assistant's message in a response choice; it goes back into a conversation as it is (see to_message)."""
 
@@ -766,7 +798,7 @@ class ResponseMessage(ResponseMessageMixin):
     #: Generated audio: {id, data (base64), transcript, expires_at}.
     audio: dict[str, Any] | None = None
     #: Web citations (url_citation) and parsed files (file) (docs and wire, not in the spec).
-    annotations: list[dict[str, Any]] | None = None
+    annotations: list[Annotation] | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -1345,6 +1377,7 @@ class ModelEndpointsResponse(WireModel):
 
 __all__ = [
     "AliasTarget",
+    "Annotation",
     "ApiKey",
     "ApiKeyCreate",
     "ApiKeyList",
@@ -1422,6 +1455,7 @@ __all__ = [
     "ToolChoiceFunction",
     "ToolDefinition",
     "TopProvider",
+    "UrlCitation",
     "UsageOptions",
     "VideoUrl",
 ]
