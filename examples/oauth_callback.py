@@ -45,7 +45,7 @@ class Callback(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(b"Signed in. You can close this tab.\n")
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: the example prints what matters."""
 
 
