@@ -32,6 +32,7 @@ What each schema construct becomes:
 
 Extensions (all optional): ``x-python-name`` renames a property that is not a Python identifier;
 ``x-local`` marks a property measured by the client and never sent or read on the wire;
+``x-secret`` marks a property that holds a secret (a new API key): its repr shows ``'***'``;
 ``x-mixin`` names a hand-written base class in ``openrouter_kit._model_methods`` (methods, no
 fields; the others derive from ``openrouter_kit._core.modelbase.WireModel``);
 ``x-python-type`` gives a scalar property a Python type of ours instead of its JSON one (see
@@ -40,11 +41,12 @@ for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.conve
 ``x-spec`` names the schemas of the official OpenAPI document that an object corresponds to (used
 only by ``tests/test_codegen.py``): a component schema (``ChatUsage``), an object nested in one,
 reached through its properties (``ChatUsage.prompt_tokens_details``), or an operation's 200 JSON
-body when the spec has no component for it (``GET /key``, ``GET /key.data``), its request body
-(``POST /embeddings body``, ``POST /rerank body.documents``) or its query parameters as one object
-(``GET /models query``); ``[]`` means the spec has no counterpart.
-``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/``maxItems``/``minItems``/
-``maxLength`` and the values of an ``enum`` (inline, through a ``$ref`` to an enum
+body when the spec has no component for it (``GET /key``, ``GET /key.data``; a 201 body when the
+operation has no 200), its request body (``POST /embeddings body``, ``POST /rerank
+body.documents``) or its query parameters as one object (``GET /models query``); ``[]`` means the
+spec has no counterpart. ``minimum``/``maximum``/``exclusiveMinimum``/``exclusiveMaximum``/
+``maxItems``/``minItems``/``maxLength`` and the values of an ``enum`` (inline, through a ``$ref``
+to an enum
 definition, in ``anyOf`` members or array items) become field metadata that the client checks
 before sending, and so do a ``pattern`` (of a string, or of an array's string items; worded by
 ``x-pattern-means``) and the ``minimum``/``maximum`` of an object's ``additionalProperties``
@@ -360,6 +362,8 @@ class Generator:
             metadata["wire"] = wire
         if prop.get("x-local"):
             metadata["local"] = True
+        if prop.get("x-secret"):
+            metadata["secret"] = True
         for check in CHECKS:
             if check in prop:
                 metadata[check] = prop[check]

@@ -30,6 +30,7 @@ def canary_key(
     afterwards, the key must appear in no log line, warning, stdout or stderr."""
     monkeypatch.setenv("OPENROUTER_API_KEY", CANARY_KEY)
     monkeypatch.delenv("OPENROUTER_BASE_URL", raising=False)
+    monkeypatch.delenv("OPENROUTER_MANAGEMENT_KEY", raising=False)
     caplog.set_level(logging.DEBUG)
     _LEAKED_WARNINGS.clear()
     yield

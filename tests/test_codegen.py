@@ -120,6 +120,8 @@ LEFT_TO_EXTRA: dict[str, dict[str, str]] = {
     "ContentPart": {},
     # An RSS feed is no JSON list of models: list_models() cannot parse it.
     "ModelListQuery": dict.fromkeys(["use_rss", "use_rss_chat_links"], "RSS output, not JSON"),
+    # Telemetry fields the spec hides from SDKs (x-speakeasy-ignore, x-fern-ignore).
+    "AuthCodeCreate": dict.fromkeys(["spawn_agent", "spawn_cloud"], "spawn telemetry, ignored"),
 }
 
 # x-spec entries that name the schema an object is nested in, not the object itself (kept from the
@@ -157,6 +159,9 @@ ALLOWED_REQUIRED = {
     ("RerankRequest", "model"),
     ("RerankRequest", "query"),
     ("RerankRequest", "documents"),
+    ("ApiKeyCreate", "name"),
+    ("AuthCodeCreate", "callback_url"),
+    ("AuthCodeExchange", "code"),
 }
 
 OPERATION = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/[^.\s]*)(?: (body|query))?((?:\.\w+)*)")
@@ -230,8 +235,10 @@ class Spec:
                         "type": "object",
                         "properties": {p["name"]: p["schema"] for p in params},
                     }
-                else:
-                    node = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                else:  # a 200, or a 201 where the operation creates
+                    responses = operation["responses"]
+                    found = responses["200"] if "200" in responses else responses["201"]
+                    node = found["content"]["application/json"]["schema"]
             except KeyError:
                 raise LookupError(f"no {part or '200 JSON response'} for {method} {path}") from None
         else:
@@ -424,6 +431,13 @@ def test_endpoint_table() -> None:
         "model": ("GET", "/model/{author}/{slug}"),
         "providers": ("GET", "/providers"),
         "generation_content": ("GET", "/generation/content"),
+        "list_keys": ("GET", "/keys"),
+        "create_key": ("POST", "/keys"),
+        "get_key": ("GET", "/keys/{hash}"),
+        "update_key": ("PATCH", "/keys/{hash}"),
+        "delete_key": ("DELETE", "/keys/{hash}"),
+        "create_auth_code": ("POST", "/auth/keys/code"),
+        "exchange_auth_code": ("POST", "/auth/keys"),
     }
     for endpoint in ENDPOINTS:  # every model the table names exists
         for name in (endpoint.request_name, endpoint.response_name, endpoint.chunk_name):

@@ -110,6 +110,10 @@ EXAMPLES = {
         "after reset: answered after 1 attempt(s)",
     ],
     "testing_with_emulator.py": ["5 passed"],
+    "oauth_callback.py": [
+        "callback answered: Signed in.",
+        "signed in; the user's key is sk-or-v1-",
+    ],
     "latency_percentiles.py": [
         "40 answers; HTTP statuses: {200: 40",
         "latency p50 ",

@@ -54,8 +54,9 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_core.tokens",
         "_core.wire",
         "_variants",
+        "_oauth",
     ),
-    2: ("_core.convert", "_core.structured", "_core.store"),
+    2: ("_core.convert", "_core.structured", "_core.store", "_core.generic"),
     3: ("_model_methods", "_media"),
     4: ("_generated.models", "_generated.params"),
     5: ("_core.assemble", "_core.tools"),
@@ -76,8 +77,9 @@ TIERS: dict[int, tuple[str, ...]] = {
         "_redis._budget",
         "_redis._store",
         "_redis",
+        "_raw",
     ),
-    7: ("_client", "_async_client", "_streams", "_registry"),
+    7: ("_client", "_async_client", "_streams", "_registry", "_keys"),
     8: ("", "__main__", "_cli"),  # "" is the package's __init__
 }
 TIER = {name: tier for tier, names in TIERS.items() for name in names}

@@ -91,13 +91,24 @@ def test_client_and_async_client_have_the_same_api() -> None:
             continue
         other = async_[name]
         assert list(signature.parameters) == list(other.parameters), name
-        # stream() returns an async iterator; with_options() only copies the client.
-        sync_only = name in {"from_settings", "stream", "with_options"}
+        # stream() returns an async iterator; with_options() only copies the client;
+        # authorization_url() only builds a URL.
+        sync_only = name in {"authorization_url", "from_settings", "stream", "with_options"}
         assert inspect.iscoroutinefunction(getattr(AsyncClient, name)) != sync_only, name
 
 
 def test_registries_have_the_same_api() -> None:
     assert set(_public(ModelRegistry)) == set(_public(AsyncModelRegistry))
+
+
+def test_key_namespaces_have_the_same_api() -> None:
+    from openrouter_kit._keys import AsyncKeys, Keys
+
+    sync, async_ = _public(Keys), _public(AsyncKeys)
+    assert set(sync) == set(async_) == {"create", "delete", "get", "list", "update"}
+    for name, signature in sync.items():
+        assert list(signature.parameters) == list(async_[name].parameters), name
+        assert inspect.iscoroutinefunction(getattr(AsyncKeys, name)), name
 
 
 def test_streams_have_the_same_api() -> None:

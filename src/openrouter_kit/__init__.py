@@ -27,6 +27,7 @@ from openrouter_kit._core.store import MemoryStore, Store
 from openrouter_kit._core.structured import response_format_for
 from openrouter_kit._generated.enums import FinishReason, MessageRole
 from openrouter_kit._observe import Hooks
+from openrouter_kit._raw import RawResponse
 from openrouter_kit._registry import AsyncModelRegistry, ModelRegistry
 from openrouter_kit._streams import AsyncStream, Stream
 from openrouter_kit._variants import RouteVariant, apply_variant, split_variant
@@ -44,11 +45,16 @@ if TYPE_CHECKING:
     from openrouter_kit._core.tokens import TokenCount, estimate_prompt
     from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
+        ApiKey,
+        AuthCode,
+        AuthKey,
         CompletionChoice,
         CompletionRequest,
         CompletionResponse,
         ContentPart,
+        CreatedApiKey,
         Credits,
+        DeletedApiKey,
         EmbeddingInput,
         EmbeddingResponse,
         GenerationContent,
@@ -71,13 +77,17 @@ if TYPE_CHECKING:
         ListModelsParams,
         RerankParams,
     )
+    from openrouter_kit._oauth import Pkce
     from openrouter_kit._redis import RedisStore
     from openrouter_kit._tokenizers import count_prompt
 
 __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
+    "ApiKey",
     "AsyncClient",
     "AsyncModelRegistry",
     "AsyncStream",
+    "AuthCode",
+    "AuthKey",
     "Budget",
     "Client",
     "CompletionChoice",
@@ -85,10 +95,12 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "CompletionRequest",
     "CompletionResponse",
     "ContentPart",
+    "CreatedApiKey",
     "Credits",
     "EmbedParams",
     "EmbeddingInput",
     "EmbeddingResponse",
+    "DeletedApiKey",
     "ErrorEvent",
     "FinishReason",
     "GenerationContent",
@@ -107,6 +119,8 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
     "RateLimit",
     "RedisStore",
     "ProviderInfo",
+    "Pkce",
+    "RawResponse",
     "RequestEvent",
     "RerankDocument",
     "RerankParams",
@@ -140,14 +154,19 @@ __all__ = [  # noqa: RUF022 - in plain sorted() order, as a test checks
 _LAZY = {
     **dict.fromkeys(
         (
+            "ApiKey",
+            "AuthCode",
+            "AuthKey",
             "CompletionChoice",
             "CompletionRequest",
             "CompletionResponse",
             "ContentPart",
+            "CreatedApiKey",
             "Credits",
             "EmbeddingInput",
             "EmbeddingResponse",
             "GenerationContent",
+            "DeletedApiKey",
             "GenerationStats",
             "KeyInfo",
             "Message",
@@ -178,6 +197,7 @@ _LAZY = {
         ("CompletionParams", "EmbedParams", "ListModelsParams", "RerankParams"),
         "openrouter_kit._generated.params",
     ),
+    "Pkce": "openrouter_kit._oauth",
     "ToolRun": "openrouter_kit._core.tools",
     # redis-py is imported when a RedisStore is made (the optional extra ``[redis]``)
     "RedisStore": "openrouter_kit._redis",

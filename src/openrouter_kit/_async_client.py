@@ -6,7 +6,7 @@ import functools
 import inspect
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Unpack
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, Unpack, overload
 
 import anyio
 import httpx
@@ -29,7 +29,9 @@ from openrouter_kit._http import (
     async_http_client,
     map_transport_error,
 )
+from openrouter_kit._keys import AsyncKeys
 from openrouter_kit._observe import failed, requesting, responded, retrying
+from openrouter_kit._raw import AsyncRawCalls, noted
 from openrouter_kit._registry import AsyncModelRegistry
 from openrouter_kit._streams import AsyncStream, shielded_close
 from openrouter_kit.errors import BudgetExceededError, OpenRouterError
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._core.tools import ToolLoop, ToolRun
     from openrouter_kit._generated.models import (
+        AuthCode,
+        AuthKey,
         CompletionRequest,
         CompletionResponse,
         Credits,
@@ -71,6 +75,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["AsyncClient", "OpenRouterClient"]
+
+T = TypeVar("T")
 
 
 class AsyncClient(BaseClient, AsyncClosing):
@@ -202,6 +208,7 @@ class AsyncClient(BaseClient, AsyncClosing):
                 raise map_transport_error(exc, api_key, limit=limit) from exc
             status, headers = response.status_code, response.headers
             call.response_headers = headers  # its generation id, should the answer be cut
+            noted(status, headers, response.http_version)  # for with_raw_response
             if wire.stream and is_event_stream(status, headers):
                 await self._atag_hold(call)
                 latency = time.perf_counter() - started
@@ -512,6 +519,81 @@ class AsyncClient(BaseClient, AsyncClosing):
     async def credits(self) -> Credits:
         """Same as ``Client.credits``, but awaitable."""
         result, _ = await self._send(self._prepare_get(CREDITS))
+        return result.data  # type: ignore[no-any-return]
+
+    @property
+    def keys(self) -> AsyncKeys:
+        """Key management: ``list``, ``create``, ``get``, ``update`` and ``delete`` the account's
+        API keys (needs ``management_key``)."""
+        return AsyncKeys(self)
+
+    @property
+    def with_raw_response(self) -> AsyncRawCalls:
+        """Same as ``Client.with_raw_response``, awaited: ``await
+        client.with_raw_response.complete(...)``."""
+        return AsyncRawCalls(self)
+
+    @overload
+    async def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"],
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        cast_to: type[T],
+    ) -> T: ...
+    @overload
+    async def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"],
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        cast_to: None = None,
+    ) -> Any: ...
+    async def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"],
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        cast_to: type[T] | None = None,
+    ) -> T | Any:
+        """Same as ``Client.request``, but awaitable."""
+        result, _ = await self._send(self._prepare_request(method, path, json, params, cast_to))
+        return result
+
+    async def exchange_auth_code(
+        self,
+        code: str,
+        *,
+        code_verifier: str | None = None,
+        code_challenge_method: Literal["S256", "plain"] = "S256",
+    ) -> AuthKey:
+        """Same as ``Client.exchange_auth_code``, but awaitable."""
+        call = self._prepare_exchange(code, code_verifier, code_challenge_method)
+        result, _ = await self._send(call)
+        return result  # type: ignore[no-any-return]
+
+    async def create_auth_code(
+        self,
+        callback_url: str,
+        *,
+        code_challenge: str | None = None,
+        code_challenge_method: Literal["S256", "plain"] | None = None,
+        limit: float | None = None,
+        usage_limit_type: Literal["daily", "weekly", "monthly"] | None = None,
+        expires_at: str | None = None,
+        key_label: str | None = None,
+        workspace_id: str | None = None,
+    ) -> AuthCode:
+        """Same as ``Client.create_auth_code``, but awaitable."""
+        params = {k: v for k, v in locals().items() if k not in ("self", "callback_url")}
+        call = self._prepare_auth_code(callback_url, params)
+        result, _ = await self._send(call)
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------

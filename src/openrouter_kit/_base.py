@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 import attrs
 
@@ -75,6 +75,7 @@ from openrouter_kit._core.wire import (
 from openrouter_kit._http import (
     RequestBuilder,
     Transport,
+    check_http2,
     checked_http_client,
     checked_transport,
 )
@@ -139,6 +140,7 @@ _CLIENT_SETTINGS = {
     "headers": "headers for one call go in extra_headers={...} (Client(headers=...) sends them "
     "with every call)",
     "api_key": "api_key is a client option: Client(api_key=...)",
+    "management_key": "management_key is a client option: Client(management_key=...)",
     "base_url": "base_url is a client option: Client(base_url=...)",
 }
 
@@ -304,6 +306,11 @@ def _models_query(params: Mapping[str, Any]) -> dict[str, str]:
     return query
 
 
+def _as_it_is(payload: Any, _: Any) -> Any:
+    """The decoded JSON of a generic request's answer, as it is."""
+    return payload
+
+
 class _Options(NamedTuple):
     """One call's options (see ``BaseClient._options``), checked."""
 
@@ -466,6 +473,8 @@ class BaseClient(abc.ABC):
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         rate_limit: RateLimit | None = None,
         store: Store | None = None,
+        management_key: str | None = None,
+        http2: bool = False,
     ) -> None:
         set_up_logging()
         self._config = Config.from_env(
@@ -480,6 +489,8 @@ class BaseClient(abc.ABC):
             default_params=default_params,
             headers=headers,
             max_event_bytes=max_event_bytes,
+            management_key=management_key,
+            http2=http2,
         )
         _check_defaults(self._config)
         if http_client is not None and not isinstance(http_client, self._http_type):
@@ -488,6 +499,7 @@ class BaseClient(abc.ABC):
                 f"got {type(http_client).__name__}"
             )
         self._transport = checked_transport(transport, self._http_type, http_client)
+        check_http2(http2, self._transport, http_client)
         if http_client is not None:
             checked_http_client(http_client, self._config.base_url)
         self._http = http_client
@@ -839,6 +851,89 @@ class BaseClient(abc.ABC):
         request = wire.build_request(self._config, endpoint, query=query, path_params=path_params)
         return self._call(endpoint, request)
 
+    def _prepare_json(
+        self,
+        endpoint: Endpoint,
+        body: Any = None,
+        *,
+        nulls: Mapping[str, None] | None = None,
+        path_params: Mapping[str, str] | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> Call:
+        """A call to ``endpoint`` sending the model ``body`` (None: no body) as JSON, with
+        ``nulls``, fields sent as an explicit ``null``."""
+        data = None if body is None else convert.dumps(body, nulls)
+        request = wire.build_request(
+            self._config, endpoint, body=data, query=query, path_params=path_params
+        )
+        return self._call(endpoint, request)
+
+    def _prepare_request(
+        self, method: str, path: str, json: Any, params: Any, cast_to: type | None
+    ) -> Call:
+        from openrouter_kit._core import generic  # noqa: PLC0415 - lazy: only request() needs it
+
+        endpoint = generic.endpoint(method, path)
+        generic.check_cast(cast_to)
+        body, query = generic.body(json), generic.query(params)
+        call = self._call(
+            endpoint, wire.build_request(self._config, endpoint, body=body, query=query)
+        )
+        call.cast_to = cast_to
+        return call
+
+    def authorization_url(
+        self,
+        callback_url: str,
+        code_challenge: str | None = None,
+        *,
+        code_challenge_method: Literal["S256", "plain"] = "S256",
+    ) -> str:
+        """Return the URL of OpenRouter's sign-in page (``https://openrouter.ai/auth?...``, the
+        site of this client's base URL) that sends the user back to ``callback_url`` with a
+        ``code`` to pass to ``exchange_auth_code``.
+
+        Send the ``challenge`` of a ``Pkce`` (``Pkce.create()``) and keep its verifier.
+
+        Raises:
+            ValidationError: ``callback_url`` is not https (or http on localhost).
+        """
+        from openrouter_kit._oauth import authorization_url  # noqa: PLC0415 - lazy: sign-in only
+
+        return authorization_url(
+            callback_url,
+            code_challenge,
+            code_challenge_method=code_challenge_method,
+            base_url=self._config.base_url,
+        )
+
+    def _prepare_exchange(
+        self, code: str, code_verifier: str | None, code_challenge_method: str | None
+    ) -> Call:
+        from openrouter_kit._generated.models import AuthCodeExchange  # noqa: PLC0415 - lazy: models load on first use
+        from openrouter_kit._oauth import code_challenge  # noqa: PLC0415 - lazy: sign-in only
+
+        if code_verifier is not None:
+            code_challenge(code_verifier, "plain")  # checks its form
+        method = code_challenge_method if code_verifier is not None else None
+        data = {"code": code, "code_verifier": code_verifier, "code_challenge_method": method}
+        request = convert.structure_input(data, AuthCodeExchange)
+        if not request.code.strip():
+            raise ValidationError("code must be the non-empty code of the callback", path="code")
+        return self._prepare_json(wire.EXCHANGE_AUTH_CODE, request)
+
+    def _prepare_auth_code(self, callback_url: str, params: Mapping[str, Any]) -> Call:
+        from openrouter_kit._generated.models import AuthCodeCreate  # noqa: PLC0415 - lazy: models load on first use
+        from openrouter_kit._oauth import check_callback_url  # noqa: PLC0415 - lazy: sign-in only
+
+        data = {k: v for k, v in params.items() if v is not None}
+        data["callback_url"] = check_callback_url(callback_url)
+        if "code_challenge" in data:
+            data.setdefault("code_challenge_method", "S256")
+        return self._prepare_json(
+            wire.CREATE_AUTH_CODE, convert.structure_input(data, AuthCodeCreate)
+        )
+
     def _prepare_model_endpoints(self, model: str) -> Call:
         author, _, slug = model.partition("/") if isinstance(model, str) else ("", "", "")
         if not author or not slug or "/" in slug:
@@ -994,15 +1089,21 @@ class BaseClient(abc.ABC):
         """The parsed body of one exchange, or the mapped error raised (a streamed request
         answered with a whole body is an error too: the shell keeps an event stream open)."""
         if body and content_enabled():
-            log_content("response", body, self._config.api_key)
+            log_content("response", body, self._config.secrets)
+        structure: Callable[[Any, Any], Any] = convert.converters().fast.structure
+        into = None
+        if call.endpoint.name == "request":  # a generic request: cast_to, or the JSON itself
+            into = call.cast_to or object
+            structure = structure if call.cast_to is not None else _as_it_is
         parsed = wire.parse_response(
             call.endpoint,
             status,
             headers,
             body,
-            structure=convert.converters().fast.structure,
-            api_key=self._config.api_key,
+            structure=structure,
+            api_key=self._config.secrets,
             now=time.time() if status >= 400 else None,
+            into=into,
         )
         if wire_request.stream:
             raise InvalidResponseError(

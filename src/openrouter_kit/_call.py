@@ -57,6 +57,7 @@ class Call:
     __slots__ = (
         "attempts",
         "candidates",
+        "cast_to",
         "completion",
         "deadline",
         "endpoint",
@@ -118,6 +119,8 @@ class Call:
         self.ticket: Ticket | None = None
         #: The prompt's estimated tokens, counted once for the rate limit (None: not yet).
         self.prompt_tokens: int | None = None
+        #: What a generic request's answer is parsed into (None: its decoded JSON).
+        self.cast_to: type | None = None
 
     @property
     def path(self) -> str:

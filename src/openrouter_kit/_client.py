@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 
 import httpx
 
@@ -26,7 +26,9 @@ from openrouter_kit._http import (
     read_body,
     sync_http_client,
 )
+from openrouter_kit._keys import Keys
 from openrouter_kit._observe import failed, requesting, responded, retrying
+from openrouter_kit._raw import RawCalls, noted
 from openrouter_kit._registry import ModelRegistry
 from openrouter_kit._streams import Stream
 from openrouter_kit.errors import BudgetExceededError, OpenRouterError
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
     from openrouter_kit._core.events import HookEvent
     from openrouter_kit._core.tools import ToolRun
     from openrouter_kit._generated.models import (
+        AuthCode,
+        AuthKey,
         CompletionRequest,
         CompletionResponse,
         Credits,
@@ -65,6 +69,8 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["Client"]
+
+T = TypeVar("T")
 
 
 class Client(BaseClient, Closing):
@@ -235,6 +241,7 @@ class Client(BaseClient, Closing):
                 raise map_transport_error(exc, api_key, limit=limit) from exc
             status, headers = response.status_code, response.headers
             call.response_headers = headers  # its generation id, should the answer be cut
+            noted(status, headers, response.http_version)  # for with_raw_response
             if wire.stream and is_event_stream(status, headers):
                 self._tag_hold(call)
                 latency = time.perf_counter() - started
@@ -605,6 +612,116 @@ class Client(BaseClient, Closing):
     def credits(self) -> Credits:
         """Return the account's total credits and usage (needs a management key)."""
         result, _ = self._send(self._prepare_get(CREDITS))
+        return result.data  # type: ignore[no-any-return]
+
+    @property
+    def keys(self) -> Keys:
+        """Key management: ``list``, ``create``, ``get``, ``update`` and ``delete`` the account's
+        API keys (needs ``management_key``)."""
+        return Keys(self)
+
+    @property
+    def with_raw_response(self) -> RawCalls:
+        """The same calls, each returning a ``RawResponse``: the HTTP status and headers (request
+        id, ``X-Generation-Id``, rate limits; secrets masked) with the parsed object
+        (``.data`` or ``.parse()``), as in ``client.with_raw_response.complete(...)``."""
+        return RawCalls(self)
+
+    @overload
+    def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"],
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        cast_to: type[T],
+    ) -> T: ...
+    @overload
+    def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"],
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        cast_to: None = None,
+    ) -> Any: ...
+    def request(
+        self,
+        method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"],
+        path: str,
+        *,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        cast_to: type[T] | None = None,
+    ) -> T | Any:
+        """Return the answer of any operation of the API: ``cast_to`` (a model class) made from
+        it, or its decoded JSON.
+
+        The way to reach an operation this version does not wrap, with the retries, circuit
+        breaker, hooks, logging, key masking and typed errors of every call (a POST, PATCH or
+        DELETE is retried only as ``complete()`` is: when the server cannot have acted on it).
+        ``path`` is relative to the base URL (``"/models/count"``); other hosts are refused.
+        It is sent with the API key (the management key when the client has only that).
+
+        Args:
+            json: The JSON body: a dict, a list, or a model (None: no body).
+            params: Query parameters (None values left out; booleans as ``true``/``false``).
+            cast_to: A model class to parse the answer into, such as ``openrouter_kit.ApiKey``.
+
+        Raises:
+            ValidationError: an unknown method, a path that is a URL or has a query, a body that
+                is not JSON (nothing was sent).
+            APIError, APIConnectionError, RequestTimeoutError: as ``complete()``.
+        """
+        result, _ = self._send(self._prepare_request(method, path, json, params, cast_to))
+        return result
+
+    def exchange_auth_code(
+        self,
+        code: str,
+        *,
+        code_verifier: str | None = None,
+        code_challenge_method: Literal["S256", "plain"] = "S256",
+    ) -> AuthKey:
+        """Return the user's API key (``.key``, ``.user_id``) for the ``code`` that OpenRouter's
+        sign-in page sent to your callback URL (``POST /auth/keys``).
+
+        Pass the ``verifier`` of the ``Pkce`` whose challenge the authorization URL carried. The
+        exchange needs no key of yours (the client's API key goes along when it has one).
+
+        Raises:
+            ValidationError: an empty code or a malformed verifier (nothing was sent).
+            BadRequestError: the code is unknown, used, or does not match the verifier.
+        """
+        call = self._prepare_exchange(code, code_verifier, code_challenge_method)
+        result, _ = self._send(call)
+        return result  # type: ignore[no-any-return]
+
+    def create_auth_code(
+        self,
+        callback_url: str,
+        *,
+        code_challenge: str | None = None,
+        code_challenge_method: Literal["S256", "plain"] | None = None,
+        limit: float | None = None,
+        usage_limit_type: Literal["daily", "weekly", "monthly"] | None = None,
+        expires_at: str | None = None,
+        key_label: str | None = None,
+        workspace_id: str | None = None,
+    ) -> AuthCode:
+        """Return an authorization code made by your app for the PKCE flow (``POST
+        /auth/keys/code``): its ``id`` is exchanged with ``exchange_auth_code``; ``limit`` (USD,
+        resetting by ``usage_limit_type``), ``expires_at`` and ``key_label`` shape the key.
+
+        Raises:
+            ValidationError: ``callback_url`` is not https (or http on localhost), or a value
+                is out of range (nothing was sent).
+        """
+        params = {k: v for k, v in locals().items() if k not in ("self", "callback_url")}
+        call = self._prepare_auth_code(callback_url, params)
+        result, _ = self._send(call)
         return result.data  # type: ignore[no-any-return]
 
     # -- lifetime --------------------------------------------------------------------------------

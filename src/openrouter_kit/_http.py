@@ -90,6 +90,31 @@ _AIOHTTP_MISSING = (
 )
 
 
+_H2_MISSING = "http2=True needs the h2 package: pip install 'openrouter-kit[http2]'"
+
+
+def check_http2(http2: object, transport: Transport, http_client: object) -> None:
+    """Refuse ``http2=True`` where it cannot take effect: with ``transport="aiohttp"`` (HTTP/1.1
+    only), with an ``http_client`` passed in (give it ``http2=True`` yourself), or without h2.
+
+    Raises:
+        ConfigurationError: one of those.
+    """
+    if http2 is not True:
+        return
+    if transport == "aiohttp":
+        raise ConfigurationError(
+            "http2=True is for the default httpx transport; transport='aiohttp' speaks HTTP/1.1"
+        )
+    if http_client is not None:
+        raise ConfigurationError(
+            "http2=True configures the client's own pool; for an http_client you pass in, build "
+            "it with httpx.Client(http2=True)"
+        )
+    if importlib.util.find_spec("h2") is None:
+        raise ConfigurationError(_H2_MISSING)
+
+
 def checked_transport(transport: object, http_type: type, http_client: object) -> Transport:
     """Return ``transport`` if a client sending with ``http_type`` (``httpx.Client`` or
     ``httpx.AsyncClient``) can use it; raise ``ConfigurationError`` otherwise.
@@ -168,13 +193,16 @@ def _pool_options(config: Config) -> dict[str, Any]:
     the environment's proxies, which see only a ``CONNECT`` tunnel.
     """
     plain = _plain(config.base_url)
-    return {
+    options = {
         "timeout": http_timeout(config.timeout),
         "limits": LIMITS,
         "verify": _NO_TLS if plain else shared_ssl_context(),
         "trust_env": not plain,
         "headers": {"Accept-Encoding": ACCEPT_ENCODING},
     }
+    if config.http2:  # offered in TLS (ALPN); a plain-http loopback URL stays on HTTP/1.1
+        options["http2"] = True
+    return options
 
 
 def sync_http_client(config: Config) -> httpx.Client:

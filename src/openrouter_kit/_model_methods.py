@@ -185,6 +185,16 @@ class CompletionResponseMixin(WireModel):
         return ""
 
     @property
+    def citations(self) -> list[Any]:
+        """The first choice's URL citations from web search (``UrlCitation``: ``url``,
+        ``title``, ``content``, ``start_index``, ``end_index``); empty without any."""
+        choices = getattr(self, "choices", None)
+        if not choices or choices[0].message is None:
+            return []
+        found = choices[0].message.annotations or ()
+        return [a.url_citation for a in found if a.url_citation is not None]
+
+    @property
     def cost(self) -> Decimal | None:
         """The USD cost as a ``Decimal``: ``usage.cost`` as the server reported it, else the
         estimate from the model's prices (``cost_is_estimate`` says which), else None."""

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from openrouter_kit._core import wire
-from openrouter_kit._core.redact import redact
+from openrouter_kit._core.redact import Secret, redact
 from openrouter_kit.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def content_enabled() -> bool:
     ).strip().lower() in ("1", "true", "yes")
 
 
-def log_content(what: str, body: bytes, api_key: str | None) -> None:
+def log_content(what: str, body: bytes, api_key: Secret) -> None:
     """Log a request or response body (``what``) on the content logger, with ``api_key`` and
     anything shaped like a key masked: a server that echoes the key puts it in no log."""
     CONTENT.debug("%s body: %s", what, redact(body.decode(errors="replace"), api_key))

@@ -23,6 +23,7 @@ from openrouter_kit._base import AsyncClosing, Closing
 from openrouter_kit._bounds import READ_BY, ReadLimit
 from openrouter_kit._http import body_decoder, decoded, read_already, stream_broken
 from openrouter_kit._observe import failed
+from openrouter_kit._raw import scrubbed
 from openrouter_kit.errors import OpenRouterError
 
 if TYPE_CHECKING:
@@ -94,6 +95,19 @@ class BaseStream:
         an error) before the server finished the answer: ``final_response()`` is then the answer
         so far, marked ``partial`` too."""
         return self._closed and not self._assembler.complete
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status of the stream's response, once it is open (None before)."""
+        return None if self._response is None else self._response.status_code
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The stream's response headers once it is open (request id, ``x-generation-id``, rate
+        limits): lower-case names, secrets masked; empty before."""
+        if self._response is None:
+            return {}
+        return scrubbed(self._response.headers, self._client._config.secrets)
 
     @property
     def comment_count(self) -> int:
@@ -312,6 +326,11 @@ class Stream(BaseStream, Closing):
             finally:
                 response.close()
 
+    def _open_now(self) -> None:
+        """Open the stream unless it is open (``with_raw_response.stream``)."""
+        if self._response is None:
+            self._open()
+
     def __enter__(self) -> Self:
         if self._response is None:
             self._open()
@@ -469,6 +488,11 @@ class AsyncStream(BaseStream, AsyncClosing):
                             await self._raw.aclose()
                 finally:  # a native asyncio cancel can end the first await: close all the same
                     await shielded_close(response)
+
+    async def _open_now(self) -> None:
+        """Same as ``Stream._open_now``, but awaitable."""
+        if self._response is None:
+            await self._open()
 
     async def __aenter__(self) -> Self:
         if self._response is None:

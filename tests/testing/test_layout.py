@@ -16,8 +16,8 @@ from openrouter_kit import testing
 
 PACKAGE = Path(testing.__file__).parent
 #: From the top: a module may import the ones after it.
-ORDER = ["_emulator", "_server", "_api", "_vectors", "_chat", "_examples", "_models", "_ledger",
-         "_exchange", "_faults"]  # fmt: skip
+ORDER = ["_emulator", "_server", "_api", "_accounts", "_vectors", "_chat", "_examples", "_models",
+         "_ledger", "_exchange", "_faults"]  # fmt: skip
 SDK_MODULES = {"openrouter_kit._version", "openrouter_kit._core.redact"}
 
 

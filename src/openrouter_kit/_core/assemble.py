@@ -21,10 +21,12 @@ from typing import Any
 
 import attrs
 
+from openrouter_kit._core import convert
 from openrouter_kit._core.modelbase import SHAPE_ERRORS, lazy, shape_error
 from openrouter_kit._core.redact import redact, redact_all, redact_model
 from openrouter_kit._core.sse import MAX_EVENT_BYTES, ServerSentEvent, SSEDecoder
 from openrouter_kit._generated.models import (
+    Annotation,
     CompletionChoice,
     CompletionResponse,
     ErrorInfo,
@@ -209,7 +211,7 @@ class _ChoiceParts:
             reasoning_details=self.reasoning_details or None,
             images=self.images or None,
             audio=self.audio,
-            annotations=self.annotations or None,
+            annotations=_annotations(self.annotations),
             extra=dict(self.extra),
         )
         return CompletionChoice(
@@ -220,6 +222,14 @@ class _ChoiceParts:
             logprobs={"content": self.logprobs} if self.logprobs else None,
             error=self.error,
         )
+
+
+def _annotations(found: list[dict[str, Any]]) -> list[Annotation] | None:
+    """The streamed annotations (citations) as the models a whole answer carries."""
+    if not found:
+        return None
+    structure = convert.converters().fast.structure
+    return [structure(item, Annotation) for item in found]
 
 
 class StreamAssembler:

@@ -212,6 +212,17 @@ class PhaseTimeouts(Protocol):
 TimeoutSetting = float | Timeouts | Mapping[str, float | None] | PhaseTimeouts | None
 
 
+def _checked_key(key: Any, name: str) -> str:
+    """``key`` stripped, or the error saying what is wrong with it (never showing it)."""
+    if not isinstance(key, str) or not key.strip():
+        raise ConfigurationError(f"the {name} must be a non-empty string")
+    if any(c.isspace() for c in key.strip()) or not key.isprintable():
+        raise ConfigurationError(f"the {name} contains whitespace or control characters")
+    if not key.isascii():  # it would fail in the Authorization header, showing itself
+        raise ConfigurationError(f"the {name} contains non-ASCII characters")
+    return key.strip()
+
+
 @frozen
 class Config:
     """Everything a client needs to build requests. Immutable, so copies share it safely.
@@ -219,6 +230,7 @@ class Config:
     Build it with :meth:`from_env`; ``api_key`` never appears in the repr.
     """
 
+    #: The API key ("" for a client that has only a management key).
     api_key: str = field(repr=False)
     base_url: str = DEFAULT_BASE_URL
     app_name: str | None = DEFAULT_APP_NAME
@@ -232,6 +244,15 @@ class Config:
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     #: The longest line, and the largest event, a stream may send (bytes).
     max_event_bytes: int = MAX_EVENT_BYTES
+    #: The key for key management (``/keys``) and ``/credits``, kept as secret as ``api_key``.
+    management_key: str | None = field(default=None, repr=False)
+    #: Offer HTTP/2 on the client's own httpx pool.
+    http2: bool = False
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The keys this configuration holds, for masking."""
+        return tuple(k for k in (self.api_key, self.management_key) if k)
 
     def replaced(self, *, max_retries: int, timeout: Any) -> Config:
         """This configuration with other retry and timeout settings (validated)."""
@@ -249,20 +270,26 @@ class Config:
             TypeError: a keyword that names no field.
         """
         values = dict(given)
+        management = values.get("management_key")
+        if management is None:
+            management = environ.get("OPENROUTER_MANAGEMENT_KEY") or None
+        if management is not None:
+            values["management_key"] = _checked_key(management, "management key")
         key = values.get("api_key")
         if key is None:
             key = environ.get("OPENROUTER_API_KEY", "")
-        if not isinstance(key, str) or not key.strip():
+        if management is not None and (key is None or key == ""):
+            values["api_key"] = ""  # a client for key management only
+        elif not isinstance(key, str) or not key.strip():
             raise ConfigurationError(
                 "no API key: pass api_key=... or set the OPENROUTER_API_KEY environment variable "
                 "(keys: https://openrouter.ai/keys); to try the SDK without a key, point it at the "
                 "local emulator, openrouter_kit.testing.Emulator (see the README)"
             )
-        if any(c.isspace() for c in key.strip()) or not key.isprintable():
-            raise ConfigurationError("the API key contains whitespace or control characters")
-        if not key.isascii():  # it would fail in the Authorization header, showing itself
-            raise ConfigurationError("the API key contains non-ASCII characters")
-        values["api_key"] = key.strip()
+        else:
+            values["api_key"] = _checked_key(key, "API key")
+        if not isinstance(values.get("http2", False), bool):
+            raise ConfigurationError(f"http2 must be True or False, got {values['http2']!r}")
         _check_retries(values.get("max_retries", DEFAULT_MAX_RETRIES))
         params = values["default_params"] = dict(values.get("default_params") or {})
         unknown = sorted(set(params) - DEFAULTABLE)

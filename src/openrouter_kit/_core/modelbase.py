@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
-from openrouter_kit._core.redact import redact
+from openrouter_kit._core.redact import Secret, redact
 from openrouter_kit.errors import InvalidResponseError
 
 __all__ = ["SHAPE_ERRORS", "LazyModel", "WireModel", "generated", "lazy", "shape_error"]
@@ -44,7 +44,7 @@ def shape_error(
     subject: str,
     exc: BaseException,
     shown: str,
-    api_key: str | None,
+    api_key: Secret,
     *,
     status_code: int = 200,
     request_id: str | None = None,
@@ -60,7 +60,8 @@ def shape_error(
 
 
 class WireModel:
-    """Base of every generated model: a repr that shows only the fields that are set."""
+    """Base of every generated model: a repr that shows only the fields that are set (and a
+    secret field, such as a new API key, as ``'***'``)."""
 
     __slots__ = ()
 
@@ -77,7 +78,9 @@ class WireModel:
             default: Any = a.default
             if hasattr(default, "factory"):  # an attrs Factory: compare with what it makes
                 default = default.factory()
-            if a.default is attrs.NOTHING or value != default:
+            if a.metadata.get("secret") and value is not None:
+                shown.append(f"{a.name}='***'")  # a new API key: never shown
+            elif a.default is attrs.NOTHING or value != default:
                 shown.append(f"{a.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 

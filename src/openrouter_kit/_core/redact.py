@@ -18,6 +18,7 @@ __all__ = [
     "KEY_PATTERN",
     "MASK",
     "SENSITIVE_HEADERS",
+    "Secret",
     "mask_headers",
     "redact",
     "redact_all",
@@ -25,6 +26,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+#: A secret to mask: one (an API key), several (an API key and a management key), or none.
+Secret = str | tuple[str, ...] | None
 
 #: Anything shaped like an API key: OpenRouter's ``sk-or-v1-...`` and OpenAI-style ``sk-...``,
 #: starting a word (``risk-assessment`` and ``task-manager`` are not keys).
@@ -38,17 +41,27 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 _MIN_SECRET_CHARS = 4
 
 
-def redact(text: str, *secrets: str | None) -> str:
-    """``text`` with each of ``secrets`` (an API key, a management key, ...) and anything shaped
-    like a key replaced by ``***``."""
+def _flat(secrets: tuple[Secret, ...]) -> list[str]:
+    flat: list[str] = []
+    for secret in secrets:
+        if isinstance(secret, tuple):
+            flat.extend(s for s in secret if s)
+        elif secret:
+            flat.append(secret)
+    return flat
+
+
+def redact(text: str, *secrets: Secret) -> str:
+    """``text`` with each of ``secrets`` (an API key, a management key, ...; a tuple counts as
+    its members) and anything shaped like a key replaced by ``***``."""
     # Longest first: a secret that contains another is masked whole, never left half shown.
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+    for secret in sorted(_flat(secrets), key=len, reverse=True):
         if len(secret) >= _MIN_SECRET_CHARS and secret in text:
             text = text.replace(secret, MASK)
     return KEY_PATTERN.sub("sk-" + MASK, text)
 
 
-def redact_all(value: Any, *secrets: str | None) -> Any:
+def redact_all(value: Any, *secrets: Secret) -> Any:
     """``redact`` applied to every string inside ``value``, dict keys included (dicts, lists and
     tuples are copied; other values are kept as they are)."""
     if isinstance(value, str):
@@ -60,14 +73,14 @@ def redact_all(value: Any, *secrets: str | None) -> Any:
     return value
 
 
-def redact_model(value: T, *secrets: str | None) -> T:
+def redact_model(value: T, *secrets: Secret) -> T:
     """``value`` with ``redact`` applied to every string inside it, through attrs instances
     (changed in place: a response an exception carries), dicts, lists and tuples (copied)."""
     redacted: T = _redacted(value, secrets)
     return redacted
 
 
-def _redacted(value: Any, secrets: tuple[str | None, ...]) -> Any:
+def _redacted(value: Any, secrets: tuple[Secret, ...]) -> Any:
     if isinstance(value, str):
         return redact(value, *secrets)
     cls: Any = type(value)

@@ -23,12 +23,13 @@ from attrs import field, frozen
 
 from openrouter_kit._core.config import DEFAULT_BASE_URL, Config
 from openrouter_kit._core.modelbase import SHAPE_ERRORS, shape_error
-from openrouter_kit._core.redact import mask_headers, redact, redact_all, redact_model
+from openrouter_kit._core.redact import Secret, mask_headers, redact, redact_all, redact_model
 from openrouter_kit._generated.endpoints import ROWS
 from openrouter_kit._version import __version__
 from openrouter_kit.errors import (
     STATUS_TO_ERROR,
     BadRequestError,
+    ConfigurationError,
     ContentPolicyError,
     ContextLengthError,
     InvalidResponseError,
@@ -41,21 +42,29 @@ from openrouter_kit.errors import (
 __all__ = [
     "CHAT_COMPLETIONS",
     "COUNT_MODELS",
+    "CREATE_AUTH_CODE",
+    "CREATE_KEY",
     "CREDITS",
+    "DELETE_KEY",
     "EMBEDDINGS",
     "EMBEDDING_MODELS",
+    "EXCHANGE_AUTH_CODE",
     "GENERATION",
     "GENERATION_CONTENT",
+    "GET_KEY",
     "KEY",
+    "LIST_KEYS",
     "LIST_MODELS",
     "MODEL",
     "MODEL_ENDPOINTS",
     "PROVIDERS",
     "RERANK",
+    "UPDATE_KEY",
     "USER_AGENT",
     "USER_MODELS",
     "Endpoint",
     "WireRequest",
+    "bearer",
     "build_request",
     "error_from_response",
     "is_event_stream",
@@ -81,7 +90,18 @@ _MODEL_CODES = frozenset(
 _MODERATION_TYPES = frozenset({"content_policy_violation", "refusal"})
 #: Operations whose 404 means that what they look up (a model, a generation) does not exist. A 404
 #: from any other operation that names no model means nothing answers at the URL: a wrong base URL.
-_LOOKUPS = frozenset({"model_endpoints", "generation", "model", "generation_content"})
+_LOOKUPS = frozenset(
+    {
+        "model_endpoints",
+        "generation",
+        "model",
+        "generation_content",
+        "get_key",
+        "update_key",
+        "delete_key",
+        "request",
+    }
+)
 _HTML_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -137,6 +157,48 @@ MODEL = _ENDPOINTS["model"]
 PROVIDERS = _ENDPOINTS["providers"]
 GENERATION_CONTENT = _ENDPOINTS["generation_content"]
 
+LIST_KEYS = _ENDPOINTS["list_keys"]
+CREATE_KEY = _ENDPOINTS["create_key"]
+GET_KEY = _ENDPOINTS["get_key"]
+UPDATE_KEY = _ENDPOINTS["update_key"]
+DELETE_KEY = _ENDPOINTS["delete_key"]
+CREATE_AUTH_CODE = _ENDPOINTS["create_auth_code"]
+EXCHANGE_AUTH_CODE = _ENDPOINTS["exchange_auth_code"]
+
+#: Operations that need the management key.
+_MANAGEMENT = frozenset({"list_keys", "create_key", "get_key", "update_key", "delete_key"})
+#: Operations sent with the management key when the client has one, else with the API key.
+_MANAGEMENT_FIRST = frozenset({"credits"})
+#: Operations that need no key (the sign-in exchange): the API key goes along when there is one.
+_KEY_OPTIONAL = frozenset({"exchange_auth_code"})
+
+
+def bearer(config: Config, endpoint: Endpoint) -> str | None:
+    """The key ``endpoint`` is sent with (None: none).
+
+    Raises:
+        ConfigurationError: the operation needs a key the client does not have.
+    """
+    name = endpoint.name
+    if name in _MANAGEMENT or (name in _MANAGEMENT_FIRST and config.management_key):
+        if config.management_key:
+            return config.management_key
+        raise ConfigurationError(
+            f"{endpoint.method} {endpoint.path} needs a management key: pass "
+            "Client(management_key=...) or set OPENROUTER_MANAGEMENT_KEY "
+            "(keys: https://openrouter.ai/settings/management-keys)"
+        )
+    if config.api_key:
+        return config.api_key
+    if name in _KEY_OPTIONAL:
+        return None
+    if name in ("create_auth_code", "request") and config.management_key:
+        return config.management_key
+    raise ConfigurationError(
+        f"{endpoint.method} {endpoint.path} needs an API key, and this client has only a "
+        "management key: pass api_key=... too"
+    )
+
 
 def _mask(headers: tuple[tuple[str, str], ...]) -> str:
     return repr(mask_headers(headers))
@@ -160,10 +222,15 @@ class WireRequest:
 
 
 def _headers(
-    config: Config, *, body: bool, stream: bool, extra: tuple[tuple[str, str], ...] = ()
+    config: Config,
+    *,
+    body: bool,
+    stream: bool,
+    extra: tuple[tuple[str, str], ...],
+    key: str | None,
 ) -> tuple[tuple[str, str], ...]:
-    headers = [
-        ("Authorization", f"Bearer {config.api_key}"),
+    headers = [("Authorization", f"Bearer {key}")] if key else []
+    headers += [
         ("User-Agent", USER_AGENT),
         ("Accept", "text/event-stream" if stream else "application/json"),
     ]
@@ -198,7 +265,11 @@ def build_request(
 ) -> WireRequest:
     """Return the request for ``endpoint``: URL with path and query parameters, headers and body.
 
-    ``headers`` (one call's) replace the client's headers of the same name, in any case.
+    ``headers`` (one call's) replace the client's headers of the same name, in any case. The
+    key sent is the one the operation needs (see ``bearer``).
+
+    Raises:
+        ConfigurationError: the operation needs a key the client does not have.
     """
     path = endpoint.path
     for name, value in (path_params or {}).items():
@@ -210,7 +281,13 @@ def build_request(
     return WireRequest(
         method=endpoint.method,
         url=url,
-        headers=_headers(config, body=body is not None, stream=stream, extra=headers),
+        headers=_headers(
+            config,
+            body=body is not None,
+            stream=stream,
+            extra=headers,
+            key=bearer(config, endpoint),
+        ),
         body=body,
         stream=stream,
     )
@@ -225,7 +302,7 @@ def _header(headers: Mapping[str, Any], name: str) -> Any:
     return value
 
 
-def request_id(headers: Mapping[str, Any], api_key: str | None) -> str | None:
+def request_id(headers: Mapping[str, Any], api_key: Secret) -> str | None:
     """The server's request id (or generation id) from response headers, if it sent one."""
     value = _header(headers, "x-request-id") or _header(headers, "x-generation-id")
     return redact(value[:200], api_key) if isinstance(value, str) else None
@@ -328,7 +405,7 @@ def error_from_response(
     headers: Mapping[str, str],
     body: bytes,
     *,
-    api_key: str | None = None,
+    api_key: Secret = None,
     now: float | None = None,
     endpoint: Endpoint | None = None,
 ) -> OpenRouterError:
@@ -366,7 +443,7 @@ def error_from_payload(
     payload: Any,
     body: bytes = b"",
     *,
-    api_key: str | None = None,
+    api_key: Secret = None,
     now: float | None = None,
     endpoint: Endpoint | None = None,
 ) -> OpenRouterError:
@@ -426,12 +503,14 @@ def parse_response(
     body: bytes,
     *,
     structure: Any,
-    api_key: str | None = None,
+    api_key: Secret = None,
     now: float | None = None,
+    into: Any = None,
 ) -> Any:
     """Return the response model for a 2xx body, or raise the mapped error.
 
-    ``structure`` is the fast converter's ``structure`` function.
+    ``structure`` is the fast converter's ``structure`` function; it makes ``into`` (default:
+    the endpoint's response model) from the decoded JSON.
 
     Raises:
         OpenRouterError: the mapped subclass for an error status or an error inside a 200 body.
@@ -455,7 +534,7 @@ def parse_response(
     if isinstance(payload, Mapping) and payload.get("error") and "choices" not in payload:
         raise error_from_payload(status, headers, payload, body, api_key=api_key, now=now)
     try:
-        return structure(payload, endpoint.response)
+        return structure(payload, endpoint.response if into is None else into)
     except (*SHAPE_ERRORS, RecursionError) as exc:
         raise shape_error(
             f"{endpoint.name}: unexpected response shape",
@@ -467,7 +546,7 @@ def parse_response(
         ) from None
 
 
-def raise_for_choice_error(response: Any, api_key: str | None = None) -> None:
+def raise_for_choice_error(response: Any, api_key: Secret = None) -> None:
     """Raise the mapped error when a 200 completion ended a choice with ``finish_reason: "error"``.
 
     The partial response is kept on the exception as ``response``, so no output is lost, with the

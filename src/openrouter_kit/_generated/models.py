@@ -752,6 +752,38 @@ class ErrorInfo(WireModel):
 
 
 @define(kw_only=True, repr=False)
+class UrlCitation(WireModel):
+    """A web page a reply cites (web search): its URL and title, the text used, and the span of the content it supports (docs and wire, not in the spec)."""
+
+    #: The page's URL.
+    url: str | None = None
+    #: The page's title.
+    title: str | None = None
+    #: The text of the page the answer used.
+    content: str | None = None
+    #: Where in the message content the cited span starts (a character offset).
+    start_index: int | None = None
+    #: Where the cited span ends.
+    end_index: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class Annotation(WireModel):
+    """One annotation of a reply: a URL citation (type url_citation) from web search, or a parsed file (type file, sent back to skip parsing it again) (docs and wire, not in the spec)."""
+
+    #: url_citation or file.
+    type: str | None = None
+    #: The cited page (type url_citation).
+    url_citation: UrlCitation | None = None
+    #: The parsed file: {hash, name, content} (type file).
+    file: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class ResponseMessage(ResponseMessageMixin):
     """The assistant's message in a response choice; it goes back into a conversation as it is (see to_message)."""
 
@@ -771,7 +803,7 @@ class ResponseMessage(ResponseMessageMixin):
     #: Generated audio: {id, data (base64), transcript, expires_at}.
     audio: dict[str, Any] | None = None
     #: Web citations (url_citation) and parsed files (file) (docs and wire, not in the spec).
-    annotations: list[dict[str, Any]] | None = None
+    annotations: list[Annotation] | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -1075,6 +1107,202 @@ class ErrorBody(WireModel):
     user_id: str | None = None
     #: Routing details, sent only with the X-OpenRouter-Metadata: enabled header.
     openrouter_metadata: dict[str, Any] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ApiKey(WireModel):
+    """One API key of the account, as key management shows it: its limit, usage in USD and state (never the key itself)."""
+
+    #: The key's identifier in key management (not the key).
+    hash: str | None = None
+    #: The key's name.
+    name: str | None = None
+    #: The masked key, such as sk-or-v1-0e6...1c96.
+    label: str | None = None
+    #: True when the key is disabled.
+    disabled: bool | None = None
+    #: Spending limit in USD, or null for none.
+    limit: Decimal | None = None
+    #: USD left under the limit.
+    limit_remaining: Decimal | None = None
+    #: How often the limit resets: daily, weekly, monthly, or null.
+    limit_reset: str | None = None
+    #: True when bring-your-own-key usage counts against the limit.
+    include_byok_in_limit: bool | None = None
+    #: Total usage in USD.
+    usage: Decimal | None = None
+    usage_daily: Decimal | None = None
+    usage_weekly: Decimal | None = None
+    usage_monthly: Decimal | None = None
+    #: Total bring-your-own-key usage in USD.
+    byok_usage: Decimal | None = None
+    byok_usage_daily: Decimal | None = None
+    byok_usage_weekly: Decimal | None = None
+    byok_usage_monthly: Decimal | None = None
+    #: ISO 8601 creation time.
+    created_at: str | None = None
+    #: ISO 8601 time of the last change.
+    updated_at: str | None = None
+    #: ISO 8601 expiry, or null.
+    expires_at: str | None = None
+    #: The user who created the key.
+    creator_user_id: str | None = None
+    #: The workspace the key belongs to.
+    workspace_id: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ApiKeyList(WireModel):
+    """The response of GET /keys."""
+
+    data: list[ApiKey] = field(factory=list)
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ApiKeyResponse(WireModel):
+    """The response of GET /keys/{hash} and PATCH /keys/{hash}."""
+
+    data: ApiKey | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class CreatedApiKey(WireModel):
+    """A key just created: its record and the key itself, shown this once (hidden in reprs)."""
+
+    data: ApiKey | None = None
+    #: The new API key; store it now, it is never shown again.
+    key: str | None = field(default=None, metadata={'secret': True})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class DeletedApiKey(WireModel):
+    """The response of DELETE /keys/{hash}."""
+
+    #: True: the key was deleted.
+    deleted: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ApiKeyCreate(WireModel):
+    """The body of POST /keys: a new key's name and limits."""
+
+    #: The key's name.
+    name: str
+    #: Spending limit in USD (None: no limit).
+    limit: float | None = field(default=None, metadata={'minimum': 0})
+    #: How often the limit resets (None: never).
+    limit_reset: str | None = field(default=None, metadata={'enum': ('daily', 'weekly', 'monthly')})
+    #: Count bring-your-own-key usage against the limit.
+    include_byok_in_limit: bool | None = None
+    #: ISO 8601 UTC time the key expires at (None: never).
+    expires_at: str | None = None
+    #: For organization keys: the member the key is created for.
+    creator_user_id: str | None = None
+    #: The workspace of the key (default: the default workspace).
+    workspace_id: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ApiKeyUpdate(WireModel):
+    """The body of PATCH /keys/{hash}: the fields to change."""
+
+    #: A new name.
+    name: str | None = None
+    #: Disable (True) or enable (False) the key.
+    disabled: bool | None = None
+    #: A new spending limit in USD (None: no limit).
+    limit: float | None = field(default=None, metadata={'minimum': 0})
+    #: How often the limit resets.
+    limit_reset: str | None = field(default=None, metadata={'enum': ('daily', 'weekly', 'monthly')})
+    #: Count bring-your-own-key usage against the limit.
+    include_byok_in_limit: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AuthCodeCreate(WireModel):
+    """The body of POST /auth/keys/code: an authorization code for the PKCE flow, made by the app."""
+
+    #: Where the user is sent back to: an https URL, or localhost on any port.
+    callback_url: str
+    #: The PKCE code challenge.
+    code_challenge: str | None = None
+    #: How the challenge was made from the verifier.
+    code_challenge_method: str | None = field(default=None, metadata={'enum': ('S256', 'plain')})
+    #: Credit limit in USD of the key to create.
+    limit: float | None = field(default=None, metadata={'minimum': 0})
+    #: How often that limit resets.
+    usage_limit_type: str | None = field(default=None, metadata={'enum': ('daily', 'weekly', 'monthly')})
+    #: ISO 8601 expiry of the key to create.
+    expires_at: str | None = None
+    #: The key's label (default: the app's name).
+    key_label: str | None = field(default=None, metadata={'maxLength': 100})
+    #: The workspace of the key to create.
+    workspace_id: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AuthCode(WireModel):
+    """An authorization code made by POST /auth/keys/code."""
+
+    #: The code to exchange with POST /auth/keys.
+    id: str | None = None
+    #: The app the code belongs to.
+    app_id: int | None = None
+    #: ISO 8601 creation time.
+    created_at: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AuthCodeResponse(WireModel):
+    """The response of POST /auth/keys/code."""
+
+    data: AuthCode | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AuthCodeExchange(WireModel):
+    """The body of POST /auth/keys: the code from the sign-in redirect and the PKCE verifier."""
+
+    #: The code the callback URL received.
+    code: str
+    #: The PKCE verifier the challenge was made from.
+    code_verifier: str | None = None
+    #: How the challenge was made.
+    code_challenge_method: str | None = field(default=None, metadata={'enum': ('S256', 'plain')})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AuthKey(WireModel):
+    """The user's API key from a sign-in (hidden in reprs)."""
+
+    #: The user's API key for OpenRouter requests.
+    key: str | None = field(default=None, metadata={'secret': True})
+    #: The user the key belongs to.
+    user_id: str | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
     extra: dict[str, Any] = field(factory=dict)
 
@@ -1516,6 +1744,17 @@ class ModelEndpointsResponse(WireModel):
 
 __all__ = [
     "AliasTarget",
+    "Annotation",
+    "ApiKey",
+    "ApiKeyCreate",
+    "ApiKeyList",
+    "ApiKeyResponse",
+    "ApiKeyUpdate",
+    "AuthCode",
+    "AuthCodeCreate",
+    "AuthCodeExchange",
+    "AuthCodeResponse",
+    "AuthKey",
     "CacheControl",
     "CompletionChoice",
     "CompletionRequest",
@@ -1523,10 +1762,12 @@ __all__ = [
     "CompletionTokensDetails",
     "ContentPart",
     "CostDetails",
+    "CreatedApiKey",
     "Credits",
     "CreditsResponse",
     "DebugOptions",
     "DefaultParameters",
+    "DeletedApiKey",
     "Embedding",
     "EmbeddingInput",
     "EmbeddingRequest",
@@ -1607,6 +1848,7 @@ __all__ = [
     "ToolChoiceFunction",
     "ToolDefinition",
     "TopProvider",
+    "UrlCitation",
     "UsageOptions",
     "VideoUrl",
 ]

@@ -28,6 +28,7 @@ The package, each module importing only those below it:
 - ``_emulator``: :class:`Emulator`, its lifecycle and control surface; wires the API to a server;
 - ``_server``: ``http.server`` plumbing: reads requests, plays replies, counts connections;
 - ``_api``: the fake API without sockets: a request in, a planned reply out; routes as a table;
+- ``_accounts``: key management's key store and sign-in codes (OAuth PKCE);
 - ``_chat``: the chat completion planner (which model answers, what it says, tokens and cost);
 - ``_examples``: a JSON Schema's example document (structured outputs);
 - ``_models`` and ``models.json``: the model table;

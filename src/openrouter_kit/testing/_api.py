@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from openrouter_kit._core.redact import SENSITIVE_HEADERS, redact_all
+from openrouter_kit.testing._accounts import Accounts
 from openrouter_kit.testing._chat import Outage, Plan, plan_completion
 from openrouter_kit.testing._exchange import (
     API_PREFIX,
@@ -152,11 +153,13 @@ class FakeOpenRouter:
         latency: float = 0.0,
         chunk_delay: float = 0.0,
         generation_delay: float = 0.0,
+        management_key: str = "",
     ) -> None:
         """An API serving ``table``; ``latency`` is waited before each chat completion,
         ``chunk_delay`` between the events of a stream; a generation's record is served
-        ``generation_delay`` seconds after it was made."""
+        ``generation_delay`` seconds after it was made; ``/keys`` needs ``management_key``."""
         self.table = table
+        self.accounts = Accounts(management_key)
         self.latency = float(latency)
         self.chunk_delay = float(chunk_delay)
         self.generation_delay = float(generation_delay)
@@ -220,6 +223,7 @@ class FakeOpenRouter:
             self._injected = 0
             self._down.clear()
         self.ledger.reset()
+        self.accounts.reset()
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -296,6 +300,11 @@ class FakeOpenRouter:
         in_api = request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
         found = [(r, m) for r in _ROUTES if in_api and (m := r.pattern.fullmatch(path))]
         try:
+            if not in_api and path == "/auth" and request.method == "GET":  # the sign-in page
+                location = self.accounts.sign_in(request.query)
+                return Reply(302, b"", None, {"Location": location})
+            if token is not None and self.accounts.is_disabled(token):
+                raise ApiError(401, "This API key is disabled")
             if not found:
                 raise ApiError(404, "Not Found")
             allowed = [(r, m) for r, m in found if r.method == request.method]
@@ -417,6 +426,34 @@ class FakeOpenRouter:
         with self._lock:
             self._generations[answer.gen_id] = (record, visible)
         return json_reply(200, answer.body, {"X-Generation-Id": answer.gen_id})
+
+    # -- key management and sign-in --------------------------------------------------------------
+
+    def _list_keys(self, incoming: _Incoming) -> Reply:
+        self.accounts.check_management(incoming.token)
+        return json_reply(200, self.accounts.list(incoming.query))
+
+    def _create_key(self, incoming: _Incoming) -> Reply:
+        self.accounts.check_management(incoming.token)
+        return json_reply(201, self.accounts.create(incoming.body))
+
+    def _get_key(self, incoming: _Incoming) -> Reply:
+        self.accounts.check_management(incoming.token)
+        return json_reply(200, self.accounts.get(incoming.match.group(1)))
+
+    def _update_key(self, incoming: _Incoming) -> Reply:
+        self.accounts.check_management(incoming.token)
+        return json_reply(200, self.accounts.update(incoming.match.group(1), incoming.body))
+
+    def _delete_key(self, incoming: _Incoming) -> Reply:
+        self.accounts.check_management(incoming.token)
+        return json_reply(200, self.accounts.delete(incoming.match.group(1)))
+
+    def _create_auth_code(self, incoming: _Incoming) -> Reply:
+        return json_reply(200, self.accounts.create_code(incoming.body))
+
+    def _exchange_auth_code(self, incoming: _Incoming) -> Reply:
+        return json_reply(200, self.accounts.exchange(incoming.body))
 
     # -- chat completions -----------------------------------------------------------------------
 
@@ -878,6 +915,13 @@ _ROUTES: tuple[_Route, ...] = (
     _Route(
         "GET", re.compile("/generation/content"), False, FakeOpenRouter._generation_content_route
     ),
+    _Route("GET", re.compile("/keys"), False, FakeOpenRouter._list_keys),
+    _Route("POST", re.compile("/keys"), False, FakeOpenRouter._create_key),
+    _Route("GET", re.compile("/keys/([^/]+)"), False, FakeOpenRouter._get_key),
+    _Route("PATCH", re.compile("/keys/([^/]+)"), False, FakeOpenRouter._update_key),
+    _Route("DELETE", re.compile("/keys/([^/]+)"), False, FakeOpenRouter._delete_key),
+    _Route("POST", re.compile("/auth/keys/code"), False, FakeOpenRouter._create_auth_code),
+    _Route("POST", re.compile("/auth/keys"), True, FakeOpenRouter._exchange_auth_code),
 )
 
 

@@ -45,7 +45,7 @@ import json
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
@@ -208,7 +208,7 @@ class Step:
     """One delta of a streamed answer and the completion tokens it delivers."""
 
     delta: dict[str, Any]
-    kind: Literal["open", "reasoning", "answer"]
+    kind: Literal["open", "reasoning", "answer", "cite"]
     tokens: int = 0
 
 
@@ -239,6 +239,8 @@ class Plan:
     prompt_price: Decimal
     completion_price: Decimal
     request_fee: Decimal
+    #: URL citations of a web search (the ``web`` plugin or a ``:online`` model), else empty.
+    annotations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def cost(self) -> Decimal:
@@ -264,6 +266,8 @@ class Plan:
             message["reasoning_details"] = _reasoning_details(self.reasoning)
         if self.tool_calls:
             message["tool_calls"] = copy.deepcopy(self.tool_calls)
+        if self.annotations:
+            message["annotations"] = copy.deepcopy(self.annotations)
         return message
 
     def steps(self) -> list[Step]:
@@ -275,6 +279,8 @@ class Plan:
             steps.append(Step(delta, "reasoning", 1))
         if not self.tool_calls:
             steps.extend(Step({"content": piece}, "answer", 1) for piece in self.pieces)
+            if self.annotations:  # the citations come with the end of the text
+                steps.append(Step({"annotations": copy.deepcopy(self.annotations)}, "cite"))
             return steps
         # every call's header first, then the argument fragments of the calls interleaved
         fragments: list[list[list[str]]] = []
@@ -518,7 +524,36 @@ def _answer(
         prompt_price=price_of(pricing, "prompt"),
         completion_price=price_of(pricing, "completion"),
         request_fee=price_of(pricing, "request"),
+        annotations=_citations(body, content) if not tool_calls else [],
     )
+
+
+def _citations(body: Mapping[str, Any], content: str | None) -> list[dict[str, Any]]:
+    """The ``url_citation`` annotations of a web search: one per result (``max_results`` of the
+    ``web`` plugin, default 2), when the plugin is on or the model ends in ``:online``."""
+    plugins = body.get("plugins")
+    web = [p for p in plugins or () if isinstance(p, dict) and p.get("id") == "web"]
+    if not isinstance(plugins, list):
+        web = []
+    online = str(body.get("model") or "").endswith(":online")
+    if not (online or (web and web[0].get("enabled", True) is not False)):
+        return []
+    wanted = web[0].get("max_results", 2) if web else 2
+    count = wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else 2
+    end = len(content or "")
+    return [
+        {
+            "type": "url_citation",
+            "url_citation": {
+                "url": f"https://example.com/result-{n}",
+                "title": f"Search result {n}",
+                "content": f"What result {n} says.",
+                "start_index": 0,
+                "end_index": end,
+            },
+        }
+        for n in range(1, max(0, min(count, 10)) + 1)
+    ]
 
 
 def _call_seed(body: Mapping[str, Any]) -> int:

@@ -50,6 +50,13 @@ class Emulator:
     latency and throughput are then null); any non-empty token is accepted (:attr:`api_key` is a
     convenient one). Use it as a context manager, or call :meth:`start` and :meth:`stop`.
 
+    Key management (``/keys``) keeps keys in memory and needs :attr:`management_key`; a key it
+    disabled is refused (401). Sign-in with OpenRouter: ``GET /auth?callback_url=...`` (on the
+    site, outside ``/api/v1``) approves at once, redirecting to the callback with a ``code``;
+    ``POST /auth/keys`` exchanges it (once, the PKCE verifier checked) for a new key, and
+    ``POST /auth/keys/code`` makes codes too. A completion with the ``web`` plugin (or a
+    ``:online`` model) carries ``url_citation`` annotations, streamed too.
+
     Its answers follow OpenRouter's OpenAPI document (the test suite validates each route's
     answers against it): ``/models`` has ``total_count`` and ``links`` and pages with
     ``offset``/``limit``; a model id may carry any documented ``:variant`` (``RouteVariant``,
@@ -91,11 +98,13 @@ class Emulator:
         generation_delay: float = 0.0,
     ) -> None:
         """Create a stopped emulator; see the class docstring for the arguments."""
+        self._management_key = "sk-or-emu-mgmt-" + secrets.token_hex(16)
         self._api = FakeOpenRouter(
             ModelTable(models),
             latency=latency,
             chunk_delay=chunk_delay,
             generation_delay=generation_delay,
+            management_key=self._management_key,
         )
         self._host = host
         self._port = port
@@ -166,6 +175,11 @@ class Emulator:
     def api_key(self) -> str:
         """A fake key the emulator accepts (``"sk-or-emu-"`` + 32 hex digits)."""
         return self._api_key
+
+    @property
+    def management_key(self) -> str:
+        """The management key the emulator's ``/keys`` routes take (any other token gets 403)."""
+        return self._management_key
 
     @property
     def requests(self) -> list[RecordedRequest]:
