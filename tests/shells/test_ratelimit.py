@@ -404,7 +404,7 @@ async def test_the_async_client_awaits_a_shared_store_s_budget(
 ) -> None:
     store = SharedStore(clock)
     client = make_client(store=store, budget=Decimal(1), max_retries=0)
-    httpx_mock.add_response(url=f"{BASE}/models", json={"data": [MODEL]})
+    httpx_mock.add_response(url=f"{BASE}/models?output_modalities=all", json={"data": [MODEL]})
     httpx_mock.add_response(json=OK)
     await call(client.complete(model="a/x", messages=USER, max_tokens=10))
     # A 200 whose body is cut: the hold stays pending on its generation id, then the lookup
