@@ -713,9 +713,12 @@ class Client(BaseClient, Closing):
     ) -> AuthCode:
         """Return an authorization code made by your app for the PKCE flow (``POST
         /auth/keys/code``): its ``id`` is exchanged with ``exchange_auth_code``; ``limit`` (USD,
-        resetting by ``usage_limit_type``), ``expires_at`` and ``key_label`` shape the key.
+        resetting by ``usage_limit_type``), ``expires_at`` and ``key_label`` shape the key. It is
+        sent with your app's API key (never the management key).
 
         Raises:
+            ConfigurationError: the client has no API key, only a management key (nothing was
+                sent).
             ValidationError: ``callback_url`` is not https (or http on localhost), or a value
                 is out of range (nothing was sent).
         """
