@@ -544,6 +544,8 @@ class Client(BaseClient, Closing):
 
         Raises:
             ValidationError: the input or a parameter is invalid (nothing was sent).
+            ModelNotFoundError: the model list is loaded (``client.models``) and has no such
+                model (nothing was sent).
             BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass; the network errors as ``complete()``.
         """
@@ -573,6 +575,8 @@ class Client(BaseClient, Closing):
 
         Raises:
             ValidationError: the query, a document or a parameter is invalid (nothing sent).
+            ModelNotFoundError: the model list is loaded (``client.models``) and has no such
+                model (nothing was sent).
             BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass; the network errors as ``complete()``.
         """
