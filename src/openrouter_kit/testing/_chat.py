@@ -537,8 +537,8 @@ def _citations(body: Mapping[str, Any], content: str | None) -> list[dict[str, A
     if not isinstance(plugins, list):
         web = []
     tools = body.get("tools")
-    searches = [
-        t.get("parameters") if isinstance(t.get("parameters"), dict) else {}
+    searches: list[dict[str, Any]] = [
+        t["parameters"] if isinstance(t.get("parameters"), dict) else {}
         for t in (tools if isinstance(tools, list) else ())
         if isinstance(t, dict) and t.get("type") == "openrouter:web_search"
     ]
@@ -546,7 +546,7 @@ def _citations(body: Mapping[str, Any], content: str | None) -> list[dict[str, A
     plugin_on = bool(web) and web[0].get("enabled", True) is not False
     if not (online or plugin_on or searches):
         return []
-    settings = web[0] if plugin_on else searches[0] if searches else {}
+    settings: dict[str, Any] = web[0] if plugin_on else searches[0] if searches else {}
     wanted = settings.get("max_results", 2)
     count = wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else 2
     end = len(content or "")
