@@ -35,6 +35,10 @@ Extensions (all optional): ``x-python-name`` renames a property that is not a Py
 ``x-secret`` marks a property that holds a secret (a new API key): its repr shows ``'***'``;
 ``x-mixin`` names a hand-written base class in ``openrouter_kit._model_methods`` (methods, no
 fields; the others derive from ``openrouter_kit._core.modelbase.WireModel``);
+``x-extends`` names another object definition the class derives from (``WebPlugin`` is a
+``Plugin``): it inherits the base's fields and declares only its own, which may give a base field
+a default (``id`` is ``"web"``); an instance goes wherever the base is declared, and the base's
+``<Name>Param`` accepts the subclass's dict form too;
 ``x-python-type`` gives a scalar property a Python type of ours instead of its JSON one (see
 ``PYTHON_TYPES``): ``money`` (a USD amount: ``Decimal``) or ``price`` (``Decimal``, or ``VARIABLE``
 for the wire's ``"-1"``), converted by the hooks in ``openrouter_kit._core.convert``;
@@ -187,7 +191,26 @@ class Generator:
             if name not in wanted:
                 wanted.add(name)
                 todo.extend(self.dependencies(self.defs[name].get("properties", {})))
+                todo.extend(self.subclasses(name))
         return [name for name in self.ordered_classes() if name in wanted]
+
+    def subclasses(self, name: str) -> list[str]:
+        """The definitions that extend ``name`` (``x-extends``), directly or not, in order."""
+        direct = [n for n, s in self.defs.items() if s.get("x-extends") == name]
+        return [n for sub in direct for n in (sub, *self.subclasses(sub))]
+
+    def merged(self, name: str) -> tuple[dict[str, Any], set[str]]:
+        """A definition's properties and required names, those of its ``x-extends`` bases
+        included (its own win)."""
+        schema = self.defs[name]
+        props: dict[str, Any] = {}
+        required: set[str] = set()
+        base = schema.get("x-extends")
+        if base is not None:
+            if base not in self.defs or is_enum(self.defs[base]):
+                raise SystemExit(f"{name}: x-extends {base!r} is not an object definition")
+            props, required = self.merged(base)
+        return {**props, **schema.get("properties", {})}, required | set(schema.get("required", []))
 
     # -- types ---------------------------------------------------------------------------------
     def type_of(self, schema: dict[str, Any]) -> str:
@@ -275,8 +298,11 @@ class Generator:
             if name in visiting:
                 raise SystemExit(f"reference cycle through {name}")
             visiting.add(name)
+            base = self.defs[name].get("x-extends")
             for dep in sorted(self.dependencies(self.defs[name].get("properties", {}))):
                 visit(dep)
+            if base is not None:
+                visit(base)
             visiting.discard(name)
             done.append(name)
 
@@ -399,7 +425,7 @@ class Generator:
         return [*lines, line] if line else lines
 
     def class_source(self, name: str, schema: dict[str, Any]) -> list[str]:
-        base = schema.get("x-mixin", "WireModel")
+        base = schema.get("x-extends") or schema.get("x-mixin", "WireModel")
         required = set(schema.get("required", []))
         lines = ["@define(kw_only=True, repr=False)", f"class {name}({base}):"]
         lines.append(f'    """{self.doc(schema, name)}"""')
@@ -471,7 +497,9 @@ class Generator:
             definition = self.defs[target]
             if is_enum(definition):
                 return f"{target} | {_literal_of(definition['enum'])}"
-            return self.union([target, f"{target}Param", *definition.get("x-param-also", [])])
+            subs = [f"{sub}Param" for sub in self.subclasses(target)]
+            also = definition.get("x-param-also", [])
+            return self.union([target, f"{target}Param", *subs, *also])
         for key in ("anyOf", "oneOf"):
             if key in schema:
                 return self.union([self.param_type(member) for member in schema[key]])
@@ -503,9 +531,9 @@ class Generator:
         arguments (with ``skip``) require nothing: a request object may bring the rest; with
         ``keep_required`` (``x-params``), the required properties stay required."""
         required = set(schema.get("required", []))
+        props: dict[str, Any] = schema.get("properties", {})
         marked = required if keep_required or not skip else set()
         lines = [f"class {name}(TypedDict, total=False):", f'    """{doc}"""', ""]
-        props: dict[str, Any] = schema.get("properties", {})
         for wire in sorted(props, key=lambda w: w not in required):
             prop = props[wire]
             if wire in skip or prop.get("x-local"):
@@ -540,7 +568,9 @@ class Generator:
         for name in nested:
             text = self.doc(self.defs[name], name)
             doc = f"{text} The dict form of ``{name}``."
-            body.extend(self.typed_dict_source(f"{name}Param", self.defs[name], doc))
+            props, required = self.merged(name)  # a subclass's dict has its base's keys too
+            schema = {"properties": props, "required": sorted(required)}
+            body.extend(self.typed_dict_source(f"{name}Param", schema, doc))
         body.extend(
             self.typed_dict_source(
                 "RunToolsParams",

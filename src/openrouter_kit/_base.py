@@ -823,6 +823,16 @@ class BaseClient(abc.ABC):
         field = "max_tokens" if req.max_tokens else "max_completion_tokens"
         cache.check(names, prompt, req.max_tokens or req.max_completion_tokens, field)
 
+    def _check_model_id(self, model: str) -> None:
+        """With the model list loaded, refuse an unknown model id (``embed``, ``rerank``), as
+        ``_check_models`` does for completions.
+
+        Raises:
+            ModelNotFoundError: the id is not in the list (the message names the closest ids).
+        """
+        if self._model_cache.loaded:
+            self._model_cache.check((model,), 0, None)
+
     def _prepare_stream(
         self,
         request: CompletionRequest | Mapping[str, Any] | None,
@@ -982,6 +992,7 @@ class BaseClient(abc.ABC):
         data = _call_params(EmbeddingRequest, "embed", params, ("input",))
         data["input"] = _embedding_input(input)
         req = convert.structure_input(data, EmbeddingRequest)
+        self._check_model_id(req.model)
         call = self._call(EMBEDDINGS, self._body_request(EMBEDDINGS, req, options), None, options)
         call.candidates = (req.model,)
         call.input_tokens = bound_embedding_input(req.input)
@@ -1018,6 +1029,7 @@ class BaseClient(abc.ABC):
                     f"$.documents[{index}]: a document needs text or an image",
                     path=f"$.documents[{index}]",
                 )
+        self._check_model_id(req.model)
         call = self._call(RERANK, self._body_request(RERANK, req, options), None, options)
         call.candidates = (req.model,)
         call.input_tokens = bound_rerank(req.query, req.documents)

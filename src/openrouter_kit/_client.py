@@ -544,6 +544,8 @@ class Client(BaseClient, Closing):
 
         Raises:
             ValidationError: the input or a parameter is invalid (nothing was sent).
+            ModelNotFoundError: the model list is loaded (``client.models``) and has no such
+                model (nothing was sent).
             BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass; the network errors as ``complete()``.
         """
@@ -573,6 +575,8 @@ class Client(BaseClient, Closing):
 
         Raises:
             ValidationError: the query, a document or a parameter is invalid (nothing sent).
+            ModelNotFoundError: the model list is loaded (``client.models``) and has no such
+                model (nothing was sent).
             BudgetExceededError: the call could cost more than ``max_cost`` or the budget left.
             APIError: the server's error, as its subclass; the network errors as ``complete()``.
         """
@@ -713,9 +717,12 @@ class Client(BaseClient, Closing):
     ) -> AuthCode:
         """Return an authorization code made by your app for the PKCE flow (``POST
         /auth/keys/code``): its ``id`` is exchanged with ``exchange_auth_code``; ``limit`` (USD,
-        resetting by ``usage_limit_type``), ``expires_at`` and ``key_label`` shape the key.
+        resetting by ``usage_limit_type``), ``expires_at`` and ``key_label`` shape the key. It is
+        sent with your app's API key (never the management key).
 
         Raises:
+            ConfigurationError: the client has no API key, only a management key (nothing was
+                sent).
             ValidationError: ``callback_url`` is not https (or http on localhost), or a value
                 is out of range (nothing was sent).
         """

@@ -20,6 +20,10 @@ from openrouter_kit import (
     CreatedApiKey,
     Pkce,
     RawResponse,
+    ResponseHealingPlugin,
+    WebPlugin,
+    WebSearchTool,
+    WebSearchToolConfig,
 )
 from openrouter_kit.errors import (
     AuthenticationError,
@@ -317,3 +321,31 @@ async def test_web_search_citations(make: Any, emu: Emulator) -> None:
             final = await stream.final_response()
     assert [a.type for a in final.choices[0].message.annotations] == ["url_citation"] * 2
     assert final.citations[1].title == "Search result 2"
+
+
+async def test_typed_web_plugin_and_search_tool_give_citations(make: Any, emu: Emulator) -> None:
+    client = make(api_key=emu.api_key)
+    reply = await call(
+        client.complete(
+            model="openai/gpt-4o-mini",
+            messages=MESSAGES,
+            plugins=[WebPlugin(max_results=3, search_prompt="Sources:"), ResponseHealingPlugin()],
+        )
+    )
+    assert len(reply.citations) == 3
+    tool = WebSearchTool(parameters=WebSearchToolConfig(max_results=4, engine="exa"))
+    reply = await call(client.complete(model="openai/gpt-4o-mini", messages=MESSAGES, tools=[tool]))
+    assert [c.url for c in reply.citations] == [
+        f"https://example.com/result-{n}" for n in (1, 2, 3, 4)
+    ]
+    assert reply.choices[0].message.tool_calls is None  # a server tool is never called by us
+    body = emu.requests[-1].json
+    assert body["tools"] == [
+        {"type": "openrouter:web_search", "parameters": {"engine": "exa", "max_results": 4}}
+    ]
+    off = await call(
+        client.complete(
+            model="openai/gpt-4o-mini", messages=MESSAGES, plugins=[WebPlugin(enabled=False)]
+        )
+    )
+    assert off.citations == []

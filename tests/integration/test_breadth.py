@@ -191,3 +191,33 @@ async def test_the_async_client_has_the_same_calls(emu: Emulator) -> None:
             model="openai/gpt-4o-mini", messages=[{"role": "user", "content": "Hi"}]
         )
         assert (await client.generation_content(reply.id or "")).output.completion == reply.text
+
+
+def test_generation_content_of_embeddings_and_rerank(client: Client) -> None:
+    """The spec has one shape for stored content: ``input.prompt`` is what was embedded (a
+    batch's texts one per line) or the rerank query, and there is no completion."""
+    one = client.embed("The cat sleeps.", model=EMBEDDER)
+    batch = client.embed(["a", "b"], model=EMBEDDER)
+    ranked = client.rerank("Which is a cat?", ["The cat sleeps.", "Markets fell."], model=RERANKER)
+    for reply, prompt in ((one, "The cat sleeps."), (batch, "a\nb"), (ranked, "Which is a cat?")):
+        content = client.generation_content(reply.id or "")
+        assert content.input.prompt == prompt
+        assert content.input.messages is None
+        assert content.output.completion is None
+        assert content.error is None
+
+
+def test_embed_and_rerank_refuse_an_unknown_model_once_the_list_is_loaded(
+    client: Client, emu: Emulator
+) -> None:
+    with pytest.raises(errors.ModelNotFoundError):  # the list is not loaded: the server says
+        client.embed("x", model="openai/not-an-embedder")
+    client.models.refresh()
+    sent = len(emu.requests)
+    with pytest.raises(errors.ModelNotFoundError, match="openai/not-an-embedder"):
+        client.embed("x", model="openai/not-an-embedder")
+    with pytest.raises(errors.ModelNotFoundError, match="cohere/rerank-v9"):
+        client.rerank("q", ["d"], model="cohere/rerank-v9")
+    assert len(emu.requests) == sent  # refused before sending
+    assert client.embed("x", model=EMBEDDER).vectors
+    assert client.rerank("q", ["d"], model=RERANKER).results

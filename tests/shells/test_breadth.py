@@ -139,3 +139,24 @@ def test_pkce_values() -> None:
     from openrouter_kit._oauth import site_url
 
     assert site_url("https://proxy.example/openrouter") == "https://proxy.example"
+
+
+async def test_the_auth_code_is_made_with_the_api_key(
+    make_client: Any, httpx_mock: HTTPXMock
+) -> None:
+    """``POST /auth/keys/code`` has the spec's default ``apiKey`` security (no management key,
+    unlike ``/keys``): the API key goes, even when the client also holds a management key."""
+    httpx_mock.add_response(
+        url=f"{BASE}/auth/keys/code",
+        method="POST",
+        json={"data": {"id": "auth_code_1", "app_id": 1, "created_at": "2026-01-01T00:00:00Z"}},
+    )
+    client = make_client(management_key=MANAGEMENT)
+    made = await call(client.create_auth_code("https://app.example/cb", code_challenge="c"))
+    assert made.id == "auth_code_1"
+    sent = httpx_mock.get_requests()[-1]
+    assert sent.headers["authorization"] == f"Bearer {CANARY_KEY}"
+    only_management = make_client(api_key="", management_key=MANAGEMENT)
+    with pytest.raises(ConfigurationError, match="needs an API key"):
+        await call(only_management.create_auth_code("https://app.example/cb"))
+    assert len(httpx_mock.get_requests()) == 1

@@ -10,7 +10,19 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from openrouter_kit import Client, CompletionRequest, Message, errors
+from openrouter_kit import (
+    Client,
+    CompletionRequest,
+    FileParserPlugin,
+    Message,
+    PdfOptions,
+    Plugin,
+    WebPlugin,
+    WebSearchTool,
+    WebSearchToolConfig,
+    errors,
+)
+from openrouter_kit._core.convert import structure_input
 from tests.conftest import CANARY_KEY
 from tests.shells.conftest import BASE, call
 
@@ -427,3 +439,118 @@ async def test_a_wrong_http_client_type_is_refused(make_client: Any) -> None:
     with pytest.raises(errors.ConfigurationError, match="http_client"):
         make_client(http_client=wrong)
     await call(wrong.aclose() if isinstance(wrong, httpx.AsyncClient) else wrong.close())
+
+
+async def test_typed_plugins_and_server_tools_send_what_the_dicts_send(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    from openrouter_kit import (
+        ContextCompressionPlugin,
+        DatetimeTool,
+        DatetimeToolConfig,
+        ImageGenerationTool,
+        ResponseHealingPlugin,
+        UserLocation,
+        WebFetchPlugin,
+        WebFetchTool,
+        WebFetchToolConfig,
+    )
+
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: dict[str, Any] = {
+        "plugins": [
+            {
+                "id": "web",
+                "max_results": 3,
+                "engine": "exa",
+                "include_domains": ["python.org"],
+                "user_location": {"type": "approximate", "country": "FR"},
+            },
+            {"id": "web-fetch", "max_uses": 2},
+            {"id": "file-parser", "pdf": {"engine": "mistral-ocr"}},
+            {"id": "response-healing"},
+            {"id": "context-compression", "enabled": False},
+        ],
+        "tools": [
+            {"type": "openrouter:web_search", "parameters": {"max_results": 2, "mode": "deep"}},
+            {"type": "openrouter:web_fetch", "parameters": {"max_content_tokens": 1000}},
+            {"type": "openrouter:datetime", "parameters": {"timezone": "Europe/Paris"}},
+            {"type": "openrouter:image_generation"},
+        ],
+    }
+    typed: dict[str, Any] = {
+        "plugins": [
+            WebPlugin(
+                max_results=3,
+                engine="exa",
+                include_domains=["python.org"],
+                user_location=UserLocation(country="FR"),
+            ),
+            WebFetchPlugin(max_uses=2),
+            FileParserPlugin(pdf=PdfOptions(engine="mistral-ocr")),
+            ResponseHealingPlugin(),
+            ContextCompressionPlugin(enabled=False),
+        ],
+        "tools": [
+            WebSearchTool(parameters=WebSearchToolConfig(max_results=2, mode="deep")),
+            WebFetchTool(parameters=WebFetchToolConfig(max_content_tokens=1000)),
+            DatetimeTool(parameters=DatetimeToolConfig(timezone="Europe/Paris")),
+            ImageGenerationTool(),
+        ],
+    }
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, **dicts))
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, **typed))
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_types == by_dicts
+    assert by_dicts["plugins"] == dicts["plugins"]  # the dicts go out exactly as given
+    assert by_dicts["tools"] == dicts["tools"]
+    # a typed object may sit in a request object, next to dicts
+    request = CompletionRequest(
+        model="openai/gpt-4o-mini",
+        messages=[Message.user("Hi")],
+        plugins=[WebPlugin(max_results=1), {"id": "moderation"}],  # type: ignore[list-item]
+    )
+    await call(client.complete(request))
+    assert sent_json(httpx_mock)["plugins"] == [
+        {"id": "web", "max_results": 1},
+        {"id": "moderation"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("make", "key", "path"),
+    [
+        (lambda: WebPlugin(engine="bing"), "plugins", "$.plugins[0].engine"),
+        (lambda: WebPlugin(id="file-parser"), "plugins", "$.plugins[0].id"),
+        (
+            lambda: FileParserPlugin(pdf=PdfOptions(engine="tesseract")),
+            "plugins",
+            "$.plugins[0].pdf.engine",
+        ),
+        (
+            lambda: WebSearchTool(parameters=WebSearchToolConfig(search_context_size="huge")),
+            "tools",
+            "$.tools[0].parameters.search_context_size",
+        ),
+    ],
+)
+async def test_typed_plugins_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, make: Any, key: str, path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(client.complete(model="openai/gpt-4o-mini", messages=USER, **{key: [make()]}))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_plugin_dicts_stay_plain_plugins(client: Any, httpx_mock: HTTPXMock) -> None:
+    """A dict is read as before: a ``Plugin`` with its settings in ``extra``, not type-checked
+    (the way to send a setting this version does not know), and sent as it is."""
+    httpx_mock.add_response(json=COMPLETION)
+    plugin = {"id": "web", "max_results": "3", "engine": "bing-next"}
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=[plugin]))
+    assert sent_json(httpx_mock)["plugins"] == [plugin]
+    read = structure_input({"messages": USER, "plugins": [plugin]}, CompletionRequest)
+    assert read.plugins is not None
+    assert type(read.plugins[0]) is Plugin
+    assert read.plugins[0].extra == {"max_results": "3", "engine": "bing-next"}

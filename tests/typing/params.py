@@ -15,8 +15,23 @@ from openrouter_kit import (
     Client,
     CompletionParams,
     CompletionResponse,
+    ContextCompressionPlugin,
+    DatetimeTool,
+    DatetimeToolConfig,
+    FileParserPlugin,
+    ImageGenerationTool,
+    ImageGenerationToolConfig,
     Message,
+    PdfOptions,
+    Plugin,
+    ResponseHealingPlugin,
     ToolDefinition,
+    UserLocation,
+    WebFetchPlugin,
+    WebFetchTool,
+    WebPlugin,
+    WebSearchTool,
+    WebSearchToolConfig,
 )
 
 MODEL = "openai/gpt-4o-mini"
@@ -99,3 +114,52 @@ async def misspelt_async(client: AsyncClient) -> None:
     await client.complete(model=MODEL, messages=user, max_token=5)  # type: ignore[call-arg]
     client.stream(model=MODEL, messages=user, temprature=0.2)  # type: ignore[call-arg]
     await client.run_tools(model=MODEL, messages=user, tools=[], toolz=[])  # type: ignore[call-arg]
+
+
+def plugins_and_server_tools(client: Client) -> None:
+    """Typed plugins and server tools, their dict forms, and both mixed in one list."""
+    user = [Message.user("What changed in Python 3.13?")]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        plugins=[
+            WebPlugin(max_results=3, engine="exa", user_location=UserLocation(country="FR")),
+            FileParserPlugin(pdf=PdfOptions(engine="cloudflare-ai")),
+            ResponseHealingPlugin(),
+            ContextCompressionPlugin(enabled=False),
+            WebFetchPlugin(max_uses=2),
+            {"id": "web", "max_results": 3, "search_prompt": "Sources:"},
+            {"id": "file-parser", "pdf": {"engine": "native"}},
+            {"id": "response-healing"},
+            {"id": "moderation"},
+        ],
+        tools=[
+            WebSearchTool(parameters=WebSearchToolConfig(max_results=2, engine="auto")),
+            WebFetchTool(),
+            DatetimeTool(parameters=DatetimeToolConfig(timezone="UTC")),
+            ImageGenerationTool(parameters=ImageGenerationToolConfig(model="google/imagen")),
+            ToolDefinition.from_function(get_weather),
+            {"type": "openrouter:web_search", "parameters": {"max_results": 2}},
+            {"type": "openrouter:datetime"},
+        ],
+    )
+    plugin: Plugin = WebPlugin()
+    tool: ToolDefinition = WebSearchTool()
+    assert plugin.enabled is None
+    assert tool.function is None
+
+
+def plugins_misspelt(client: Client) -> None:
+    user = [Message.user("Hi")]
+    client.complete(model=MODEL, messages=user, plugins=[{"id": "webb"}])  # type: ignore[list-item]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        plugins=[{"id": "web", "max_results": "3"}],  # type: ignore[list-item]
+    )
+    client.complete(
+        model=MODEL,
+        messages=user,
+        plugins=[{"id": "file-parser", "pdf": {"engine": "tesseract"}}],  # type: ignore[list-item]
+    )
+    WebPlugin(max_result=3)  # type: ignore[call-arg]

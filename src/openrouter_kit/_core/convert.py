@@ -3,7 +3,8 @@
 Owns every structure/unstructure hook, registered once per converter by factories:
 
 - generated models keep unknown keys in ``extra`` (and send them back), never send ``None`` fields
-  or client-side (``local``) fields, and accept an instance of themselves as is, so messages may be
+  or client-side (``local``) fields, and accept an instance of themselves (or of a subclass, sent
+  with all its fields: a ``WebPlugin`` where a ``Plugin`` is declared) as is, so messages may be
   ``Message`` objects or plain dicts; a model with an ``_adopt`` classmethod also takes what it
   adopts from the user (a ``Message`` takes a reply's ``ResponseMessage``), and a plain dict found
   where a model was declared (``ToolDefinition(function={...})``) is sent as it is;
@@ -247,8 +248,10 @@ def _unstructure_model(cls: type[Any], conv: cattrs.Converter) -> Callable[[Any]
     adopt = getattr(cls, "_adopt", None)
 
     def unstructure(obj: Any) -> dict[str, Any]:
-        if type(obj) is not cls and not isinstance(obj, cls):  # not the declared type: as given
-            adopted = adopt(obj) if adopt is not None else None
+        if type(obj) is not cls:
+            if isinstance(obj, cls):  # a subclass (a ``WebPlugin`` where a ``Plugin`` is declared)
+                return conv.unstructure(obj, type(obj))  # type: ignore[no-any-return]
+            adopted = adopt(obj) if adopt is not None else None  # not the declared type: as given
             if adopted is None:  # a plain dict (``ToolDefinition(function={...})``), ...
                 return conv.unstructure(obj)  # type: ignore[no-any-return]
             obj = adopted

@@ -192,7 +192,9 @@ def bearer(config: Config, endpoint: Endpoint) -> str | None:
         return config.api_key
     if name in _KEY_OPTIONAL:
         return None
-    if name in ("create_auth_code", "request") and config.management_key:
+    # ``POST /auth/keys/code`` is made by an app with its API key: the spec gives it the
+    # default ``apiKey`` security and, unlike the /keys calls, does not ask for a management key.
+    if name == "request" and config.management_key:
         return config.management_key
     raise ConfigurationError(
         f"{endpoint.method} {endpoint.path} needs an API key, and this client has only a "

@@ -1742,6 +1742,230 @@ class ModelEndpointsResponse(WireModel):
     extra: dict[str, Any] = field(factory=dict)
 
 
+@define(kw_only=True, repr=False)
+class UserLocation(WireModel):
+    """An approximate user location, for location-biased web search results (passed to providers that support it)."""
+
+    #: Always approximate.
+    type: str = field(default="approximate", metadata={'enum': ('approximate',)})
+    city: str | None = None
+    region: str | None = None
+    #: A country, such as US.
+    country: str | None = None
+    #: An IANA time zone, such as America/Los_Angeles.
+    timezone: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class WebPlugin(Plugin):
+    """The web plugin: search the web and ground the answer, with url_citation annotations on the reply (replaces the deprecated :online suffix)."""
+
+    #: Always web.
+    id: str = field(default="web", metadata={'enum': ('web',)})
+    #: How many search results to use (server default 5).
+    max_results: int | None = None
+    #: The text that introduces the search results to the model.
+    search_prompt: str | None = None
+    #: native (the provider's own search), exa, firecrawl (needs your own key), parallel or
+    #: perplexity; unset: native where the provider has it, else exa.
+    engine: str | None = field(default=None, metadata={'enum': ('native', 'exa', 'firecrawl', 'parallel', 'perplexity')})
+    #: The engine's search mode (Exa: instant to deep-reasoning; Parallel: turbo to advanced);
+    #: ignored by engines without it.
+    mode: str | None = field(default=None, metadata={'enum': ('instant', 'fast', 'auto', 'deep-lite', 'deep', 'deep-reasoning', 'turbo', 'basic', 'advanced')})
+    #: How many searches the model may run in one turn (native providers that support it).
+    max_uses: int | None = None
+    #: Only results from these domains (wildcards such as *.substack.com and paths such as
+    #: openai.com/blog allowed).
+    include_domains: list[str] | None = None
+    #: No results from these domains (same forms as include_domains).
+    exclude_domains: list[str] | None = None
+    #: Where the user roughly is, for local results.
+    user_location: UserLocation | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class WebFetchPlugin(Plugin):
+    """The web-fetch plugin: let the model fetch whole pages (or PDFs) by URL."""
+
+    #: Always web-fetch.
+    id: str = field(default="web-fetch", metadata={'enum': ('web-fetch',)})
+    #: How many fetches one request may make; more return an error to the model.
+    max_uses: int | None = None
+    #: Truncate each fetched page to about this many tokens.
+    max_content_tokens: int | None = None
+    #: Only fetch from these domains.
+    allowed_domains: list[str] | None = None
+    #: Never fetch from these domains.
+    blocked_domains: list[str] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class PdfOptions(WireModel):
+    """How the file-parser plugin reads PDFs."""
+
+    #: mistral-ocr (scans and images; the server default), cloudflare-ai (text PDFs), native (the
+    #: model reads the file itself); pdf-text is deprecated and runs cloudflare-ai.
+    engine: str | None = field(default=None, metadata={'enum': ('mistral-ocr', 'native', 'cloudflare-ai', 'pdf-text')})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FileParserPlugin(Plugin):
+    """The file-parser plugin: turn attached files (PDFs) into text for models that cannot read them."""
+
+    #: Always file-parser.
+    id: str = field(default="file-parser", metadata={'enum': ('file-parser',)})
+    #: How to read PDFs: PdfOptions(engine=...).
+    pdf: PdfOptions | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ResponseHealingPlugin(Plugin):
+    """The response-healing plugin: repair malformed JSON in structured answers (json_object, json_schema) before they reach you."""
+
+    #: Always response-healing.
+    id: str = field(default="response-healing", metadata={'enum': ('response-healing',)})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ContextCompressionPlugin(Plugin):
+    """The context-compression plugin: shorten a prompt too long for the model's context (from the middle); on by default for endpoints of 8,192 tokens or less (enabled=False turns it off)."""
+
+    #: Always context-compression.
+    id: str = field(default="context-compression", metadata={'enum': ('context-compression',)})
+    #: middle-out (the server default): drop messages from the middle of the conversation.
+    engine: str | None = field(default=None, metadata={'enum': ('middle-out',)})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class WebSearchToolConfig(WireModel):
+    """Settings of the openrouter:web_search server tool."""
+
+    #: auto (the server default: native where the provider has it, else exa), native, exa,
+    #: parallel, firecrawl (needs your own key) or perplexity.
+    engine: str | None = field(default=None, metadata={'enum': ('native', 'exa', 'parallel', 'firecrawl', 'perplexity', 'auto')})
+    #: Results per search call (server default 5; ignored by native search).
+    max_results: int | None = None
+    #: Results across all the searches of a request (server default 50).
+    max_total_results: int | None = None
+    #: How many searches one request may run; more return an error to the model.
+    max_uses: int | None = None
+    #: Characters of content per result (exa, parallel, perplexity); wins over search_context_size.
+    max_characters: int | None = None
+    #: How much content per result: low, medium or high (exa, parallel, perplexity).
+    search_context_size: str | None = field(default=None, metadata={'enum': ('low', 'medium', 'high')})
+    #: The engine's search mode (Exa: instant to deep-reasoning; Parallel: turbo to advanced).
+    mode: str | None = field(default=None, metadata={'enum': ('instant', 'fast', 'auto', 'deep-lite', 'deep', 'deep-reasoning', 'turbo', 'basic', 'advanced')})
+    #: Only results from these domains (not with excluded_domains).
+    allowed_domains: list[str] | None = None
+    #: No results from these domains (not with allowed_domains).
+    excluded_domains: list[str] | None = None
+    #: Where the user roughly is, for local results.
+    user_location: UserLocation | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class WebSearchTool(ToolDefinition):
+    """The openrouter:web_search server tool: the model searches the web when it decides to, and OpenRouter runs the search."""
+
+    #: Always openrouter:web_search.
+    type: str = field(default="openrouter:web_search", metadata={'enum': ('openrouter:web_search',)})
+    #: The search settings.
+    parameters: WebSearchToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class WebFetchToolConfig(WireModel):
+    """Settings of the openrouter:web_fetch server tool."""
+
+    #: auto (the server default), native, openrouter (a direct HTTP fetch), exa, parallel or
+    #: firecrawl (needs your own key).
+    engine: str | None = field(default=None, metadata={'enum': ('auto', 'native', 'openrouter', 'exa', 'parallel', 'firecrawl')})
+    #: How many fetches one request may make; more return an error to the model.
+    max_uses: int | None = None
+    #: Truncate each fetched page to about this many tokens.
+    max_content_tokens: int | None = None
+    #: Only fetch from these domains.
+    allowed_domains: list[str] | None = None
+    #: Never fetch from these domains.
+    blocked_domains: list[str] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class WebFetchTool(ToolDefinition):
+    """The openrouter:web_fetch server tool: the model fetches a page or PDF by URL, and OpenRouter runs the fetch."""
+
+    #: Always openrouter:web_fetch.
+    type: str = field(default="openrouter:web_fetch", metadata={'enum': ('openrouter:web_fetch',)})
+    #: The fetch settings.
+    parameters: WebFetchToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class DatetimeToolConfig(WireModel):
+    """Settings of the openrouter:datetime server tool."""
+
+    #: An IANA time zone such as America/New_York (server default UTC).
+    timezone: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class DatetimeTool(ToolDefinition):
+    """The openrouter:datetime server tool: the model asks for the current date and time."""
+
+    #: Always openrouter:datetime.
+    type: str = field(default="openrouter:datetime", metadata={'enum': ('openrouter:datetime',)})
+    #: The time zone to answer in.
+    parameters: DatetimeToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ImageGenerationToolConfig(WireModel):
+    """Settings of the openrouter:image_generation server tool."""
+
+    #: The image model to generate with.
+    model: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ImageGenerationTool(ToolDefinition):
+    """The openrouter:image_generation server tool: the model asks an image model for a picture."""
+
+    #: Always openrouter:image_generation.
+    type: str = field(default="openrouter:image_generation", metadata={'enum': ('openrouter:image_generation',)})
+    #: The image model to use.
+    parameters: ImageGenerationToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
 __all__ = [
     "AliasTarget",
     "Annotation",
@@ -1761,10 +1985,13 @@ __all__ = [
     "CompletionResponse",
     "CompletionTokensDetails",
     "ContentPart",
+    "ContextCompressionPlugin",
     "CostDetails",
     "CreatedApiKey",
     "Credits",
     "CreditsResponse",
+    "DatetimeTool",
+    "DatetimeToolConfig",
     "DebugOptions",
     "DefaultParameters",
     "DeletedApiKey",
@@ -1778,6 +2005,7 @@ __all__ = [
     "ErrorBody",
     "ErrorInfo",
     "FileInput",
+    "FileParserPlugin",
     "FinishReason",
     "FunctionCall",
     "FunctionDefinition",
@@ -1789,6 +2017,8 @@ __all__ = [
     "GenerationOutput",
     "GenerationResponse",
     "GenerationStats",
+    "ImageGenerationTool",
+    "ImageGenerationToolConfig",
     "ImageUrl",
     "InputAudio",
     "InputModality",
@@ -1813,6 +2043,7 @@ __all__ = [
     "ModelResponse",
     "ModelSort",
     "OutputModality",
+    "PdfOptions",
     "PerRequestLimits",
     "PercentileCutoffs",
     "PercentileStats",
@@ -1835,6 +2066,7 @@ __all__ = [
     "RerankResult",
     "RerankUsage",
     "ResponseFormat",
+    "ResponseHealingPlugin",
     "ResponseMessage",
     "RouteVariant",
     "ServerToolUseDetails",
@@ -1850,5 +2082,12 @@ __all__ = [
     "TopProvider",
     "UrlCitation",
     "UsageOptions",
+    "UserLocation",
     "VideoUrl",
+    "WebFetchPlugin",
+    "WebFetchTool",
+    "WebFetchToolConfig",
+    "WebPlugin",
+    "WebSearchTool",
+    "WebSearchToolConfig",
 ]

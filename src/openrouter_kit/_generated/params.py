@@ -19,15 +19,18 @@ from openrouter_kit._generated.enums import (
 from openrouter_kit._generated.models import (
     CacheControl,
     ContentPart,
+    DatetimeToolConfig,
     DebugOptions,
     FileInput,
     FunctionCall,
     FunctionDefinition,
+    ImageGenerationToolConfig,
     ImageUrl,
     InputAudio,
     JsonSchemaFormat,
     MaxPrice,
     Message,
+    PdfOptions,
     PercentileCutoffs,
     Plugin,
     Prediction,
@@ -42,7 +45,10 @@ from openrouter_kit._generated.models import (
     ToolChoiceFunction,
     ToolDefinition,
     UsageOptions,
+    UserLocation,
     VideoUrl,
+    WebFetchToolConfig,
+    WebSearchToolConfig,
 )
 
 
@@ -352,6 +358,211 @@ class RerankDocumentParam(TypedDict, total=False):
     image: str | None
 
 
+class UserLocationParam(TypedDict, total=False):
+    """An approximate user location, for location-biased web search results (passed to providers that support it). The dict form of ``UserLocation``."""
+
+    #: Always approximate.
+    type: Literal["approximate"] | None
+    city: str | None
+    region: str | None
+    #: A country, such as US.
+    country: str | None
+    #: An IANA time zone, such as America/Los_Angeles.
+    timezone: str | None
+
+
+class WebPluginParam(TypedDict, total=False):
+    """The web plugin: search the web and ground the answer, with url_citation annotations on the reply (replaces the deprecated :online suffix). The dict form of ``WebPlugin``."""
+
+    #: Always web.
+    id: Required[Literal["web"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: How many search results to use (server default 5).
+    max_results: int | None
+    #: The text that introduces the search results to the model.
+    search_prompt: str | None
+    #: native (the provider's own search), exa, firecrawl (needs your own key), parallel or
+    #: perplexity; unset: native where the provider has it, else exa.
+    engine: Literal["native", "exa", "firecrawl", "parallel", "perplexity"] | None
+    #: The engine's search mode (Exa: instant to deep-reasoning; Parallel: turbo to advanced);
+    #: ignored by engines without it.
+    mode: Literal["instant", "fast", "auto", "deep-lite", "deep", "deep-reasoning", "turbo", "basic", "advanced"] | None
+    #: How many searches the model may run in one turn (native providers that support it).
+    max_uses: int | None
+    #: Only results from these domains (wildcards such as *.substack.com and paths such as
+    #: openai.com/blog allowed).
+    include_domains: Sequence[str] | None
+    #: No results from these domains (same forms as include_domains).
+    exclude_domains: Sequence[str] | None
+    #: Where the user roughly is, for local results.
+    user_location: UserLocation | UserLocationParam | None
+
+
+class WebFetchPluginParam(TypedDict, total=False):
+    """The web-fetch plugin: let the model fetch whole pages (or PDFs) by URL. The dict form of ``WebFetchPlugin``."""
+
+    #: Always web-fetch.
+    id: Required[Literal["web-fetch"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: How many fetches one request may make; more return an error to the model.
+    max_uses: int | None
+    #: Truncate each fetched page to about this many tokens.
+    max_content_tokens: int | None
+    #: Only fetch from these domains.
+    allowed_domains: Sequence[str] | None
+    #: Never fetch from these domains.
+    blocked_domains: Sequence[str] | None
+
+
+class PdfOptionsParam(TypedDict, total=False):
+    """How the file-parser plugin reads PDFs. The dict form of ``PdfOptions``."""
+
+    #: mistral-ocr (scans and images; the server default), cloudflare-ai (text PDFs), native (the
+    #: model reads the file itself); pdf-text is deprecated and runs cloudflare-ai.
+    engine: Literal["mistral-ocr", "native", "cloudflare-ai", "pdf-text"] | None
+
+
+class FileParserPluginParam(TypedDict, total=False):
+    """The file-parser plugin: turn attached files (PDFs) into text for models that cannot read them. The dict form of ``FileParserPlugin``."""
+
+    #: Always file-parser.
+    id: Required[Literal["file-parser"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: How to read PDFs: PdfOptions(engine=...).
+    pdf: PdfOptions | PdfOptionsParam | None
+
+
+class ResponseHealingPluginParam(TypedDict, total=False):
+    """The response-healing plugin: repair malformed JSON in structured answers (json_object, json_schema) before they reach you. The dict form of ``ResponseHealingPlugin``."""
+
+    #: Always response-healing.
+    id: Required[Literal["response-healing"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+
+
+class ContextCompressionPluginParam(TypedDict, total=False):
+    """The context-compression plugin: shorten a prompt too long for the model's context (from the middle); on by default for endpoints of 8,192 tokens or less (enabled=False turns it off). The dict form of ``ContextCompressionPlugin``."""
+
+    #: Always context-compression.
+    id: Required[Literal["context-compression"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: middle-out (the server default): drop messages from the middle of the conversation.
+    engine: Literal["middle-out"] | None
+
+
+class WebSearchToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:web_search server tool. The dict form of ``WebSearchToolConfig``."""
+
+    #: auto (the server default: native where the provider has it, else exa), native, exa,
+    #: parallel, firecrawl (needs your own key) or perplexity.
+    engine: Literal["native", "exa", "parallel", "firecrawl", "perplexity", "auto"] | None
+    #: Results per search call (server default 5; ignored by native search).
+    max_results: int | None
+    #: Results across all the searches of a request (server default 50).
+    max_total_results: int | None
+    #: How many searches one request may run; more return an error to the model.
+    max_uses: int | None
+    #: Characters of content per result (exa, parallel, perplexity); wins over search_context_size.
+    max_characters: int | None
+    #: How much content per result: low, medium or high (exa, parallel, perplexity).
+    search_context_size: Literal["low", "medium", "high"] | None
+    #: The engine's search mode (Exa: instant to deep-reasoning; Parallel: turbo to advanced).
+    mode: Literal["instant", "fast", "auto", "deep-lite", "deep", "deep-reasoning", "turbo", "basic", "advanced"] | None
+    #: Only results from these domains (not with excluded_domains).
+    allowed_domains: Sequence[str] | None
+    #: No results from these domains (not with allowed_domains).
+    excluded_domains: Sequence[str] | None
+    #: Where the user roughly is, for local results.
+    user_location: UserLocation | UserLocationParam | None
+
+
+class WebSearchToolParam(TypedDict, total=False):
+    """The openrouter:web_search server tool: the model searches the web when it decides to, and OpenRouter runs the search. The dict form of ``WebSearchTool``."""
+
+    #: Always openrouter:web_search.
+    type: Literal["openrouter:web_search"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The search settings.
+    parameters: WebSearchToolConfig | WebSearchToolConfigParam | None
+
+
+class WebFetchToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:web_fetch server tool. The dict form of ``WebFetchToolConfig``."""
+
+    #: auto (the server default), native, openrouter (a direct HTTP fetch), exa, parallel or
+    #: firecrawl (needs your own key).
+    engine: Literal["auto", "native", "openrouter", "exa", "parallel", "firecrawl"] | None
+    #: How many fetches one request may make; more return an error to the model.
+    max_uses: int | None
+    #: Truncate each fetched page to about this many tokens.
+    max_content_tokens: int | None
+    #: Only fetch from these domains.
+    allowed_domains: Sequence[str] | None
+    #: Never fetch from these domains.
+    blocked_domains: Sequence[str] | None
+
+
+class WebFetchToolParam(TypedDict, total=False):
+    """The openrouter:web_fetch server tool: the model fetches a page or PDF by URL, and OpenRouter runs the fetch. The dict form of ``WebFetchTool``."""
+
+    #: Always openrouter:web_fetch.
+    type: Literal["openrouter:web_fetch"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The fetch settings.
+    parameters: WebFetchToolConfig | WebFetchToolConfigParam | None
+
+
+class DatetimeToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:datetime server tool. The dict form of ``DatetimeToolConfig``."""
+
+    #: An IANA time zone such as America/New_York (server default UTC).
+    timezone: str | None
+
+
+class DatetimeToolParam(TypedDict, total=False):
+    """The openrouter:datetime server tool: the model asks for the current date and time. The dict form of ``DatetimeTool``."""
+
+    #: Always openrouter:datetime.
+    type: Literal["openrouter:datetime"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The time zone to answer in.
+    parameters: DatetimeToolConfig | DatetimeToolConfigParam | None
+
+
+class ImageGenerationToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:image_generation server tool. The dict form of ``ImageGenerationToolConfig``."""
+
+    #: The image model to generate with.
+    model: str | None
+
+
+class ImageGenerationToolParam(TypedDict, total=False):
+    """The openrouter:image_generation server tool: the model asks an image model for a picture. The dict form of ``ImageGenerationTool``."""
+
+    #: Always openrouter:image_generation.
+    type: Literal["openrouter:image_generation"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The image model to use.
+    parameters: ImageGenerationToolConfig | ImageGenerationToolConfigParam | None
+
+
 class RunToolsParams(TypedDict, total=False):
     """The keyword arguments of ``run_tools()``: those of ``complete()`` but ``tools``."""
 
@@ -407,7 +618,7 @@ class RunToolsParams(TypedDict, total=False):
     provider: ProviderPreferences | ProviderPreferencesParam | None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
     route: Literal["fallback", "sort"] | None
-    plugins: Sequence[Plugin | PluginParam] | None
+    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam] | None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: Sequence[str] | None
@@ -479,7 +690,7 @@ class CompletionParams(TypedDict, total=False):
     top_logprobs: int | None
     response_format: ResponseFormat | ResponseFormatParam | type[Any] | None
     #: Tools the model may call; send them on every turn.
-    tools: Sequence[ToolDefinition | ToolDefinitionParam] | None
+    tools: Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam] | None
     #: none, auto, required, or a ToolChoice forcing one tool.
     tool_choice: Literal["none", "auto", "required"] | ToolChoice | ToolChoiceParam | None
     #: false: at most one tool call per turn (server default true).
@@ -499,7 +710,7 @@ class CompletionParams(TypedDict, total=False):
     provider: ProviderPreferences | ProviderPreferencesParam | None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
     route: Literal["fallback", "sort"] | None
-    plugins: Sequence[Plugin | PluginParam] | None
+    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam] | None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: Sequence[str] | None
@@ -624,18 +835,25 @@ __all__ = [
     "CacheControlParam",
     "CompletionParams",
     "ContentPartParam",
+    "ContextCompressionPluginParam",
+    "DatetimeToolConfigParam",
+    "DatetimeToolParam",
     "DebugOptionsParam",
     "EmbedParams",
     "EmbeddingInputParam",
     "FileInputParam",
+    "FileParserPluginParam",
     "FunctionCallParam",
     "FunctionDefinitionParam",
+    "ImageGenerationToolConfigParam",
+    "ImageGenerationToolParam",
     "ImageUrlParam",
     "InputAudioParam",
     "JsonSchemaFormatParam",
     "ListModelsParams",
     "MaxPriceParam",
     "MessageParam",
+    "PdfOptionsParam",
     "PercentileCutoffsParam",
     "PluginParam",
     "PredictionParam",
@@ -645,6 +863,7 @@ __all__ = [
     "RerankDocumentParam",
     "RerankParams",
     "ResponseFormatParam",
+    "ResponseHealingPluginParam",
     "RunToolsParams",
     "StreamOptionsParam",
     "ToolCallParam",
@@ -652,5 +871,12 @@ __all__ = [
     "ToolChoiceParam",
     "ToolDefinitionParam",
     "UsageOptionsParam",
+    "UserLocationParam",
     "VideoUrlParam",
+    "WebFetchPluginParam",
+    "WebFetchToolConfigParam",
+    "WebFetchToolParam",
+    "WebPluginParam",
+    "WebSearchToolConfigParam",
+    "WebSearchToolParam",
 ]

@@ -171,7 +171,7 @@ class FakeOpenRouter:
         self._requests: list[RecordedRequest] = []
         #: Generation records by id, with the ``time.monotonic()`` they are served from.
         self._generations: dict[str, tuple[dict[str, Any], float]] = {}
-        #: The stored prompt and answer of each chat generation (``GET /generation/content``).
+        #: The stored prompt and answer of each generation (``GET /generation/content``).
         self._contents: dict[str, dict[str, Any]] = {}
         self._injection: Injection | None = None
         self._injected = 0
@@ -425,6 +425,7 @@ class FakeOpenRouter:
         visible = time.monotonic() + self.generation_delay
         with self._lock:
             self._generations[answer.gen_id] = (record, visible)
+            self._contents[answer.gen_id] = _stored_input(api_type, incoming.body)
         return json_reply(200, answer.body, {"X-Generation-Id": answer.gen_id})
 
     # -- key management and sign-in --------------------------------------------------------------
@@ -923,6 +924,27 @@ _ROUTES: tuple[_Route, ...] = (
     _Route("POST", re.compile("/auth/keys/code"), False, FakeOpenRouter._create_auth_code),
     _Route("POST", re.compile("/auth/keys"), True, FakeOpenRouter._exchange_auth_code),
 )
+
+
+def _stored_input(api_type: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``GET /generation/content`` body of an embeddings or rerank generation.
+
+    The spec documents one shape for every generation: ``input`` is ``{prompt}`` or
+    ``{messages}``, ``output`` is ``{completion, reasoning}``. What OpenRouter stores for these
+    two is not documented, so the emulator answers in that shape: the prompt is the text that
+    was embedded (a batch's texts one per line; other inputs as JSON) or the rerank query, and
+    there is no completion.
+    """
+    given = body.get("query") if api_type == "rerank" else body.get("input")
+    if isinstance(given, list) and all(isinstance(item, str) for item in given):
+        prompt = "\n".join(given)
+    else:
+        prompt = given if isinstance(given, str) else json.dumps(given)
+    return {
+        "input": {"prompt": prompt},
+        "output": {"completion": None, "reasoning": None},
+        "error": None,
+    }
 
 
 def _query_int(query: Mapping[str, str], name: str, low: int, high: int | None) -> int | None:

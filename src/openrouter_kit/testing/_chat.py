@@ -530,15 +530,24 @@ def _answer(
 
 def _citations(body: Mapping[str, Any], content: str | None) -> list[dict[str, Any]]:
     """The ``url_citation`` annotations of a web search: one per result (``max_results`` of the
-    ``web`` plugin, default 2), when the plugin is on or the model ends in ``:online``."""
+    ``web`` plugin or of the ``openrouter:web_search`` server tool's ``parameters``, default 2),
+    when the plugin is on, the server tool is given or the model ends in ``:online``."""
     plugins = body.get("plugins")
     web = [p for p in plugins or () if isinstance(p, dict) and p.get("id") == "web"]
     if not isinstance(plugins, list):
         web = []
+    tools = body.get("tools")
+    searches: list[dict[str, Any]] = [
+        t["parameters"] if isinstance(t.get("parameters"), dict) else {}
+        for t in (tools if isinstance(tools, list) else ())
+        if isinstance(t, dict) and t.get("type") == "openrouter:web_search"
+    ]
     online = str(body.get("model") or "").endswith(":online")
-    if not (online or (web and web[0].get("enabled", True) is not False)):
+    plugin_on = bool(web) and web[0].get("enabled", True) is not False
+    if not (online or plugin_on or searches):
         return []
-    wanted = web[0].get("max_results", 2) if web else 2
+    settings: dict[str, Any] = web[0] if plugin_on else searches[0] if searches else {}
+    wanted = settings.get("max_results", 2)
     count = wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else 2
     end = len(content or "")
     return [

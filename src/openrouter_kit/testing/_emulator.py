@@ -54,8 +54,11 @@ class Emulator:
     disabled is refused (401). Sign-in with OpenRouter: ``GET /auth?callback_url=...`` (on the
     site, outside ``/api/v1``) approves at once, redirecting to the callback with a ``code``;
     ``POST /auth/keys`` exchanges it (once, the PKCE verifier checked) for a new key, and
-    ``POST /auth/keys/code`` makes codes too. A completion with the ``web`` plugin (or a
-    ``:online`` model) carries ``url_citation`` annotations, streamed too.
+    ``POST /auth/keys/code`` makes codes too. A completion with the ``web`` plugin, the
+    ``openrouter:web_search`` server tool or a ``:online`` model carries ``url_citation``
+    annotations (``max_results`` of them, 2 by default), streamed too. ``GET
+    /generation/content`` answers for chat, embeddings and rerank generations (the last two
+    with the embedded text or the query as ``input.prompt`` and no completion).
 
     Its answers follow OpenRouter's OpenAPI document (the test suite validates each route's
     answers against it): ``/models`` has ``total_count`` and ``links`` and pages with
