@@ -156,6 +156,8 @@ class AsyncClient(BaseClient, AsyncClosing):
         if self._store_events:
             for event in self._take_store_events():
                 await self._hooks.afire(event)
+        if self._shared is not None:
+            return await self._begin_shared(call, number)
         attempt = await self._route(call, number)
         limiter = self._limited(call)
         waited = 0.0
@@ -179,6 +181,34 @@ class AsyncClient(BaseClient, AsyncClosing):
             waited += wait
             attempt = await self._route(call, number)
         return attempt
+
+    async def _begin_shared(self, call: Call, number: int) -> Attempt:
+        """Same as ``Client._begin_shared``, but awaitable."""
+        limiter = self._limited(call)
+        waited = 0.0
+        while True:
+            admitted, call.admitted = call.admitted, None
+            if admitted is None:
+                call.bounds(number, time.monotonic())  # the deadline, before a probe is taken
+                admitted = await self._shared._aadmit_call(*self._admission(call))
+            admission = admitted.admission
+            routed = admitted.routed
+            if routed is None:
+                now = time.monotonic()
+                routed = await self._breaker.aroute(call.endpoint.name, call.candidates, now)
+            attempt = self._attempt_of(call, number, routed, admission)
+            if limiter is None:
+                return attempt
+            if admission is None:
+                tokens = self._attempt_tokens(call, limiter)
+                admission = await limiter.aadmit(call.model or "", tokens, time.monotonic())
+            if not isinstance(admission, Denied):
+                self._admitted(call, attempt, limiter, admission)
+                return attempt
+            await self._breaker.arelease(attempt.key)  # no probe may wait for room
+            wait = self._room_wait(call, admission, waited)
+            await anyio.sleep(wait)
+            waited += wait
 
     async def _route(self, call: Call, number: int) -> Attempt:
         """``call.begin``, awaiting a shared store's route first."""
@@ -305,7 +335,12 @@ class AsyncClient(BaseClient, AsyncClosing):
             self._hold_worst(call, worst)
             return
         budget = self._budget
-        if budget is not None:
+        if budget is not None and self._shared is not None:  # with the first admission
+            call.admitted = await self._shared._aadmit_call(
+                *self._admission(call), (worst.cost, "this call", worst.lower_hold)
+            )
+            call.held = call.admitted.held
+        elif budget is not None:
             call.held = await budget._areserve(
                 worst.cost, "this call", worst.lower_hold, time.monotonic()
             )
@@ -605,6 +640,9 @@ class AsyncClient(BaseClient, AsyncClosing):
         try:
             await self._settle_before_close()
         finally:  # closed even if the lookups were cancelled
+            if self._shared is not None:
+                with anyio.CancelScope(shield=True):
+                    await self._shared._aflush()  # the calls' queued writes, sent now
             self._closed = True
             http, self._http = self._http, None
             if http is not None and self._owns_http:

@@ -540,11 +540,19 @@ class BaseClient(abc.ABC):
         self._owns_store = store is None
         #: True when the async shell awaits the states' twins (a shared store).
         self._awaits_store = self._awaits_hooks and self._store.shared
+        #: The shared store that admits a call in one round trip (route, rate limit and
+        #: budget hold together: ``_admit_call``); None for a memory store.
+        self._shared: Any = (
+            self._store if self._store.shared and hasattr(self._store, "_admit_call") else None
+        )
         try:
             self._breaker: BreakerState = self._store.breaker(breaker_threshold, breaker_recovery)
-            self._budget: BudgetState | None = (
-                self._store.budget(_usd("budget", budget)) if budget is not None else None
-            )
+            self._budget: BudgetState | None = None
+            if budget is not None and self._shared is not None:
+                longest = self._longest_call()
+                self._budget = self._store.budget(_usd("budget", budget), longest_call=longest)
+            elif budget is not None:
+                self._budget = self._store.budget(_usd("budget", budget))
         except ValueError as exc:
             if isinstance(exc, ConfigurationError):
                 raise
@@ -562,6 +570,24 @@ class BaseClient(abc.ABC):
         #: A shared store's switches, queued for the ``store`` hooks (fired before an attempt).
         self._store_events: list[StoreEvent] = []
         self._store.listen(self._store_switched)
+
+    def _longest_call(self) -> float | None:
+        """The most seconds one call may take (None: nothing bounds it): the deadline, else
+        ``max_retries + 1`` attempts of ``pool + connect + write + max(read,
+        stream_idle_timeout)`` and the longest waits between them (``backoff_max`` or
+        ``max_retry_after``). A shared budget keeps a hold this long (plus a margin) before
+        taking it as left by a process that died."""
+        retry = self._retry
+        if retry.deadline is not None:
+            return float(retry.deadline)
+        timeouts, idle = self._config.timeout, self._idle
+        phases = (timeouts.pool, timeouts.connect, timeouts.write, timeouts.read, idle)
+        if any(phase is None for phase in phases):
+            return None
+        pool, connect, write, read, idle = (float(phase or 0) for phase in phases)
+        attempt = pool + connect + write + max(read, idle)
+        waits = retry.max_retries * max(retry.wait_max, retry.max_retry_after)
+        return float((retry.max_retries + 1) * attempt + waits)
 
     def _store_switched(self, event: StoreEvent) -> None:
         """The store's listener: queue ``event`` for the hooks (never blocks, never raises)."""
@@ -1130,7 +1156,7 @@ class BaseClient(abc.ABC):
         models, generations and the key is not counted); None when there is none."""
         return self._limiter if call.completion is not None else None
 
-    def _attempt_tokens(self, call: Call, limiter: LimiterState) -> int:
+    def _attempt_tokens(self, call: Call, limiter: LimiterState, model: str | None = None) -> int:
         """The tokens the rate limit charges the call's next attempt: the prompt's estimate
         (``tokens.estimate_prompt``, counted once) plus ``max_tokens``, else the model's
         completion limit when the model list is loaded, else ``DEFAULT_OUTPUT_TOKENS``; 0 when
@@ -1143,8 +1169,9 @@ class BaseClient(abc.ABC):
 
             call.prompt_tokens = estimate_prompt(completion.messages, completion.tools)
         output = completion.max_tokens or completion.max_completion_tokens
-        if not output and call.model and self._model_cache.loaded:
-            info = self._model_cache.peek(call.model)
+        model = model or call.model
+        if not output and model and self._model_cache.loaded:
+            info = self._model_cache.peek(model)
             top = info.top_provider if info is not None else None
             output = top.max_completion_tokens if top is not None else None
         return call.prompt_tokens + (output or DEFAULT_OUTPUT_TOKENS)
@@ -1260,9 +1287,35 @@ class BaseClient(abc.ABC):
             BudgetExceededError: it passes what is left of the budget (nothing is sent).
         """
         if self._budget is not None:  # _worst_case gave one: there is a budget
+            if self._shared is not None:  # with the first attempt's admission: one round trip
+                call.admitted = self._shared._admit_call(
+                    *self._admission(call), (worst.cost, "this call", worst.lower_hold)
+                )
+                call.held = call.admitted.held
+                return
             call.held = self._budget._reserve(
                 worst.cost, "this call", worst.lower_hold, time.monotonic()
             )
+
+    def _admission(self, call: Call) -> tuple[Any, ...]:
+        """What a shared store's ``_admit_call`` needs for the call's next attempt: the
+        breaker, the rate limiter (None: none), the budget, the route (endpoint, candidates)
+        and the tokens the attempt is charged (estimated for the first candidate)."""
+        limiter = self._limited(call)
+        tokens = 0 if limiter is None else self._attempt_tokens(call, limiter, call.candidates[0])
+        route = (call.endpoint.name, call.candidates)
+        return self._breaker, limiter, self._budget, route, tokens
+
+    def _attempt_of(
+        self, call: Call, number: int, routed: tuple[str, list[str]], admission: Any
+    ) -> Attempt:
+        """``call.begin`` with a shared store's route; on failure the route's probe is freed
+        and ``admission`` refunded (with the next round trip: nothing blocks)."""
+        try:
+            return call.begin(number, self._breaker, routed)
+        except BaseException:
+            self._shared._undo(self._breaker, self._limited(call), routed, admission)
+            raise
 
     def _end_hold(self, call: Call, cost: Decimal | None, generation: Any = None) -> HoldEnd | None:
         """End the call's hold (see ``accounting.hold_end``): settled with ``cost``, released

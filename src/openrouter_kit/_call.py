@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from openrouter_kit._core.config import Timeouts
     from openrouter_kit._core.ratelimit import Ticket
     from openrouter_kit._core.retry import RetryPolicy
-    from openrouter_kit._core.store import BreakerState, LimiterState
+    from openrouter_kit._core.store import Admitted, BreakerState, LimiterState
     from openrouter_kit._core.wire import Endpoint, WireRequest
     from openrouter_kit._generated.models import CompletionRequest
 
@@ -55,6 +55,7 @@ class Call:
     """
 
     __slots__ = (
+        "admitted",
         "attempts",
         "candidates",
         "cast_to",
@@ -117,6 +118,8 @@ class Call:
         self.model: str | None = None
         #: What the rate limit charged the latest attempt, until its real tokens are known.
         self.ticket: Ticket | None = None
+        #: A shared store's admission of the first attempt, made with the budget hold.
+        self.admitted: Admitted | None = None
         #: The prompt's estimated tokens, counted once for the rate limit (None: not yet).
         self.prompt_tokens: int | None = None
         #: What a generic request's answer is parsed into (None: its decoded JSON).

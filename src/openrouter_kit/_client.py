@@ -205,6 +205,8 @@ class Client(BaseClient, Closing):
         if self._store_events:
             for event in self._take_store_events():
                 self._hooks.fire(event)
+        if self._shared is not None:
+            return self._begin_shared(call, number)
         attempt = call.begin(number, self._breaker)
         limiter = self._limited(call)
         waited = 0.0
@@ -220,6 +222,34 @@ class Client(BaseClient, Closing):
             waited += wait
             attempt = call.begin(number, self._breaker)
         return attempt
+
+    def _begin_shared(self, call: Call, number: int) -> Attempt:
+        """``_begin`` on a shared store: route and admit in one round trip (the first
+        attempt's was made with the budget hold), then wait for room as ``_begin`` does."""
+        limiter = self._limited(call)
+        waited = 0.0
+        while True:
+            admitted, call.admitted = call.admitted, None
+            if admitted is None:
+                call.bounds(number, time.monotonic())  # the deadline, before a probe is taken
+                admitted = self._shared._admit_call(*self._admission(call))
+            admission = admitted.admission
+            routed = admitted.routed
+            if routed is None:
+                routed = self._breaker.route(call.endpoint.name, call.candidates, time.monotonic())
+            attempt = self._attempt_of(call, number, routed, admission)
+            if limiter is None:
+                return attempt
+            if admission is None:
+                tokens = self._attempt_tokens(call, limiter)
+                admission = limiter.admit(call.model or "", tokens, time.monotonic())
+            if not isinstance(admission, Denied):
+                self._admitted(call, attempt, limiter, admission)
+                return attempt
+            self._breaker.release(attempt.key)  # no probe may wait for room
+            wait = self._room_wait(call, admission, waited)
+            time.sleep(wait)
+            waited += wait
 
     def _exchange(self, http: httpx.Client, call: Call, attempt: Attempt) -> Any:
         """One HTTP exchange: the parsed body, or for a stream the open response.
@@ -741,6 +771,8 @@ class Client(BaseClient, Closing):
         try:
             self._settle_before_close()
         finally:  # closed even if the lookups were interrupted
+            if self._shared is not None:
+                self._shared._flush()  # this client's calls' queued writes, sent now
             with self._lock:
                 self._closed = True
                 http, self._http = self._http, None

@@ -26,7 +26,7 @@ def client(settings: dict[str, Any], **options: Any) -> tuple[Client, RedisStore
 def budget(settings: dict[str, Any]) -> dict[str, Any]:
     """``calls`` calls against the shared budget: how many answered, were refused, failed."""
     made, store = client(settings, budget=settings["budget"], max_retries=2)
-    counts = {"ok": 0, "refused": 0, "failed": 0}
+    counts: dict[str, Any] = {"ok": 0, "refused": 0, "failed": 0, "errors": {}}
     with made:
         for _ in range(settings["calls"]):
             try:
@@ -34,8 +34,10 @@ def budget(settings: dict[str, Any]) -> dict[str, Any]:
                 counts["ok"] += 1
             except errors.BudgetExceededError:
                 counts["refused"] += 1
-            except errors.OpenRouterError:
+            except errors.OpenRouterError as exc:
                 counts["failed"] += 1
+                kind = type(exc).__name__
+                counts["errors"][kind] = counts["errors"].get(kind, 0) + 1
     store.close()
     return counts
 

@@ -26,7 +26,25 @@ if TYPE_CHECKING:
     from openrouter_kit._core.events import StoreEvent
     from openrouter_kit._core.ratelimit import Denied, RateLimit, Ticket
 
-__all__ = ["BreakerState", "BudgetState", "LimiterState", "MemoryStore", "Store"]
+__all__ = ["Admitted", "BreakerState", "BudgetState", "LimiterState", "MemoryStore", "Store"]
+
+
+class Admitted:
+    """What a shared store's admission of a call gave, in one round trip: the breaker's route
+    (None: route again), the rate limit's ticket or refusal (None: admit again), and the
+    budget's hold (None: none was asked). The shell then begins the attempt with them."""
+
+    __slots__ = ("admission", "held", "routed")
+
+    def __init__(
+        self,
+        routed: tuple[str, list[str]] | None,
+        admission: Ticket | Denied | None,
+        held: Decimal | None,
+    ) -> None:
+        self.routed = routed
+        self.admission = admission
+        self.held = held
 
 
 class BreakerState(Protocol):
@@ -268,8 +286,12 @@ class Store(Protocol):
         """The rate limits of a client."""
         ...
 
-    def budget(self, limit: Decimal) -> BudgetState:
-        """The budget of a client (``ValueError`` for a limit that is not a USD amount >= 0)."""
+    def budget(self, limit: Decimal, *, longest_call: float | None = None) -> BudgetState:
+        """The budget of a client (``ValueError`` for a limit that is not a USD amount >= 0).
+        ``longest_call``: the most seconds one call of the client may take (None: no bound);
+        a shared store keeps a call's hold at least that long before taking it as left by a
+        process that died (the clients pass it to ``RedisStore`` only: a store of your own
+        may leave it out)."""
         ...
 
     def listen(self, listener: Callable[[StoreEvent], None]) -> None:
@@ -316,8 +338,9 @@ class MemoryStore:
         """A new ``RateLimiter``."""
         return RateLimiter(rate_limit)
 
-    def budget(self, limit: Decimal) -> Budget:
-        """A new ``Budget``."""
+    def budget(self, limit: Decimal, *, longest_call: float | None = None) -> Budget:
+        """A new ``Budget`` (``longest_call`` does not matter here: no other process sweeps
+        its holds)."""
         return Budget(limit)
 
     def listen(self, listener: Callable[[StoreEvent], None]) -> None:

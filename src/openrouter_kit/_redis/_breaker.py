@@ -2,10 +2,13 @@
 
 Owns: a short cache of each key's shared state (a process trusts what it read for
 ``CACHE_FOR`` seconds, so a trip elsewhere is seen within that plus one round trip, and a closed
-circuit costs no round trip inside the window), taking the one fleet-wide half-open probe (a
-lease that runs out if its process dies), and the fall back to a local ``CircuitBreaker`` while
-Redis cannot be reached. Each operation is one flow of script calls, run by the sync or the
-async client. Never knows: what counts as a failure (the shells say), sockets (``_conn``).
+circuit costs no round trip inside the window; the stale keys of a route are read in one round
+trip), successes sent with the next round trip (each resets the fleet's count of failures in
+a row), failures sent at once (a trip must be seen within 250 ms), taking the one fleet-wide
+half-open probe (a lease that runs out if its process dies), and the fall back to a local
+``CircuitBreaker`` while Redis cannot be reached. Each operation is one flow of script calls,
+run by the sync or the async client. Never knows: what counts as a failure (the shells say),
+sockets (``_conn``).
 """
 
 from __future__ import annotations
@@ -143,6 +146,21 @@ class SharedBreaker:
     def _route(
         self, endpoint: str, candidates: Sequence[str], now: float
     ) -> Flow[tuple[str, list[str]]]:
+        if self.threshold is not None:
+            moment = time.monotonic()
+            stale = [
+                (endpoint, model)
+                for model in candidates
+                if (seen := self._seen.get((endpoint, model))) is None
+                or moment - seen.at >= CACHE_FOR
+            ]
+            if stale:  # every stale key read in one round trip
+                try:
+                    replies = yield [self._op(key, "read", self._owner) for key in stale]
+                except StoreUnavailable:
+                    return self._local.route(endpoint, candidates, now)
+                for key, reply in zip(stale, replies, strict=True):
+                    self._keep(key, reply)
         healthy = []
         for model in candidates:
             if (yield from self._available((endpoint, model), now)):
@@ -155,15 +173,15 @@ class SharedBreaker:
         if self.threshold is None:
             return
         token = self._probes.pop(key, None)
-        seen = self._seen.get(key)
-        if (
-            op == "success"
-            and token is None
-            and seen is not None
-            and seen.reply.state == "closed"
-            and seen.reply.failures == 0
-        ):
-            return  # nothing to change: no round trip
+        if op == "success" and token is None:
+            # Sent with this process's next round trip (no round trip of its own): every
+            # success resets the fleet's count of failures in a row, even when this process
+            # has not seen the failures of the others yet.
+            if self._conn.down:
+                self._local.record_success(key)
+            else:
+                self._conn.later(self._op(key, "success", self._owner))
+            return
         if op == "release" and token is None:
             return
         try:
@@ -177,6 +195,13 @@ class SharedBreaker:
                 self._local.release(key)
             return
         self._keep(key, reply)
+
+    def _release_later(self, model: str, endpoint: str | None = None) -> None:
+        """Free the probe this process took for ``model`` (its call is not sent), with the
+        next round trip."""
+        for key in [k for k in self._probes if k[1] == model and endpoint in (None, k[0])]:
+            token = self._probes.pop(key)
+            self._conn.later(self._op(key, "release", token))
 
     # -- BreakerState --------------------------------------------------------------------------
     def available(self, key: BreakerKey, now: float) -> bool:

@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 __all__ = ["HOLD_TTL", "SharedBudget", "SharedHold"]
 
 #: Seconds a hold lives before a sweeper may take it as left by a dead process: the longest a
-#: call may run (the client's deadline, else ``HOLD_TTL``) plus ``HOLD_MARGIN``.
-HOLD_TTL = 900.0
+#: call of the client may run (see ``BaseClient._longest_call``: its deadline, else its
+#: attempts' timeouts and ``stream_idle_timeout`` and the waits between them) plus
+#: ``HOLD_MARGIN``; ``HOLD_TTL`` when nothing bounds a call (a timeout or the idle limit None).
+HOLD_TTL = 3600.0
 HOLD_MARGIN = 60.0
 #: Seconds a sweeper keeps the fleet's sweep, and each hold it claimed, before another may.
 SWEEP_LEASE = 10.0
@@ -114,9 +116,21 @@ class SharedBudget:
         self._local: Budget | None = None
         self._journal: list[Op[BudgetReply]] = []
         self._lock = threading.Lock()
-        self._last: BudgetReply | None = None
+        self._last_reply: BudgetReply | None = None
+        #: Holds deferred since the last reply (queued: the books do not show them yet).
+        self._deferred = 0
 
     # -- what the books say --------------------------------------------------------------------
+    @property
+    def _last(self) -> BudgetReply | None:
+        """The books as the last reply showed them."""
+        return self._last_reply
+
+    @_last.setter
+    def _last(self, reply: BudgetReply | None) -> None:
+        # a reply comes after the writes queued before its command: it shows the deferred holds
+        self._last_reply, self._deferred = reply, 0
+
     def _books(self) -> BudgetReply | None:
         """The books now (one round trip), or the last ones seen while Redis is unreachable."""
         return self._conn.drive(self._read())
@@ -159,7 +173,8 @@ class SharedBudget:
     def _pending(self) -> Sized:
         """The holds a sweeper may take now, as of the last reply (its ``len``)."""
         last = self._last
-        return _Count(0 if last is None else max(last.due, last.pending_holds))
+        seen = 0 if last is None else max(last.due, last.pending_holds)
+        return _Count(seen + self._deferred)
 
     def __repr__(self) -> str:
         last = self._last
@@ -278,22 +293,16 @@ class SharedBudget:
             return
         self._last = reply
 
-    def _defer_flow(self, held: Decimal, generation: str, now: float) -> Flow[PendingHold]:
-        hold_id = held.hold_id if isinstance(held, _Held) else ""
-        pending = SharedHold(hold_id, generation, held, now)
-        if not isinstance(held, _Held) or held.local:
-            # spent on the local slice: the cost is not looked up, the whole hold is spent
-            yield from self._end(held, None)
-            return pending
-        op = budget_op(self._keys, "defer", hold_id, generation, int(FIRST_LOOKUP * 1000))
-        try:
-            reply: BudgetReply = yield op
-        except StoreUnavailable:
-            with self._lock:  # the hold stays in flight until its TTL; then it is swept
-                self._journal.append(budget_op(self._keys, "tag", hold_id, generation))
-            return pending
-        self._last = reply
-        return pending
+    def _end_later(self, held: Decimal, cost: Decimal | None) -> None:
+        """Settle a hold with ``cost`` (None: all of it) with this process's next round trip
+        (no round trip of its own; until then the hold over-counts, never under-counts)."""
+        if not isinstance(held, _Held):
+            return
+        if held.local:
+            self._conn.drive(self._end(held, cost))  # local books and journal: no I/O
+            return
+        cost_arg = "" if cost is None else to_usd(cost)
+        self._conn.later(budget_op(self._keys, "settle", held.hold_id, cost_arg, durable=True))
 
     def _tag_flow(self, held: Decimal, generation: str) -> Flow[None]:
         if not isinstance(held, _Held) or held.local:
@@ -378,20 +387,23 @@ class SharedBudget:
         return await self._conn.adrive(self._reserve_flow(amount, what, lower_hold))
 
     def _settle(self, held: Decimal, cost: Decimal | None) -> None:
-        """Turn the hold into what the call cost (all of it when None); once, by its id."""
-        self._conn.drive(self._end(held, checked_amount(cost)))
+        """Turn the hold into what the call cost (all of it when None); once, by its id. Sent
+        with this process's next round trip, or by the flusher within ``FLUSH_AFTER`` seconds:
+        never blocks."""
+        self._end_later(held, checked_amount(cost))
 
     async def _asettle(self, held: Decimal, cost: Decimal | None) -> None:
-        """Same as ``_settle``, awaitable."""
-        await self._conn.adrive(self._end(held, checked_amount(cost)))
+        """Same as ``_settle`` (it never blocks)."""
+        self._end_later(held, checked_amount(cost))
 
     def _release(self, held: Decimal) -> None:
-        """The server cannot have billed the call: give its hold back."""
-        self._conn.drive(self._end(held, _ZERO))
+        """The server cannot have billed the call: give its hold back (sent as ``_settle``
+        is)."""
+        self._end_later(held, _ZERO)
 
     async def _arelease(self, held: Decimal) -> None:
-        """Same as ``_release``, awaitable."""
-        await self._conn.adrive(self._end(held, _ZERO))
+        """Same as ``_release`` (it never blocks)."""
+        self._end_later(held, _ZERO)
 
     def _tag(self, held: Decimal, generation: str) -> None:
         """The call is under way as ``generation``: record it on the hold, so that a sweeper
@@ -404,12 +416,24 @@ class SharedBudget:
 
     def _defer(self, held: Decimal, generation: str, now: float) -> PendingHold:
         """Keep the hold pending until ``GET /generation?id=generation`` tells the cost; any
-        process's sweep may look it up."""
-        return self._conn.drive(self._defer_flow(held, generation, now))
+        process's sweep may look it up. Sent as ``_settle`` is: never blocks."""
+        hold_id = held.hold_id if isinstance(held, _Held) else ""
+        pending = SharedHold(hold_id, generation, held, now)
+        if not isinstance(held, _Held) or held.local:
+            # spent on the local slice: the cost is not looked up, the whole hold is spent
+            self._end_later(held, None)
+            return pending
+        op = budget_op(
+            self._keys, "defer", hold_id, generation, int(FIRST_LOOKUP * 1000), durable=True
+        )
+        with self._lock:
+            self._deferred += 1
+        self._conn.later(op)
+        return pending
 
     async def _adefer(self, held: Decimal, generation: str, now: float) -> PendingHold:
-        """Same as ``_defer``, awaitable."""
-        return await self._conn.adrive(self._defer_flow(held, generation, now))
+        """Same as ``_defer`` (it never blocks)."""
+        return self._defer(held, generation, now)
 
     def _claim(
         self, now: float, *, due_only: bool = True, limit: int | None = None
@@ -470,6 +494,7 @@ def process_owner() -> str:
     return f"{host}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def hold_ttl(deadline: float | None) -> float:
-    """Seconds a hold lives for a client with ``deadline`` (see ``HOLD_TTL``)."""
-    return (deadline if deadline is not None else HOLD_TTL) + HOLD_MARGIN
+def hold_ttl(longest_call: float | None) -> float:
+    """Seconds a hold lives for a client whose calls take at most ``longest_call`` seconds
+    (None: unbounded; see ``HOLD_TTL``)."""
+    return (longest_call if longest_call is not None else HOLD_TTL) + HOLD_MARGIN

@@ -15,7 +15,7 @@ import attrs
 
 from openrouter_kit._core.ratelimit import Denied, RateLimit, RateLimiter, Ticket, scope_of
 from openrouter_kit._redis._conn import StoreUnavailable
-from openrouter_kit._redis._ops import Admission, Keys, admit_op, reconcile_op
+from openrouter_kit._redis._ops import Admission, Keys, admit_op, reconcile_op, refund_op
 
 if TYPE_CHECKING:
     from openrouter_kit._redis._conn import Connection, Flow
@@ -83,6 +83,14 @@ class SharedLimiter:
             return  # nothing to correct
         # Sent with this process's next command, in its round trip (nobody waits for it).
         self._conn.later(reconcile_op(self._keys.limiter(ticket.scope), ticket.window, change))
+
+    def _refund(self, ticket: Ticket) -> None:
+        """The attempt ``ticket`` admitted was never sent: take back its request and tokens
+        (sent with the next command)."""
+        if isinstance(ticket, _LocalTicket):
+            self._local.reconcile(ticket, 0)
+            return
+        self._conn.later(refund_op(self._keys.limiter(ticket.scope), ticket.window, ticket.tokens))
 
     def admit(self, model: str, tokens: int, now: float) -> Ticket | Denied:
         """Charge one request and ``tokens`` to ``model``'s scope for the whole fleet if both

@@ -11,6 +11,7 @@ twice.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from decimal import ROUND_CEILING, Decimal
@@ -21,6 +22,7 @@ from attrs import frozen
 
 __all__ = [
     "SCRIPTS",
+    "SHAS",
     "Admission",
     "BreakerReply",
     "BudgetReply",
@@ -37,6 +39,12 @@ T = TypeVar("T")
 SCRIPTS: dict[str, str] = {
     name: resources.files(__package__).joinpath("scripts", f"{name}.lua").read_text("utf-8")
     for name in ("breaker", "limiter", "budget")
+}
+
+#: Each script's SHA1, as Redis names it (EVALSHA): computed here, so no command asks.
+SHAS: dict[str, str] = {
+    name: hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+    for name, text in SCRIPTS.items()
 }
 
 _PLACES = Decimal("1e-12")
@@ -61,12 +69,17 @@ def _text(value: Any) -> str:
 
 @frozen
 class Op(Generic[T]):
-    """One script call: which script, its keys and arguments, and how to read its reply."""
+    """One script call: which script, its keys and arguments, and how to read its reply.
+
+    ``durable``: a write that may be sent again until Redis has it (idempotent: a hold's end,
+    by its id); the others are dropped (and counted) when the round trip carrying them fails.
+    """
 
     script: str
     keys: tuple[str, ...]
     args: tuple[str | int, ...]
     read: Callable[[Any], T]
+    durable: bool = False
 
 
 class Keys:
@@ -176,6 +189,13 @@ def admit_op(key: str, rpm: int | None, tpm: int | None, tokens: int) -> Op[Admi
     return Op("limiter", (key,), args, _admission)
 
 
+def refund_op(key: str, minute: int, tokens: int) -> Op[bool]:
+    """Take back one request and ``tokens`` counted in ``minute`` (an admission whose attempt
+    was never sent); False when that minute already slid out of the window."""
+    args = ("refund", -1, -1, tokens, minute, LIMITER_TTL_MS)
+    return Op("limiter", (key,), args, lambda reply: bool(int(reply[0])))
+
+
 def reconcile_op(key: str, minute: int, change: int) -> Op[bool]:
     """Correct the tokens counted in ``minute`` by ``change`` (signed); False when that minute
     already slid out of the window."""
@@ -255,6 +275,8 @@ def _budget_reply(reply: Sequence[Any]) -> BudgetReply:
     )
 
 
-def budget_op(keys: tuple[str, str, str, str], op: str, *args: str | int) -> Op[BudgetReply]:
+def budget_op(
+    keys: tuple[str, str, str, str], op: str, *args: str | int, durable: bool = False
+) -> Op[BudgetReply]:
     """``op`` on the budget at ``keys`` (see ``scripts/budget.lua`` for each op's arguments)."""
-    return Op("budget", keys, (op, BUDGET_TTL_MS, *args), _budget_reply)
+    return Op("budget", keys, (op, BUDGET_TTL_MS, *args), _budget_reply, durable)

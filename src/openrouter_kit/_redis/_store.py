@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from openrouter_kit._core.ratelimit import Ticket, scope_of
+from openrouter_kit._core.store import Admitted
 from openrouter_kit._redis._breaker import SharedBreaker
 from openrouter_kit._redis._budget import SharedBudget, hold_ttl, process_owner
 from openrouter_kit._redis._conn import Connection
@@ -24,6 +27,8 @@ from openrouter_kit.errors import ConfigurationError
 if TYPE_CHECKING:
     from openrouter_kit._core.events import StoreEvent
     from openrouter_kit._core.ratelimit import RateLimit
+    from openrouter_kit._core.store import BreakerState, BudgetState, LimiterState
+    from openrouter_kit._redis._conn import Flow
 
 __all__ = ["RedisStore"]
 
@@ -71,6 +76,7 @@ class RedisStore:
         budget_mode: Literal["closed", "local_slice"] = "closed",
         local_slice: Decimal | None = None,
         expected_workers: int = 1,
+        hold_ttl: float | None = None,
     ) -> None:
         self._conn = conn
         self.namespace = namespace
@@ -79,8 +85,10 @@ class RedisStore:
         self.expected_workers = expected_workers
         self._keys = Keys(namespace)
         self._owner = process_owner()
-        #: Seconds a budget hold lives before a sweeper may take it (see ``hold_ttl``).
-        self.hold_ttl = hold_ttl(None)
+        #: Seconds a budget hold lives before a sweeper may take it as left by a process that
+        #: died; None (the default): the longest a call of the client may take, plus a minute
+        #: (see ``from_url``).
+        self.hold_ttl = hold_ttl
 
     @classmethod
     def from_url(
@@ -93,9 +101,19 @@ class RedisStore:
         budget_mode: Literal["closed", "local_slice"] = "closed",
         local_slice: Decimal | str | float | None = None,
         expected_workers: int = 1,
+        hold_ttl: float | None = None,
     ) -> RedisStore:
         """A store on the Redis at ``url`` (``redis://``, ``rediss://`` or ``unix://``; a
         password in it is never shown), for the processes sharing ``namespace``.
+
+        ``hold_ttl``: seconds a budget hold lives before the fleet's sweeper may take it as
+        left by a process that died (and price it with ``GET /generation``). None (the
+        default): derived from each client's settings: its ``deadline``, else its attempts'
+        timeouts (``pool + connect + write + max(read, stream_idle_timeout)``, times
+        ``max_retries + 1``) plus the longest waits between them, plus a 60 s margin; an
+        hour and a minute when nothing bounds a call (a timeout None). A hold that lives
+        longer than its call costs nothing; one that runs out while its call is still going
+        is looked up early (never counted twice).
 
         Raises:
             ConfigurationError: redis-py is not installed, or a setting is invalid.
@@ -137,6 +155,8 @@ class RedisStore:
                 "RedisStore: expected_workers must be a whole number >= 1, got "
                 f"{expected_workers!r}"
             )
+        if hold_ttl is not None:
+            hold_ttl = _seconds("hold_ttl", hold_ttl)
         conn = Connection(
             url,
             namespace=namespace,
@@ -149,6 +169,7 @@ class RedisStore:
             budget_mode=budget_mode,
             local_slice=slice_,
             expected_workers=expected_workers,
+            hold_ttl=hold_ttl,
         )
 
     def __repr__(self) -> str:
@@ -163,6 +184,11 @@ class RedisStore:
     def commands(self) -> int:
         """Redis commands (scripts) sent so far."""
         return self._conn.commands
+
+    @property
+    def round_trips(self) -> int:
+        """Round trips to Redis so far (a pipeline of scripts is one)."""
+        return self._conn.round_trips
 
     @property
     def available(self) -> bool:
@@ -183,16 +209,110 @@ class RedisStore:
         """Rate limits shared by the fleet."""
         return SharedLimiter(self._conn, self._keys, rate_limit, self.expected_workers)
 
-    def budget(self, limit: Decimal) -> SharedBudget:
-        """The fleet's budget (``ValueError`` for a limit that is not a USD amount >= 0)."""
+    def budget(self, limit: Decimal, *, longest_call: float | None = None) -> SharedBudget:
+        """The fleet's budget (``ValueError`` for a limit that is not a USD amount >= 0); its
+        holds live ``hold_ttl`` seconds, else ``longest_call`` plus a minute."""
         return SharedBudget(
             self._conn,
             self._keys,
             self._owner,
             limit,
-            hold_ttl=self.hold_ttl,
+            hold_ttl=hold_ttl(longest_call) if self.hold_ttl is None else self.hold_ttl,
             local_slice=self.local_slice,
         )
+
+    # -- one round trip before a call ----------------------------------------------------------
+    def _admission(
+        self,
+        breaker: BreakerState,
+        limiter: LimiterState | None,
+        budget: BudgetState | None,
+        route: tuple[str, Sequence[str]],
+        tokens: int,
+        hold: tuple[Decimal, str, str] | None,
+    ) -> list[Flow[Any]]:
+        """The flows that admit a call: its route (the stale breaker keys read), the rate
+        limit's admission for the first candidate, and the budget's hold (``hold``)."""
+        endpoint, candidates = route
+        now = time.monotonic()
+        flows: list[Flow[Any]] = [_as_flow(breaker, "_route", endpoint, candidates, now)]
+        flows.append(_as_flow(limiter, "_admit", candidates[0], tokens, now))
+        if hold is not None:
+            flows.append(_as_flow(budget, "_reserve_flow", *hold))
+        return flows
+
+    def _admitted(
+        self,
+        breaker: BreakerState,
+        limiter: LimiterState | None,
+        route: tuple[str, Sequence[str]],
+        results: list[Any],
+    ) -> Admitted:
+        routed, admission, *rest = results
+        held = rest[0] if rest else None
+        if isinstance(held, BaseException):  # refused (or unbounded): nothing is sent
+            self._undo(breaker, limiter, routed, admission)
+            raise held
+        if isinstance(routed, BaseException):
+            # every circuit open: the shell routes again (from the cache) and says so
+            self._undo(breaker, limiter, None, admission)
+            routed, admission = None, None
+        elif isinstance(admission, Ticket) and limiter is not None:
+            expected = scope_of(limiter.rate_limit, route[1][0])
+            if routed[0] != route[1][0] and scope_of(limiter.rate_limit, routed[0]) != expected:
+                self._undo(breaker, limiter, None, admission)  # counted on the wrong model
+                admission = None
+        if isinstance(admission, BaseException):
+            admission = None
+        return Admitted(routed, admission, held)
+
+    def _undo(self, breaker: Any, limiter: Any, routed: Any, admission: Any) -> None:
+        """An admission whose attempt is not sent: its ticket refunded, its probe freed (both
+        sent with the next round trip: nothing blocks)."""
+        if isinstance(admission, Ticket) and limiter is not None:
+            limiter._refund(admission)
+        if isinstance(routed, tuple):
+            breaker._release_later(routed[0])
+
+    def _admit_call(
+        self,
+        breaker: BreakerState,
+        limiter: LimiterState | None,
+        budget: BudgetState | None,
+        route: tuple[str, Sequence[str]],
+        tokens: int,
+        hold: tuple[Decimal, str, str] | None = None,
+    ) -> Admitted:
+        """Route a call, admit its attempt under the rate limit (``tokens`` estimated, for the
+        first candidate) and hold ``hold`` (amount, what, lower_hold) in the budget: one round
+        trip in the usual case (more only for a probe, or after Redis lost its scripts).
+
+        Raises:
+            BudgetExceededError: the hold does not fit (nothing else is kept).
+        """
+        flows = self._admission(breaker, limiter, budget, route, tokens, hold)
+        return self._admitted(breaker, limiter, route, self._conn.drive_all(flows))
+
+    async def _aadmit_call(
+        self,
+        breaker: BreakerState,
+        limiter: LimiterState | None,
+        budget: BudgetState | None,
+        route: tuple[str, Sequence[str]],
+        tokens: int,
+        hold: tuple[Decimal, str, str] | None = None,
+    ) -> Admitted:
+        """Same as ``_admit_call``, awaitable."""
+        flows = self._admission(breaker, limiter, budget, route, tokens, hold)
+        return self._admitted(breaker, limiter, route, await self._conn.adrive_all(flows))
+
+    def _flush(self) -> None:
+        """Send the queued writes now."""
+        self._conn.flush()
+
+    async def _aflush(self) -> None:
+        """Same as ``_flush``, awaitable."""
+        await self._conn.aflush()
 
     def close(self) -> None:
         """Close the connections to Redis (they open again on the next use)."""
@@ -201,3 +321,14 @@ class RedisStore:
     async def aclose(self) -> None:
         """Close this event loop's connections to Redis, and the blocking ones."""
         await self._conn.aclose()
+
+
+def _none() -> Flow[None]:
+    return None
+    yield  # a generator that ends at once
+
+
+def _as_flow(state: Any, name: str, *args: Any) -> Flow[Any]:
+    """``state``'s flow ``name`` (a shared state's), or one that gives None."""
+    method = getattr(state, name, None)
+    return _none() if method is None else method(*args)

@@ -1,12 +1,14 @@
 -- A requests- and tokens-per-minute limit over a sliding window, shared by every process.
 -- KEYS[1]: the scope's hash: the current minute's id and counts, and the previous minute's.
--- ARGV: op ("admit" | "reconcile"), requests limit (-1: none), tokens limit (-1: none),
---   tokens (admit: the estimate; reconcile: the signed change), minute id (reconcile), key TTL ms.
+-- ARGV: op ("admit" | "reconcile" | "refund"), requests limit (-1: none), tokens limit (-1:
+--   none), tokens (admit: the estimate; reconcile: the signed change; refund: the tokens
+--   charged), minute id (reconcile, refund), key TTL ms.
 -- The window weighs the previous minute by the share of it still inside the last 60 s.
 -- admit returns {1, minute id, 0, now} when admitted (1 request and the tokens counted), else
 --   {0, -1 | ms to wait, 0 | 1 (1: the tokens limit refused), now}; -1: it can never fit.
 --   A refused call counts nothing.
--- reconcile returns {1} when the minute was still counted (the change applied), else {0}.
+-- reconcile returns {1} when the minute was still counted (the change applied), else {0};
+--   refund (an admission whose attempt was never sent) takes back its request and tokens.
 local key = KEYS[1]
 local op = ARGV[1]
 local rpm, tpm, tokens = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -25,12 +27,14 @@ if id ~= minute then
   cr, ct = 0, 0
 end
 
-if op == 'reconcile' then
+if op == 'reconcile' or op == 'refund' then
   local bucket = tonumber(ARGV[5])
+  local requests = 0
+  if op == 'refund' then requests, tokens = 1, -tokens end
   if bucket == minute then
-    ct = math.max(ct + tokens, 0)
+    cr, ct = math.max(cr - requests, 0), math.max(ct + tokens, 0)
   elseif bucket == minute - 1 then
-    pt = math.max(pt + tokens, 0)
+    pr, pt = math.max(pr - requests, 0), math.max(pt + tokens, 0)
   else
     return {0} -- that minute has slid out of the window: nothing to correct
   end
