@@ -153,6 +153,7 @@ ALLOWED_REQUIRED = {
     ("ResponseFormat", "type"),
     ("Prediction", "content"),
     ("Plugin", "id"),
+    ("BashEnvironment", "type"),
     ("EmbeddingRequest", "model"),
     ("EmbeddingRequest", "input"),
     ("EmbeddingInput", "content"),

@@ -11,12 +11,27 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from openrouter_kit import (
+    AdvisorTool,
+    AdvisorToolConfig,
+    BashEnvironment,
+    BashTool,
+    BashToolConfig,
     Client,
     CompletionRequest,
+    DatetimeTool,
     FileParserPlugin,
+    FilesTool,
+    FilesToolConfig,
+    FusionTool,
+    FusionToolConfig,
     Message,
     PdfOptions,
     Plugin,
+    SearchModelsTool,
+    SearchModelsToolConfig,
+    ServerToolReasoning,
+    SubagentTool,
+    SubagentToolConfig,
     WebPlugin,
     WebSearchTool,
     WebSearchToolConfig,
@@ -539,6 +554,163 @@ async def test_typed_plugins_are_checked_before_sending(
 ) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         await call(client.complete(model="openai/gpt-4o-mini", messages=USER, **{key: [make()]}))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_the_other_typed_server_tools_send_what_the_dicts_send(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: list[dict[str, Any]] = [
+        {
+            "type": "openrouter:bash",
+            "parameters": {
+                "engine": "openrouter",
+                "environment": {"type": "container_reference", "container_id": "cntr_abc123"},
+                "sleep_after_seconds": 600,
+            },
+        },
+        {"type": "openrouter:files", "parameters": {}},
+        {
+            "type": "openrouter:advisor",
+            "parameters": {
+                "model": "~anthropic/claude-opus-latest",
+                "name": "reviewer",
+                "forward_transcript": True,
+                "reasoning": {"effort": "high"},
+            },
+        },
+        {
+            "type": "openrouter:subagent",
+            "parameters": {
+                "model": "~anthropic/claude-haiku-latest",
+                "max_tool_calls": 5,
+                "tools": [
+                    {"type": "openrouter:web_search", "parameters": {"max_results": 2}},
+                    {"type": "openrouter:datetime"},
+                ],
+            },
+        },
+        {
+            "type": "openrouter:fusion",
+            "parameters": {
+                "analysis_models": ["~openai/gpt-latest", "~google/gemini-pro-latest"],
+                "max_tool_calls": 12,
+                "tools": [],
+            },
+        },
+        {"type": "openrouter:experimental__search_models", "parameters": {"max_results": 5}},
+    ]
+    typed = [
+        BashTool(
+            parameters=BashToolConfig(
+                engine="openrouter",
+                environment=BashEnvironment(type="container_reference", container_id="cntr_abc123"),
+                sleep_after_seconds=600,
+            )
+        ),
+        FilesTool(parameters=FilesToolConfig()),
+        AdvisorTool(
+            parameters=AdvisorToolConfig(
+                model="~anthropic/claude-opus-latest",
+                name="reviewer",
+                forward_transcript=True,
+                reasoning=ServerToolReasoning(effort="high"),
+            )
+        ),
+        SubagentTool(
+            parameters=SubagentToolConfig(
+                model="~anthropic/claude-haiku-latest",
+                max_tool_calls=5,
+                tools=[
+                    WebSearchTool(parameters=WebSearchToolConfig(max_results=2)),
+                    DatetimeTool(),
+                ],
+            )
+        ),
+        FusionTool(
+            parameters=FusionToolConfig(
+                analysis_models=["~openai/gpt-latest", "~google/gemini-pro-latest"],
+                max_tool_calls=12,
+                tools=[],
+            )
+        ),
+        SearchModelsTool(parameters=SearchModelsToolConfig(max_results=5)),
+    ]
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=dicts))
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=typed))
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_dicts["tools"] == dicts  # the dicts go out exactly as given
+    assert by_types == by_dicts
+
+
+@pytest.mark.parametrize(
+    ("make", "path"),
+    [
+        (
+            lambda: BashTool(parameters=BashToolConfig(engine="docker")),
+            "$.tools[0].parameters.engine",
+        ),
+        (
+            lambda: BashTool(
+                parameters=BashToolConfig(environment=BashEnvironment(type="container_new"))
+            ),
+            "$.tools[0].parameters.environment.type",
+        ),
+        (
+            lambda: BashTool(
+                parameters=BashToolConfig(
+                    environment=BashEnvironment(type="container_reference", container_id="cntr abc")
+                )
+            ),
+            "$.tools[0].parameters.environment.container_id",
+        ),
+        (
+            lambda: AdvisorTool(parameters=AdvisorToolConfig(name="a/b")),
+            "$.tools[0].parameters.name",
+        ),
+        (
+            lambda: AdvisorTool(
+                parameters=AdvisorToolConfig(reasoning=ServerToolReasoning(effort="extreme"))
+            ),
+            "$.tools[0].parameters.reasoning.effort",
+        ),
+        (
+            lambda: SubagentTool(parameters=SubagentToolConfig(max_tool_calls=26)),
+            "$.tools[0].parameters.max_tool_calls",
+        ),
+        (
+            lambda: SubagentTool(
+                parameters=SubagentToolConfig(
+                    tools=[WebSearchTool(parameters=WebSearchToolConfig(engine="bing"))]
+                )
+            ),
+            "$.tools[0].parameters.tools[0].parameters.engine",
+        ),
+        (
+            lambda: FusionTool(parameters=FusionToolConfig(analysis_models=[])),
+            "$.tools[0].parameters.analysis_models",
+        ),
+        (
+            lambda: FusionTool(parameters=FusionToolConfig(analysis_models=["m"] * 9)),
+            "$.tools[0].parameters.analysis_models",
+        ),
+        (
+            lambda: FusionTool(parameters=FusionToolConfig(max_tool_calls=0)),
+            "$.tools[0].parameters.max_tool_calls",
+        ),
+        (
+            lambda: SearchModelsTool(type="openrouter:search_models"),
+            "$.tools[0].type",
+        ),
+    ],
+)
+async def test_the_other_typed_server_tools_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, make: Any, path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=[make()]))
     assert caught.value.path == path
     assert httpx_mock.get_requests() == []
 

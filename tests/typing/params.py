@@ -11,7 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openrouter_kit import (
+    AdvisorTool,
+    AdvisorToolConfig,
     AsyncClient,
+    BashEnvironment,
+    BashTool,
+    BashToolConfig,
     Client,
     CompletionParams,
     CompletionResponse,
@@ -19,12 +24,20 @@ from openrouter_kit import (
     DatetimeTool,
     DatetimeToolConfig,
     FileParserPlugin,
+    FilesTool,
+    FusionTool,
+    FusionToolConfig,
     ImageGenerationTool,
     ImageGenerationToolConfig,
     Message,
     PdfOptions,
     Plugin,
     ResponseHealingPlugin,
+    SearchModelsTool,
+    SearchModelsToolConfig,
+    ServerToolReasoning,
+    SubagentTool,
+    SubagentToolConfig,
     ToolDefinition,
     UserLocation,
     WebFetchPlugin,
@@ -138,6 +151,30 @@ def plugins_and_server_tools(client: Client) -> None:
             WebFetchTool(),
             DatetimeTool(parameters=DatetimeToolConfig(timezone="UTC")),
             ImageGenerationTool(parameters=ImageGenerationToolConfig(model="google/imagen")),
+            BashTool(
+                parameters=BashToolConfig(
+                    engine="openrouter", environment=BashEnvironment(type="container_auto")
+                )
+            ),
+            FilesTool(),
+            AdvisorTool(
+                parameters=AdvisorToolConfig(
+                    name="reviewer", reasoning=ServerToolReasoning(effort="high")
+                )
+            ),
+            SubagentTool(
+                parameters=SubagentToolConfig(
+                    model="~anthropic/claude-haiku-latest",
+                    tools=[WebSearchTool(), DatetimeTool()],
+                )
+            ),
+            FusionTool(parameters=FusionToolConfig(analysis_models=["~openai/gpt-latest"])),
+            SearchModelsTool(parameters=SearchModelsToolConfig(max_results=5)),
+            {"type": "openrouter:bash", "parameters": {"environment": {"type": "container_auto"}}},
+            {
+                "type": "openrouter:subagent",
+                "parameters": {"tools": [{"type": "openrouter:files"}]},
+            },
             ToolDefinition.from_function(get_weather),
             {"type": "openrouter:web_search", "parameters": {"max_results": 2}},
             {"type": "openrouter:datetime"},
@@ -163,3 +200,9 @@ def plugins_misspelt(client: Client) -> None:
         plugins=[{"id": "file-parser", "pdf": {"engine": "tesseract"}}],  # type: ignore[list-item]
     )
     WebPlugin(max_result=3)  # type: ignore[call-arg]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        tools=[{"type": "openrouter:bash", "parameters": {"engine": "docker"}}],  # type: ignore[list-item]
+    )
+    SubagentToolConfig(max_tool_call=5)  # type: ignore[call-arg]

@@ -17,13 +17,18 @@ from openrouter_kit._generated.enums import (
     ReasoningEffort,
 )
 from openrouter_kit._generated.models import (
+    AdvisorToolConfig,
+    BashEnvironment,
+    BashToolConfig,
     CacheControl,
     ContentPart,
     DatetimeToolConfig,
     DebugOptions,
     FileInput,
+    FilesToolConfig,
     FunctionCall,
     FunctionDefinition,
+    FusionToolConfig,
     ImageGenerationToolConfig,
     ImageUrl,
     InputAudio,
@@ -39,7 +44,10 @@ from openrouter_kit._generated.models import (
     ReasoningConfig,
     ResponseFormat,
     ResponseMessage,
+    SearchModelsToolConfig,
+    ServerToolReasoning,
     StreamOptions,
+    SubagentToolConfig,
     ToolCall,
     ToolChoice,
     ToolChoiceFunction,
@@ -563,6 +571,197 @@ class ImageGenerationToolParam(TypedDict, total=False):
     parameters: ImageGenerationToolConfig | ImageGenerationToolConfigParam | None
 
 
+class BashEnvironmentParam(TypedDict, total=False):
+    """Where openrouter:bash runs: a new OpenRouter-managed container (container_auto) or one you already have (container_reference with its container_id). The dict form of ``BashEnvironment``."""
+
+    #: container_auto (an ephemeral container) or container_reference (reuse container_id).
+    type: Required[Literal["container_auto", "container_reference"]]
+    #: The container to reuse, for container_reference (at most 20 characters).
+    container_id: str | None
+
+
+class BashToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:bash server tool. The dict form of ``BashToolConfig``."""
+
+    #: openrouter (OpenRouter runs the commands in its sandbox), or auto (the server default) and
+    #: native (the tool call comes back to you to run).
+    engine: Literal["auto", "native", "openrouter"] | None
+    #: The container: BashEnvironment(type="container_auto").
+    environment: BashEnvironment | BashEnvironmentParam | None
+    #: Idle seconds before the container sleeps (server default 900, capped at 30 days).
+    sleep_after_seconds: int | None
+
+
+class BashToolParam(TypedDict, total=False):
+    """The openrouter:bash server tool: the model runs shell commands in a sandboxed container. The dict form of ``BashTool``."""
+
+    #: Always openrouter:bash.
+    type: Literal["openrouter:bash"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The engine and the container.
+    parameters: BashToolConfig | BashToolConfigParam | None
+
+
+class FilesToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:files server tool (none are documented yet). The dict form of ``FilesToolConfig``."""
+
+
+
+class FilesToolParam(TypedDict, total=False):
+    """The openrouter:files server tool: the model reads, writes, edits and lists the files of the API key's workspace. The dict form of ``FilesTool``."""
+
+    #: Always openrouter:files.
+    type: Literal["openrouter:files"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: No settings yet.
+    parameters: FilesToolConfig | FilesToolConfigParam | None
+
+
+class ServerToolReasoningParam(TypedDict, total=False):
+    """Reasoning settings forwarded to the model an advisor, subagent or fusion tool calls. The dict form of ``ServerToolReasoning``."""
+
+    #: The reasoning effort.
+    effort: Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None
+    #: The most reasoning tokens the called model may use.
+    max_tokens: int | None
+
+
+class AdvisorToolConfigParam(TypedDict, total=False):
+    """Settings of one openrouter:advisor server tool entry (several named entries offer several advisors). The dict form of ``AdvisorToolConfig``."""
+
+    #: The advisor model; unset: the one the tool call names, else the request's model.
+    model: str | None
+    #: The advisor's name, unique across advisor entries; at most one entry has none.
+    name: str | None
+    #: The advisor's system prompt.
+    instructions: str | None
+    #: Send the advisor the whole conversation, not only the tool call's prompt.
+    forward_transcript: bool | None
+    #: The most output tokens (reasoning included) the advisor may produce.
+    max_completion_tokens: int | None
+    #: The advisor's reasoning effort and budget.
+    reasoning: ServerToolReasoning | ServerToolReasoningParam | None
+    #: Stream the advice (Responses API only; no effect on chat completions).
+    stream: bool | None
+    #: The advisor's sampling temperature.
+    temperature: float | None
+
+
+class AdvisorToolParam(TypedDict, total=False):
+    """The openrouter:advisor server tool: the model consults a stronger advisor model mid-generation. The dict form of ``AdvisorTool``."""
+
+    #: Always openrouter:advisor.
+    type: Literal["openrouter:advisor"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The advisor model and its settings.
+    parameters: AdvisorToolConfig | AdvisorToolConfigParam | None
+
+
+class SubagentToolConfigParam(TypedDict, total=False):
+    """Settings of one openrouter:subagent server tool entry (several named entries offer several workers). The dict form of ``SubagentToolConfig``."""
+
+    #: The worker model (not the subagent tool itself); unset: the request's model.
+    model: str | None
+    #: The worker's name, unique across subagent entries; at most one entry has none.
+    name: str | None
+    #: The worker's system prompt.
+    instructions: str | None
+    #: The most output tokens (reasoning included) the worker may produce.
+    max_completion_tokens: int | None
+    #: The most tool-calling steps of the worker's loop (1 to 25).
+    max_tool_calls: int | None
+    #: The worker's reasoning effort and budget.
+    reasoning: ServerToolReasoning | ServerToolReasoningParam | None
+    #: The worker's sampling temperature.
+    temperature: float | None
+    #: OpenRouter server tools the worker may use (typed, such as a web search tool, or dicts; no
+    #: function tools, not the subagent tool).
+    tools: "Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None"
+    #: Experimental, Responses API only (chat completions answer 400): the worker inherits every
+    #: function tool of the request.
+    inherit_functions: bool | None
+    #: Experimental, Responses API only (chat completions answer 400): the function tools the
+    #: worker inherits.
+    inherited_function_names: Sequence[str] | None
+
+
+class SubagentToolParam(TypedDict, total=False):
+    """The openrouter:subagent server tool: the model delegates self-contained tasks to a cheaper worker model. The dict form of ``SubagentTool``."""
+
+    #: Always openrouter:subagent.
+    type: Literal["openrouter:subagent"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The worker model, its settings and tools.
+    parameters: SubagentToolConfig | SubagentToolConfigParam | None
+
+
+class FusionToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:fusion server tool. The dict form of ``FusionToolConfig``."""
+
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: Sequence[str] | None
+    #: The analyst model that summarizes the panel; unset: the request's model.
+    model: str | None
+    #: The most output tokens per panelist and analyst call (server default 16000).
+    max_completion_tokens: int | None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None
+    #: The panelists' and analyst's reasoning effort and budget.
+    reasoning: ServerToolReasoning | ServerToolReasoningParam | None
+    #: The panelists' temperature (the analyst runs at 0).
+    temperature: float | None
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: "Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None"
+    #: Prompt caching of the inner calls.
+    cache_control: CacheControl | CacheControlParam | None
+
+
+class FusionToolParam(TypedDict, total=False):
+    """The openrouter:fusion server tool: a panel of models researches the prompt and an analyst summarizes their answers. The dict form of ``FusionTool``."""
+
+    #: Always openrouter:fusion.
+    type: Literal["openrouter:fusion"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The panel, the analyst and their settings.
+    parameters: FusionToolConfig | FusionToolConfigParam | None
+
+
+class SearchModelsToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:experimental__search_models server tool. The dict form of ``SearchModelsToolConfig``."""
+
+    #: How many models to return (server default 5, at most 20).
+    max_results: int | None
+
+
+class SearchModelsToolParam(TypedDict, total=False):
+    """The openrouter:experimental__search_models server tool (experimental): the model searches the models available on OpenRouter. The dict form of ``SearchModelsTool``."""
+
+    #: Always openrouter:experimental__search_models.
+    type: Literal["openrouter:experimental__search_models"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: How many models to return.
+    parameters: SearchModelsToolConfig | SearchModelsToolConfigParam | None
+
+
 class RunToolsParams(TypedDict, total=False):
     """The keyword arguments of ``run_tools()``: those of ``complete()`` but ``tools``."""
 
@@ -690,7 +889,7 @@ class CompletionParams(TypedDict, total=False):
     top_logprobs: int | None
     response_format: ResponseFormat | ResponseFormatParam | type[Any] | None
     #: Tools the model may call; send them on every turn.
-    tools: Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam] | None
+    tools: Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None
     #: none, auto, required, or a ToolChoice forcing one tool.
     tool_choice: Literal["none", "auto", "required"] | ToolChoice | ToolChoiceParam | None
     #: false: at most one tool call per turn (server default true).
@@ -832,6 +1031,11 @@ class ListModelsParams(TypedDict, total=False):
 
 
 __all__ = [
+    "AdvisorToolConfigParam",
+    "AdvisorToolParam",
+    "BashEnvironmentParam",
+    "BashToolConfigParam",
+    "BashToolParam",
     "CacheControlParam",
     "CompletionParams",
     "ContentPartParam",
@@ -843,8 +1047,12 @@ __all__ = [
     "EmbeddingInputParam",
     "FileInputParam",
     "FileParserPluginParam",
+    "FilesToolConfigParam",
+    "FilesToolParam",
     "FunctionCallParam",
     "FunctionDefinitionParam",
+    "FusionToolConfigParam",
+    "FusionToolParam",
     "ImageGenerationToolConfigParam",
     "ImageGenerationToolParam",
     "ImageUrlParam",
@@ -865,7 +1073,12 @@ __all__ = [
     "ResponseFormatParam",
     "ResponseHealingPluginParam",
     "RunToolsParams",
+    "SearchModelsToolConfigParam",
+    "SearchModelsToolParam",
+    "ServerToolReasoningParam",
     "StreamOptionsParam",
+    "SubagentToolConfigParam",
+    "SubagentToolParam",
     "ToolCallParam",
     "ToolChoiceFunctionParam",
     "ToolChoiceParam",
