@@ -13,6 +13,8 @@ from pytest_httpx import HTTPXMock
 from openrouter_kit import (
     AdvisorTool,
     AdvisorToolConfig,
+    AutoBetaRouterPlugin,
+    AutoRouterPlugin,
     BashEnvironment,
     BashTool,
     BashToolConfig,
@@ -22,9 +24,12 @@ from openrouter_kit import (
     FileParserPlugin,
     FilesTool,
     FilesToolConfig,
+    FusionPlugin,
     FusionTool,
     FusionToolConfig,
     Message,
+    ModerationPlugin,
+    ParetoRouterPlugin,
     PdfOptions,
     Plugin,
     SearchModelsTool,
@@ -32,6 +37,7 @@ from openrouter_kit import (
     ServerToolReasoning,
     SubagentTool,
     SubagentToolConfig,
+    WebFetchTool,
     WebPlugin,
     WebSearchTool,
     WebSearchToolConfig,
@@ -711,6 +717,71 @@ async def test_the_other_typed_server_tools_are_checked_before_sending(
 ) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=[make()]))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_the_other_typed_plugins_send_what_the_dicts_send(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: list[dict[str, Any]] = [
+        {"id": "moderation"},
+        {
+            "id": "auto-router",
+            "allowed_models": ["anthropic/*", "openai/*"],
+            "excluded_models": ["openai/gpt-4o"],
+            "cost_tier": "low",
+            "pin_model": True,
+        },
+        {"id": "auto-beta-router", "cost_quality_tradeoff": 9, "enabled": False},
+        {"id": "pareto-router", "max_price": 5.0, "price_source": "weighted_avg"},
+        {
+            "id": "fusion",
+            "preset": "general-high",
+            "max_tool_calls": 4,
+            "tools": [{"type": "openrouter:web_fetch"}],
+        },
+    ]
+    typed = [
+        ModerationPlugin(),
+        AutoRouterPlugin(
+            allowed_models=["anthropic/*", "openai/*"],
+            excluded_models=["openai/gpt-4o"],
+            cost_tier="low",
+            pin_model=True,
+        ),
+        AutoBetaRouterPlugin(cost_quality_tradeoff=9, enabled=False),
+        ParetoRouterPlugin(max_price=5.0, price_source="weighted_avg"),
+        FusionPlugin(preset="general-high", max_tool_calls=4, tools=[WebFetchTool()]),
+    ]
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=dicts))
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=typed))
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_dicts["plugins"] == dicts  # the dicts go out exactly as given
+    assert by_types == by_dicts
+
+
+@pytest.mark.parametrize(
+    ("make", "path"),
+    [
+        (lambda: AutoRouterPlugin(cost_tier="cheap"), "$.plugins[0].cost_tier"),
+        (lambda: AutoRouterPlugin(cost_quality_tradeoff=11), "$.plugins[0].cost_quality_tradeoff"),
+        (lambda: AutoBetaRouterPlugin(cost_tier="free"), "$.plugins[0].cost_tier"),
+        (lambda: ParetoRouterPlugin(min_coding_score=1.5), "$.plugins[0].min_coding_score"),
+        (lambda: ParetoRouterPlugin(max_price=-1.0), "$.plugins[0].max_price"),
+        (lambda: ParetoRouterPlugin(price_source="list"), "$.plugins[0].price_source"),
+        (lambda: FusionPlugin(preset="general-max"), "$.plugins[0].preset"),
+        (lambda: FusionPlugin(analysis_models=["m"] * 9), "$.plugins[0].analysis_models"),
+        (lambda: FusionPlugin(max_tool_calls=17), "$.plugins[0].max_tool_calls"),
+        (lambda: ModerationPlugin(id="moderate"), "$.plugins[0].id"),
+    ],
+)
+async def test_the_other_typed_plugins_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, make: Any, path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=[make()]))
     assert caught.value.path == path
     assert httpx_mock.get_requests() == []
 

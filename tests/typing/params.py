@@ -14,6 +14,8 @@ from openrouter_kit import (
     AdvisorTool,
     AdvisorToolConfig,
     AsyncClient,
+    AutoBetaRouterPlugin,
+    AutoRouterPlugin,
     BashEnvironment,
     BashTool,
     BashToolConfig,
@@ -25,11 +27,14 @@ from openrouter_kit import (
     DatetimeToolConfig,
     FileParserPlugin,
     FilesTool,
+    FusionPlugin,
     FusionTool,
     FusionToolConfig,
     ImageGenerationTool,
     ImageGenerationToolConfig,
     Message,
+    ModerationPlugin,
+    ParetoRouterPlugin,
     PdfOptions,
     Plugin,
     ResponseHealingPlugin,
@@ -141,6 +146,13 @@ def plugins_and_server_tools(client: Client) -> None:
             ResponseHealingPlugin(),
             ContextCompressionPlugin(enabled=False),
             WebFetchPlugin(max_uses=2),
+            ModerationPlugin(),
+            AutoRouterPlugin(allowed_models=["anthropic/*"], cost_tier="low", pin_model=True),
+            AutoBetaRouterPlugin(excluded_models=["openai/gpt-4o"], cost_tier="max"),
+            ParetoRouterPlugin(min_coding_score=0.5, price_source="prompt"),
+            FusionPlugin(preset="general-fast", tools=[WebSearchTool()]),
+            {"id": "pareto-router", "max_price": 5, "price_source": "weighted_avg"},
+            {"id": "fusion", "tools": [{"type": "openrouter:web_fetch"}]},
             {"id": "web", "max_results": 3, "search_prompt": "Sources:"},
             {"id": "file-parser", "pdf": {"engine": "native"}},
             {"id": "response-healing"},
@@ -206,3 +218,9 @@ def plugins_misspelt(client: Client) -> None:
         tools=[{"type": "openrouter:bash", "parameters": {"engine": "docker"}}],  # type: ignore[list-item]
     )
     SubagentToolConfig(max_tool_call=5)  # type: ignore[call-arg]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        plugins=[{"id": "auto-router", "cost_tier": "cheap"}],  # type: ignore[list-item]
+    )
+    ParetoRouterPlugin(max_prise=5.0)  # type: ignore[call-arg]

@@ -1851,6 +1851,94 @@ class ContextCompressionPlugin(Plugin):
 
 
 @define(kw_only=True, repr=False)
+class ModerationPlugin(Plugin):
+    """The moderation plugin (the spec documents its id only, no settings)."""
+
+    #: Always moderation.
+    id: str = field(default="moderation", metadata={'enum': ('moderation',)})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AutoRouterPlugin(Plugin):
+    """The auto-router plugin: route to a model ranked for the prompt's task, within the models and cost band given."""
+
+    #: Always auto-router.
+    id: str = field(default="auto-router", metadata={'enum': ('auto-router',)})
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: str | None = field(default=None, metadata={'enum': ('low', 'medium', 'high', 'xhigh', 'max')})
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 10})
+    #: Keep the model of the last assistant message for the next turns.
+    pin_model: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AutoBetaRouterPlugin(Plugin):
+    """The auto-beta-router plugin: the beta auto router, with the auto-router's settings but pin_model."""
+
+    #: Always auto-beta-router.
+    id: str = field(default="auto-beta-router", metadata={'enum': ('auto-beta-router',)})
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: str | None = field(default=None, metadata={'enum': ('low', 'medium', 'high', 'xhigh', 'max')})
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 10})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ParetoRouterPlugin(Plugin):
+    """The pareto-router plugin: route to a top coding model on the price/quality frontier."""
+
+    #: Always pareto-router.
+    id: str = field(default="pareto-router", metadata={'enum': ('pareto-router',)})
+    #: The quality tier, 0 to 1: 0.66 and up high (the default), 0.33 and up medium, below low; not
+    #: used with max_price.
+    min_coding_score: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    #: The most USD per million input tokens; the best frontier model within it is chosen (404 when
+    #: none is).
+    max_price: float | None = field(default=None, metadata={'minimum': 0})
+    #: The price compared: prompt (list price, the default) or weighted_avg (traffic-weighted
+    #: effective price).
+    price_source: str | None = field(default=None, metadata={'enum': ('prompt', 'weighted_avg')})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FusionPlugin(Plugin):
+    """The fusion plugin: a panel of models researches the prompt, and an analyst model synthesizes the answer."""
+
+    #: Always fusion.
+    id: str = field(default="fusion", metadata={'enum': ('fusion',)})
+    #: A curated panel and analyst; analysis_models and model win over it.
+    preset: str | None = field(default=None, metadata={'enum': ('general-high', 'general-budget', 'general-fast')})
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: list[str] | None = field(default=None, metadata={'minItems': 1, 'maxItems': 8})
+    #: The analyst and synthesis model (server default: the preset's first model).
+    model: str | None = None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 16})
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: list[ToolDefinition] | None = field(default=None, metadata={'maxItems': 8})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class WebSearchToolConfig(WireModel):
     """Settings of the openrouter:web_search server tool."""
 
@@ -2190,6 +2278,8 @@ __all__ = [
     "AuthCodeExchange",
     "AuthCodeResponse",
     "AuthKey",
+    "AutoBetaRouterPlugin",
+    "AutoRouterPlugin",
     "BashEnvironment",
     "BashTool",
     "BashToolConfig",
@@ -2225,6 +2315,7 @@ __all__ = [
     "FinishReason",
     "FunctionCall",
     "FunctionDefinition",
+    "FusionPlugin",
     "FusionTool",
     "FusionToolConfig",
     "GenerationContent",
@@ -2260,7 +2351,9 @@ __all__ = [
     "ModelReasoningInfo",
     "ModelResponse",
     "ModelSort",
+    "ModerationPlugin",
     "OutputModality",
+    "ParetoRouterPlugin",
     "PdfOptions",
     "PerRequestLimits",
     "PercentileCutoffs",

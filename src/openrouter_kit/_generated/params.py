@@ -463,6 +463,89 @@ class ContextCompressionPluginParam(TypedDict, total=False):
     engine: Literal["middle-out"] | None
 
 
+class ModerationPluginParam(TypedDict, total=False):
+    """The moderation plugin (the spec documents its id only, no settings). The dict form of ``ModerationPlugin``."""
+
+    #: Always moderation.
+    id: Required[Literal["moderation"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+
+
+class AutoRouterPluginParam(TypedDict, total=False):
+    """The auto-router plugin: route to a model ranked for the prompt's task, within the models and cost band given. The dict form of ``AutoRouterPlugin``."""
+
+    #: Always auto-router.
+    id: Required[Literal["auto-router"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: Sequence[str] | None
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: Sequence[str] | None
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: Literal["low", "medium", "high", "xhigh", "max"] | None
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None
+    #: Keep the model of the last assistant message for the next turns.
+    pin_model: bool | None
+
+
+class AutoBetaRouterPluginParam(TypedDict, total=False):
+    """The auto-beta-router plugin: the beta auto router, with the auto-router's settings but pin_model. The dict form of ``AutoBetaRouterPlugin``."""
+
+    #: Always auto-beta-router.
+    id: Required[Literal["auto-beta-router"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: Sequence[str] | None
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: Sequence[str] | None
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: Literal["low", "medium", "high", "xhigh", "max"] | None
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None
+
+
+class ParetoRouterPluginParam(TypedDict, total=False):
+    """The pareto-router plugin: route to a top coding model on the price/quality frontier. The dict form of ``ParetoRouterPlugin``."""
+
+    #: Always pareto-router.
+    id: Required[Literal["pareto-router"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: The quality tier, 0 to 1: 0.66 and up high (the default), 0.33 and up medium, below low; not
+    #: used with max_price.
+    min_coding_score: float | None
+    #: The most USD per million input tokens; the best frontier model within it is chosen (404 when
+    #: none is).
+    max_price: float | None
+    #: The price compared: prompt (list price, the default) or weighted_avg (traffic-weighted
+    #: effective price).
+    price_source: Literal["prompt", "weighted_avg"] | None
+
+
+class FusionPluginParam(TypedDict, total=False):
+    """The fusion plugin: a panel of models researches the prompt, and an analyst model synthesizes the answer. The dict form of ``FusionPlugin``."""
+
+    #: Always fusion.
+    id: Required[Literal["fusion"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: A curated panel and analyst; analysis_models and model win over it.
+    preset: Literal["general-high", "general-budget", "general-fast"] | None
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: Sequence[str] | None
+    #: The analyst and synthesis model (server default: the preset's first model).
+    model: str | None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: "Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None"
+
+
 class WebSearchToolConfigParam(TypedDict, total=False):
     """Settings of the openrouter:web_search server tool. The dict form of ``WebSearchToolConfig``."""
 
@@ -817,7 +900,7 @@ class RunToolsParams(TypedDict, total=False):
     provider: ProviderPreferences | ProviderPreferencesParam | None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
     route: Literal["fallback", "sort"] | None
-    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam] | None
+    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam | ModerationPluginParam | AutoRouterPluginParam | AutoBetaRouterPluginParam | ParetoRouterPluginParam | FusionPluginParam] | None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: Sequence[str] | None
@@ -909,7 +992,7 @@ class CompletionParams(TypedDict, total=False):
     provider: ProviderPreferences | ProviderPreferencesParam | None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
     route: Literal["fallback", "sort"] | None
-    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam] | None
+    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam | ModerationPluginParam | AutoRouterPluginParam | AutoBetaRouterPluginParam | ParetoRouterPluginParam | FusionPluginParam] | None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: Sequence[str] | None
@@ -1033,6 +1116,8 @@ class ListModelsParams(TypedDict, total=False):
 __all__ = [
     "AdvisorToolConfigParam",
     "AdvisorToolParam",
+    "AutoBetaRouterPluginParam",
+    "AutoRouterPluginParam",
     "BashEnvironmentParam",
     "BashToolConfigParam",
     "BashToolParam",
@@ -1051,6 +1136,7 @@ __all__ = [
     "FilesToolParam",
     "FunctionCallParam",
     "FunctionDefinitionParam",
+    "FusionPluginParam",
     "FusionToolConfigParam",
     "FusionToolParam",
     "ImageGenerationToolConfigParam",
@@ -1061,6 +1147,8 @@ __all__ = [
     "ListModelsParams",
     "MaxPriceParam",
     "MessageParam",
+    "ModerationPluginParam",
+    "ParetoRouterPluginParam",
     "PdfOptionsParam",
     "PercentileCutoffsParam",
     "PluginParam",
