@@ -154,6 +154,7 @@ ALLOWED_REQUIRED = {
     ("Prediction", "content"),
     ("Plugin", "id"),
     ("BashEnvironment", "type"),
+    ("StopCondition", "type"),
     ("EmbeddingRequest", "model"),
     ("EmbeddingRequest", "input"),
     ("EmbeddingInput", "content"),

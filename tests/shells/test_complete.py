@@ -35,6 +35,7 @@ from openrouter_kit import (
     SearchModelsTool,
     SearchModelsToolConfig,
     ServerToolReasoning,
+    StopCondition,
     SubagentTool,
     SubagentToolConfig,
     WebFetchTool,
@@ -782,6 +783,57 @@ async def test_the_other_typed_plugins_are_checked_before_sending(
 ) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=[make()]))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_stop_conditions_send_what_the_dicts_send(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: list[dict[str, Any]] = [
+        {"type": "step_count_is", "step_count": 5},
+        {"type": "has_tool_call", "tool_name": "finalize"},
+        {"type": "max_tokens_used", "max_tokens": 10000},
+        {"type": "max_cost", "max_cost_in_dollars": 0.5},
+        {"type": "finish_reason_is", "reason": "length"},
+    ]
+    typed = [
+        StopCondition.step_count_is(5),
+        StopCondition.has_tool_call("finalize"),
+        StopCondition.max_tokens_used(10000),
+        StopCondition.max_cost(0.5),
+        StopCondition(type="finish_reason_is", reason="length"),
+    ]
+    tools = [WebSearchTool()]
+    for conditions in (dicts, typed):
+        await call(
+            client.complete(
+                model="openai/gpt-4o-mini",
+                messages=USER,
+                tools=tools,
+                stop_server_tools_when=conditions,
+            )
+        )
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_dicts["stop_server_tools_when"] == dicts
+    assert by_types == by_dicts
+
+
+@pytest.mark.parametrize(
+    ("conditions", "path"),
+    [
+        ([StopCondition(type="step_count")], "$.stop_server_tools_when[0].type"),
+        ([], "$.stop_server_tools_when"),
+    ],
+)
+async def test_stop_conditions_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, conditions: list[Any], path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(
+            client.complete(
+                model="openai/gpt-4o-mini", messages=USER, stop_server_tools_when=conditions
+            )
+        )
     assert caught.value.path == path
     assert httpx_mock.get_requests() == []
 

@@ -41,6 +41,7 @@ from openrouter_kit import (
     SearchModelsTool,
     SearchModelsToolConfig,
     ServerToolReasoning,
+    StopCondition,
     SubagentTool,
     SubagentToolConfig,
     ToolDefinition,
@@ -191,6 +192,11 @@ def plugins_and_server_tools(client: Client) -> None:
             {"type": "openrouter:web_search", "parameters": {"max_results": 2}},
             {"type": "openrouter:datetime"},
         ],
+        stop_server_tools_when=[
+            StopCondition.step_count_is(5),
+            StopCondition.has_tool_call("finalize"),
+            {"type": "max_cost", "max_cost_in_dollars": 0.5},
+        ],
     )
     plugin: Plugin = WebPlugin()
     tool: ToolDefinition = WebSearchTool()
@@ -224,3 +230,8 @@ def plugins_misspelt(client: Client) -> None:
         plugins=[{"id": "auto-router", "cost_tier": "cheap"}],  # type: ignore[list-item]
     )
     ParetoRouterPlugin(max_prise=5.0)  # type: ignore[call-arg]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        stop_server_tools_when=[{"type": "step_count"}],  # type: ignore[list-item]
+    )

@@ -33,6 +33,7 @@ from openrouter_kit._model_methods import (
     PricingMixin,
     RerankResponseMixin,
     ResponseMessageMixin,
+    StopConditionMixin,
     StreamChunkMixin,
     TokenUsageMixin,
     ToolCallMixin,
@@ -418,6 +419,26 @@ class ResponseFormat(WireModel):
 
 
 @define(kw_only=True, repr=False)
+class StopCondition(StopConditionMixin):
+    """A condition that stops the server-tool loop: StopCondition.step_count_is(5), has_tool_call(name), max_tokens_used(n), max_cost(dollars) or finish_reason_is(reason)."""
+
+    #: Which condition; it takes the field named after it.
+    type: str = field(metadata={'enum': ('step_count_is', 'has_tool_call', 'max_tokens_used', 'max_cost', 'finish_reason_is')})
+    #: For step_count_is: stop after this many steps of the loop.
+    step_count: int | None = None
+    #: For has_tool_call: stop once a tool of this name has been called.
+    tool_name: str | None = None
+    #: For max_tokens_used: stop once the loop's tokens exceed this.
+    max_tokens: int | None = None
+    #: For max_cost: stop once the loop's cost exceeds this many US dollars.
+    max_cost_in_dollars: float | None = None
+    #: For finish_reason_is: stop when the model finishes with this reason (such as length).
+    reason: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class StreamOptions(WireModel):
     """Streaming options (deprecated: usage is now always sent in the last chunk)."""
 
@@ -658,8 +679,9 @@ class CompletionRequest(WireModel):
     #: Provider-specific image generation options.
     image_config: dict[str, Any] | None = None
     debug: DebugOptions | None = None
-    #: Conditions that stop the server-tool loop.
-    stop_server_tools_when: list[dict[str, Any]] | None = None
+    #: When to stop the server-tool loop: any condition that fires stops it (overrides
+    #: max_tool_calls); StopCondition.step_count_is(5), ...
+    stop_server_tools_when: list[StopCondition] | None = field(default=None, metadata={'minItems': 1})
     #: Legacy plain prompt instead of messages (docs only).
     prompt: str | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
@@ -2384,6 +2406,7 @@ __all__ = [
     "SearchModelsToolConfig",
     "ServerToolReasoning",
     "ServerToolUseDetails",
+    "StopCondition",
     "StreamChoice",
     "StreamChunk",
     "StreamDelta",

@@ -46,6 +46,7 @@ from openrouter_kit._generated.models import (
     ResponseMessage,
     SearchModelsToolConfig,
     ServerToolReasoning,
+    StopCondition,
     StreamOptions,
     SubagentToolConfig,
     ToolCall,
@@ -226,6 +227,23 @@ class ResponseFormatParam(TypedDict, total=False):
     json_schema: JsonSchemaFormat | JsonSchemaFormatParam | None
     #: The grammar, for type grammar.
     grammar: str | None
+
+
+class StopConditionParam(TypedDict, total=False):
+    """A condition that stops the server-tool loop: StopCondition.step_count_is(5), has_tool_call(name), max_tokens_used(n), max_cost(dollars) or finish_reason_is(reason). The dict form of ``StopCondition``."""
+
+    #: Which condition; it takes the field named after it.
+    type: Required[Literal["step_count_is", "has_tool_call", "max_tokens_used", "max_cost", "finish_reason_is"]]
+    #: For step_count_is: stop after this many steps of the loop.
+    step_count: int | None
+    #: For has_tool_call: stop once a tool of this name has been called.
+    tool_name: str | None
+    #: For max_tokens_used: stop once the loop's tokens exceed this.
+    max_tokens: int | None
+    #: For max_cost: stop once the loop's cost exceeds this many US dollars.
+    max_cost_in_dollars: float | None
+    #: For finish_reason_is: stop when the model finishes with this reason (such as length).
+    reason: str | None
 
 
 class StreamOptionsParam(TypedDict, total=False):
@@ -929,8 +947,9 @@ class RunToolsParams(TypedDict, total=False):
     #: Provider-specific image generation options.
     image_config: Mapping[str, Any] | None
     debug: DebugOptions | DebugOptionsParam | None
-    #: Conditions that stop the server-tool loop.
-    stop_server_tools_when: Sequence[Mapping[str, Any]] | None
+    #: When to stop the server-tool loop: any condition that fires stops it (overrides
+    #: max_tool_calls); StopCondition.step_count_is(5), ...
+    stop_server_tools_when: Sequence[StopCondition | StopConditionParam] | None
     #: Legacy plain prompt instead of messages (docs only).
     prompt: str | None
 
@@ -1021,8 +1040,9 @@ class CompletionParams(TypedDict, total=False):
     #: Provider-specific image generation options.
     image_config: Mapping[str, Any] | None
     debug: DebugOptions | DebugOptionsParam | None
-    #: Conditions that stop the server-tool loop.
-    stop_server_tools_when: Sequence[Mapping[str, Any]] | None
+    #: When to stop the server-tool loop: any condition that fires stops it (overrides
+    #: max_tool_calls); StopCondition.step_count_is(5), ...
+    stop_server_tools_when: Sequence[StopCondition | StopConditionParam] | None
     #: Legacy plain prompt instead of messages (docs only).
     prompt: str | None
 
@@ -1164,6 +1184,7 @@ __all__ = [
     "SearchModelsToolConfigParam",
     "SearchModelsToolParam",
     "ServerToolReasoningParam",
+    "StopConditionParam",
     "StreamOptionsParam",
     "SubagentToolConfigParam",
     "SubagentToolParam",
