@@ -64,7 +64,9 @@ A ``$ref`` property with ``"default": {}`` defaults to an empty instance of its 
 and one ``<Name>Param`` ``TypedDict`` per object definition they reach. There a nested object
 is ``<Name> | <Name>Param``, an array a ``Sequence``, an enum a ``Literal`` (and its ``StrEnum``
 class for a named enum), and ``x-param-also`` on a definition lists other types accepted wherever
-it is (``ResponseMessage`` where a ``Message`` is). A definition with ``x-params`` (``{"name",
+it is (``ResponseMessage`` where a ``Message`` is); a key whose type names a ``<Name>Param``
+written further down (a cycle: a subagent tool's tools may be subagent tools) is a string
+annotation. A definition with ``x-params`` (``{"name",
 "skip", "doc"}``) is another call's request: its properties but ``skip`` become the ``TypedDict``
 ``name`` (required ones stay required), and ``x-input`` marks an object a call takes outside its
 request definition (``EmbeddingInput``): both get a ``<Name>Param`` for every object they reach,
@@ -526,10 +528,13 @@ class Generator:
         skip: tuple[str, ...] = (),
         *,
         keep_required: bool = False,
+        defined: frozenset[str] | None = None,
     ) -> list[str]:
         """A ``TypedDict`` of ``schema``'s properties but ``skip``. The chat calls' keyword
         arguments (with ``skip``) require nothing: a request object may bring the rest; with
-        ``keep_required`` (``x-params``), the required properties stay required."""
+        ``keep_required`` (``x-params``), the required properties stay required. Given the
+        ``<Name>Param``s ``defined`` before this one, an annotation naming a later one (a cycle:
+        a subagent's tools may be subagents) is written as a string."""
         required = set(schema.get("required", []))
         props: dict[str, Any] = schema.get("properties", {})
         marked = required if keep_required or not skip else set()
@@ -541,14 +546,20 @@ class Generator:
             if not wire.isidentifier() or keyword.iskeyword(wire):
                 raise SystemExit(f"property {wire!r} cannot be a TypedDict key")
             annotation = self.param_type(prop)
+            later = defined is not None and any(
+                n not in defined for n in re.findall(r"\b\w+Param\b", annotation)
+            )
             if wire in marked:
-                annotation = f"Required[{annotation}]"
-            elif (
-                wire not in required
-                and "None" not in split_union(annotation)
-                and annotation != "Any"
-            ):
-                annotation += " | None"  # None: not sent, as on the models
+                annotation = f'Required["{annotation}"]' if later else f"Required[{annotation}]"
+            else:
+                if (
+                    wire not in required
+                    and "None" not in split_union(annotation)
+                    and annotation != "Any"
+                ):
+                    annotation += " | None"  # None: not sent, as on the models
+                if later:
+                    annotation = f'"{annotation}"'
             lines.extend(f"    #: {line}" for line in self.wrap(prop.get("description", "")))
             lines.append(f"    {wire}: {annotation}")
         return [*lines, "", ""]
@@ -565,12 +576,16 @@ class Generator:
         extra_inputs = [name for name, s in self.defs.items() if "x-input" in s]
         nested = [n for n in self.reachable([*roots, *extra_inputs]) if n not in roots]
         body: list[str] = []
+        defined: set[str] = set()
         for name in nested:
             text = self.doc(self.defs[name], name)
             doc = f"{text} The dict form of ``{name}``."
             props, required = self.merged(name)  # a subclass's dict has its base's keys too
             schema = {"properties": props, "required": sorted(required)}
-            body.extend(self.typed_dict_source(f"{name}Param", schema, doc))
+            body.extend(
+                self.typed_dict_source(f"{name}Param", schema, doc, defined=frozenset(defined))
+            )
+            defined.add(f"{name}Param")
         body.extend(
             self.typed_dict_source(
                 "RunToolsParams",

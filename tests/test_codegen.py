@@ -153,6 +153,8 @@ ALLOWED_REQUIRED = {
     ("ResponseFormat", "type"),
     ("Prediction", "content"),
     ("Plugin", "id"),
+    ("BashEnvironment", "type"),
+    ("StopCondition", "type"),
     ("EmbeddingRequest", "model"),
     ("EmbeddingRequest", "input"),
     ("EmbeddingInput", "content"),

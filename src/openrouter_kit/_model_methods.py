@@ -47,6 +47,7 @@ __all__ = [
     "PricingMixin",
     "RerankResponseMixin",
     "ResponseMessageMixin",
+    "StopConditionMixin",
     "StreamChunkMixin",
     "TokenUsageMixin",
     "ToolCallMixin",
@@ -444,6 +445,41 @@ class ToolDefinitionMixin(WireModel):
 
         function = generated("FunctionDefinition")(**function_schema(fn, name=name, strict=strict))
         return _build(cls, type="function", function=function)
+
+
+class StopConditionMixin(WireModel):
+    """Constructors for the conditions of ``stop_server_tools_when``, each with the field it
+    needs::
+
+        stop_server_tools_when=[StopCondition.step_count_is(5), StopCondition.max_cost(0.5)]
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def step_count_is(cls, steps: int) -> Self:
+        """Stop after ``steps`` steps of the server-tool loop."""
+        return _build(cls, type="step_count_is", step_count=steps)
+
+    @classmethod
+    def has_tool_call(cls, tool_name: str) -> Self:
+        """Stop once a tool named ``tool_name`` has been called."""
+        return _build(cls, type="has_tool_call", tool_name=tool_name)
+
+    @classmethod
+    def max_tokens_used(cls, tokens: int) -> Self:
+        """Stop once the loop has used more than ``tokens`` tokens."""
+        return _build(cls, type="max_tokens_used", max_tokens=tokens)
+
+    @classmethod
+    def max_cost(cls, dollars: float) -> Self:
+        """Stop once the loop has cost more than ``dollars`` US dollars."""
+        return _build(cls, type="max_cost", max_cost_in_dollars=dollars)
+
+    @classmethod
+    def finish_reason_is(cls, reason: str) -> Self:
+        """Stop when the model finishes with ``reason`` (such as ``"length"``)."""
+        return _build(cls, type="finish_reason_is", reason=reason)
 
 
 class ContentPartMixin(WireModel):

@@ -11,12 +11,34 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from openrouter_kit import (
+    AdvisorTool,
+    AdvisorToolConfig,
+    AutoBetaRouterPlugin,
+    AutoRouterPlugin,
+    BashEnvironment,
+    BashTool,
+    BashToolConfig,
     Client,
     CompletionRequest,
+    DatetimeTool,
     FileParserPlugin,
+    FilesTool,
+    FilesToolConfig,
+    FusionPlugin,
+    FusionTool,
+    FusionToolConfig,
     Message,
+    ModerationPlugin,
+    ParetoRouterPlugin,
     PdfOptions,
     Plugin,
+    SearchModelsTool,
+    SearchModelsToolConfig,
+    ServerToolReasoning,
+    StopCondition,
+    SubagentTool,
+    SubagentToolConfig,
+    WebFetchTool,
     WebPlugin,
     WebSearchTool,
     WebSearchToolConfig,
@@ -539,6 +561,279 @@ async def test_typed_plugins_are_checked_before_sending(
 ) -> None:
     with pytest.raises(errors.ValidationError) as caught:
         await call(client.complete(model="openai/gpt-4o-mini", messages=USER, **{key: [make()]}))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_the_other_typed_server_tools_send_what_the_dicts_send(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: list[dict[str, Any]] = [
+        {
+            "type": "openrouter:bash",
+            "parameters": {
+                "engine": "openrouter",
+                "environment": {"type": "container_reference", "container_id": "cntr_abc123"},
+                "sleep_after_seconds": 600,
+            },
+        },
+        {"type": "openrouter:files", "parameters": {}},
+        {
+            "type": "openrouter:advisor",
+            "parameters": {
+                "model": "~anthropic/claude-opus-latest",
+                "name": "reviewer",
+                "forward_transcript": True,
+                "reasoning": {"effort": "high"},
+            },
+        },
+        {
+            "type": "openrouter:subagent",
+            "parameters": {
+                "model": "~anthropic/claude-haiku-latest",
+                "max_tool_calls": 5,
+                "tools": [
+                    {"type": "openrouter:web_search", "parameters": {"max_results": 2}},
+                    {"type": "openrouter:datetime"},
+                ],
+            },
+        },
+        {
+            "type": "openrouter:fusion",
+            "parameters": {
+                "analysis_models": ["~openai/gpt-latest", "~google/gemini-pro-latest"],
+                "max_tool_calls": 12,
+                "tools": [],
+            },
+        },
+        {"type": "openrouter:experimental__search_models", "parameters": {"max_results": 5}},
+    ]
+    typed = [
+        BashTool(
+            parameters=BashToolConfig(
+                engine="openrouter",
+                environment=BashEnvironment(type="container_reference", container_id="cntr_abc123"),
+                sleep_after_seconds=600,
+            )
+        ),
+        FilesTool(parameters=FilesToolConfig()),
+        AdvisorTool(
+            parameters=AdvisorToolConfig(
+                model="~anthropic/claude-opus-latest",
+                name="reviewer",
+                forward_transcript=True,
+                reasoning=ServerToolReasoning(effort="high"),
+            )
+        ),
+        SubagentTool(
+            parameters=SubagentToolConfig(
+                model="~anthropic/claude-haiku-latest",
+                max_tool_calls=5,
+                tools=[
+                    WebSearchTool(parameters=WebSearchToolConfig(max_results=2)),
+                    DatetimeTool(),
+                ],
+            )
+        ),
+        FusionTool(
+            parameters=FusionToolConfig(
+                analysis_models=["~openai/gpt-latest", "~google/gemini-pro-latest"],
+                max_tool_calls=12,
+                tools=[],
+            )
+        ),
+        SearchModelsTool(parameters=SearchModelsToolConfig(max_results=5)),
+    ]
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=dicts))
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=typed))
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_dicts["tools"] == dicts  # the dicts go out exactly as given
+    assert by_types == by_dicts
+
+
+@pytest.mark.parametrize(
+    ("make", "path"),
+    [
+        (
+            lambda: BashTool(parameters=BashToolConfig(engine="docker")),
+            "$.tools[0].parameters.engine",
+        ),
+        (
+            lambda: BashTool(
+                parameters=BashToolConfig(environment=BashEnvironment(type="container_new"))
+            ),
+            "$.tools[0].parameters.environment.type",
+        ),
+        (
+            lambda: BashTool(
+                parameters=BashToolConfig(
+                    environment=BashEnvironment(type="container_reference", container_id="cntr abc")
+                )
+            ),
+            "$.tools[0].parameters.environment.container_id",
+        ),
+        (
+            lambda: AdvisorTool(parameters=AdvisorToolConfig(name="a/b")),
+            "$.tools[0].parameters.name",
+        ),
+        (
+            lambda: AdvisorTool(
+                parameters=AdvisorToolConfig(reasoning=ServerToolReasoning(effort="extreme"))
+            ),
+            "$.tools[0].parameters.reasoning.effort",
+        ),
+        (
+            lambda: SubagentTool(parameters=SubagentToolConfig(max_tool_calls=26)),
+            "$.tools[0].parameters.max_tool_calls",
+        ),
+        (
+            lambda: SubagentTool(
+                parameters=SubagentToolConfig(
+                    tools=[WebSearchTool(parameters=WebSearchToolConfig(engine="bing"))]
+                )
+            ),
+            "$.tools[0].parameters.tools[0].parameters.engine",
+        ),
+        (
+            lambda: FusionTool(parameters=FusionToolConfig(analysis_models=[])),
+            "$.tools[0].parameters.analysis_models",
+        ),
+        (
+            lambda: FusionTool(parameters=FusionToolConfig(analysis_models=["m"] * 9)),
+            "$.tools[0].parameters.analysis_models",
+        ),
+        (
+            lambda: FusionTool(parameters=FusionToolConfig(max_tool_calls=0)),
+            "$.tools[0].parameters.max_tool_calls",
+        ),
+        (
+            lambda: SearchModelsTool(type="openrouter:search_models"),
+            "$.tools[0].type",
+        ),
+    ],
+)
+async def test_the_other_typed_server_tools_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, make: Any, path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(client.complete(model="openai/gpt-4o-mini", messages=USER, tools=[make()]))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_the_other_typed_plugins_send_what_the_dicts_send(
+    client: Any, httpx_mock: HTTPXMock
+) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: list[dict[str, Any]] = [
+        {"id": "moderation"},
+        {
+            "id": "auto-router",
+            "allowed_models": ["anthropic/*", "openai/*"],
+            "excluded_models": ["openai/gpt-4o"],
+            "cost_tier": "low",
+            "pin_model": True,
+        },
+        {"id": "auto-beta-router", "cost_quality_tradeoff": 9, "enabled": False},
+        {"id": "pareto-router", "max_price": 5.0, "price_source": "weighted_avg"},
+        {
+            "id": "fusion",
+            "preset": "general-high",
+            "max_tool_calls": 4,
+            "tools": [{"type": "openrouter:web_fetch"}],
+        },
+    ]
+    typed = [
+        ModerationPlugin(),
+        AutoRouterPlugin(
+            allowed_models=["anthropic/*", "openai/*"],
+            excluded_models=["openai/gpt-4o"],
+            cost_tier="low",
+            pin_model=True,
+        ),
+        AutoBetaRouterPlugin(cost_quality_tradeoff=9, enabled=False),
+        ParetoRouterPlugin(max_price=5.0, price_source="weighted_avg"),
+        FusionPlugin(preset="general-high", max_tool_calls=4, tools=[WebFetchTool()]),
+    ]
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=dicts))
+    await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=typed))
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_dicts["plugins"] == dicts  # the dicts go out exactly as given
+    assert by_types == by_dicts
+
+
+@pytest.mark.parametrize(
+    ("make", "path"),
+    [
+        (lambda: AutoRouterPlugin(cost_tier="cheap"), "$.plugins[0].cost_tier"),
+        (lambda: AutoRouterPlugin(cost_quality_tradeoff=11), "$.plugins[0].cost_quality_tradeoff"),
+        (lambda: AutoBetaRouterPlugin(cost_tier="free"), "$.plugins[0].cost_tier"),
+        (lambda: ParetoRouterPlugin(min_coding_score=1.5), "$.plugins[0].min_coding_score"),
+        (lambda: ParetoRouterPlugin(max_price=-1.0), "$.plugins[0].max_price"),
+        (lambda: ParetoRouterPlugin(price_source="list"), "$.plugins[0].price_source"),
+        (lambda: FusionPlugin(preset="general-max"), "$.plugins[0].preset"),
+        (lambda: FusionPlugin(analysis_models=["m"] * 9), "$.plugins[0].analysis_models"),
+        (lambda: FusionPlugin(max_tool_calls=17), "$.plugins[0].max_tool_calls"),
+        (lambda: ModerationPlugin(id="moderate"), "$.plugins[0].id"),
+    ],
+)
+async def test_the_other_typed_plugins_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, make: Any, path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(client.complete(model="openai/gpt-4o-mini", messages=USER, plugins=[make()]))
+    assert caught.value.path == path
+    assert httpx_mock.get_requests() == []
+
+
+async def test_stop_conditions_send_what_the_dicts_send(client: Any, httpx_mock: HTTPXMock) -> None:
+    httpx_mock.add_response(json=COMPLETION, is_reusable=True)
+    dicts: list[dict[str, Any]] = [
+        {"type": "step_count_is", "step_count": 5},
+        {"type": "has_tool_call", "tool_name": "finalize"},
+        {"type": "max_tokens_used", "max_tokens": 10000},
+        {"type": "max_cost", "max_cost_in_dollars": 0.5},
+        {"type": "finish_reason_is", "reason": "length"},
+    ]
+    typed = [
+        StopCondition.step_count_is(5),
+        StopCondition.has_tool_call("finalize"),
+        StopCondition.max_tokens_used(10000),
+        StopCondition.max_cost(0.5),
+        StopCondition(type="finish_reason_is", reason="length"),
+    ]
+    tools = [WebSearchTool()]
+    for conditions in (dicts, typed):
+        await call(
+            client.complete(
+                model="openai/gpt-4o-mini",
+                messages=USER,
+                tools=tools,
+                stop_server_tools_when=conditions,
+            )
+        )
+    by_dicts, by_types = sent_json(httpx_mock, 0), sent_json(httpx_mock, 1)
+    assert by_dicts["stop_server_tools_when"] == dicts
+    assert by_types == by_dicts
+
+
+@pytest.mark.parametrize(
+    ("conditions", "path"),
+    [
+        ([StopCondition(type="step_count")], "$.stop_server_tools_when[0].type"),
+        ([], "$.stop_server_tools_when"),
+    ],
+)
+async def test_stop_conditions_are_checked_before_sending(
+    client: Any, httpx_mock: HTTPXMock, conditions: list[Any], path: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        await call(
+            client.complete(
+                model="openai/gpt-4o-mini", messages=USER, stop_server_tools_when=conditions
+            )
+        )
     assert caught.value.path == path
     assert httpx_mock.get_requests() == []
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openrouter_kit import (
+    AdvisorTool,
+    AdvisorToolConfig,
     AsyncClient,
+    AutoBetaRouterPlugin,
+    AutoRouterPlugin,
+    BashEnvironment,
+    BashTool,
+    BashToolConfig,
     Client,
     CompletionParams,
     CompletionResponse,
@@ -19,12 +26,24 @@ from openrouter_kit import (
     DatetimeTool,
     DatetimeToolConfig,
     FileParserPlugin,
+    FilesTool,
+    FusionPlugin,
+    FusionTool,
+    FusionToolConfig,
     ImageGenerationTool,
     ImageGenerationToolConfig,
     Message,
+    ModerationPlugin,
+    ParetoRouterPlugin,
     PdfOptions,
     Plugin,
     ResponseHealingPlugin,
+    SearchModelsTool,
+    SearchModelsToolConfig,
+    ServerToolReasoning,
+    StopCondition,
+    SubagentTool,
+    SubagentToolConfig,
     ToolDefinition,
     UserLocation,
     WebFetchPlugin,
@@ -128,6 +147,13 @@ def plugins_and_server_tools(client: Client) -> None:
             ResponseHealingPlugin(),
             ContextCompressionPlugin(enabled=False),
             WebFetchPlugin(max_uses=2),
+            ModerationPlugin(),
+            AutoRouterPlugin(allowed_models=["anthropic/*"], cost_tier="low", pin_model=True),
+            AutoBetaRouterPlugin(excluded_models=["openai/gpt-4o"], cost_tier="max"),
+            ParetoRouterPlugin(min_coding_score=0.5, price_source="prompt"),
+            FusionPlugin(preset="general-fast", tools=[WebSearchTool()]),
+            {"id": "pareto-router", "max_price": 5, "price_source": "weighted_avg"},
+            {"id": "fusion", "tools": [{"type": "openrouter:web_fetch"}]},
             {"id": "web", "max_results": 3, "search_prompt": "Sources:"},
             {"id": "file-parser", "pdf": {"engine": "native"}},
             {"id": "response-healing"},
@@ -138,9 +164,38 @@ def plugins_and_server_tools(client: Client) -> None:
             WebFetchTool(),
             DatetimeTool(parameters=DatetimeToolConfig(timezone="UTC")),
             ImageGenerationTool(parameters=ImageGenerationToolConfig(model="google/imagen")),
+            BashTool(
+                parameters=BashToolConfig(
+                    engine="openrouter", environment=BashEnvironment(type="container_auto")
+                )
+            ),
+            FilesTool(),
+            AdvisorTool(
+                parameters=AdvisorToolConfig(
+                    name="reviewer", reasoning=ServerToolReasoning(effort="high")
+                )
+            ),
+            SubagentTool(
+                parameters=SubagentToolConfig(
+                    model="~anthropic/claude-haiku-latest",
+                    tools=[WebSearchTool(), DatetimeTool()],
+                )
+            ),
+            FusionTool(parameters=FusionToolConfig(analysis_models=["~openai/gpt-latest"])),
+            SearchModelsTool(parameters=SearchModelsToolConfig(max_results=5)),
+            {"type": "openrouter:bash", "parameters": {"environment": {"type": "container_auto"}}},
+            {
+                "type": "openrouter:subagent",
+                "parameters": {"tools": [{"type": "openrouter:files"}]},
+            },
             ToolDefinition.from_function(get_weather),
             {"type": "openrouter:web_search", "parameters": {"max_results": 2}},
             {"type": "openrouter:datetime"},
+        ],
+        stop_server_tools_when=[
+            StopCondition.step_count_is(5),
+            StopCondition.has_tool_call("finalize"),
+            {"type": "max_cost", "max_cost_in_dollars": 0.5},
         ],
     )
     plugin: Plugin = WebPlugin()
@@ -163,3 +218,20 @@ def plugins_misspelt(client: Client) -> None:
         plugins=[{"id": "file-parser", "pdf": {"engine": "tesseract"}}],  # type: ignore[list-item]
     )
     WebPlugin(max_result=3)  # type: ignore[call-arg]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        tools=[{"type": "openrouter:bash", "parameters": {"engine": "docker"}}],  # type: ignore[list-item]
+    )
+    SubagentToolConfig(max_tool_call=5)  # type: ignore[call-arg]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        plugins=[{"id": "auto-router", "cost_tier": "cheap"}],  # type: ignore[list-item]
+    )
+    ParetoRouterPlugin(max_prise=5.0)  # type: ignore[call-arg]
+    client.complete(
+        model=MODEL,
+        messages=user,
+        stop_server_tools_when=[{"type": "step_count"}],  # type: ignore[list-item]
+    )

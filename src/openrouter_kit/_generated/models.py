@@ -33,6 +33,7 @@ from openrouter_kit._model_methods import (
     PricingMixin,
     RerankResponseMixin,
     ResponseMessageMixin,
+    StopConditionMixin,
     StreamChunkMixin,
     TokenUsageMixin,
     ToolCallMixin,
@@ -418,6 +419,26 @@ class ResponseFormat(WireModel):
 
 
 @define(kw_only=True, repr=False)
+class StopCondition(StopConditionMixin):
+    """A condition that stops the server-tool loop: StopCondition.step_count_is(5), has_tool_call(name), max_tokens_used(n), max_cost(dollars) or finish_reason_is(reason)."""
+
+    #: Which condition; it takes the field named after it.
+    type: str = field(metadata={'enum': ('step_count_is', 'has_tool_call', 'max_tokens_used', 'max_cost', 'finish_reason_is')})
+    #: For step_count_is: stop after this many steps of the loop.
+    step_count: int | None = None
+    #: For has_tool_call: stop once a tool of this name has been called.
+    tool_name: str | None = None
+    #: For max_tokens_used: stop once the loop's tokens exceed this.
+    max_tokens: int | None = None
+    #: For max_cost: stop once the loop's cost exceeds this many US dollars.
+    max_cost_in_dollars: float | None = None
+    #: For finish_reason_is: stop when the model finishes with this reason (such as length).
+    reason: str | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class StreamOptions(WireModel):
     """Streaming options (deprecated: usage is now always sent in the last chunk)."""
 
@@ -658,8 +679,9 @@ class CompletionRequest(WireModel):
     #: Provider-specific image generation options.
     image_config: dict[str, Any] | None = None
     debug: DebugOptions | None = None
-    #: Conditions that stop the server-tool loop.
-    stop_server_tools_when: list[dict[str, Any]] | None = None
+    #: When to stop the server-tool loop: any condition that fires stops it (overrides
+    #: max_tool_calls); StopCondition.step_count_is(5), ...
+    stop_server_tools_when: list[StopCondition] | None = field(default=None, metadata={'minItems': 1})
     #: Legacy plain prompt instead of messages (docs only).
     prompt: str | None = None
     #: Fields the server sent that this version does not know; sent back as they are.
@@ -1851,6 +1873,94 @@ class ContextCompressionPlugin(Plugin):
 
 
 @define(kw_only=True, repr=False)
+class ModerationPlugin(Plugin):
+    """The moderation plugin (the spec documents its id only, no settings)."""
+
+    #: Always moderation.
+    id: str = field(default="moderation", metadata={'enum': ('moderation',)})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AutoRouterPlugin(Plugin):
+    """The auto-router plugin: route to a model ranked for the prompt's task, within the models and cost band given."""
+
+    #: Always auto-router.
+    id: str = field(default="auto-router", metadata={'enum': ('auto-router',)})
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: str | None = field(default=None, metadata={'enum': ('low', 'medium', 'high', 'xhigh', 'max')})
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 10})
+    #: Keep the model of the last assistant message for the next turns.
+    pin_model: bool | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AutoBetaRouterPlugin(Plugin):
+    """The auto-beta-router plugin: the beta auto router, with the auto-router's settings but pin_model."""
+
+    #: Always auto-beta-router.
+    id: str = field(default="auto-beta-router", metadata={'enum': ('auto-beta-router',)})
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: list[str] | None = field(default=None, metadata={'maxItems': 1024})
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: str | None = field(default=None, metadata={'enum': ('low', 'medium', 'high', 'xhigh', 'max')})
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None = field(default=None, metadata={'minimum': 0, 'maximum': 10})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ParetoRouterPlugin(Plugin):
+    """The pareto-router plugin: route to a top coding model on the price/quality frontier."""
+
+    #: Always pareto-router.
+    id: str = field(default="pareto-router", metadata={'enum': ('pareto-router',)})
+    #: The quality tier, 0 to 1: 0.66 and up high (the default), 0.33 and up medium, below low; not
+    #: used with max_price.
+    min_coding_score: float | None = field(default=None, metadata={'minimum': 0, 'maximum': 1})
+    #: The most USD per million input tokens; the best frontier model within it is chosen (404 when
+    #: none is).
+    max_price: float | None = field(default=None, metadata={'minimum': 0})
+    #: The price compared: prompt (list price, the default) or weighted_avg (traffic-weighted
+    #: effective price).
+    price_source: str | None = field(default=None, metadata={'enum': ('prompt', 'weighted_avg')})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FusionPlugin(Plugin):
+    """The fusion plugin: a panel of models researches the prompt, and an analyst model synthesizes the answer."""
+
+    #: Always fusion.
+    id: str = field(default="fusion", metadata={'enum': ('fusion',)})
+    #: A curated panel and analyst; analysis_models and model win over it.
+    preset: str | None = field(default=None, metadata={'enum': ('general-high', 'general-budget', 'general-fast')})
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: list[str] | None = field(default=None, metadata={'minItems': 1, 'maxItems': 8})
+    #: The analyst and synthesis model (server default: the preset's first model).
+    model: str | None = None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 16})
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: list[ToolDefinition] | None = field(default=None, metadata={'maxItems': 8})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
 class WebSearchToolConfig(WireModel):
     """Settings of the openrouter:web_search server tool."""
 
@@ -1966,7 +2076,218 @@ class ImageGenerationTool(ToolDefinition):
     extra: dict[str, Any] = field(factory=dict)
 
 
+@define(kw_only=True, repr=False)
+class BashEnvironment(WireModel):
+    """Where openrouter:bash runs: a new OpenRouter-managed container (container_auto) or one you already have (container_reference with its container_id)."""
+
+    #: container_auto (an ephemeral container) or container_reference (reuse container_id).
+    type: str = field(metadata={'enum': ('container_auto', 'container_reference')})
+    #: The container to reuse, for container_reference (at most 20 characters).
+    container_id: str | None = field(default=None, metadata={'maxLength': 20, 'pattern': '^[\\w-]+$', 'pattern_means': 'a container id such as cntr_abc123 (letters, digits, _ and -)'})
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class BashToolConfig(WireModel):
+    """Settings of the openrouter:bash server tool."""
+
+    #: openrouter (OpenRouter runs the commands in its sandbox), or auto (the server default) and
+    #: native (the tool call comes back to you to run).
+    engine: str | None = field(default=None, metadata={'enum': ('auto', 'native', 'openrouter')})
+    #: The container: BashEnvironment(type="container_auto").
+    environment: BashEnvironment | None = None
+    #: Idle seconds before the container sleeps (server default 900, capped at 30 days).
+    sleep_after_seconds: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class BashTool(ToolDefinition):
+    """The openrouter:bash server tool: the model runs shell commands in a sandboxed container."""
+
+    #: Always openrouter:bash.
+    type: str = field(default="openrouter:bash", metadata={'enum': ('openrouter:bash',)})
+    #: The engine and the container.
+    parameters: BashToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FilesToolConfig(WireModel):
+    """Settings of the openrouter:files server tool (none are documented yet)."""
+
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FilesTool(ToolDefinition):
+    """The openrouter:files server tool: the model reads, writes, edits and lists the files of the API key's workspace."""
+
+    #: Always openrouter:files.
+    type: str = field(default="openrouter:files", metadata={'enum': ('openrouter:files',)})
+    #: No settings yet.
+    parameters: FilesToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class ServerToolReasoning(WireModel):
+    """Reasoning settings forwarded to the model an advisor, subagent or fusion tool calls."""
+
+    #: The reasoning effort.
+    effort: str | None = field(default=None, metadata={'enum': ('max', 'xhigh', 'high', 'medium', 'low', 'minimal', 'none')})
+    #: The most reasoning tokens the called model may use.
+    max_tokens: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AdvisorToolConfig(WireModel):
+    """Settings of one openrouter:advisor server tool entry (several named entries offer several advisors)."""
+
+    #: The advisor model; unset: the one the tool call names, else the request's model.
+    model: str | None = None
+    #: The advisor's name, unique across advisor entries; at most one entry has none.
+    name: str | None = field(default=None, metadata={'maxLength': 64, 'pattern': '^[a-zA-Z0-9 _-]+$', 'pattern_means': 'letters, digits, spaces, _ and - (1 to 64)'})
+    #: The advisor's system prompt.
+    instructions: str | None = None
+    #: Send the advisor the whole conversation, not only the tool call's prompt.
+    forward_transcript: bool | None = None
+    #: The most output tokens (reasoning included) the advisor may produce.
+    max_completion_tokens: int | None = None
+    #: The advisor's reasoning effort and budget.
+    reasoning: ServerToolReasoning | None = None
+    #: Stream the advice (Responses API only; no effect on chat completions).
+    stream: bool | None = None
+    #: The advisor's sampling temperature.
+    temperature: float | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class AdvisorTool(ToolDefinition):
+    """The openrouter:advisor server tool: the model consults a stronger advisor model mid-generation."""
+
+    #: Always openrouter:advisor.
+    type: str = field(default="openrouter:advisor", metadata={'enum': ('openrouter:advisor',)})
+    #: The advisor model and its settings.
+    parameters: AdvisorToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class SubagentToolConfig(WireModel):
+    """Settings of one openrouter:subagent server tool entry (several named entries offer several workers)."""
+
+    #: The worker model (not the subagent tool itself); unset: the request's model.
+    model: str | None = None
+    #: The worker's name, unique across subagent entries; at most one entry has none.
+    name: str | None = field(default=None, metadata={'maxLength': 64, 'pattern': '^[a-zA-Z0-9 _-]+$', 'pattern_means': 'letters, digits, spaces, _ and - (1 to 64)'})
+    #: The worker's system prompt.
+    instructions: str | None = None
+    #: The most output tokens (reasoning included) the worker may produce.
+    max_completion_tokens: int | None = None
+    #: The most tool-calling steps of the worker's loop (1 to 25).
+    max_tool_calls: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 25})
+    #: The worker's reasoning effort and budget.
+    reasoning: ServerToolReasoning | None = None
+    #: The worker's sampling temperature.
+    temperature: float | None = None
+    #: OpenRouter server tools the worker may use (typed, such as a web search tool, or dicts; no
+    #: function tools, not the subagent tool).
+    tools: list[ToolDefinition] | None = None
+    #: Experimental, Responses API only (chat completions answer 400): the worker inherits every
+    #: function tool of the request.
+    inherit_functions: bool | None = None
+    #: Experimental, Responses API only (chat completions answer 400): the function tools the
+    #: worker inherits.
+    inherited_function_names: list[str] | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class SubagentTool(ToolDefinition):
+    """The openrouter:subagent server tool: the model delegates self-contained tasks to a cheaper worker model."""
+
+    #: Always openrouter:subagent.
+    type: str = field(default="openrouter:subagent", metadata={'enum': ('openrouter:subagent',)})
+    #: The worker model, its settings and tools.
+    parameters: SubagentToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FusionToolConfig(WireModel):
+    """Settings of the openrouter:fusion server tool."""
+
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: list[str] | None = field(default=None, metadata={'minItems': 1, 'maxItems': 8})
+    #: The analyst model that summarizes the panel; unset: the request's model.
+    model: str | None = None
+    #: The most output tokens per panelist and analyst call (server default 16000).
+    max_completion_tokens: int | None = None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None = field(default=None, metadata={'minimum': 1, 'maximum': 16})
+    #: The panelists' and analyst's reasoning effort and budget.
+    reasoning: ServerToolReasoning | None = None
+    #: The panelists' temperature (the analyst runs at 0).
+    temperature: float | None = None
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: list[ToolDefinition] | None = field(default=None, metadata={'maxItems': 8})
+    #: Prompt caching of the inner calls.
+    cache_control: CacheControl | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class FusionTool(ToolDefinition):
+    """The openrouter:fusion server tool: a panel of models researches the prompt and an analyst summarizes their answers."""
+
+    #: Always openrouter:fusion.
+    type: str = field(default="openrouter:fusion", metadata={'enum': ('openrouter:fusion',)})
+    #: The panel, the analyst and their settings.
+    parameters: FusionToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class SearchModelsToolConfig(WireModel):
+    """Settings of the openrouter:experimental__search_models server tool."""
+
+    #: How many models to return (server default 5, at most 20).
+    max_results: int | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
+@define(kw_only=True, repr=False)
+class SearchModelsTool(ToolDefinition):
+    """The openrouter:experimental__search_models server tool (experimental): the model searches the models available on OpenRouter."""
+
+    #: Always openrouter:experimental__search_models.
+    type: str = field(default="openrouter:experimental__search_models", metadata={'enum': ('openrouter:experimental__search_models',)})
+    #: How many models to return.
+    parameters: SearchModelsToolConfig | None = None
+    #: Fields the server sent that this version does not know; sent back as they are.
+    extra: dict[str, Any] = field(factory=dict)
+
+
 __all__ = [
+    "AdvisorTool",
+    "AdvisorToolConfig",
     "AliasTarget",
     "Annotation",
     "ApiKey",
@@ -1979,6 +2300,11 @@ __all__ = [
     "AuthCodeExchange",
     "AuthCodeResponse",
     "AuthKey",
+    "AutoBetaRouterPlugin",
+    "AutoRouterPlugin",
+    "BashEnvironment",
+    "BashTool",
+    "BashToolConfig",
     "CacheControl",
     "CompletionChoice",
     "CompletionRequest",
@@ -2006,9 +2332,14 @@ __all__ = [
     "ErrorInfo",
     "FileInput",
     "FileParserPlugin",
+    "FilesTool",
+    "FilesToolConfig",
     "FinishReason",
     "FunctionCall",
     "FunctionDefinition",
+    "FusionPlugin",
+    "FusionTool",
+    "FusionToolConfig",
     "GenerationContent",
     "GenerationContentResponse",
     "GenerationError",
@@ -2042,7 +2373,9 @@ __all__ = [
     "ModelReasoningInfo",
     "ModelResponse",
     "ModelSort",
+    "ModerationPlugin",
     "OutputModality",
+    "ParetoRouterPlugin",
     "PdfOptions",
     "PerRequestLimits",
     "PercentileCutoffs",
@@ -2069,11 +2402,17 @@ __all__ = [
     "ResponseHealingPlugin",
     "ResponseMessage",
     "RouteVariant",
+    "SearchModelsTool",
+    "SearchModelsToolConfig",
+    "ServerToolReasoning",
     "ServerToolUseDetails",
+    "StopCondition",
     "StreamChoice",
     "StreamChunk",
     "StreamDelta",
     "StreamOptions",
+    "SubagentTool",
+    "SubagentToolConfig",
     "TokenUsage",
     "ToolCall",
     "ToolChoice",

@@ -17,13 +17,18 @@ from openrouter_kit._generated.enums import (
     ReasoningEffort,
 )
 from openrouter_kit._generated.models import (
+    AdvisorToolConfig,
+    BashEnvironment,
+    BashToolConfig,
     CacheControl,
     ContentPart,
     DatetimeToolConfig,
     DebugOptions,
     FileInput,
+    FilesToolConfig,
     FunctionCall,
     FunctionDefinition,
+    FusionToolConfig,
     ImageGenerationToolConfig,
     ImageUrl,
     InputAudio,
@@ -39,7 +44,11 @@ from openrouter_kit._generated.models import (
     ReasoningConfig,
     ResponseFormat,
     ResponseMessage,
+    SearchModelsToolConfig,
+    ServerToolReasoning,
+    StopCondition,
     StreamOptions,
+    SubagentToolConfig,
     ToolCall,
     ToolChoice,
     ToolChoiceFunction,
@@ -218,6 +227,23 @@ class ResponseFormatParam(TypedDict, total=False):
     json_schema: JsonSchemaFormat | JsonSchemaFormatParam | None
     #: The grammar, for type grammar.
     grammar: str | None
+
+
+class StopConditionParam(TypedDict, total=False):
+    """A condition that stops the server-tool loop: StopCondition.step_count_is(5), has_tool_call(name), max_tokens_used(n), max_cost(dollars) or finish_reason_is(reason). The dict form of ``StopCondition``."""
+
+    #: Which condition; it takes the field named after it.
+    type: Required[Literal["step_count_is", "has_tool_call", "max_tokens_used", "max_cost", "finish_reason_is"]]
+    #: For step_count_is: stop after this many steps of the loop.
+    step_count: int | None
+    #: For has_tool_call: stop once a tool of this name has been called.
+    tool_name: str | None
+    #: For max_tokens_used: stop once the loop's tokens exceed this.
+    max_tokens: int | None
+    #: For max_cost: stop once the loop's cost exceeds this many US dollars.
+    max_cost_in_dollars: float | None
+    #: For finish_reason_is: stop when the model finishes with this reason (such as length).
+    reason: str | None
 
 
 class StreamOptionsParam(TypedDict, total=False):
@@ -455,6 +481,89 @@ class ContextCompressionPluginParam(TypedDict, total=False):
     engine: Literal["middle-out"] | None
 
 
+class ModerationPluginParam(TypedDict, total=False):
+    """The moderation plugin (the spec documents its id only, no settings). The dict form of ``ModerationPlugin``."""
+
+    #: Always moderation.
+    id: Required[Literal["moderation"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+
+
+class AutoRouterPluginParam(TypedDict, total=False):
+    """The auto-router plugin: route to a model ranked for the prompt's task, within the models and cost band given. The dict form of ``AutoRouterPlugin``."""
+
+    #: Always auto-router.
+    id: Required[Literal["auto-router"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: Sequence[str] | None
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: Sequence[str] | None
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: Literal["low", "medium", "high", "xhigh", "max"] | None
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None
+    #: Keep the model of the last assistant message for the next turns.
+    pin_model: bool | None
+
+
+class AutoBetaRouterPluginParam(TypedDict, total=False):
+    """The auto-beta-router plugin: the beta auto router, with the auto-router's settings but pin_model. The dict form of ``AutoBetaRouterPlugin``."""
+
+    #: Always auto-beta-router.
+    id: Required[Literal["auto-beta-router"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: Model patterns it may route to, wildcards allowed (anthropic/*); unset: every ranked model.
+    allowed_models: Sequence[str] | None
+    #: Model patterns it never routes to (wins over allowed_models).
+    excluded_models: Sequence[str] | None
+    #: The cost band to pick from: low (the cheapest fifth) to max (the dearest).
+    cost_tier: Literal["low", "medium", "high", "xhigh", "max"] | None
+    #: Deprecated (use cost_tier): 0 to 10, higher favours cheaper models (server default 9).
+    cost_quality_tradeoff: int | None
+
+
+class ParetoRouterPluginParam(TypedDict, total=False):
+    """The pareto-router plugin: route to a top coding model on the price/quality frontier. The dict form of ``ParetoRouterPlugin``."""
+
+    #: Always pareto-router.
+    id: Required[Literal["pareto-router"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: The quality tier, 0 to 1: 0.66 and up high (the default), 0.33 and up medium, below low; not
+    #: used with max_price.
+    min_coding_score: float | None
+    #: The most USD per million input tokens; the best frontier model within it is chosen (404 when
+    #: none is).
+    max_price: float | None
+    #: The price compared: prompt (list price, the default) or weighted_avg (traffic-weighted
+    #: effective price).
+    price_source: Literal["prompt", "weighted_avg"] | None
+
+
+class FusionPluginParam(TypedDict, total=False):
+    """The fusion plugin: a panel of models researches the prompt, and an analyst model synthesizes the answer. The dict form of ``FusionPlugin``."""
+
+    #: Always fusion.
+    id: Required[Literal["fusion"]]
+    #: false turns off a plugin that would run by default.
+    enabled: bool | None
+    #: A curated panel and analyst; analysis_models and model win over it.
+    preset: Literal["general-high", "general-budget", "general-fast"] | None
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: Sequence[str] | None
+    #: The analyst and synthesis model (server default: the preset's first model).
+    model: str | None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: "Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None"
+
+
 class WebSearchToolConfigParam(TypedDict, total=False):
     """Settings of the openrouter:web_search server tool. The dict form of ``WebSearchToolConfig``."""
 
@@ -563,6 +672,197 @@ class ImageGenerationToolParam(TypedDict, total=False):
     parameters: ImageGenerationToolConfig | ImageGenerationToolConfigParam | None
 
 
+class BashEnvironmentParam(TypedDict, total=False):
+    """Where openrouter:bash runs: a new OpenRouter-managed container (container_auto) or one you already have (container_reference with its container_id). The dict form of ``BashEnvironment``."""
+
+    #: container_auto (an ephemeral container) or container_reference (reuse container_id).
+    type: Required[Literal["container_auto", "container_reference"]]
+    #: The container to reuse, for container_reference (at most 20 characters).
+    container_id: str | None
+
+
+class BashToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:bash server tool. The dict form of ``BashToolConfig``."""
+
+    #: openrouter (OpenRouter runs the commands in its sandbox), or auto (the server default) and
+    #: native (the tool call comes back to you to run).
+    engine: Literal["auto", "native", "openrouter"] | None
+    #: The container: BashEnvironment(type="container_auto").
+    environment: BashEnvironment | BashEnvironmentParam | None
+    #: Idle seconds before the container sleeps (server default 900, capped at 30 days).
+    sleep_after_seconds: int | None
+
+
+class BashToolParam(TypedDict, total=False):
+    """The openrouter:bash server tool: the model runs shell commands in a sandboxed container. The dict form of ``BashTool``."""
+
+    #: Always openrouter:bash.
+    type: Literal["openrouter:bash"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The engine and the container.
+    parameters: BashToolConfig | BashToolConfigParam | None
+
+
+class FilesToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:files server tool (none are documented yet). The dict form of ``FilesToolConfig``."""
+
+
+
+class FilesToolParam(TypedDict, total=False):
+    """The openrouter:files server tool: the model reads, writes, edits and lists the files of the API key's workspace. The dict form of ``FilesTool``."""
+
+    #: Always openrouter:files.
+    type: Literal["openrouter:files"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: No settings yet.
+    parameters: FilesToolConfig | FilesToolConfigParam | None
+
+
+class ServerToolReasoningParam(TypedDict, total=False):
+    """Reasoning settings forwarded to the model an advisor, subagent or fusion tool calls. The dict form of ``ServerToolReasoning``."""
+
+    #: The reasoning effort.
+    effort: Literal["max", "xhigh", "high", "medium", "low", "minimal", "none"] | None
+    #: The most reasoning tokens the called model may use.
+    max_tokens: int | None
+
+
+class AdvisorToolConfigParam(TypedDict, total=False):
+    """Settings of one openrouter:advisor server tool entry (several named entries offer several advisors). The dict form of ``AdvisorToolConfig``."""
+
+    #: The advisor model; unset: the one the tool call names, else the request's model.
+    model: str | None
+    #: The advisor's name, unique across advisor entries; at most one entry has none.
+    name: str | None
+    #: The advisor's system prompt.
+    instructions: str | None
+    #: Send the advisor the whole conversation, not only the tool call's prompt.
+    forward_transcript: bool | None
+    #: The most output tokens (reasoning included) the advisor may produce.
+    max_completion_tokens: int | None
+    #: The advisor's reasoning effort and budget.
+    reasoning: ServerToolReasoning | ServerToolReasoningParam | None
+    #: Stream the advice (Responses API only; no effect on chat completions).
+    stream: bool | None
+    #: The advisor's sampling temperature.
+    temperature: float | None
+
+
+class AdvisorToolParam(TypedDict, total=False):
+    """The openrouter:advisor server tool: the model consults a stronger advisor model mid-generation. The dict form of ``AdvisorTool``."""
+
+    #: Always openrouter:advisor.
+    type: Literal["openrouter:advisor"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The advisor model and its settings.
+    parameters: AdvisorToolConfig | AdvisorToolConfigParam | None
+
+
+class SubagentToolConfigParam(TypedDict, total=False):
+    """Settings of one openrouter:subagent server tool entry (several named entries offer several workers). The dict form of ``SubagentToolConfig``."""
+
+    #: The worker model (not the subagent tool itself); unset: the request's model.
+    model: str | None
+    #: The worker's name, unique across subagent entries; at most one entry has none.
+    name: str | None
+    #: The worker's system prompt.
+    instructions: str | None
+    #: The most output tokens (reasoning included) the worker may produce.
+    max_completion_tokens: int | None
+    #: The most tool-calling steps of the worker's loop (1 to 25).
+    max_tool_calls: int | None
+    #: The worker's reasoning effort and budget.
+    reasoning: ServerToolReasoning | ServerToolReasoningParam | None
+    #: The worker's sampling temperature.
+    temperature: float | None
+    #: OpenRouter server tools the worker may use (typed, such as a web search tool, or dicts; no
+    #: function tools, not the subagent tool).
+    tools: "Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None"
+    #: Experimental, Responses API only (chat completions answer 400): the worker inherits every
+    #: function tool of the request.
+    inherit_functions: bool | None
+    #: Experimental, Responses API only (chat completions answer 400): the function tools the
+    #: worker inherits.
+    inherited_function_names: Sequence[str] | None
+
+
+class SubagentToolParam(TypedDict, total=False):
+    """The openrouter:subagent server tool: the model delegates self-contained tasks to a cheaper worker model. The dict form of ``SubagentTool``."""
+
+    #: Always openrouter:subagent.
+    type: Literal["openrouter:subagent"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The worker model, its settings and tools.
+    parameters: SubagentToolConfig | SubagentToolConfigParam | None
+
+
+class FusionToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:fusion server tool. The dict form of ``FusionToolConfig``."""
+
+    #: The panel: 1 to 8 models that answer in parallel (server default: the Quality preset).
+    analysis_models: Sequence[str] | None
+    #: The analyst model that summarizes the panel; unset: the request's model.
+    model: str | None
+    #: The most output tokens per panelist and analyst call (server default 16000).
+    max_completion_tokens: int | None
+    #: The most tool-calling steps per panelist and analyst (1 to 16; server default 4).
+    max_tool_calls: int | None
+    #: The panelists' and analyst's reasoning effort and budget.
+    reasoning: ServerToolReasoning | ServerToolReasoningParam | None
+    #: The panelists' temperature (the analyst runs at 0).
+    temperature: float | None
+    #: Server tools of the panel and analyst (server default: web search and web fetch; [] for
+    #: none).
+    tools: "Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None"
+    #: Prompt caching of the inner calls.
+    cache_control: CacheControl | CacheControlParam | None
+
+
+class FusionToolParam(TypedDict, total=False):
+    """The openrouter:fusion server tool: a panel of models researches the prompt and an analyst summarizes their answers. The dict form of ``FusionTool``."""
+
+    #: Always openrouter:fusion.
+    type: Literal["openrouter:fusion"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: The panel, the analyst and their settings.
+    parameters: FusionToolConfig | FusionToolConfigParam | None
+
+
+class SearchModelsToolConfigParam(TypedDict, total=False):
+    """Settings of the openrouter:experimental__search_models server tool. The dict form of ``SearchModelsToolConfig``."""
+
+    #: How many models to return (server default 5, at most 20).
+    max_results: int | None
+
+
+class SearchModelsToolParam(TypedDict, total=False):
+    """The openrouter:experimental__search_models server tool (experimental): the model searches the models available on OpenRouter. The dict form of ``SearchModelsTool``."""
+
+    #: Always openrouter:experimental__search_models.
+    type: Literal["openrouter:experimental__search_models"] | None
+    #: The function of a function tool.
+    function: FunctionDefinition | FunctionDefinitionParam | None
+    #: Cache the tool list up to and including this tool.
+    cache_control: CacheControl | CacheControlParam | None
+    #: How many models to return.
+    parameters: SearchModelsToolConfig | SearchModelsToolConfigParam | None
+
+
 class RunToolsParams(TypedDict, total=False):
     """The keyword arguments of ``run_tools()``: those of ``complete()`` but ``tools``."""
 
@@ -618,7 +918,7 @@ class RunToolsParams(TypedDict, total=False):
     provider: ProviderPreferences | ProviderPreferencesParam | None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
     route: Literal["fallback", "sort"] | None
-    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam] | None
+    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam | ModerationPluginParam | AutoRouterPluginParam | AutoBetaRouterPluginParam | ParetoRouterPluginParam | FusionPluginParam] | None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: Sequence[str] | None
@@ -647,8 +947,9 @@ class RunToolsParams(TypedDict, total=False):
     #: Provider-specific image generation options.
     image_config: Mapping[str, Any] | None
     debug: DebugOptions | DebugOptionsParam | None
-    #: Conditions that stop the server-tool loop.
-    stop_server_tools_when: Sequence[Mapping[str, Any]] | None
+    #: When to stop the server-tool loop: any condition that fires stops it (overrides
+    #: max_tool_calls); StopCondition.step_count_is(5), ...
+    stop_server_tools_when: Sequence[StopCondition | StopConditionParam] | None
     #: Legacy plain prompt instead of messages (docs only).
     prompt: str | None
 
@@ -690,7 +991,7 @@ class CompletionParams(TypedDict, total=False):
     top_logprobs: int | None
     response_format: ResponseFormat | ResponseFormatParam | type[Any] | None
     #: Tools the model may call; send them on every turn.
-    tools: Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam] | None
+    tools: Sequence[ToolDefinition | ToolDefinitionParam | WebSearchToolParam | WebFetchToolParam | DatetimeToolParam | ImageGenerationToolParam | BashToolParam | FilesToolParam | AdvisorToolParam | SubagentToolParam | FusionToolParam | SearchModelsToolParam] | None
     #: none, auto, required, or a ToolChoice forcing one tool.
     tool_choice: Literal["none", "auto", "required"] | ToolChoice | ToolChoiceParam | None
     #: false: at most one tool call per turn (server default true).
@@ -710,7 +1011,7 @@ class CompletionParams(TypedDict, total=False):
     provider: ProviderPreferences | ProviderPreferencesParam | None
     #: Deprecated alias of provider.sort.partition (fallback = model, sort = none).
     route: Literal["fallback", "sort"] | None
-    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam] | None
+    plugins: Sequence[Plugin | PluginParam | WebPluginParam | WebFetchPluginParam | FileParserPluginParam | ResponseHealingPluginParam | ContextCompressionPluginParam | ModerationPluginParam | AutoRouterPluginParam | AutoBetaRouterPluginParam | ParetoRouterPluginParam | FusionPluginParam] | None
     #: Legacy prompt transforms such as middle-out (not in the spec; use the context-compression
     #: plugin).
     transforms: Sequence[str] | None
@@ -739,8 +1040,9 @@ class CompletionParams(TypedDict, total=False):
     #: Provider-specific image generation options.
     image_config: Mapping[str, Any] | None
     debug: DebugOptions | DebugOptionsParam | None
-    #: Conditions that stop the server-tool loop.
-    stop_server_tools_when: Sequence[Mapping[str, Any]] | None
+    #: When to stop the server-tool loop: any condition that fires stops it (overrides
+    #: max_tool_calls); StopCondition.step_count_is(5), ...
+    stop_server_tools_when: Sequence[StopCondition | StopConditionParam] | None
     #: Legacy plain prompt instead of messages (docs only).
     prompt: str | None
 
@@ -832,6 +1134,13 @@ class ListModelsParams(TypedDict, total=False):
 
 
 __all__ = [
+    "AdvisorToolConfigParam",
+    "AdvisorToolParam",
+    "AutoBetaRouterPluginParam",
+    "AutoRouterPluginParam",
+    "BashEnvironmentParam",
+    "BashToolConfigParam",
+    "BashToolParam",
     "CacheControlParam",
     "CompletionParams",
     "ContentPartParam",
@@ -843,8 +1152,13 @@ __all__ = [
     "EmbeddingInputParam",
     "FileInputParam",
     "FileParserPluginParam",
+    "FilesToolConfigParam",
+    "FilesToolParam",
     "FunctionCallParam",
     "FunctionDefinitionParam",
+    "FusionPluginParam",
+    "FusionToolConfigParam",
+    "FusionToolParam",
     "ImageGenerationToolConfigParam",
     "ImageGenerationToolParam",
     "ImageUrlParam",
@@ -853,6 +1167,8 @@ __all__ = [
     "ListModelsParams",
     "MaxPriceParam",
     "MessageParam",
+    "ModerationPluginParam",
+    "ParetoRouterPluginParam",
     "PdfOptionsParam",
     "PercentileCutoffsParam",
     "PluginParam",
@@ -865,7 +1181,13 @@ __all__ = [
     "ResponseFormatParam",
     "ResponseHealingPluginParam",
     "RunToolsParams",
+    "SearchModelsToolConfigParam",
+    "SearchModelsToolParam",
+    "ServerToolReasoningParam",
+    "StopConditionParam",
     "StreamOptionsParam",
+    "SubagentToolConfigParam",
+    "SubagentToolParam",
     "ToolCallParam",
     "ToolChoiceFunctionParam",
     "ToolChoiceParam",
