@@ -204,7 +204,8 @@ def _objects(
     """A few of a model's fields (few, so the budget reaches deep ones), maybe an unknown key."""
     strategies = dict(fields)
     pool = list(strategies) + list(structural) * 2
-    names = draw(st.lists(st.sampled_from(pool), max_size=4, unique=True))
+    # A model without fields (an empty config object) draws none.
+    names = draw(st.lists(st.sampled_from(pool), max_size=4, unique=True)) if pool else []
     value = {name: draw(strategies[name]) for name in names}
     unknown = st.text(max_size=4).filter(lambda k: k not in strategies)
     value.update(draw(st.dictionaries(unknown, scalars(hostile), max_size=1)))
