@@ -120,7 +120,7 @@ class AsyncClient(BaseClient, AsyncClosing):
         if http is None:
             if self._closed:
                 raise RuntimeError("this AsyncClient is closed")
-            http = self._http = async_http_client(self._config, self._transport)
+            http = self._http = async_http_client(self._config, self._transport, self._ssl)
             self._requests = RequestBuilder(http)
         return http
 

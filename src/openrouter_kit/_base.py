@@ -78,6 +78,7 @@ from openrouter_kit._http import (
     check_http2,
     checked_http_client,
     checked_transport,
+    checked_verify,
 )
 from openrouter_kit._observe import (
     Hook,
@@ -112,6 +113,7 @@ if TYPE_CHECKING:
         GenerationStats,
         TokenUsage,
     )
+    from openrouter_kit._http import Verify
 
 __all__ = ["UNSET", "AsyncClosing", "BaseClient", "Closing"]
 
@@ -475,6 +477,7 @@ class BaseClient(abc.ABC):
         store: Store | None = None,
         management_key: str | None = None,
         http2: bool = False,
+        verify: Verify = True,
     ) -> None:
         set_up_logging()
         self._config = Config.from_env(
@@ -502,6 +505,8 @@ class BaseClient(abc.ABC):
         check_http2(http2, self._transport, http_client)
         if http_client is not None:
             checked_http_client(http_client, self._config.base_url)
+        #: The SSL context of the pool this client builds (None: the shared default one).
+        self._ssl = checked_verify(verify, self._config.base_url, http_client)
         self._http = http_client
         self._owns_http = http_client is None
         #: Builds each attempt's request for the pool (for the shell's own: once it is made).

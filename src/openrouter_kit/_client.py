@@ -139,6 +139,10 @@ class Client(BaseClient, Closing):
         store: Where the circuit breakers, rate limits and budget are kept: a ``MemoryStore``
             of this client (the default), or a ``RedisStore`` shared with every process using
             its namespace. A store given is not closed with the client.
+        verify: Which servers' certificates to trust: True (the default: certifi's CA bundle,
+            or the one ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name), a CA bundle (a PEM file, or
+            a directory of hashed certificates) such as a corporate proxy's, an
+            ``ssl.SSLContext``, or False (no check: loopback hosts only, for testing).
 
     Raises:
         ConfigurationError: no API key, a refused base URL, or an invalid setting.
@@ -165,7 +169,9 @@ class Client(BaseClient, Closing):
                 if self._closed:
                     raise RuntimeError("this Client is closed")
                 if self._http is None:
-                    self._requests = RequestBuilder(http := sync_http_client(self._config))
+                    self._requests = RequestBuilder(
+                        http := sync_http_client(self._config, self._ssl)
+                    )
                     self._http = http
                 http = self._http
         return http

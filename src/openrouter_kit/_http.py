@@ -21,7 +21,7 @@ import httpx
 
 from openrouter_kit._bounds import ReadLimit, bound_pools
 from openrouter_kit._core.body import ACCEPT_ENCODING, BodyDecoder
-from openrouter_kit._core.config import Timeouts
+from openrouter_kit._core.config import Timeouts, _is_loopback
 from openrouter_kit._core.redact import redact, redact_model
 from openrouter_kit.errors import (
     APIConnectionError,
@@ -35,9 +35,14 @@ from openrouter_kit.errors import (
 if TYPE_CHECKING:
     import ssl
     from collections.abc import Iterator
+    from typing import TypeAlias
 
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import Config
+
+    #: What ``verify=`` takes: True (the shared context below), a CA bundle (a PEM file or a
+    #: directory of hashed certificates), an ``ssl.SSLContext``, or False (loopback hosts only).
+    Verify: TypeAlias = bool | str | os.PathLike[str] | ssl.SSLContext
 
 __all__ = [
     "LIMITS",
@@ -50,6 +55,7 @@ __all__ = [
     "body_decoder",
     "checked_http_client",
     "checked_transport",
+    "checked_verify",
     "decoded",
     "http_timeout",
     "map_transport_error",
@@ -178,13 +184,99 @@ def shared_ssl_context() -> ssl.SSLContext:
     return context
 
 
+def _bundle_context(path: str) -> ssl.SSLContext:
+    """The SSL context trusting the CA bundle at ``path`` (a file or a directory), made once
+    per path and shared like the default one.
+
+    Raises:
+        ConfigurationError: ``path`` does not exist or holds no usable certificate.
+    """
+    import ssl  # noqa: PLC0415 - lazy: only a client given a CA bundle needs it here
+
+    key = ("verify", path)
+    context = _ssl_contexts.get(key)
+    if context is not None:
+        return context
+    with _ssl_lock:
+        context = _ssl_contexts.get(key)
+        if context is None:
+            try:
+                if os.path.isdir(path):
+                    context = ssl.create_default_context(capath=path)
+                else:
+                    context = ssl.create_default_context(cafile=path)
+            except (OSError, ssl.SSLError, ValueError) as exc:
+                raise ConfigurationError(
+                    f"verify={path!r} must name a CA bundle (a PEM file, or a directory of "
+                    f"hashed certificates): {exc}"
+                ) from None
+            _ssl_contexts[key] = context
+    return context
+
+
+def _unverified_context() -> ssl.SSLContext:
+    """The shared context of ``verify=False``: TLS without checking the server's certificate."""
+    import ssl  # noqa: PLC0415 - lazy: only verify=False needs it here
+
+    key = ("verify", "")
+    context = _ssl_contexts.get(key)
+    if context is None:
+        with _ssl_lock:
+            context = _ssl_contexts.get(key)
+            if context is None:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                _ssl_contexts[key] = context
+    return context
+
+
+def checked_verify(verify: object, base_url: str, http_client: object) -> ssl.SSLContext | None:
+    """The SSL context of the pools a client with ``verify=`` builds, or None for the default
+    (the shared context, ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` honoured).
+
+    A CA bundle's context is made here (once per path), so a wrong path fails at construction.
+
+    Raises:
+        ConfigurationError: ``verify`` is not one of the forms it takes, ``False`` for a host
+            that is not loopback, a path that is not a CA bundle, or given with an
+            ``http_client`` (configure that client's TLS on it).
+    """
+    if verify is True:
+        return None
+    if http_client is not None:
+        raise ConfigurationError(
+            "verify= configures the client's own pool; for an http_client you pass in, give "
+            "verify= to that client (httpx.Client(verify=...))"
+        )
+    if verify is False:
+        host = urlsplit(base_url).hostname or ""
+        if not _is_loopback(host):
+            raise ConfigurationError(
+                f"verify=False turns off the server's certificate check, which would let anyone "
+                f"on the path read the API key: it is allowed only for loopback hosts, not "
+                f"{host!r}; pass verify= a CA bundle or an ssl.SSLContext trusting its CA instead"
+            )
+        return _unverified_context()
+    if isinstance(verify, str | os.PathLike):
+        return _bundle_context(os.fspath(verify))
+    import ssl  # noqa: PLC0415 - lazy: only a client given verify= needs it
+
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    raise ConfigurationError(
+        "verify must be True, False (loopback only), a CA bundle path or an ssl.SSLContext, "
+        f"got {type(verify).__name__}"
+    )
+
+
 def _plain(base_url: str) -> bool:
     """True for a plain-http base URL (loopback only: ``Config`` refuses other http hosts)."""
     return urlsplit(base_url).scheme == "http"
 
 
-def _pool_options(config: Config) -> dict[str, Any]:
-    """What every pool we build for ``config`` takes.
+def _pool_options(config: Config, context: ssl.SSLContext | None = None) -> dict[str, Any]:
+    """What every pool we build for ``config`` takes (``context``: ``checked_verify``'s).
 
     ``trust_env=False`` for a loopback ``http://`` URL: httpx would otherwise send the request,
     ``Authorization`` header and all, in clear to a proxy named by ``HTTP_PROXY`` or
@@ -196,7 +288,7 @@ def _pool_options(config: Config) -> dict[str, Any]:
     options = {
         "timeout": http_timeout(config.timeout),
         "limits": LIMITS,
-        "verify": _NO_TLS if plain else shared_ssl_context(),
+        "verify": _NO_TLS if plain else context or shared_ssl_context(),
         "trust_env": not plain,
         "headers": {"Accept-Encoding": ACCEPT_ENCODING},
     }
@@ -205,16 +297,19 @@ def _pool_options(config: Config) -> dict[str, Any]:
     return options
 
 
-def sync_http_client(config: Config) -> httpx.Client:
-    """The ``httpx.Client`` a ``Client`` builds for itself."""
-    http = httpx.Client(**_pool_options(config))
+def sync_http_client(config: Config, context: ssl.SSLContext | None = None) -> httpx.Client:
+    """The ``httpx.Client`` a ``Client`` builds for itself (``context``: ``checked_verify``'s)."""
+    http = httpx.Client(**_pool_options(config, context))
     bound_pools(http)
     return http
 
 
-def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.AsyncClient:
+def async_http_client(
+    config: Config, transport: Transport = "httpx", context: ssl.SSLContext | None = None
+) -> httpx.AsyncClient:
     """The ``httpx.AsyncClient`` an ``AsyncClient`` builds for itself, sending with httpx's own
-    pool or, for ``transport="aiohttp"``, with aiohttp's (imported here, on first use).
+    pool or, for ``transport="aiohttp"``, with aiohttp's (imported here, on first use), with
+    ``context`` (``checked_verify``'s) for TLS.
 
     Raises:
         ConfigurationError: aiohttp was asked for and is not installed.
@@ -224,8 +319,8 @@ def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.A
             from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional extra
         except ImportError as exc:
             raise ConfigurationError(f"{_AIOHTTP_MISSING} ({exc})") from None
-        return AiohttpClient(**_pool_options(config))
-    http = httpx.AsyncClient(**_pool_options(config))
+        return AiohttpClient(**_pool_options(config, context))
+    http = httpx.AsyncClient(**_pool_options(config, context))
     bound_pools(http)
     return http
 
