@@ -3,7 +3,9 @@
 Every wrapper offers the same operations, so a scenario can time them alike:
 
 - ``complete()``: one non-streamed chat completion; returns the answer's text.
-- ``stream()``: one streamed completion read to the end; returns the number of JSON events.
+- ``stream()``: one streamed completion read to the end, reading each chunk's text the way a
+  user does (the SDKs: ``chunk.choices[0].delta.content``, typed; raw httpx: ``json.loads`` and
+  the same keys); returns the number of JSON events.
 - ``first_chunk()``: one streamed completion; returns (seconds from issuing the request to the
   first chunk with text, number of events), reading the rest outside the timed part.
 - ``list_models()``: ``GET /models``; returns the number of models.
@@ -74,7 +76,9 @@ class RawHttpx:
                 data = line[6:]
                 if data == "[DONE]":
                     break
-                json.loads(data)
+                choices = json.loads(data)["choices"]
+                if choices:
+                    _ = choices[0]["delta"].get("content")
                 count += 1
         return count
 
@@ -131,11 +135,12 @@ class RawHttpxAsync:
     name = "raw httpx"
     module = "httpx"
 
-    def __init__(self, base: str, headers: dict[str, str]) -> None:
+    def __init__(self, base: str, headers: dict[str, str], *, default_pool: bool = False) -> None:
         httpx = _import("httpx")
         self.url = f"{base}/chat/completions"
         headers = {**headers, "authorization": f"Bearer {API_KEY}"}
-        self.client = httpx.AsyncClient(headers=headers, timeout=TIMEOUT, limits=_limits(httpx))
+        limits = httpx.Limits() if default_pool else _limits(httpx)  # default: 100, 20 idle
+        self.client = httpx.AsyncClient(headers=headers, timeout=TIMEOUT, limits=limits)
 
     async def complete(self) -> str:
         response = await self.client.post(self.url, json=COMPLETE_BODY)
@@ -152,7 +157,9 @@ class RawHttpxAsync:
                 data = line[6:]
                 if data == "[DONE]":
                     break
-                json.loads(data)
+                choices = json.loads(data)["choices"]
+                if choices:
+                    _ = choices[0]["delta"].get("content")
                 count += 1
         return count
 
@@ -177,7 +184,12 @@ class OpenAI:
 
     def stream(self) -> int:
         stream = self.client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
-        return sum(1 for _ in stream)
+        count = 0
+        for chunk in stream:
+            if chunk.choices:
+                _ = chunk.choices[0].delta.content
+            count += 1
+        return count
 
     def first_chunk(self) -> tuple[float, int]:
         started = time.perf_counter()
@@ -237,7 +249,12 @@ class OpenAIAsync:
         stream = await self.client.chat.completions.create(
             model=MODEL, messages=MESSAGES, stream=True
         )
-        return sum([1 async for _ in stream])
+        count = 0
+        async for chunk in stream:
+            if chunk.choices:
+                _ = chunk.choices[0].delta.content
+            count += 1
+        return count
 
     async def close(self) -> None:
         await self.client.close()
@@ -261,7 +278,9 @@ class Ours:
     def stream(self) -> int:
         count = 0
         with self.client.stream(model=MODEL, messages=MESSAGES) as stream:
-            for _ in stream:
+            for chunk in stream:
+                if chunk.choices:
+                    _ = chunk.choices[0].delta.content
                 count += 1
         return count
 
@@ -308,7 +327,9 @@ class OursAsync:
     async def stream(self) -> int:
         count = 0
         async with self.client.stream(model=MODEL, messages=MESSAGES) as stream:
-            async for _ in stream:
+            async for chunk in stream:
+                if chunk.choices:
+                    _ = chunk.choices[0].delta.content
                 count += 1
         return count
 
