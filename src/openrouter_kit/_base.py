@@ -469,7 +469,7 @@ class BaseClient(abc.ABC):
         budget: float | str | Decimal | None = None,
         max_cost: float | str | Decimal | None = None,
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
-        transport: Transport = "httpx",
+        transport: Transport | None = None,
         stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         retry_maybe_processed: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
@@ -501,7 +501,7 @@ class BaseClient(abc.ABC):
                 f"{type(self).__name__} needs an httpx.{self._http_type.__name__} as http_client, "
                 f"got {type(http_client).__name__}"
             )
-        self._transport = checked_transport(transport, self._http_type, http_client)
+        self._transport = checked_transport(transport, self._http_type, http_client, http2)
         check_http2(http2, self._transport, http_client)
         if http_client is not None:
             checked_http_client(http_client, self._config.base_url)

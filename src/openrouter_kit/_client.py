@@ -105,9 +105,9 @@ class Client(BaseClient, Closing):
             set them.
         headers: Extra headers sent with every request.
         http_client: An ``httpx.Client`` to use instead of the client's own (you close it).
-        transport: What sends the requests: ``"httpx"`` (the default and, for ``Client``, the
-            only choice). ``AsyncClient`` also takes ``"aiohttp"``, a faster pool for asyncio
-            (``pip install 'openrouter-kit[aiohttp]'``).
+        transport: What sends the requests: httpx's pool (None, the default, or ``"httpx"``:
+            for ``Client``, the only choice). ``AsyncClient`` also takes ``"aiohttp"``, and by
+            default sends through aiohttp's pool under asyncio (see ``AsyncClient``).
         deadline: Seconds one call may take in all (None: no bound): connecting, sending,
             waiting, reading the whole body or stream (your loop's time included), retries and
             the waits between them. Every read and write is cut short at it, so a server that

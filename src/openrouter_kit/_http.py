@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Literal
@@ -57,6 +58,7 @@ __all__ = [
     "checked_transport",
     "checked_verify",
     "decoded",
+    "default_transport",
     "http_timeout",
     "map_transport_error",
     "read_already",
@@ -99,7 +101,7 @@ _AIOHTTP_MISSING = (
 _H2_MISSING = "http2=True needs the h2 package: pip install 'openrouter-kit[http2]'"
 
 
-def check_http2(http2: object, transport: Transport, http_client: object) -> None:
+def check_http2(http2: object, transport: Transport | None, http_client: object) -> None:
     """Refuse ``http2=True`` where it cannot take effect: with ``transport="aiohttp"`` (HTTP/1.1
     only), with an ``http_client`` passed in (give it ``http2=True`` yourself), or without h2.
 
@@ -121,12 +123,19 @@ def check_http2(http2: object, transport: Transport, http_client: object) -> Non
         raise ConfigurationError(_H2_MISSING)
 
 
-def checked_transport(transport: object, http_type: type, http_client: object) -> Transport:
+def checked_transport(
+    transport: object, http_type: type, http_client: object, http2: object = False
+) -> Transport | None:
     """Return ``transport`` if a client sending with ``http_type`` (``httpx.Client`` or
     ``httpx.AsyncClient``) can use it; raise ``ConfigurationError`` otherwise.
 
+    None (the default) stays None for an ``AsyncClient`` building its own HTTP/1.1 pool: the
+    transport is chosen when the pool is built (``default_transport``); otherwise it is httpx.
     Cheap: it looks for the aiohttp package without importing it.
     """
+    if transport is None:
+        mine = issubclass(http_type, httpx.AsyncClient) and http_client is None
+        return None if mine and http2 is not True else "httpx"
     if transport == "httpx":
         return "httpx"
     if transport != "aiohttp":
@@ -145,6 +154,42 @@ def checked_transport(transport: object, http_type: type, http_client: object) -
         )
     if importlib.util.find_spec("httpx_aiohttp") is None:
         raise ConfigurationError(_AIOHTTP_MISSING)
+    return "aiohttp"
+
+
+def _httpx_patched() -> bool:
+    """True when httpx's async transport or httpcore's async pool was replaced (pytest-httpx,
+    respx and other mocking libraries patch one of them): the requests must then go through it."""
+    send = httpx.AsyncHTTPTransport.handle_async_request
+    if getattr(send, "__module__", None) != "httpx._transports.default":
+        return True
+    httpcore = sys.modules.get("httpcore")
+    pool = getattr(httpcore, "AsyncConnectionPool", None)
+    handle = getattr(pool, "handle_async_request", None)
+    return handle is not None and getattr(handle, "__module__", None) != (
+        "httpcore._async.connection_pool"
+    )
+
+
+def default_transport() -> Transport:
+    """The pool an ``AsyncClient`` left to its default builds, chosen once, when it is built
+    (the first request, in the client's event loop).
+
+    aiohttp's under asyncio: it costs a fraction of httpx's client CPU per request at every
+    concurrency (0.05-0.3x from 16 to 1,024 calls in flight, warm pool; benchmarks/README.md),
+    because httpcore scans every pooled connection, with a socket poll each, for every request.
+    httpx's under trio (aiohttp runs on asyncio only), when aiohttp is missing, and when
+    httpx's transport is patched by a mocking library, so the mock sees the requests.
+    """
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return "httpx"
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # trio, or no event loop at all
+        return "httpx"
+    if _httpx_patched() or importlib.util.find_spec("httpx_aiohttp") is None:
+        return "httpx"
     return "aiohttp"
 
 
@@ -305,15 +350,24 @@ def sync_http_client(config: Config, context: ssl.SSLContext | None = None) -> h
 
 
 def async_http_client(
-    config: Config, transport: Transport = "httpx", context: ssl.SSLContext | None = None
+    config: Config, transport: Transport | None = "httpx", context: ssl.SSLContext | None = None
 ) -> httpx.AsyncClient:
     """The ``httpx.AsyncClient`` an ``AsyncClient`` builds for itself, sending with httpx's own
     pool or, for ``transport="aiohttp"``, with aiohttp's (imported here, on first use), with
-    ``context`` (``checked_verify``'s) for TLS.
+    ``context`` (``checked_verify``'s) for TLS. ``transport=None``: ``default_transport()``'s.
 
     Raises:
         ConfigurationError: aiohttp was asked for and is not installed.
     """
+    if transport is None:
+        transport = default_transport()
+        if transport == "aiohttp":
+            try:
+                from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy
+            except ImportError:  # installed but broken: the default falls back to httpx's pool
+                transport = "httpx"
+            else:
+                return AiohttpClient(**_pool_options(config, context))
     if transport == "aiohttp":
         try:
             from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional extra
