@@ -363,7 +363,7 @@ def async_http_client(
         transport = default_transport()
         if transport == "aiohttp":
             try:
-                from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy
+                from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional pool
             except ImportError:  # installed but broken: the default falls back to httpx's pool
                 transport = "httpx"
             else:
