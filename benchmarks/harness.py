@@ -127,6 +127,8 @@ class Context:
     chunks: int | None  # --chunks, for the streaming scenario
     log: Callable[[str], None]
     loop: asyncio.Runner
+    #: --contenders: run only these (names as in the tables); None: all of them
+    contenders: list[str] | None = None
     probe: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
 
     @property
@@ -232,6 +234,8 @@ def interleave(
     series: list[Series] = []
     instances: list[Any] = []
     last: dict[int, float] = {}
+    if ctx.contenders is not None:
+        entries = [(n, f) for n, f in entries if n.split("|")[0] in ctx.contenders]
     try:
         for name, factory in entries:
             s, instance = Series(name), None

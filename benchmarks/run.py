@@ -60,6 +60,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--chunks", type=int, help="chunks per stream in 'streaming' (default 20,000; 5,000 quick)"
     )
+    parser.add_argument(
+        "--contenders",
+        metavar="NAME[,NAME]",
+        help="run only these contenders, by their names in the tables (for a quick look)",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to cores 0 and 1")
     parser.add_argument(
         "--tls",
@@ -131,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
                 chunks=args.chunks,
                 log=print,
                 loop=loop,
+                contenders=args.contenders.split(",") if args.contenders else None,
             )
             try:
                 for name in args.scenarios:
