@@ -32,6 +32,7 @@ from openrouter_kit._generated.models import (
     ErrorInfo,
     FunctionCall,
     ResponseMessage,
+    StreamChoice,
     StreamChunk,
     StreamDelta,
     TokenUsage,
@@ -62,6 +63,83 @@ _CHUNK_KEYS = _known(StreamChunk)
 _PLAIN_CHUNK_KEYS = _CHUNK_KEYS - {"openrouter_metadata"}
 _DELTA_KEYS = _known(StreamDelta)
 _TOOL_CALL_KEYS = _known(ToolCall)
+
+
+# -- the usual text chunk, filled in without the general converter ---------------------------------
+#: A text chunk's top-level fields other than ``choices``, with their one type.
+_TEXT_CHUNK_SCALARS: dict[str, type] = {
+    "id": str,
+    "object": str,
+    "created": int,
+    "model": str,
+    "provider": str,
+    "system_fingerprint": str,
+    "service_tier": str,
+}
+_TEXT_CHOICE_KEYS = frozenset(
+    {"index", "delta", "finish_reason", "native_finish_reason", "logprobs"}
+)
+_TEXT_DELTA_KEYS = frozenset({"role", "content"})
+_UNSET_CHUNK_FIELDS = tuple(
+    a.name for a in attrs.fields(StreamChunk) if a.name not in (*_TEXT_CHUNK_SCALARS, "choices")
+)
+_set = object.__setattr__
+
+
+def _text_choice(choice: Any) -> StreamChoice | None:
+    """The ``StreamChoice`` of a text chunk's choice, or None for any other shape."""
+    if type(choice) is not dict or not _TEXT_CHOICE_KEYS.issuperset(choice):
+        return None
+    get = choice.get
+    index, delta = get("index", 0), get("delta")
+    reason, native = get("finish_reason"), get("native_finish_reason")
+    if type(index) is not int or get("logprobs") is not None:
+        return None
+    if (reason is not None and type(reason) is not str) or (
+        native is not None and type(native) is not str
+    ):
+        return None
+    if delta is not None:
+        if type(delta) is not dict or not _TEXT_DELTA_KEYS.issuperset(delta):
+            return None
+        role, content = delta.get("role"), delta.get("content")
+        if (role is not None and type(role) is not str) or (
+            content is not None and type(content) is not str
+        ):
+            return None
+        delta = StreamDelta(role=role, content=content)
+    return StreamChoice(index=index, delta=delta, finish_reason=reason, native_finish_reason=native)
+
+
+def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
+    """Fill in a lazy ``StreamChunk`` from the usual text chunk (known top-level fields of their
+    type, choices with role and content deltas) in a few dict reads, building what the general
+    filler builds; False, having set nothing, for any other payload (usage, tool calls,
+    reasoning, unknown keys, a value of another type), which the general filler then takes."""
+    choices: list[StreamChoice] = []
+    for key, value in payload.items():
+        if key == "choices":
+            if type(value) is not list:
+                return False
+            for item in value:
+                choice = _text_choice(item)
+                if choice is None:
+                    return False
+                choices.append(choice)
+            continue
+        kind = _TEXT_CHUNK_SCALARS.get(key)
+        if kind is None or (value is not None and type(value) is not kind):
+            return False
+    get = payload.get
+    for name in _TEXT_CHUNK_SCALARS:
+        _set(chunk, name, get(name))
+    _set(chunk, "choices", choices)
+    for name in _UNSET_CHUNK_FIELDS:
+        _set(chunk, name, {} if name == "extra" else None)
+    return True
+
+
+convert.add_fast_filler(StreamChunk, _fill_text_chunk)
 
 
 class _ToolCallParts:
