@@ -13,7 +13,8 @@ Every wrapper offers the same operations, so a scenario can time them alike:
   input modalities (a library that parses lazily pays for it here).
 
 **raw httpx** is the floor on the transport openrouter-kit uses: ``json.loads`` on the body,
-``iter_lines`` + ``json.loads`` for streams, no types and no checks. Its pool has the same limits
+``iter_lines`` + ``json.loads`` for streams (read to the end of the body, past ``[DONE]``, so
+httpx keeps the connection), no types and no checks. Its pool has the same limits
 as both SDKs' pools (1,000 connections, 100 kept alive): httpx's default keeps 20, which would
 make it reconnect at concurrency 64 and flatter everyone else.
 
@@ -75,7 +76,7 @@ class RawHttpx:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
+                    continue  # read on to the end of the body: the pool keeps the connection
                 choices = json.loads(data)["choices"]
                 if choices:
                     _ = choices[0]["delta"].get("content")
@@ -92,7 +93,7 @@ class RawHttpx:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
+                    continue  # read on to the end of the body: the pool keeps the connection
                 event = json.loads(data)
                 count += 1
                 if first is None:
@@ -156,7 +157,7 @@ class RawHttpxAsync:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
+                    continue  # read on to the end of the body: the pool keeps the connection
                 choices = json.loads(data)["choices"]
                 if choices:
                     _ = choices[0]["delta"].get("content")

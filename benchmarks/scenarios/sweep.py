@@ -79,7 +79,7 @@ def run(ctx: Context) -> Outcome:
     ]
     by_level: dict[int, list[Series]] = {}
     for width in LEVELS:
-        batch = max(ctx.pick(512, 256), 2 * width)
+        batch = max(ctx.pick(512, 256), ctx.pick(2, 1) * width)
         ctx.log(f"    {width} in flight: {rounds} rounds of {batch} requests per contender")
 
         def warm(c: Any, width: int = width, batch: int = batch) -> None:
