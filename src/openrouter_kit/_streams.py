@@ -258,12 +258,23 @@ class Stream(BaseStream, Closing):
 
     def __iter__(self) -> Iterator[StreamChunk]:
         # A generator over the same state as __next__: resuming it costs less than a call to
-        # __next__ per chunk, and next(stream) still works between loops.
-        take = self._take
+        # __next__ per chunk, and next(stream) still works between loops. ``_next_chunk``
+        # written out: this loop runs once per event.
+        assembler = self._assembler
+        feed = assembler.feed
         while True:
-            chunk = take()
-            if chunk is not None:
-                yield chunk
+            events, position = self._pending, self._position
+            if position < len(events):
+                self._position = position + 1
+                try:
+                    chunk = feed(events[position])
+                except BaseException as exc:  # an error event, or an event that is not a chunk
+                    self._broken(exc)
+                    raise
+                if chunk is not None:
+                    if self.time_to_first_token is None and assembler.started:
+                        self.time_to_first_token = time.perf_counter() - self._started_at
+                    yield chunk
             elif not self._read():
                 return
 
