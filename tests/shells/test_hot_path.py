@@ -136,7 +136,6 @@ async def test_text_chunks_are_filled_without_the_general_converter(
         return taken[-1]
 
     monkeypatch.setitem(convert._FAST_FILLERS, StreamChunk, counted)
-    monkeypatch.delitem(convert._FILLERS, StreamChunk, raising=False)
     httpx_mock.add_response(stream=IteratorStream(BODY), headers=SSE_HEADERS)
     chunks = await collect(client.stream(model="a/x", messages=USER))
     texts = [c.choices[0].delta.content for c in chunks if c.choices]

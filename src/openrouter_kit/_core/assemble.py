@@ -86,31 +86,6 @@ _UNSET_CHUNK_FIELDS = tuple(
 _set = object.__setattr__
 
 
-def _text_choice(choice: Any) -> StreamChoice | None:
-    """The ``StreamChoice`` of a text chunk's choice, or None for any other shape."""
-    if type(choice) is not dict or not _TEXT_CHOICE_KEYS.issuperset(choice):
-        return None
-    get = choice.get
-    index, delta = get("index", 0), get("delta")
-    reason, native = get("finish_reason"), get("native_finish_reason")
-    if type(index) is not int or get("logprobs") is not None:
-        return None
-    if (reason is not None and type(reason) is not str) or (
-        native is not None and type(native) is not str
-    ):
-        return None
-    if delta is not None:
-        if type(delta) is not dict or not _TEXT_DELTA_KEYS.issuperset(delta):
-            return None
-        role, content = delta.get("role"), delta.get("content")
-        if (role is not None and type(role) is not str) or (
-            content is not None and type(content) is not str
-        ):
-            return None
-        delta = StreamDelta(role=role, content=content)
-    return StreamChoice(index=index, delta=delta, finish_reason=reason, native_finish_reason=native)
-
-
 def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
     """Fill in a lazy ``StreamChunk`` from the usual text chunk (known top-level fields of their
     type, choices with role and content deltas) in a few dict reads, building what the general
@@ -121,18 +96,39 @@ def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
         if key == "choices":
             if type(value) is not list:
                 return False
-            for item in value:
-                choice = _text_choice(item)
-                if choice is None:
+            for choice in value:
+                if type(choice) is not dict or not _TEXT_CHOICE_KEYS.issuperset(choice):
                     return False
-                choices.append(choice)
+                get = choice.get
+                index, delta = get("index", 0), get("delta")
+                reason, native = get("finish_reason"), get("native_finish_reason")
+                if type(index) is not int or get("logprobs") is not None:
+                    return False
+                if (reason is not None and type(reason) is not str) or (
+                    native is not None and type(native) is not str
+                ):
+                    return False
+                if delta is not None:
+                    if type(delta) is not dict or not _TEXT_DELTA_KEYS.issuperset(delta):
+                        return False
+                    role, content = delta.get("role"), delta.get("content")
+                    if (role is not None and type(role) is not str) or (
+                        content is not None and type(content) is not str
+                    ):
+                        return False
+                    delta = StreamDelta(role=role, content=content)
+                choices.append(
+                    StreamChoice(
+                        index=index, delta=delta, finish_reason=reason, native_finish_reason=native
+                    )
+                )
             continue
         kind = _TEXT_CHUNK_SCALARS.get(key)
         if kind is None or (value is not None and type(value) is not kind):
             return False
-    get = payload.get
+    top = payload.get
     for name in _TEXT_CHUNK_SCALARS:
-        _set(chunk, name, get(name))
+        _set(chunk, name, top(name))
     _set(chunk, "choices", choices)
     for name in _UNSET_CHUNK_FIELDS:
         _set(chunk, name, {} if name == "extra" else None)

@@ -228,30 +228,18 @@ def add_fast_filler(cls: type, fast: Callable[[Any, dict[str, Any]], bool]) -> N
     """Fill ``cls`` with ``fast`` first (see ``_FAST_FILLERS``); it must build exactly what
     the general filler builds for every payload it takes."""
     _FAST_FILLERS[cls] = fast
-    _FILLERS.pop(cls, None)
-
-
-def _with_fast(
-    fast: Callable[[Any, dict[str, Any]], bool], general: Callable[[Any, dict[str, Any]], None]
-) -> Callable[[Any, dict[str, Any]], None]:
-    def fill(obj: Any, payload: dict[str, Any]) -> None:
-        if not fast(obj, payload):
-            general(obj, payload)
-
-    return fill
 
 
 def fill(obj: Any, payload: dict[str, Any]) -> None:
     """Set every field of the lazy model ``obj`` from its response ``payload`` (what the
     response converter would have built, without building a second object)."""
     cls = type(obj)
+    fast = _FAST_FILLERS.get(cls)
+    if fast is not None and fast(obj, payload):
+        return
     filler = _FILLERS.get(cls)
     if filler is None:
-        filler = _filler(cls)
-        fast = _FAST_FILLERS.get(cls)
-        if fast is not None:
-            filler = _with_fast(fast, filler)
-        filler = _FILLERS.setdefault(cls, filler)
+        filler = _FILLERS.setdefault(cls, _filler(cls))
     filler(obj, payload)
 
 
