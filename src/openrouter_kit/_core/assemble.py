@@ -83,7 +83,17 @@ _TEXT_DELTA_KEYS = frozenset({"role", "content"})
 _UNSET_CHUNK_FIELDS = tuple(
     a.name for a in attrs.fields(StreamChunk) if a.name not in (*_TEXT_CHUNK_SCALARS, "choices")
 )
-_set = object.__setattr__
+
+
+def _setter(name: str) -> Callable[[Any, Any], None]:
+    """The slot's own setter (a little cheaper than ``object.__setattr__`` by name)."""
+    return vars(StreamChunk)[name].__set__  # type: ignore[no-any-return]
+
+
+_SET_SCALARS = tuple((name, _setter(name)) for name in _TEXT_CHUNK_SCALARS)
+_SET_CHOICES = _setter("choices")
+_SET_NONE = tuple(_setter(name) for name in _UNSET_CHUNK_FIELDS if name != "extra")
+_SET_EXTRA = _setter("extra")
 
 
 def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
@@ -127,11 +137,12 @@ def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
         if kind is None or (value is not None and type(value) is not kind):
             return False
     top = payload.get
-    for name in _TEXT_CHUNK_SCALARS:
-        _set(chunk, name, top(name))
-    _set(chunk, "choices", choices)
-    for name in _UNSET_CHUNK_FIELDS:
-        _set(chunk, name, {} if name == "extra" else None)
+    for name, set_field in _SET_SCALARS:
+        set_field(chunk, top(name))
+    _SET_CHOICES(chunk, choices)
+    for set_field in _SET_NONE:
+        set_field(chunk, None)
+    _SET_EXTRA(chunk, {})
     return True
 
 
