@@ -90,7 +90,8 @@ def _setter(name: str) -> Callable[[Any, Any], None]:
     return vars(StreamChunk)[name].__set__  # type: ignore[no-any-return]
 
 
-_SET_SCALARS = tuple((name, _setter(name)) for name in _TEXT_CHUNK_SCALARS)
+_SET_SCALARS = tuple((name, kind, _setter(name)) for name, kind in _TEXT_CHUNK_SCALARS.items())
+_TEXT_CHUNK_KEYS = frozenset({*_TEXT_CHUNK_SCALARS, "choices"})
 _SET_CHOICES = _setter("choices")
 _SET_NONE = tuple(_setter(name) for name in _UNSET_CHUNK_FIELDS if name != "extra")
 _SET_EXTRA = _setter("extra")
@@ -99,46 +100,46 @@ _SET_EXTRA = _setter("extra")
 def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
     """Fill in a lazy ``StreamChunk`` from the usual text chunk (known top-level fields of their
     type, choices with role and content deltas) in a few dict reads, building what the general
-    filler builds; False, having set nothing, for any other payload (usage, tool calls,
-    reasoning, unknown keys, a value of another type), which the general filler then takes."""
+    filler builds; False for any other payload (usage, tool calls, reasoning, unknown keys, a
+    value of another type), which the general filler, setting every field, then takes."""
+    if not _TEXT_CHUNK_KEYS.issuperset(payload):
+        return False
+    listed = payload.get("choices", ())
+    if type(listed) is not list and listed != ():
+        return False
     choices: list[StreamChoice] = []
-    for key, value in payload.items():
-        if key == "choices":
-            if type(value) is not list:
-                return False
-            for choice in value:
-                if type(choice) is not dict or not _TEXT_CHOICE_KEYS.issuperset(choice):
-                    return False
-                get = choice.get
-                index, delta = get("index", 0), get("delta")
-                reason, native = get("finish_reason"), get("native_finish_reason")
-                if type(index) is not int or get("logprobs") is not None:
-                    return False
-                if (reason is not None and type(reason) is not str) or (
-                    native is not None and type(native) is not str
-                ):
-                    return False
-                if delta is not None:
-                    if type(delta) is not dict or not _TEXT_DELTA_KEYS.issuperset(delta):
-                        return False
-                    role, content = delta.get("role"), delta.get("content")
-                    if (role is not None and type(role) is not str) or (
-                        content is not None and type(content) is not str
-                    ):
-                        return False
-                    delta = StreamDelta(role=role, content=content)
-                choices.append(
-                    StreamChoice(
-                        index=index, delta=delta, finish_reason=reason, native_finish_reason=native
-                    )
-                )
-            continue
-        kind = _TEXT_CHUNK_SCALARS.get(key)
-        if kind is None or (value is not None and type(value) is not kind):
+    for choice in listed:
+        if type(choice) is not dict or not _TEXT_CHOICE_KEYS.issuperset(choice):
             return False
+        get = choice.get
+        index, delta = get("index", 0), get("delta")
+        reason, native = get("finish_reason"), get("native_finish_reason")
+        if type(index) is not int or get("logprobs") is not None:
+            return False
+        if (reason is not None and type(reason) is not str) or (
+            native is not None and type(native) is not str
+        ):
+            return False
+        if delta is not None:
+            if type(delta) is not dict or not _TEXT_DELTA_KEYS.issuperset(delta):
+                return False
+            role, content = delta.get("role"), delta.get("content")
+            if (role is not None and type(role) is not str) or (
+                content is not None and type(content) is not str
+            ):
+                return False
+            delta = StreamDelta(role=role, content=content)
+        choices.append(
+            StreamChoice(
+                index=index, delta=delta, finish_reason=reason, native_finish_reason=native
+            )
+        )
     top = payload.get
-    for name, set_field in _SET_SCALARS:
-        set_field(chunk, top(name))
+    for name, kind, set_field in _SET_SCALARS:
+        value = top(name)
+        if value is not None and type(value) is not kind:
+            return False
+        set_field(chunk, value)
     _SET_CHOICES(chunk, choices)
     for set_field in _SET_NONE:
         set_field(chunk, None)
