@@ -3,7 +3,9 @@
 Every wrapper offers the same operations, so a scenario can time them alike:
 
 - ``complete()``: one non-streamed chat completion; returns the answer's text.
-- ``stream()``: one streamed completion read to the end; returns the number of JSON events.
+- ``stream()``: one streamed completion read to the end, reading each chunk's text the way a
+  user does (the SDKs: ``chunk.choices[0].delta.content``, typed; raw httpx: ``json.loads`` and
+  the same keys); returns the number of JSON events.
 - ``first_chunk()``: one streamed completion; returns (seconds from issuing the request to the
   first chunk with text, number of events), reading the rest outside the timed part.
 - ``list_models()``: ``GET /models``; returns the number of models.
@@ -11,7 +13,8 @@ Every wrapper offers the same operations, so a scenario can time them alike:
   input modalities (a library that parses lazily pays for it here).
 
 **raw httpx** is the floor on the transport openrouter-kit uses: ``json.loads`` on the body,
-``iter_lines`` + ``json.loads`` for streams, no types and no checks. Its pool has the same limits
+``iter_lines`` + ``json.loads`` for streams (read to the end of the body, past ``[DONE]``, so
+httpx keeps the connection), no types and no checks. Its pool has the same limits
 as both SDKs' pools (1,000 connections, 100 kept alive): httpx's default keeps 20, which would
 make it reconnect at concurrency 64 and flatter everyone else.
 
@@ -73,8 +76,10 @@ class RawHttpx:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
-                json.loads(data)
+                    continue  # read on to the end of the body: the pool keeps the connection
+                choices = json.loads(data)["choices"]
+                if choices:
+                    _ = choices[0]["delta"].get("content")
                 count += 1
         return count
 
@@ -88,7 +93,7 @@ class RawHttpx:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
+                    continue  # read on to the end of the body: the pool keeps the connection
                 event = json.loads(data)
                 count += 1
                 if first is None:
@@ -131,11 +136,12 @@ class RawHttpxAsync:
     name = "raw httpx"
     module = "httpx"
 
-    def __init__(self, base: str, headers: dict[str, str]) -> None:
+    def __init__(self, base: str, headers: dict[str, str], *, default_pool: bool = False) -> None:
         httpx = _import("httpx")
         self.url = f"{base}/chat/completions"
         headers = {**headers, "authorization": f"Bearer {API_KEY}"}
-        self.client = httpx.AsyncClient(headers=headers, timeout=TIMEOUT, limits=_limits(httpx))
+        limits = httpx.Limits() if default_pool else _limits(httpx)  # default: 100, 20 idle
+        self.client = httpx.AsyncClient(headers=headers, timeout=TIMEOUT, limits=limits)
 
     async def complete(self) -> str:
         response = await self.client.post(self.url, json=COMPLETE_BODY)
@@ -151,8 +157,10 @@ class RawHttpxAsync:
                     continue
                 data = line[6:]
                 if data == "[DONE]":
-                    break
-                json.loads(data)
+                    continue  # read on to the end of the body: the pool keeps the connection
+                choices = json.loads(data)["choices"]
+                if choices:
+                    _ = choices[0]["delta"].get("content")
                 count += 1
         return count
 
@@ -177,7 +185,12 @@ class OpenAI:
 
     def stream(self) -> int:
         stream = self.client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
-        return sum(1 for _ in stream)
+        count = 0
+        for chunk in stream:
+            if chunk.choices:
+                _ = chunk.choices[0].delta.content
+            count += 1
+        return count
 
     def first_chunk(self) -> tuple[float, int]:
         started = time.perf_counter()
@@ -237,7 +250,12 @@ class OpenAIAsync:
         stream = await self.client.chat.completions.create(
             model=MODEL, messages=MESSAGES, stream=True
         )
-        return sum([1 async for _ in stream])
+        count = 0
+        async for chunk in stream:
+            if chunk.choices:
+                _ = chunk.choices[0].delta.content
+            count += 1
+        return count
 
     async def close(self) -> None:
         await self.client.close()
@@ -261,7 +279,9 @@ class Ours:
     def stream(self) -> int:
         count = 0
         with self.client.stream(model=MODEL, messages=MESSAGES) as stream:
-            for _ in stream:
+            for chunk in stream:
+                if chunk.choices:
+                    _ = chunk.choices[0].delta.content
                 count += 1
         return count
 
@@ -308,7 +328,9 @@ class OursAsync:
     async def stream(self) -> int:
         count = 0
         async with self.client.stream(model=MODEL, messages=MESSAGES) as stream:
-            async for _ in stream:
+            async for chunk in stream:
+                if chunk.choices:
+                    _ = chunk.choices[0].delta.content
                 count += 1
         return count
 

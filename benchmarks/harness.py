@@ -63,8 +63,13 @@ def reason(exc: BaseException) -> str:
 
 
 # -- the server -----------------------------------------------------------------------------------
-def start_server(chunks: int, pin: bool) -> tuple[subprocess.Popen[str], int, bool]:
-    """The server process, its port, and whether it is pinned to core 1 with taskset."""
+def start_server(
+    chunks: int, pin: bool, tls: tuple[Path, Path] | None = None
+) -> tuple[subprocess.Popen[str], int, bool]:
+    """The server process, its port, and whether it is pinned to core 1 with taskset.
+
+    ``tls``: serve HTTPS with this certificate and key.
+    """
     command = [
         sys.executable,
         str(HERE / "server.py"),
@@ -74,6 +79,8 @@ def start_server(chunks: int, pin: bool) -> tuple[subprocess.Popen[str], int, bo
         str(chunks),
         "--exit-on-stdin-eof",
     ]
+    if tls is not None:
+        command += ["--tls-cert", str(tls[0]), "--tls-key", str(tls[1])]
     taskset = shutil.which("taskset")
     pinned = bool(pin and taskset and (os.cpu_count() or 1) >= 2)
     if pinned:
@@ -114,13 +121,19 @@ def pin_self(pin: bool) -> bool:
 class Context:
     """What a scenario gets: the server's address, the event loop, the size of the run."""
 
-    base: str  # http://127.0.0.1:PORT/api/v1
+    base: str  # http://127.0.0.1:PORT/api/v1 (https:// with --tls)
     quick: bool
     rounds: int | None  # --rounds, overriding each scenario's default
     chunks: int | None  # --chunks, for the streaming scenario
     log: Callable[[str], None]
     loop: asyncio.Runner
+    #: --contenders: run only these (names as in the tables); None: all of them
+    contenders: list[str] | None = None
     probe: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
+
+    @property
+    def tls(self) -> bool:
+        return self.base.startswith("https:")
 
     def server_cpu(self) -> float:
         """The server's CPU seconds so far."""
@@ -221,6 +234,8 @@ def interleave(
     series: list[Series] = []
     instances: list[Any] = []
     last: dict[int, float] = {}
+    if ctx.contenders is not None:
+        entries = [(n, f) for n, f in entries if n.split("|")[0] in ctx.contenders]
     try:
         for name, factory in entries:
             s, instance = Series(name), None

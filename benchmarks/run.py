@@ -10,6 +10,7 @@ and the machine to ``benchmarks/results/``.
     python benchmarks/run.py --quick              # everything, smaller, about a minute
     python benchmarks/run.py --only streaming     # one scenario (or a comma-separated list)
     python benchmarks/run.py --list               # the scenarios
+    python benchmarks/run.py --tls --only sweep   # over HTTPS, with a throwaway CA
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import asyncio
 import datetime
 import importlib
 import json
+import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -33,6 +36,7 @@ MODULES = {
     "imports": "scenarios.imports",
     "blocking": "scenarios.blocking",
     "async": "scenarios.concurrency",
+    "sweep": "scenarios.sweep",
     "streaming": "scenarios.streaming",
     "first-chunk": "scenarios.first_chunk",
     "models": "scenarios.models",
@@ -56,7 +60,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--chunks", type=int, help="chunks per stream in 'streaming' (default 20,000; 5,000 quick)"
     )
+    parser.add_argument(
+        "--contenders",
+        metavar="NAME[,NAME]",
+        help="run only these contenders, by their names in the tables (for a quick look)",
+    )
     parser.add_argument("--no-pin", action="store_true", help="do not pin to cores 0 and 1")
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve HTTPS with a throwaway CA made now (every contender trusts it through "
+        "SSL_CERT_FILE)",
+    )
     parser.add_argument(
         "--output",
         type=Path,
@@ -81,6 +96,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         args.scenarios = list(ORDER)
     if args.output is None:
         name = "latest" if not args.only else "only-" + "-".join(args.scenarios)
+        name += "-tls" if args.tls else ""
         args.output = harness.HERE / "results" / f"{name}.json"
     return args
 
@@ -89,7 +105,17 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     started = time.perf_counter()
     when = datetime.datetime.now(datetime.UTC)
-    server, port, pinned_server = harness.start_server(args.chunks or 20_000, pin=not args.no_pin)
+    tls = None
+    if args.tls:
+        import tlsca
+
+        ca, cert, key = tlsca.make(Path(tempfile.mkdtemp(prefix="bench-ca-")))
+        os.environ["SSL_CERT_FILE"] = str(ca)  # before any contender (or the probe) is built
+        os.environ.pop("SSL_CERT_DIR", None)
+        tls = (cert, key)
+    server, port, pinned_server = harness.start_server(
+        args.chunks or 20_000, pin=not args.no_pin, tls=tls
+    )
     outcomes: dict[str, Outcome] = {}
     errors: dict[str, str] = {}
     pinned_self = False
@@ -100,15 +126,17 @@ def main(argv: list[str] | None = None) -> None:
             f"{'pinned to core 1' if pinned_server else 'not pinned'}); runner "
             f"{'pinned to core 0' if pinned_self else 'not pinned'}; "
             f"{'quick' if args.quick else 'full'} run of: {', '.join(args.scenarios)}"
+            f"{' over TLS' if args.tls else ''}"
         )
         with asyncio.Runner() as loop:
             ctx = harness.Context(
-                base=f"http://127.0.0.1:{port}/api/v1",
+                base=f"{'https' if args.tls else 'http'}://127.0.0.1:{port}/api/v1",
                 quick=args.quick,
                 rounds=args.rounds,
                 chunks=args.chunks,
                 log=print,
                 loop=loop,
+                contenders=args.contenders.split(",") if args.contenders else None,
             )
             try:
                 for name in args.scenarios:
@@ -136,6 +164,7 @@ def main(argv: list[str] | None = None) -> None:
         "date": when.isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "quick": args.quick,
+        "tls": args.tls,
         "scenarios": args.scenarios,
         "seconds": round(time.perf_counter() - started, 1),
         "machine": info,

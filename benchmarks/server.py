@@ -14,6 +14,12 @@ lookups and one ``write``.
 - ``GET /api/v1/models``: ~300 realistic model objects.
 - any request with an ``x-bench-delay-ms: D`` header is answered D milliseconds after it arrived
   (a timer: the server keeps serving other connections meanwhile), like an API's latency.
+- a streamed request with an ``x-bench-paced: G`` header gets the same body one event per
+  write, G microseconds apart (at least: asyncio's timers wake in whole milliseconds), and the end
+  of the chunked body in a write of its own right after ``[DONE]``, as token streams arrive: the
+  client reads one event per read.
+- ``--tls-cert FILE --tls-key FILE``: HTTPS instead of plain HTTP (the runner's ``--tls`` makes a
+  throwaway CA and this certificate).
 - ``GET /_bench/cpu``: ``{"cpu": <this process's CPU seconds>}``, so a runner can check the
   server's own cost.
 
@@ -118,6 +124,21 @@ def stream_response(n: int) -> bytes:
         framed += b"%x\r\n%b\r\n" % (len(piece), piece)
     framed += b"0\r\n\r\n"
     return bytes(framed)
+
+
+STREAM_HEAD = (
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\n"
+    b"transfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n"
+)
+
+
+@cache
+def paced_pieces(n: int) -> tuple[bytes, ...]:
+    """The writes of a paced stream of ``n`` content chunks: the head with the comment, then
+    one chunk-encoded event per write, then the end of the body (``0\\r\\n\\r\\n``)."""
+    events = sse_body(n).split(b"\n\n")[:-1]
+    framed = [b"%x\r\n%b\r\n" % (len(e) + 2, e + b"\n\n") for e in events]
+    return (STREAM_HEAD + framed[0], *framed[1:], b"0\r\n\r\n")
 
 
 @cache
@@ -259,6 +280,14 @@ class BenchProtocol(asyncio.Protocol):
                 return
             body = buffer[end + 4 : end + 4 + size]
             self.buffer = buffer[end + 4 + size :]
+            paced = headers.get("x-bench-paced")
+            if paced and method == "POST" and b'"stream":true' in body.replace(b" ", b""):
+                wanted = headers.get("x-bench-chunks", "")
+                n = min(int(wanted), MAX_CHUNKS) if wanted.isdigit() else self.default_chunks
+                asyncio.get_running_loop().create_task(
+                    self.pace(self.transport, paced_pieces(n), int(paced) / 1e6)
+                )
+                continue
             key = (head, body)
             answer = ANSWERS.get(key)
             if answer is None:
@@ -278,6 +307,17 @@ class BenchProtocol(asyncio.Protocol):
             self.send(self.transport, answer, close)
             if close:
                 self.transport = None
+
+    @staticmethod
+    async def pace(transport: asyncio.Transport, pieces: tuple[bytes, ...], gap: float) -> None:
+        """Write ``pieces`` one by one, ``gap`` seconds apart (the last one at once)."""
+        last = len(pieces) - 1
+        for i, piece in enumerate(pieces):
+            if transport.is_closing():
+                return
+            transport.write(piece)
+            if 0 < i + 1 < last:
+                await asyncio.sleep(gap)
 
     @staticmethod
     def send(transport: asyncio.Transport, answer: bytes, close: bool) -> None:
@@ -317,7 +357,12 @@ class BenchProtocol(asyncio.Protocol):
 
 
 async def serve(
-    host: str, port: int, chunks: int, exit_on_eof: bool, completion_tokens: int = 50
+    host: str,
+    port: int,
+    chunks: int,
+    exit_on_eof: bool,
+    completion_tokens: int = 50,
+    tls: tuple[str, str] | None = None,
 ) -> None:
     BenchProtocol.default_chunks = chunks
     BenchProtocol.default_completion_tokens = completion_tokens
@@ -325,7 +370,13 @@ async def serve(
     ok_json("completion", completion_tokens)
     ok_json("models")
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(BenchProtocol, host, port, backlog=128)
+    context = None
+    if tls is not None:
+        import ssl
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+    server = await loop.create_server(BenchProtocol, host, port, backlog=1024, ssl=context)
     print(server.sockets[0].getsockname()[1], flush=True)
     stop = loop.create_future()
     if exit_on_eof:  # the runner holds our stdin: when it goes away, so do we
@@ -351,10 +402,20 @@ def main() -> None:
         help="tokens in a non-streamed answer when a request names none",
     )
     parser.add_argument("--exit-on-stdin-eof", action="store_true", help="for runners")
+    parser.add_argument("--tls-cert", help="serve HTTPS with this certificate chain (PEM)")
+    parser.add_argument("--tls-key", help="the certificate's private key (PEM)")
     args = parser.parse_args()
+    tls = (args.tls_cert, args.tls_key) if args.tls_cert else None
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(
-            serve(args.host, args.port, args.chunks, args.exit_on_stdin_eof, args.completion_tokens)
+            serve(
+                args.host,
+                args.port,
+                args.chunks,
+                args.exit_on_stdin_eof,
+                args.completion_tokens,
+                tls,
+            )
         )
 
 

@@ -102,6 +102,25 @@ def check(outcomes: dict[str, Outcome]) -> list[Check]:
                     lambda v: v >= 0.8,
                 )
             )
+        for mode, limit in (("sync", 1.25), ("async", 1.0)):
+            checks.append(
+                _check(
+                    "streaming",
+                    f"{mode}, one event per read: CPU per chunk <= {limit}x raw httpx",
+                    _get(o.summary, "paced", mode, OURS, "cpu_vs_raw_httpx"),
+                    lambda v, limit=limit: v <= limit,
+                )
+            )
+    if (o := outcomes.get("sweep")) is not None:
+        for level in o.summary.get("levels", []):
+            checks.append(
+                _check(
+                    "sweep",
+                    f"{level} in flight, warm pool: client CPU per request <= 0.5x raw httpx",
+                    _get(o.summary, OURS, str(level), "cpu_vs_raw_httpx"),
+                    lambda v: v <= 0.5,
+                )
+            )
     if (o := outcomes.get("async")) is not None:
         checks.append(
             _check(

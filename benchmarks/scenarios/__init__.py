@@ -23,6 +23,7 @@ ORDER = [
     "imports",
     "blocking",
     "async",
+    "sweep",
     "streaming",
     "first-chunk",
     "models",

@@ -1,9 +1,19 @@
-"""Streaming throughput: chunks per second on one long stream, blocking and async.
+"""Streaming: client CPU per chunk, blocking and async, each chunk's text read the way a user
+reads it (``chunk.choices[0].delta.content``; raw httpx: ``iter_lines`` + ``json.loads``).
 
-Each contender streams one chat completion of N chunks (default 20,000) per round and counts the
-events: every contender must get N + 2 (the content chunks, the finish chunk and the usage
+Two conditions, two tables:
+
+- **one event per read** (the default, as tokens arrive from a real API): the server writes each
+  event on its own, at least ``GAP_US`` µs apart (asyncio's timers wake in whole milliseconds,
+  so about 1 ms), and the end of the chunked body right after ``[DONE]``; every read the client
+  makes brings one event. Wall time is the server's pace here, so the table compares client CPU
+  per chunk.
+- **coalesced**: one long stream of N chunks (default 20,000) written at once, so each read
+  brings up to 64 KiB of events: throughput, chunks per second.
+
+Every contender must get N + 2 events (the content chunks, the finish chunk and the usage
 chunk). Blocking and async contenders are interleaved in the same rounds; ratios compare each
-contender with the others in the same mode.
+contender with raw httpx in the same mode.
 """
 
 from __future__ import annotations
@@ -29,16 +39,40 @@ from harness import (
 from scenarios import Outcome
 
 NAME = "streaming"
-TITLE = "Streaming throughput (one stream of N chunks)"
-MODES = ("sync", "async")
+TITLE = "Streaming: client CPU per chunk (one event per read), and throughput (coalesced)"
+GAP_US = 200
+OURS_HTTPX = "openrouter-kit (httpx)"
+OURS_AIOHTTP = "openrouter-kit (aiohttp)"
+OPENAI_AIOHTTP = "openai-python (aiohttp)"
 
 
-def run(ctx: Context) -> Outcome:
-    rounds = ctx.rounds or ctx.pick(5, 2)
-    chunks = ctx.chunks or ctx.pick(20_000, 5_000)
-    ctx.log(f"    {rounds} rounds of one {chunks:,}-chunk stream per contender and mode")
-    headers = {"x-bench-chunks": str(chunks)}
+def _contenders(ctx: Context, headers: dict[str, str]) -> list[tuple[str, Any]]:
+    def sync(cls: Any) -> Any:
+        return lambda: ("sync", cls(ctx.base, headers))
 
+    def later(make: Any) -> Any:
+        async def inside_the_loop() -> Any:  # aiohttp sessions want a running loop
+            return make()
+
+        return lambda: ("async", ctx.run(inside_the_loop()))
+
+    return [
+        (f"{RAW}|sync", sync(RawHttpx)),
+        (f"{OPENAI}|sync", sync(OpenAI)),
+        (f"{Ours.name}|sync", sync(Ours)),
+        (f"{RAW}|async", later(lambda: RawHttpxAsync(ctx.base, headers))),
+        (f"{OPENAI}|async", later(lambda: OpenAIAsync(ctx.base, headers))),
+        (f"{OPENAI_AIOHTTP}|async", later(lambda: OpenAIAsync(ctx.base, headers, aiohttp=True))),
+        (f"{Ours.name}|async", later(lambda: OursAsync(ctx.base, headers))),
+        (f"{OURS_HTTPX}|async", later(lambda: OursAsync(ctx.base, headers, transport="httpx"))),
+        (
+            f"{OURS_AIOHTTP}|async",
+            later(lambda: OursAsync(ctx.base, headers, transport="aiohttp")),
+        ),
+    ]
+
+
+def _measure(ctx: Context, chunks: int) -> Any:
     def measure(entry: tuple[str, Any]) -> Sample:
         mode, c = entry
         if mode == "sync":
@@ -49,36 +83,57 @@ def run(ctx: Context) -> Outcome:
             raise RuntimeError(f"got {count} chunks, not {chunks + 2}")
         return Sample(wall, cpu, count)
 
-    def build(mode: str, cls: Any) -> Any:
-        if mode == "sync":
-            return lambda: (mode, cls(ctx.base, headers))
+    return measure
 
-        async def inside_the_loop() -> Any:
-            return cls(ctx.base, headers)
 
-        return lambda: (mode, ctx.run(inside_the_loop()))
+def _close(entry: tuple[str, Any]) -> Any:
+    return entry[1].close()
 
-    def close(entry: tuple[str, Any]) -> Any:
-        return entry[1].close()
 
-    entries = [
-        (f"{cls.name}|{mode}", build(mode, cls))
-        for mode, classes in (
-            ("sync", (RawHttpx, OpenAI, Ours)),
-            ("async", (RawHttpxAsync, OpenAIAsync, OursAsync)),
-        )
-        for cls in classes
-    ]
-    series = interleave(ctx, entries, rounds, measure, warm=measure, close=close)
-    return _outcome(series, rounds, chunks)
+def run(ctx: Context) -> Outcome:
+    rounds = ctx.rounds or ctx.pick(5, 2)
+    paced = ctx.pick(1000, 300)
+    chunks = ctx.chunks or ctx.pick(20_000, 5_000)
+    ctx.log(f"    one event per read: {rounds} rounds of one {paced:,}-chunk stream per contender")
+    headers = {"x-bench-chunks": str(paced), "x-bench-paced": str(GAP_US)}
+    measure = _measure(ctx, paced)
+    paced_series = interleave(
+        ctx, _contenders(ctx, headers), rounds, measure, warm=measure, close=_close, label="paced "
+    )
+    ctx.log(f"    coalesced: {rounds} rounds of one {chunks:,}-chunk stream per contender")
+    headers = {"x-bench-chunks": str(chunks)}
+    measure = _measure(ctx, chunks)
+    whole_series = interleave(
+        ctx, _contenders(ctx, headers), rounds, measure, warm=measure, close=_close
+    )
+    return _outcome(paced_series, whole_series, rounds, paced, chunks)
 
 
 def chunks_per_s(s: Series) -> float:
     return 1 / s.per_op()
 
 
-def _outcome(series: list[Series], rounds: int, chunks: int) -> Outcome:
-    summary: dict[str, Any] = {"rounds": rounds, "chunks_per_stream": chunks}
+def _paced(series: list[Series], summary: dict[str, Any]) -> str:
+    rows = []
+    for s in series:
+        name, mode = s.contender.split("|")
+        raw = find(series, f"{RAW}|{mode}")
+        if not s.ok:
+            summary.setdefault(mode, {})[name] = {"unavailable": s.unavailable}
+            rows.append([name, mode, f"n/a ({s.unavailable})", ""])
+            continue
+        cpu = s.per_op("cpu")
+        raw_cpu = raw.per_op("cpu") if raw else None
+        summary.setdefault(mode, {})[name] = {
+            "cpu_us_per_chunk": cpu * 1e6,
+            "cpu_vs_raw_httpx": ratio(cpu, raw_cpu),
+            "spread_cpu": max(abs(x.cpu / x.ops - cpu) / cpu for x in s.samples),
+        }
+        rows.append([name, mode, f"{cpu * 1e6:.1f}", fmt_ratio(ratio(cpu, raw_cpu))])
+    return table(["contender", "mode", "CPU µs per chunk", "vs raw httpx"], rows, right_from=2)
+
+
+def _coalesced(series: list[Series], summary: dict[str, Any], chunks: int) -> str:
     rows = []
     for s in series:
         name, mode = s.contender.split("|")
@@ -86,16 +141,19 @@ def _outcome(series: list[Series], rounds: int, chunks: int) -> Outcome:
         raw, openai = find(mine, f"{RAW}|{mode}"), find(mine, f"{OPENAI}|{mode}")
         if not s.ok:
             summary.setdefault(mode, {})[name] = {"unavailable": s.unavailable}
-            rows.append([name, mode, f"n/a ({s.unavailable})", "", "", "", "", "", ""])
+            rows.append([name, mode, f"n/a ({s.unavailable})", "", "", "", "", ""])
             continue
         rate = chunks_per_s(s)
         raw_rate = chunks_per_s(raw) if raw else None
         openai_rate = chunks_per_s(openai) if openai else None
         wall = s.per_op() * (chunks + 2)
+        cpu = s.per_op("cpu")
+        raw_cpu = raw.per_op("cpu") if raw else None
         summary.setdefault(mode, {})[name] = {
             "chunks_per_s": rate,
             "ms_per_stream": wall * 1e3,
-            "cpu_ms_per_stream": s.per_op("cpu") * (chunks + 2) * 1e3,
+            "cpu_us_per_chunk": cpu * 1e6,
+            "cpu_vs_raw_httpx": ratio(cpu, raw_cpu),
             "rate_vs_raw_httpx": ratio(rate, raw_rate),
             "rate_vs_openai": ratio(rate, openai_rate),
             "server_cpu_share": s.server_share(),
@@ -107,10 +165,9 @@ def _outcome(series: list[Series], rounds: int, chunks: int) -> Outcome:
                 mode,
                 f"{rate:,.0f}",
                 f"{wall * 1e3:.1f}",
-                f"{s.per_op('cpu') * (chunks + 2) * 1e3:.1f}",
+                f"{cpu * 1e6:.2f}",
                 fmt_ratio(ratio(rate, raw_rate)),
                 fmt_ratio(ratio(rate, openai_rate)),
-                fmt_ratio(ratio(raw_rate, rate)),
                 f"{s.server_share():.0%}",
             ]
         )
@@ -119,21 +176,33 @@ def _outcome(series: list[Series], rounds: int, chunks: int) -> Outcome:
         "mode",
         "chunks/s",
         "ms per stream",
-        "CPU ms per stream",
+        "CPU µs per chunk",
         "chunks/s vs raw httpx",
         "chunks/s vs openai",
-        "time vs raw httpx",
         "server CPU",
     ]
+    return table(header, rows, right_from=2)
+
+
+def _outcome(
+    paced: list[Series], whole: list[Series], rounds: int, paced_chunks: int, chunks: int
+) -> Outcome:
+    summary: dict[str, Any] = {
+        "rounds": rounds,
+        "paced_chunks_per_stream": paced_chunks,
+        "chunks_per_stream": chunks,
+    }
+    paced_summary: dict[str, Any] = {}
+    tables = [_paced(paced, paced_summary), _coalesced(whole, summary, chunks)]
+    summary["paced"] = paced_summary
     notes = [
-        f"{rounds} rounds × one stream of {chunks:,} chunks (+2) per contender and mode; "
-        "medians over rounds"
+        f"first table: one event per read, {rounds} rounds × one stream of {paced_chunks:,} "
+        f"chunks (+2), events ≥ {GAP_US} µs apart; client CPU per chunk, medians over rounds",
+        f"second table: coalesced, {rounds} rounds × one stream of {chunks:,} chunks (+2) "
+        "written at once; medians over rounds",
     ]
-    return Outcome(
-        NAME,
-        TITLE,
-        [table(header, rows, right_from=2)],
-        summary,
-        {"series": [s.to_json() for s in series]},
-        notes,
-    )
+    data = {
+        "paced_series": [s.to_json() for s in paced],
+        "series": [s.to_json() for s in whole],
+    }
+    return Outcome(NAME, TITLE, tables, summary, data, notes)

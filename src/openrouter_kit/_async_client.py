@@ -94,11 +94,15 @@ class AsyncClient(BaseClient, AsyncClosing):
     ``httpx.AsyncClient``), and one more choice for ``transport``:
 
     Args:
-        transport: ``"httpx"`` (default) sends with httpx's own pool, under asyncio or trio.
-            ``"aiohttp"`` sends through aiohttp's pool instead, measured faster at high
-            concurrency; asyncio only (under trio a request raises ``ConfigurationError``).
-            It needs ``pip install 'openrouter-kit[aiohttp]'`` and cannot be combined with
-            ``http_client``. Errors, timeouts, streams and pool limits behave the same.
+        transport: Which connection pool sends the requests (httpx stays the client either
+            way: requests, responses and errors are httpx's). None (the default) picks when
+            the pool is built, on the first request: aiohttp's pool under asyncio (a fraction
+            of httpx's CPU per request at every concurrency), httpx's under trio, with
+            ``http2=True``, and while a mocking library (pytest-httpx, respx) patches httpx.
+            ``"httpx"`` always sends with httpx's own pool, under asyncio or trio.
+            ``"aiohttp"`` always sends with aiohttp's; asyncio only (under trio a request
+            raises ``ConfigurationError``), and not with ``http_client``. Errors, timeouts,
+            streams and pool limits behave the same.
     """
 
     _http_type = httpx.AsyncClient
@@ -120,7 +124,7 @@ class AsyncClient(BaseClient, AsyncClosing):
         if http is None:
             if self._closed:
                 raise RuntimeError("this AsyncClient is closed")
-            http = self._http = async_http_client(self._config, self._transport)
+            http = self._http = async_http_client(self._config, self._transport, self._ssl)
             self._requests = RequestBuilder(http)
         return http
 

@@ -78,6 +78,7 @@ from openrouter_kit._http import (
     check_http2,
     checked_http_client,
     checked_transport,
+    checked_verify,
 )
 from openrouter_kit._observe import (
     Hook,
@@ -112,6 +113,7 @@ if TYPE_CHECKING:
         GenerationStats,
         TokenUsage,
     )
+    from openrouter_kit._http import Verify
 
 __all__ = ["UNSET", "AsyncClosing", "BaseClient", "Closing"]
 
@@ -467,7 +469,7 @@ class BaseClient(abc.ABC):
         budget: float | str | Decimal | None = None,
         max_cost: float | str | Decimal | None = None,
         hooks: Hooks | Mapping[str, Iterable[Hook]] | None = None,
-        transport: Transport = "httpx",
+        transport: Transport | None = None,
         stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         retry_maybe_processed: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
@@ -475,6 +477,7 @@ class BaseClient(abc.ABC):
         store: Store | None = None,
         management_key: str | None = None,
         http2: bool = False,
+        verify: Verify = True,
     ) -> None:
         set_up_logging()
         self._config = Config.from_env(
@@ -498,10 +501,12 @@ class BaseClient(abc.ABC):
                 f"{type(self).__name__} needs an httpx.{self._http_type.__name__} as http_client, "
                 f"got {type(http_client).__name__}"
             )
-        self._transport = checked_transport(transport, self._http_type, http_client)
+        self._transport = checked_transport(transport, self._http_type, http_client, http2)
         check_http2(http2, self._transport, http_client)
         if http_client is not None:
             checked_http_client(http_client, self._config.base_url)
+        #: The SSL context of the pool this client builds (None: the shared default one).
+        self._ssl = checked_verify(verify, self._config.base_url, http_client)
         self._http = http_client
         self._owns_http = http_client is None
         #: Builds each attempt's request for the pool (for the shell's own: once it is made).

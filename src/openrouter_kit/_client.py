@@ -105,9 +105,9 @@ class Client(BaseClient, Closing):
             set them.
         headers: Extra headers sent with every request.
         http_client: An ``httpx.Client`` to use instead of the client's own (you close it).
-        transport: What sends the requests: ``"httpx"`` (the default and, for ``Client``, the
-            only choice). ``AsyncClient`` also takes ``"aiohttp"``, a faster pool for asyncio
-            (``pip install 'openrouter-kit[aiohttp]'``).
+        transport: What sends the requests: httpx's pool (None, the default, or ``"httpx"``:
+            for ``Client``, the only choice). ``AsyncClient`` also takes ``"aiohttp"``, and by
+            default sends through aiohttp's pool under asyncio (see ``AsyncClient``).
         deadline: Seconds one call may take in all (None: no bound): connecting, sending,
             waiting, reading the whole body or stream (your loop's time included), retries and
             the waits between them. Every read and write is cut short at it, so a server that
@@ -139,6 +139,10 @@ class Client(BaseClient, Closing):
         store: Where the circuit breakers, rate limits and budget are kept: a ``MemoryStore``
             of this client (the default), or a ``RedisStore`` shared with every process using
             its namespace. A store given is not closed with the client.
+        verify: Which servers' certificates to trust: True (the default: certifi's CA bundle,
+            or the one ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name), a CA bundle (a PEM file, or
+            a directory of hashed certificates) such as a corporate proxy's, an
+            ``ssl.SSLContext``, or False (no check: loopback hosts only, for testing).
 
     Raises:
         ConfigurationError: no API key, a refused base URL, or an invalid setting.
@@ -165,7 +169,9 @@ class Client(BaseClient, Closing):
                 if self._closed:
                     raise RuntimeError("this Client is closed")
                 if self._http is None:
-                    self._requests = RequestBuilder(http := sync_http_client(self._config))
+                    self._requests = RequestBuilder(
+                        http := sync_http_client(self._config, self._ssl)
+                    )
                     self._http = http
                 http = self._http
         return http

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,7 +22,7 @@ import httpx
 
 from openrouter_kit._bounds import ReadLimit, bound_pools
 from openrouter_kit._core.body import ACCEPT_ENCODING, BodyDecoder
-from openrouter_kit._core.config import Timeouts
+from openrouter_kit._core.config import Timeouts, _is_loopback
 from openrouter_kit._core.redact import redact, redact_model
 from openrouter_kit.errors import (
     APIConnectionError,
@@ -35,9 +36,14 @@ from openrouter_kit.errors import (
 if TYPE_CHECKING:
     import ssl
     from collections.abc import Iterator
+    from typing import TypeAlias
 
     from openrouter_kit._core.assemble import StreamAssembler
     from openrouter_kit._core.config import Config
+
+    #: What ``verify=`` takes: True (the shared context below), a CA bundle (a PEM file or a
+    #: directory of hashed certificates), an ``ssl.SSLContext``, or False (loopback hosts only).
+    Verify: TypeAlias = bool | str | os.PathLike[str] | ssl.SSLContext
 
 __all__ = [
     "LIMITS",
@@ -50,7 +56,9 @@ __all__ = [
     "body_decoder",
     "checked_http_client",
     "checked_transport",
+    "checked_verify",
     "decoded",
+    "default_transport",
     "http_timeout",
     "map_transport_error",
     "read_already",
@@ -93,7 +101,7 @@ _AIOHTTP_MISSING = (
 _H2_MISSING = "http2=True needs the h2 package: pip install 'openrouter-kit[http2]'"
 
 
-def check_http2(http2: object, transport: Transport, http_client: object) -> None:
+def check_http2(http2: object, transport: Transport | None, http_client: object) -> None:
     """Refuse ``http2=True`` where it cannot take effect: with ``transport="aiohttp"`` (HTTP/1.1
     only), with an ``http_client`` passed in (give it ``http2=True`` yourself), or without h2.
 
@@ -115,12 +123,19 @@ def check_http2(http2: object, transport: Transport, http_client: object) -> Non
         raise ConfigurationError(_H2_MISSING)
 
 
-def checked_transport(transport: object, http_type: type, http_client: object) -> Transport:
+def checked_transport(
+    transport: object, http_type: type, http_client: object, http2: object = False
+) -> Transport | None:
     """Return ``transport`` if a client sending with ``http_type`` (``httpx.Client`` or
     ``httpx.AsyncClient``) can use it; raise ``ConfigurationError`` otherwise.
 
+    None (the default) stays None for an ``AsyncClient`` building its own HTTP/1.1 pool: the
+    transport is chosen when the pool is built (``default_transport``); otherwise it is httpx.
     Cheap: it looks for the aiohttp package without importing it.
     """
+    if transport is None:
+        mine = issubclass(http_type, httpx.AsyncClient) and http_client is None
+        return None if mine and http2 is not True else "httpx"
     if transport == "httpx":
         return "httpx"
     if transport != "aiohttp":
@@ -139,6 +154,42 @@ def checked_transport(transport: object, http_type: type, http_client: object) -
         )
     if importlib.util.find_spec("httpx_aiohttp") is None:
         raise ConfigurationError(_AIOHTTP_MISSING)
+    return "aiohttp"
+
+
+def _httpx_patched() -> bool:
+    """True when httpx's async transport or httpcore's async pool was replaced (pytest-httpx,
+    respx and other mocking libraries patch one of them): the requests must then go through it."""
+    send = httpx.AsyncHTTPTransport.handle_async_request
+    if getattr(send, "__module__", None) != "httpx._transports.default":
+        return True
+    httpcore = sys.modules.get("httpcore")
+    pool = getattr(httpcore, "AsyncConnectionPool", None)
+    handle = getattr(pool, "handle_async_request", None)
+    return handle is not None and getattr(handle, "__module__", None) != (
+        "httpcore._async.connection_pool"
+    )
+
+
+def default_transport() -> Transport:
+    """The pool an ``AsyncClient`` left to its default builds, chosen once, when it is built
+    (the first request, in the client's event loop).
+
+    aiohttp's under asyncio: it costs a fraction of httpx's client CPU per request at every
+    concurrency (0.05-0.3x from 16 to 1,024 calls in flight, warm pool; benchmarks/README.md),
+    because httpcore scans every pooled connection, with a socket poll each, for every request.
+    httpx's under trio (aiohttp runs on asyncio only), when aiohttp is missing, and when
+    httpx's transport is patched by a mocking library, so the mock sees the requests.
+    """
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return "httpx"
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # trio, or no event loop at all
+        return "httpx"
+    if _httpx_patched() or importlib.util.find_spec("httpx_aiohttp") is None:
+        return "httpx"
     return "aiohttp"
 
 
@@ -178,13 +229,99 @@ def shared_ssl_context() -> ssl.SSLContext:
     return context
 
 
+def _bundle_context(path: str) -> ssl.SSLContext:
+    """The SSL context trusting the CA bundle at ``path`` (a file or a directory), made once
+    per path and shared like the default one.
+
+    Raises:
+        ConfigurationError: ``path`` does not exist or holds no usable certificate.
+    """
+    import ssl  # noqa: PLC0415 - lazy: only a client given a CA bundle needs it here
+
+    key = ("verify", path)
+    context = _ssl_contexts.get(key)
+    if context is not None:
+        return context
+    with _ssl_lock:
+        context = _ssl_contexts.get(key)
+        if context is None:
+            try:
+                if os.path.isdir(path):
+                    context = ssl.create_default_context(capath=path)
+                else:
+                    context = ssl.create_default_context(cafile=path)
+            except (OSError, ssl.SSLError, ValueError) as exc:
+                raise ConfigurationError(
+                    f"verify={path!r} must name a CA bundle (a PEM file, or a directory of "
+                    f"hashed certificates): {exc}"
+                ) from None
+            _ssl_contexts[key] = context
+    return context
+
+
+def _unverified_context() -> ssl.SSLContext:
+    """The shared context of ``verify=False``: TLS without checking the server's certificate."""
+    import ssl  # noqa: PLC0415 - lazy: only verify=False needs it here
+
+    key = ("verify", "")
+    context = _ssl_contexts.get(key)
+    if context is None:
+        with _ssl_lock:
+            context = _ssl_contexts.get(key)
+            if context is None:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                _ssl_contexts[key] = context
+    return context
+
+
+def checked_verify(verify: object, base_url: str, http_client: object) -> ssl.SSLContext | None:
+    """The SSL context of the pools a client with ``verify=`` builds, or None for the default
+    (the shared context, ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` honoured).
+
+    A CA bundle's context is made here (once per path), so a wrong path fails at construction.
+
+    Raises:
+        ConfigurationError: ``verify`` is not one of the forms it takes, ``False`` for a host
+            that is not loopback, a path that is not a CA bundle, or given with an
+            ``http_client`` (configure that client's TLS on it).
+    """
+    if verify is True:
+        return None
+    if http_client is not None:
+        raise ConfigurationError(
+            "verify= configures the client's own pool; for an http_client you pass in, give "
+            "verify= to that client (httpx.Client(verify=...))"
+        )
+    if verify is False:
+        host = urlsplit(base_url).hostname or ""
+        if not _is_loopback(host):
+            raise ConfigurationError(
+                f"verify=False turns off the server's certificate check, which would let anyone "
+                f"on the path read the API key: it is allowed only for loopback hosts, not "
+                f"{host!r}; pass verify= a CA bundle or an ssl.SSLContext trusting its CA instead"
+            )
+        return _unverified_context()
+    if isinstance(verify, str | os.PathLike):
+        return _bundle_context(os.fspath(verify))
+    import ssl  # noqa: PLC0415 - lazy: only a client given verify= needs it
+
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    raise ConfigurationError(
+        "verify must be True, False (loopback only), a CA bundle path or an ssl.SSLContext, "
+        f"got {type(verify).__name__}"
+    )
+
+
 def _plain(base_url: str) -> bool:
     """True for a plain-http base URL (loopback only: ``Config`` refuses other http hosts)."""
     return urlsplit(base_url).scheme == "http"
 
 
-def _pool_options(config: Config) -> dict[str, Any]:
-    """What every pool we build for ``config`` takes.
+def _pool_options(config: Config, context: ssl.SSLContext | None = None) -> dict[str, Any]:
+    """What every pool we build for ``config`` takes (``context``: ``checked_verify``'s).
 
     ``trust_env=False`` for a loopback ``http://`` URL: httpx would otherwise send the request,
     ``Authorization`` header and all, in clear to a proxy named by ``HTTP_PROXY`` or
@@ -196,7 +333,7 @@ def _pool_options(config: Config) -> dict[str, Any]:
     options = {
         "timeout": http_timeout(config.timeout),
         "limits": LIMITS,
-        "verify": _NO_TLS if plain else shared_ssl_context(),
+        "verify": _NO_TLS if plain else context or shared_ssl_context(),
         "trust_env": not plain,
         "headers": {"Accept-Encoding": ACCEPT_ENCODING},
     }
@@ -205,27 +342,39 @@ def _pool_options(config: Config) -> dict[str, Any]:
     return options
 
 
-def sync_http_client(config: Config) -> httpx.Client:
-    """The ``httpx.Client`` a ``Client`` builds for itself."""
-    http = httpx.Client(**_pool_options(config))
+def sync_http_client(config: Config, context: ssl.SSLContext | None = None) -> httpx.Client:
+    """The ``httpx.Client`` a ``Client`` builds for itself (``context``: ``checked_verify``'s)."""
+    http = httpx.Client(**_pool_options(config, context))
     bound_pools(http)
     return http
 
 
-def async_http_client(config: Config, transport: Transport = "httpx") -> httpx.AsyncClient:
+def async_http_client(
+    config: Config, transport: Transport | None = "httpx", context: ssl.SSLContext | None = None
+) -> httpx.AsyncClient:
     """The ``httpx.AsyncClient`` an ``AsyncClient`` builds for itself, sending with httpx's own
-    pool or, for ``transport="aiohttp"``, with aiohttp's (imported here, on first use).
+    pool or, for ``transport="aiohttp"``, with aiohttp's (imported here, on first use), with
+    ``context`` (``checked_verify``'s) for TLS. ``transport=None``: ``default_transport()``'s.
 
     Raises:
         ConfigurationError: aiohttp was asked for and is not installed.
     """
+    if transport is None:
+        transport = default_transport()
+        if transport == "aiohttp":
+            try:
+                from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional pool
+            except ImportError:  # installed but broken: the default falls back to httpx's pool
+                transport = "httpx"
+            else:
+                return AiohttpClient(**_pool_options(config, context))
     if transport == "aiohttp":
         try:
             from openrouter_kit._aiohttp import AiohttpClient  # noqa: PLC0415 - lazy: optional extra
         except ImportError as exc:
             raise ConfigurationError(f"{_AIOHTTP_MISSING} ({exc})") from None
-        return AiohttpClient(**_pool_options(config))
-    http = httpx.AsyncClient(**_pool_options(config))
+        return AiohttpClient(**_pool_options(config, context))
+    http = httpx.AsyncClient(**_pool_options(config, context))
     bound_pools(http)
     return http
 

@@ -40,6 +40,14 @@ if TYPE_CHECKING:
 __all__ = ["AsyncStream", "BaseStream", "Stream", "shielded_close"]
 
 
+#: What a stream reads past ``[DONE]`` at most before closing: the end of the chunked body
+#: (``0\r\n\r\n``) normally follows at once, and reading it lets the pool keep the connection
+#: (httpcore closes a connection whose response was closed before its end). A body that goes on
+#: longer, or takes longer, is closed as before.
+_REST_BYTES = 4096
+_REST_SECONDS = 1.0
+
+
 def _keep_answer(exc: BaseException, assembler: StreamAssembler) -> None:
     """Put the answer so far on an error of ours that ends a stream (a body too large once
     decoded, a malformed event), as on every other stream error."""
@@ -178,6 +186,12 @@ class BaseStream:
         self._closed = True
         return self._response
 
+    def _rest_limit(self) -> ReadLimit:
+        """The limit of the reads past ``[DONE]``: the stream's bounds, and ``_REST_SECONDS``."""
+        limit = self._reading()
+        limit.tighten(_REST_SECONDS, "idle", time.monotonic())
+        return limit
+
     def _answer_so_far(self) -> CompletionResponse:
         """The answer so far with the stream's metrics; usage is recorded once per stream."""
         if self._response is not None and self.latency is None and self._closed:
@@ -244,12 +258,23 @@ class Stream(BaseStream, Closing):
 
     def __iter__(self) -> Iterator[StreamChunk]:
         # A generator over the same state as __next__: resuming it costs less than a call to
-        # __next__ per chunk, and next(stream) still works between loops.
-        take = self._take
+        # __next__ per chunk, and next(stream) still works between loops. ``_next_chunk``
+        # written out: this loop runs once per event.
+        assembler = self._assembler
+        feed = assembler.feed
         while True:
-            chunk = take()
-            if chunk is not None:
-                yield chunk
+            events, position = self._pending, self._position
+            if position < len(events):
+                self._position = position + 1
+                try:
+                    chunk = feed(events[position])
+                except BaseException as exc:  # an error event, or an event that is not a chunk
+                    self._broken(exc)
+                    raise
+                if chunk is not None:
+                    if self.time_to_first_token is None and assembler.started:
+                        self.time_to_first_token = time.perf_counter() - self._started_at
+                    yield chunk
             elif not self._read():
                 return
 
@@ -300,8 +325,25 @@ class Stream(BaseStream, Closing):
                     return True
         finally:
             READ_BY.reset(reading)
+        if assembler.done and not self._closed:
+            self._read_rest()
         self.close()
         return False
+
+    def _read_rest(self) -> None:
+        """Read the body past ``[DONE]`` to its end, within ``_REST_BYTES`` and the stream's
+        bounds (``_REST_SECONDS`` at most), so that the pool keeps the connection."""
+        reading = READ_BY.set(self._rest_limit())
+        left = _REST_BYTES
+        try:
+            for piece in self._raw:
+                left -= len(piece)
+                if left < 0:
+                    return
+        except (httpx.HTTPError, OpenRouterError):
+            return  # the connection is closed with the response: nothing was lost
+        finally:
+            READ_BY.reset(reading)
 
     def final_response(self) -> CompletionResponse:
         """Return the whole answer, reading the rest of the stream first if needed.
@@ -462,8 +504,27 @@ class AsyncStream(BaseStream, AsyncClosing):
                     return True
         finally:
             READ_BY.reset(reading)
+        if assembler.done and not self._closed:
+            await self._read_rest()
         await self.aclose()
         return False
+
+    async def _read_rest(self) -> None:
+        """Same as ``Stream._read_rest``, but awaitable."""
+        raw = self._raw
+        if raw is None:
+            return
+        reading = READ_BY.set(self._rest_limit())
+        left = _REST_BYTES
+        try:
+            async for piece in raw:
+                left -= len(piece)
+                if left < 0:
+                    return
+        except (httpx.HTTPError, OpenRouterError):
+            return  # the connection is closed with the response: nothing was lost
+        finally:
+            READ_BY.reset(reading)
 
     async def final_response(self) -> CompletionResponse:
         """Same as ``Stream.final_response``, but awaitable."""

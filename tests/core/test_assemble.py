@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from openrouter_kit import StreamChunk, errors
@@ -309,3 +310,69 @@ def test_routing_metadata_from_the_last_chunk_is_kept() -> None:
     reply = asm.final_response()
     assert reply.openrouter_metadata == metadata
     assert reply.extra == {"x_new": 1}
+
+
+# -- the text chunk's shortcut ---------------------------------------------------------------------
+_TEXT_CHUNKS: list[dict[str, Any]] = [
+    {
+        "id": "gen-1",
+        "object": "chat.completion.chunk",
+        "created": 1,
+        "model": "a/b",
+        "provider": "P",
+        "choices": [
+            {
+                "index": 0,
+                "delta": {"role": "assistant", "content": "Hi"},
+                "finish_reason": None,
+                "native_finish_reason": None,
+                "logprobs": None,
+            }
+        ],
+    },
+    {"id": "gen-1", "choices": [{"delta": {"content": ""}, "finish_reason": "stop"}]},
+    {"id": "gen-1", "choices": [{"index": None, "delta": None}]},
+    {"id": "gen-1", "choices": [{"delta": {}}], "system_fingerprint": None},
+    {"choices": []},
+    {},
+]
+_OTHER_CHUNKS: list[dict[str, Any]] = [
+    {"id": "gen-1", "choices": [], "usage": {"prompt_tokens": 1, "completion_tokens": 2}},
+    {"id": "gen-1", "choices": [{"delta": {"content": "a", "reasoning": "b"}}]},
+    {"id": "gen-1", "choices": [{"delta": {"tool_calls": [{"index": 0, "id": "c"}]}}]},
+    {"id": "gen-1", "choices": [{"delta": {"content": "a"}, "logprobs": {"content": []}}]},
+    {"id": "gen-1", "choices": [{"delta": {"content": "a"}, "surprise": 1}]},
+    {"id": "gen-1", "created": 1.5, "choices": []},
+    {"id": "gen-1", "created": True, "choices": []},
+    {"id": "gen-1", "choices": None},
+    {"id": "gen-1", "choices": [{"index": "0", "delta": {"content": "a"}}]},
+    {"id": "gen-1", "new_field": {"x": 1}},
+]
+
+
+@pytest.mark.parametrize("payload", _TEXT_CHUNKS + _OTHER_CHUNKS)
+def test_the_text_chunk_shortcut_builds_what_the_general_filler_builds(
+    payload: dict[str, Any],
+) -> None:
+    from openrouter_kit._core import assemble, convert
+    from openrouter_kit._core.modelbase import lazy
+    from openrouter_kit._generated.models import StreamChunk
+
+    general = lazy(StreamChunk, payload)
+    try:
+        convert._filler(StreamChunk)(general, payload)
+    except Exception:  # the shortcut must leave such payloads to the general filler
+        refused = True
+    else:
+        refused = False
+    if refused:
+        assert not assemble._fill_text_chunk(lazy(StreamChunk, payload), payload)
+        return
+    fast = lazy(StreamChunk, payload)
+    took = assemble._fill_text_chunk(fast, payload)
+    assert took == (payload in _TEXT_CHUNKS)
+    if took:
+        for name in attrs.fields_dict(StreamChunk):
+            assert getattr(fast, name) == getattr(general, name), name
+    through_the_model = lazy(StreamChunk, payload)
+    assert through_the_model == general  # what a reader gets, whichever filler ran

@@ -3,8 +3,10 @@ the same pool limits, cancellation, and a clear error for aiohttp under trio."""
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import anyio
 import httpx
@@ -217,3 +219,102 @@ async def test_aiohttp_under_trio_is_a_clear_error_not_a_crash(emu: Emulator) ->
         with pytest.raises(errors.ConfigurationError):
             await client.stream(model=MODEL, messages=USER).final_response()
     assert emu.requests == []  # nothing was sent, nor retried
+
+
+# -- the default transport ----------------------------------------------------------------------
+def _pool_of(client: AsyncClient) -> str:
+    return "aiohttp" if "Aiohttp" in type(client._client()).__name__ else "httpx"
+
+
+@pytest.mark.anyio
+async def test_the_default_under_asyncio_is_aiohttps_pool(emu: Emulator) -> None:
+    pytest.importorskip("httpx_aiohttp", reason="the aiohttp extra is not installed")
+    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+        assert client._transport is None  # chosen when the pool is built
+        assert (await client.complete(model=MODEL, messages=USER)).text
+        assert _pool_of(client) == "aiohttp"
+        assert isinstance(client._client(), httpx.AsyncClient)  # httpx stays the client
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("anyio_backend", ["trio"])
+async def test_the_default_under_trio_is_httpxs_pool(emu: Emulator) -> None:
+    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+        assert (await client.complete(model=MODEL, messages=USER)).text
+        assert _pool_of(client) == "httpx"
+
+
+@pytest.mark.anyio
+async def test_the_default_keeps_httpx_when_asked_or_needed(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = {"api_key": emu.api_key, "base_url": emu.base_url}
+    assert _pool_of(AsyncClient(**options, transport="httpx")) == "httpx"
+    assert AsyncClient(**options, http2=True)._transport == "httpx"
+    theirs = AsyncClient(**options, http_client=httpx.AsyncClient())
+    assert theirs._transport == "httpx"
+    find_spec = importlib.util.find_spec
+
+    def without_it(name: str, *args: Any) -> Any:
+        return None if name == "httpx_aiohttp" else find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_it)
+    async with AsyncClient(**options) as client:  # not installed: httpx's pool, no error
+        assert (await client.complete(model=MODEL, messages=USER)).text
+        assert _pool_of(client) == "httpx"
+
+
+def test_outside_an_event_loop_the_default_is_httpx() -> None:
+    assert transport_module.default_transport() == "httpx"
+
+
+@pytest.mark.anyio
+async def test_a_mocked_httpx_keeps_the_default_on_httpx(httpx_mock: Any) -> None:
+    """pytest-httpx (and respx) patch httpx's transport: the mock must see the requests."""
+    httpx_mock.add_response(
+        url="https://openrouter.ai/api/v1/chat/completions",
+        json={
+            "id": "gen-1",
+            "model": MODEL,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "mocked"},
+                    "finish_reason": "stop",
+                }
+            ],
+        },
+    )
+    async with AsyncClient(api_key="sk-test") as client:
+        assert (await client.complete(model=MODEL, messages=USER)).text == "mocked"
+        assert _pool_of(client) == "httpx"
+
+
+@pytest.mark.anyio
+async def test_the_default_pool_never_scans_httpcores_connections(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under asyncio the default sends through aiohttp's pool: httpcore's pool, which walks
+    every connection (with a socket poll each) for every request, is never asked."""
+    pytest.importorskip("httpx_aiohttp", reason="the aiohttp extra is not installed")
+    import httpcore
+
+    scans = 0
+    assign = httpcore.AsyncConnectionPool._assign_requests_to_connections
+
+    def counted(self: Any) -> Any:
+        nonlocal scans
+        scans += 1
+        return assign(self)
+
+    monkeypatch.setattr(httpcore.AsyncConnectionPool, "_assign_requests_to_connections", counted)
+    async with AsyncClient(api_key=emu.api_key, base_url=emu.base_url) as client:
+
+        async def one() -> None:
+            await client.complete(model=MODEL, messages=USER, max_tokens=3)
+
+        async with anyio.create_task_group() as group:
+            for _ in range(64):
+                group.start_soon(one)
+    assert scans == 0
+    assert emu.connections_total <= 64

@@ -119,3 +119,26 @@ def test_our_requests_are_what_httpx_would_build(stream: bool, query: str) -> No
             assert ours.headers.multi_items() == theirs.headers.multi_items()
             assert (ours.method, ours.url, ours.content) == (theirs.method, theirs.url, b"{}")
             assert ours.extensions == theirs.extensions
+
+
+async def test_text_chunks_are_filled_without_the_general_converter(
+    client: Any, httpx_mock: HTTPXMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading ``chunk.choices[0].delta.content`` builds one chunk, one choice and one delta per
+    text chunk through the shortcut; only the usage chunk takes the general filler."""
+    from openrouter_kit._generated.models import StreamChunk
+
+    taken: list[bool] = []
+    fast = convert._FAST_FILLERS[StreamChunk]
+
+    def counted(obj: Any, payload: dict[str, Any]) -> bool:
+        taken.append(fast(obj, payload))
+        return taken[-1]
+
+    monkeypatch.setitem(convert._FAST_FILLERS, StreamChunk, counted)
+    httpx_mock.add_response(stream=IteratorStream(BODY), headers=SSE_HEADERS)
+    chunks = await collect(client.stream(model="a/x", messages=USER))
+    texts = [c.choices[0].delta.content for c in chunks if c.choices]
+    assert texts == ["Hel", "lo", ""]
+    assert chunks[-1].usage is not None
+    assert taken == [True, True, True, False]  # the usage chunk: the general filler

@@ -191,7 +191,7 @@ def test_the_blocking_client_takes_httpx_only() -> None:
 
 
 @pytest.mark.parametrize("cls", SHELLS)
-@pytest.mark.parametrize("value", ["requests", "", None, httpx.HTTPTransport])
+@pytest.mark.parametrize("value", ["requests", "", "auto", httpx.HTTPTransport])
 def test_an_unknown_transport_names_the_valid_ones(
     cls: type[Client | AsyncClient], value: Any
 ) -> None:

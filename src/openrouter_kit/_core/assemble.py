@@ -32,6 +32,7 @@ from openrouter_kit._generated.models import (
     ErrorInfo,
     FunctionCall,
     ResponseMessage,
+    StreamChoice,
     StreamChunk,
     StreamDelta,
     TokenUsage,
@@ -62,6 +63,91 @@ _CHUNK_KEYS = _known(StreamChunk)
 _PLAIN_CHUNK_KEYS = _CHUNK_KEYS - {"openrouter_metadata"}
 _DELTA_KEYS = _known(StreamDelta)
 _TOOL_CALL_KEYS = _known(ToolCall)
+
+
+# -- the usual text chunk, filled in without the general converter ---------------------------------
+#: A text chunk's top-level fields other than ``choices``, with their one type.
+_TEXT_CHUNK_SCALARS: dict[str, type] = {
+    "id": str,
+    "object": str,
+    "created": int,
+    "model": str,
+    "provider": str,
+    "system_fingerprint": str,
+    "service_tier": str,
+}
+_TEXT_CHOICE_KEYS = frozenset(
+    {"index", "delta", "finish_reason", "native_finish_reason", "logprobs"}
+)
+_TEXT_DELTA_KEYS = frozenset({"role", "content"})
+_UNSET_CHUNK_FIELDS = tuple(
+    a.name for a in attrs.fields(StreamChunk) if a.name not in (*_TEXT_CHUNK_SCALARS, "choices")
+)
+
+
+def _setter(name: str) -> Callable[[Any, Any], None]:
+    """The slot's own setter (a little cheaper than ``object.__setattr__`` by name)."""
+    return vars(StreamChunk)[name].__set__  # type: ignore[no-any-return]
+
+
+_SET_SCALARS = tuple((name, kind, _setter(name)) for name, kind in _TEXT_CHUNK_SCALARS.items())
+_TEXT_CHUNK_KEYS = frozenset({*_TEXT_CHUNK_SCALARS, "choices"})
+_SET_CHOICES = _setter("choices")
+_SET_NONE = tuple(_setter(name) for name in _UNSET_CHUNK_FIELDS if name != "extra")
+_SET_EXTRA = _setter("extra")
+
+
+def _fill_text_chunk(chunk: Any, payload: dict[str, Any]) -> bool:
+    """Fill in a lazy ``StreamChunk`` from the usual text chunk (known top-level fields of their
+    type, choices with role and content deltas) in a few dict reads, building what the general
+    filler builds; False for any other payload (usage, tool calls, reasoning, unknown keys, a
+    value of another type), which the general filler, setting every field, then takes."""
+    if not _TEXT_CHUNK_KEYS.issuperset(payload):
+        return False
+    listed = payload.get("choices", ())
+    if type(listed) is not list and listed != ():
+        return False
+    choices: list[StreamChoice] = []
+    for choice in listed:
+        if type(choice) is not dict or not _TEXT_CHOICE_KEYS.issuperset(choice):
+            return False
+        get = choice.get
+        index, delta = get("index", 0), get("delta")
+        reason, native = get("finish_reason"), get("native_finish_reason")
+        if type(index) is not int or get("logprobs") is not None:
+            return False
+        if (reason is not None and type(reason) is not str) or (
+            native is not None and type(native) is not str
+        ):
+            return False
+        if delta is not None:
+            if type(delta) is not dict or not _TEXT_DELTA_KEYS.issuperset(delta):
+                return False
+            role, content = delta.get("role"), delta.get("content")
+            if (role is not None and type(role) is not str) or (
+                content is not None and type(content) is not str
+            ):
+                return False
+            delta = StreamDelta(role=role, content=content)
+        choices.append(
+            StreamChoice(
+                index=index, delta=delta, finish_reason=reason, native_finish_reason=native
+            )
+        )
+    top = payload.get
+    for name, kind, set_field in _SET_SCALARS:
+        value = top(name)
+        if value is not None and type(value) is not kind:
+            return False
+        set_field(chunk, value)
+    _SET_CHOICES(chunk, choices)
+    for set_field in _SET_NONE:
+        set_field(chunk, None)
+    _SET_EXTRA(chunk, {})
+    return True
+
+
+convert.add_fast_filler(StreamChunk, _fill_text_chunk)
 
 
 class _ToolCallParts:

@@ -9,6 +9,7 @@ model (``shape_error``). Never knows: which classes exist, HTTP, clocks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
@@ -102,9 +103,7 @@ class LazyModel(WireModel):
     _payload: dict[str, Any]
 
     def _fill_in(self, payload: dict[str, Any]) -> None:
-        # The converter imports this module for its base classes, so it is imported here.
-        from openrouter_kit._core.convert import fill  # noqa: PLC0415 - late: convert imports this
-
+        fill = _FILL[0] if _FILL else _fill_function()
         try:
             fill(self, payload)
         except Exception as exc:  # any parse failure becomes our typed error
@@ -137,6 +136,18 @@ class LazyModel(WireModel):
             else:
                 self._fill_in(payload)
         object.__setattr__(self, name, value)
+
+
+#: ``convert.fill``, once looked up (an import statement per chunk costs about 0.6 µs).
+_FILL: list[Callable[[Any, dict[str, Any]], None]] = []
+
+
+def _fill_function() -> Callable[[Any, dict[str, Any]], None]:
+    # The converter imports this module for its base classes, so it is imported here.
+    from openrouter_kit._core.convert import fill  # noqa: PLC0415 - late: convert imports this
+
+    _FILL.append(fill)
+    return fill
 
 
 _new = object.__new__
