@@ -144,6 +144,15 @@ class Context:
         """Run a coroutine on the run's one event loop (async clients live on it)."""
         return self.loop.run(coro)
 
+    def in_loop(self, make: Callable[[], Any]) -> Callable[[], Any]:
+        """A builder calling ``make`` inside the run's event loop (aiohttp sessions want a
+        running loop when they are made)."""
+
+        async def inside_the_loop() -> Any:
+            return make()
+
+        return lambda: self.run(inside_the_loop())
+
     def pick(self, full: int, quick: int) -> int:
         return quick if self.quick else full
 
@@ -209,6 +218,19 @@ async def atimed(fn: Callable[[], Coroutine[Any, Any, Any]]) -> tuple[Any, float
     cpu0, wall0 = time.process_time(), time.perf_counter()
     value = await fn()
     return value, time.perf_counter() - wall0, time.process_time() - cpu0
+
+
+async def gather_calls(call: Callable[[], Coroutine[Any, Any, Any]], n: int, width: int) -> None:
+    """Make ``n`` calls of ``call``, ``width`` of them in flight at a time."""
+    remaining = n
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await call()
+
+    await asyncio.gather(*(worker() for _ in range(width)))
 
 
 def interleave(

@@ -18,7 +18,6 @@ took. With a real API's latency all 64 connections are in use, as in this measur
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from contenders import OpenAIAsync, OursAsync, RawHttpxAsync
@@ -32,6 +31,7 @@ from harness import (
     atimed,
     find,
     fmt_ratio,
+    gather_calls,
     interleave,
     na_row,
     ratio,
@@ -48,38 +48,22 @@ OURS_AIOHTTP = "openrouter-kit (aiohttp)"
 OPENAI_AIOHTTP = "openai-python (aiohttp)"
 
 
-async def _batch(complete: Callable[[], Coroutine[Any, Any, str]], n: int) -> None:
-    remaining = n
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            await complete()
-
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-
-
 def run(ctx: Context) -> Outcome:
     rounds = ctx.rounds or ctx.pick(5, 2)  # quick: each round waits ~5.5 s (see IDLE)
     batch = ctx.pick(1000, 300)
     ctx.log(f"    {rounds} rounds of {batch} requests per contender, {CONCURRENCY} at a time")
     headers = {"x-bench-chunks": "50"}
 
-    def build(make: Callable[[], Any]) -> Callable[[], Any]:
-        async def inside_the_loop() -> Any:  # aiohttp sessions want a running loop
-            return make()
-
-        return lambda: ctx.run(inside_the_loop())
+    build = ctx.in_loop
 
     def warm(c: Any) -> None:
-        ctx.run(_batch(c.complete, 4 * CONCURRENCY))
+        ctx.run(gather_calls(c.complete, 4 * CONCURRENCY, CONCURRENCY))
         text = ctx.run(c.complete())
         if not text.startswith("tok0 tok1 "):
             raise RuntimeError(f"wrong answer: {text[:40]!r}")
 
     def sample(c: Any) -> Sample:
-        _, wall, cpu = ctx.run(atimed(lambda: _batch(c.complete, batch)))
+        _, wall, cpu = ctx.run(atimed(lambda: gather_calls(c.complete, batch, CONCURRENCY)))
         return Sample(wall, cpu, batch)
 
     entries = [

@@ -51,10 +51,8 @@ def _contenders(ctx: Context, headers: dict[str, str]) -> list[tuple[str, Any]]:
         return lambda: ("sync", cls(ctx.base, headers))
 
     def later(make: Any) -> Any:
-        async def inside_the_loop() -> Any:  # aiohttp sessions want a running loop
-            return make()
-
-        return lambda: ("async", ctx.run(inside_the_loop()))
+        build = ctx.in_loop(make)
+        return lambda: ("async", build())
 
     return [
         (f"{RAW}|sync", sync(RawHttpx)),

@@ -15,8 +15,6 @@ over HTTPS.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from contenders import OpenAIAsync, OursAsync, RawHttpxAsync
@@ -30,6 +28,7 @@ from harness import (
     atimed,
     find,
     fmt_ratio,
+    gather_calls,
     interleave,
     ratio,
     table,
@@ -46,27 +45,11 @@ OURS_AIOHTTP = "openrouter-kit (aiohttp)"
 OPENAI_AIOHTTP = "openai-python (aiohttp)"
 
 
-async def _batch(complete: Callable[[], Coroutine[Any, Any, str]], n: int, width: int) -> None:
-    remaining = n
-
-    async def worker() -> None:
-        nonlocal remaining
-        while remaining > 0:
-            remaining -= 1
-            await complete()
-
-    await asyncio.gather(*(worker() for _ in range(width)))
-
-
 def run(ctx: Context) -> Outcome:
     rounds = ctx.rounds or ctx.pick(3, 2)
     headers = {"x-bench-chunks": "50"}
 
-    def build(make: Callable[[], Any]) -> Callable[[], Any]:
-        async def inside_the_loop() -> Any:  # aiohttp sessions want a running loop
-            return make()
-
-        return lambda: ctx.run(inside_the_loop())
+    build = ctx.in_loop
 
     entries = [
         (RAW, build(lambda: RawHttpxAsync(ctx.base, headers, default_pool=True))),
@@ -83,14 +66,16 @@ def run(ctx: Context) -> Outcome:
         ctx.log(f"    {width} in flight: {rounds} rounds of {batch} requests per contender")
 
         def warm(c: Any, width: int = width, batch: int = batch) -> None:
-            ctx.run(_batch(c.complete, batch, width))
+            ctx.run(gather_calls(c.complete, batch, width))
             text = ctx.run(c.complete())
             if not text.startswith("tok0 tok1 "):
                 raise RuntimeError(f"wrong answer: {text[:40]!r}")
 
         def sample(c: Any, width: int = width, batch: int = batch) -> Sample:
-            ctx.run(_batch(c.complete, batch, width))  # the pool as this concurrency leaves it
-            _, wall, cpu = ctx.run(atimed(lambda: _batch(c.complete, batch, width)))
+            ctx.run(
+                gather_calls(c.complete, batch, width)
+            )  # the pool as this concurrency leaves it
+            _, wall, cpu = ctx.run(atimed(lambda: gather_calls(c.complete, batch, width)))
             return Sample(wall, cpu, batch)
 
         by_level[width] = interleave(
