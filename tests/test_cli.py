@@ -822,6 +822,9 @@ def test_ctrl_c_stops_the_emulator_with_status_0() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
     assert process.returncode == 0
     assert "Traceback" not in stderr
 

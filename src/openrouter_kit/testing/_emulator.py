@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import secrets
-import threading
+import time
 from collections.abc import Sequence
 from typing import Any, Literal, Self
 
@@ -638,7 +638,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
         emulator.start()
         print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
         print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
-        threading.Event().wait()
+        while True:  # a bounded wait: a Ctrl-C that lands just before a wait begins is
+            time.sleep(0.5)  # acted on within half a second (an endless wait would miss it)
     except KeyboardInterrupt:
         pass
     finally:
