@@ -638,8 +638,10 @@ def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
         emulator.start()
         print(f"OpenRouter emulator listening on {emulator.base_url}", flush=True)
         print("Any non-empty Bearer token is accepted. Press Ctrl-C to stop.", flush=True)
-        while True:  # a bounded wait: a Ctrl-C that lands just before a wait begins is
-            time.sleep(0.5)  # acted on within half a second (an endless wait would miss it)
+        # Bounded waits: a Ctrl-C that lands just before a wait begins is acted on within
+        # half a second (an endless wait would miss it).
+        while True:
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
